@@ -1,0 +1,20 @@
+//! effekt's domain: pure types and rules, valid by construction. No I/O lives here.
+//!
+//! Everything that reaches a store or a page goes through these types first: a
+//! [`national_id::NationalId`] or an [`orgnr::OrgNr`] can only exist if it is valid, money is
+//! exact ([`money::Nok`]), and the privacy rules ([`suppression`], [`pseudonym`]) are plain
+//! functions that the web layer applies and the tests check.
+
+pub mod ids;
+pub mod mode;
+pub mod money;
+pub mod national_id;
+pub mod organisation;
+pub mod orgnr;
+pub mod participant;
+pub mod person;
+pub mod pseudonym;
+pub mod role;
+pub mod suppression;
+
+pub use chrono::NaiveDate;

@@ -1,0 +1,190 @@
+//! Exact amounts: Norwegian kroner held as integer øre, and FTE percentages as exact decimals.
+
+use std::fmt;
+use std::ops::{Add, Sub};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// An amount of money in NOK, held as whole øre so that sums are exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+pub struct Nok {
+    ore: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidAmount {
+    #[error("not a number: {0:?}")]
+    NotANumber(String),
+    #[error("more than two decimals (øre): {0}")]
+    FractionalOre(Decimal),
+    #[error("amount out of range")]
+    OutOfRange,
+}
+
+impl Nok {
+    pub const ZERO: Self = Self { ore: 0 };
+
+    pub fn from_ore(ore: i64) -> Self {
+        Self { ore }
+    }
+
+    pub fn from_kroner(kroner: i64) -> Option<Self> {
+        kroner.checked_mul(100).map(Self::from_ore)
+    }
+
+    /// An exact decimal amount of kroner; refuses fractions of an øre rather than rounding.
+    pub fn from_decimal(kroner: Decimal) -> Result<Self, InvalidAmount> {
+        let ore = kroner
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .ok_or(InvalidAmount::OutOfRange)?;
+        if !ore.fract().is_zero() {
+            return Err(InvalidAmount::FractionalOre(kroner));
+        }
+        i64::try_from(ore)
+            .map(Self::from_ore)
+            .map_err(|_| InvalidAmount::OutOfRange)
+    }
+
+    /// Parses "1234.50", "1 234,50" or "1234" (Norwegian or English decimal mark).
+    pub fn parse(input: &str) -> Result<Self, InvalidAmount> {
+        let cleaned: String = input
+            .trim()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect();
+        let d: Decimal = cleaned
+            .parse()
+            .map_err(|_| InvalidAmount::NotANumber(input.to_owned()))?;
+        Self::from_decimal(d)
+    }
+
+    pub fn ore(self) -> i64 {
+        self.ore
+    }
+
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.ore, 2)
+    }
+
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        self.ore.checked_add(other.ore).map(Self::from_ore)
+    }
+}
+
+impl Add for Nok {
+    type Output = Self;
+    /// Saturates: an amount beyond ±92 quadrillion kroner is not a real amount.
+    fn add(self, rhs: Self) -> Self {
+        Self::from_ore(self.ore.saturating_add(rhs.ore))
+    }
+}
+
+impl Sub for Nok {
+    type Output = Self;
+    fn sub(self, rhs: Self) -> Self {
+        Self::from_ore(self.ore.saturating_sub(rhs.ore))
+    }
+}
+
+impl fmt::Display for Nok {
+    /// Norwegian style: `kr 1 234 567,50`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.ore < 0 { "−" } else { "" };
+        let abs = self.ore.unsigned_abs();
+        let kroner = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, c) in kroner.chars().enumerate() {
+            if i > 0 && (kroner.len() - i) % 3 == 0 {
+                grouped.push('\u{a0}');
+            }
+            grouped.push(c);
+        }
+        write!(f, "kr\u{a0}{sign}{grouped},{:02}", abs % 100)
+    }
+}
+
+/// A share of a full-time position, 0–100 %, exact. Sums across spells may exceed 100,
+/// so sums are plain `Decimal`s; one position never does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "Decimal", into = "Decimal")]
+pub struct FtePercent(Decimal);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidFte {
+    #[error("FTE percent must be between 0 and 100, got {0}")]
+    OutOfRange(Decimal),
+    #[error("not a number: {0:?}")]
+    NotANumber(String),
+}
+
+impl FtePercent {
+    pub fn new(value: Decimal) -> Result<Self, InvalidFte> {
+        if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
+            Err(InvalidFte::OutOfRange(value))
+        } else {
+            Ok(Self(value.normalize()))
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, InvalidFte> {
+        let cleaned = input.trim().replace(',', ".");
+        let d: Decimal = cleaned
+            .parse()
+            .map_err(|_| InvalidFte::NotANumber(input.to_owned()))?;
+        Self::new(d)
+    }
+
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl TryFrom<Decimal> for FtePercent {
+    type Error = InvalidFte;
+    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<FtePercent> for Decimal {
+    fn from(value: FtePercent) -> Self {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nok_parses_norwegian_and_english_marks_exactly() {
+        assert_eq!(Nok::parse("1 234,50").unwrap().ore(), 123_450);
+        assert_eq!(Nok::parse("1234.5").unwrap().ore(), 123_450);
+        assert_eq!(Nok::parse("-0,01").unwrap().ore(), -1);
+        assert!(matches!(Nok::parse("1,001"), Err(InvalidAmount::FractionalOre(_))));
+        assert!(matches!(Nok::parse("abc"), Err(InvalidAmount::NotANumber(_))));
+    }
+
+    #[test]
+    fn nok_displays_in_norwegian_style() {
+        assert_eq!(Nok::from_ore(123_456_750).to_string(), "kr\u{a0}1\u{a0}234\u{a0}567,50");
+        assert_eq!(Nok::from_ore(-5).to_string(), "kr\u{a0}−0,05");
+        assert_eq!(Nok::ZERO.to_string(), "kr\u{a0}0,00");
+    }
+
+    #[test]
+    fn sums_of_many_small_amounts_are_exact() {
+        let total = (0..10).fold(Nok::ZERO, |acc, _| acc + Nok::parse("0,10").unwrap());
+        assert_eq!(total, Nok::parse("1").unwrap());
+    }
+
+    #[test]
+    fn fte_is_bounded_and_exact() {
+        assert_eq!(FtePercent::parse("37,5").unwrap().value().to_string(), "37.5");
+        assert!(FtePercent::parse("100.01").is_err());
+        assert!(FtePercent::parse("-1").is_err());
+        assert!(FtePercent::parse("x").is_err());
+    }
+}
