@@ -194,6 +194,14 @@ pub struct HouseholdMembership {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub id: GroupId,
+    pub contract: ContractId,
     pub provider: ProviderId,
+    pub name: String,
+}
+
+/// A household: people whose tracks are followed together (e.g. a parent and a youth).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Household {
+    pub id: HouseholdId,
     pub name: String,
 }

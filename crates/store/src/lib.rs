@@ -1,1 +1,189 @@
-//! placeholder
+//! effekt's storage: one [`Store`] trait, implemented for SQLite (the embedded default, one
+//! file in WAL mode) and PostgreSQL (production, chosen by a `postgres://` `DATABASE_URL`).
+//!
+//! Both implementations are generated from the same SQL and the same Rust (see `sql_impl`), so
+//! they cannot drift; the schemas are plain, commented SQL migrations per dialect, embedded and
+//! applied at start-up. The web layer never sees a pool: it calls these methods through
+//! role-scoped capabilities.
+
+mod error;
+pub mod model;
+mod postgres;
+mod sql_impl;
+mod sqlite;
+pub mod fixture;
+pub mod testing;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use effekt_domain::dataset::Dataset;
+use effekt_domain::ids::{ContractId, ParticipantId, PersonKey, UserId};
+use effekt_domain::national_id::NationalId;
+use effekt_domain::person::Protection;
+
+pub use error::{Result, StoreError};
+use model::{
+    AuditExportRow, AuditRecord, ContractRow, GroupRow, NewUser, Page, ParticipantDetail,
+    ParticipantQuery, ParticipantRow, ParticipantScope, SessionRecord, StatusCount, UserRecord,
+};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Which database is behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// A cheap round trip, for readiness checks.
+    async fn ping(&self) -> Result<()>;
+
+    /// True when no contract has been stored yet (a fresh database).
+    async fn is_empty(&self) -> Result<bool>;
+
+    /// Inserts a whole dataset in one transaction: all of it or nothing.
+    async fn insert_dataset(&self, data: &Dataset) -> Result<()>;
+
+    async fn create_user(&self, user: &NewUser) -> Result<UserId>;
+    async fn assign_staff(&self, user: UserId, participant: ParticipantId) -> Result<()>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
+    async fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>>;
+    async fn users(&self) -> Result<Vec<UserRecord>>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The session for this token hash, if it exists and has not expired at `now`.
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()>;
+    async fn login_failures_since(&self, username: &str, since: DateTime<Utc>) -> Result<u64>;
+    async fn clear_login_failures(&self, username: &str) -> Result<()>;
+
+    async fn contracts(&self) -> Result<Vec<ContractRow>>;
+    async fn groups(&self, scope: ParticipantScope) -> Result<Vec<GroupRow>>;
+    async fn list_participants(
+        &self,
+        scope: ParticipantScope,
+        query: &ParticipantQuery,
+        viewer: UserId,
+    ) -> Result<Page<ParticipantRow>>;
+    /// The participant, if it lies within `scope`.
+    async fn participant(
+        &self,
+        scope: ParticipantScope,
+        id: ParticipantId,
+        viewer: UserId,
+    ) -> Result<Option<ParticipantDetail>>;
+    /// The person behind a participant id regardless of scope: for auditing denied reads only.
+    async fn participant_subject(&self, id: ParticipantId) -> Result<Option<PersonKey>>;
+    async fn status_counts(&self, contract: ContractId) -> Result<Vec<StatusCount>>;
+
+    /// Takes effect at once for every later read; no role can override it.
+    async fn set_protection(&self, person: PersonKey, protection: Protection) -> Result<()>;
+    /// Adds a national id to the person's history (e.g. the fødselsnummer replacing a D-nummer).
+    async fn change_national_id(
+        &self,
+        person: PersonKey,
+        id: &NationalId,
+        valid_from: NaiveDate,
+    ) -> Result<()>;
+
+    /// Appends audit records in one statement. An error here must fail the read it audits.
+    async fn append_audit(&self, records: &[AuditRecord]) -> Result<()>;
+    async fn audit_records(&self) -> Result<Vec<AuditExportRow>>;
+
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>>;
+    /// Stores `value` under `name` unless one exists; returns the stored value either way.
+    async fn put_secret_if_absent(&self, name: &str, value: &[u8]) -> Result<Vec<u8>>;
+}
+
+/// Where the data lives, from `DATABASE_URL` or the embedded default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// `postgres://…`/`postgresql://…` selects PostgreSQL; `sqlite://PATH` or a plain path
+    /// selects SQLite. Anything else is refused with the reason.
+    pub fn parse(url: &str) -> Result<Self> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(StoreError::InvalidUrl("it is empty".into()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let parsed = url::Url::parse(url).map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
+            if parsed.host_str().is_none_or(str::is_empty) {
+                return Err(StoreError::InvalidUrl("it names no host".into()));
+            }
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err(StoreError::InvalidUrl("the sqlite address names no file".into()));
+            }
+            return Ok(Self::Sqlite(path.into()));
+        }
+        if url.contains("://") {
+            return Err(StoreError::InvalidUrl(format!(
+                "unknown scheme in {:?}: use postgres://… or sqlite://PATH",
+                url.split("://").next().unwrap_or_default()
+            )));
+        }
+        Ok(Self::Sqlite(url.into()))
+    }
+}
+
+/// Opens (creating if needed) and migrates the store at `location`.
+pub async fn open(location: &Location) -> Result<Arc<dyn Store>> {
+    Ok(match location {
+        Location::Sqlite(path) => Arc::new(SqliteStore::open(path).await?),
+        Location::Postgres(url) => Arc::new(PgStore::open(url).await?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_parse_or_say_why_not() {
+        assert_eq!(
+            Location::parse("postgres://postgres@127.0.0.1:5432/effekt").unwrap(),
+            Location::Postgres("postgres://postgres@127.0.0.1:5432/effekt".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite://data/effekt.db").unwrap(),
+            Location::Sqlite("data/effekt.db".into())
+        );
+        assert_eq!(Location::parse("effekt.db").unwrap(), Location::Sqlite("effekt.db".into()));
+        assert!(matches!(Location::parse("mysql://x/y"), Err(StoreError::InvalidUrl(_))));
+        assert!(matches!(Location::parse("postgres://"), Err(StoreError::InvalidUrl(_))));
+        assert!(matches!(Location::parse(""), Err(StoreError::InvalidUrl(_))));
+    }
+}
+
+/// A migrator holding only the first `n` migrations of `full`; for upgrade tests.
+pub(crate) fn first_migrations(full: &sqlx::migrate::Migrator, n: usize) -> sqlx::migrate::Migrator {
+    sqlx::migrate::Migrator {
+        migrations: full.migrations.iter().take(n).cloned().collect::<Vec<_>>().into(),
+        ignore_missing: false,
+        locking: full.locking,
+        no_tx: full.no_tx,
+    }
+}

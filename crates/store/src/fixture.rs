@@ -1,0 +1,168 @@
+//! A small, hand-made world for tests, with every case the privacy rules care about: two Nav
+//! offices, two providers, a household with a parent and a youth, a protected and a shielded
+//! person, and a person who moved from D-nummer to fødselsnummer.
+
+use chrono::NaiveDate;
+use effekt_domain::dataset::Dataset;
+use effekt_domain::ids::*;
+use effekt_domain::money::Nok;
+use effekt_domain::national_id::NationalId;
+use effekt_domain::organisation::*;
+use effekt_domain::orgnr::OrgNr;
+use effekt_domain::participant::*;
+use effekt_domain::person::{IdHistory, Person, Protection};
+
+pub const OFFICE_GRUNERLOKKA: NavOfficeId = NavOfficeId(1);
+pub const OFFICE_SONDRE: NavOfficeId = NavOfficeId(2);
+pub const PROVIDER_A: ProviderId = ProviderId(1);
+pub const PROVIDER_B: ProviderId = ProviderId(2);
+pub const INVESTOR: InvestorId = InvestorId(1);
+pub const CONTRACT: ContractId = ContractId(1);
+/// Amina Hassan: office 1, provider A, household parent.
+pub const AMINA: ParticipantId = ParticipantId(1);
+/// Yusuf Hassan: office 1, provider A, household youth.
+pub const YUSUF: ParticipantId = ParticipantId(2);
+/// Leila Haddad: office 2, provider A, STRENGT_FORTROLIG.
+pub const LEILA: ParticipantId = ParticipantId(3);
+/// Dawit Tesfay: office 2, provider B, D-nummer then fødselsnummer.
+pub const DAWIT: ParticipantId = ParticipantId(4);
+/// Olena Kovalenko: office 1, provider B, ended with a job.
+pub const OLENA: ParticipantId = ParticipantId(5);
+/// Ahmad Rahimi: office 1, provider A, SKJERMET.
+pub const AHMAD: ParticipantId = ParticipantId(6);
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// A synthetic id for a birth date (`dnr` adds 40 to the day).
+pub fn synthetic_id(birth: NaiveDate, dnr: bool, nth: usize) -> Option<NationalId> {
+    use chrono::Datelike;
+    let day = birth.day() + if dnr { 40 } else { 0 };
+    let month = birth.month() + 80;
+    let year = u32::try_from(birth.year().rem_euclid(100)).ok()?;
+    let digits = |n: u32| [u8::try_from(n / 10).ok(), u8::try_from(n % 10).ok()];
+    let parts: Vec<u8> = [digits(day), digits(month), digits(year)]
+        .into_iter()
+        .flatten()
+        .collect::<Option<Vec<_>>>()?;
+    let date_part: [u8; 6] = parts.try_into().ok()?;
+    (0..1000).filter_map(|i| NationalId::complete(date_part, i)).nth(nth)
+}
+
+fn period(status: ParticipantStatus, from: NaiveDate, to: Option<NaiveDate>) -> StatusPeriod {
+    StatusPeriod {
+        status,
+        ended: None,
+        valid_from: from,
+        valid_to: to,
+    }
+}
+
+fn deltar_since(start: NaiveDate) -> Option<StatusHistory> {
+    let wait = start - chrono::Duration::days(14);
+    StatusHistory::new(vec![
+        period(ParticipantStatus::VenterPaOppstart, wait, Some(start)),
+        period(ParticipantStatus::Deltar, start, None),
+    ])
+    .ok()
+}
+
+struct P {
+    given: &'static str,
+    family: &'static str,
+    birth: NaiveDate,
+    office: NavOfficeId,
+    provider: ProviderId,
+    group: Option<GroupId>,
+    household: Option<HouseholdId>,
+    protection: Protection,
+}
+
+/// The fixture dataset. `None` only if the domain rejected the fixture itself.
+pub fn dataset() -> Option<Dataset> {
+    let people = [
+        P { given: "Amina", family: "Hassan", birth: date(1984, 3, 12), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_A, group: Some(GroupId(1)), household: Some(HouseholdId(1)), protection: Protection::None },
+        P { given: "Yusuf", family: "Hassan", birth: date(2005, 9, 1), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_A, group: Some(GroupId(1)), household: Some(HouseholdId(1)), protection: Protection::None },
+        P { given: "Leila", family: "Haddad", birth: date(1990, 6, 30), office: OFFICE_SONDRE, provider: PROVIDER_A, group: Some(GroupId(1)), household: None, protection: Protection::StrengtFortrolig },
+        P { given: "Dawit", family: "Tesfay", birth: date(1979, 11, 5), office: OFFICE_SONDRE, provider: PROVIDER_B, group: Some(GroupId(2)), household: None, protection: Protection::None },
+        P { given: "Olena", family: "Kovalenko", birth: date(1988, 1, 20), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_B, group: Some(GroupId(2)), household: None, protection: Protection::None },
+        P { given: "Ahmad", family: "Rahimi", birth: date(1995, 2, 28), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_A, group: None, household: None, protection: Protection::Skjermet },
+    ];
+    let mut persons = Vec::new();
+    let mut participants = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        let key = PersonKey(i64::try_from(i).ok()? + 1);
+        let ids = if key.0 == 4 {
+            IdHistory::single(synthetic_id(p.birth, true, 0)?, date(2024, 2, 1))
+                .with_change(synthetic_id(p.birth, false, 0)?, date(2025, 8, 15))
+                .ok()?
+        } else {
+            IdHistory::single(synthetic_id(p.birth, false, 0)?, p.birth)
+        };
+        persons.push(Person {
+            key,
+            ids,
+            given_name: p.given.into(),
+            family_name: p.family.into(),
+            birth_date: p.birth,
+            country_of_birth: "Somalia".into(),
+            address: Some(format!("Tøyengata {} B, 0578 Oslo", i + 10)),
+            phone: Some(format!("+47 4000 00{:02}", i)),
+            protection: p.protection,
+        });
+        let statuses = if key.0 == 5 {
+            StatusHistory::new(vec![
+                period(ParticipantStatus::Deltar, date(2025, 2, 1), Some(date(2026, 3, 1))),
+                StatusPeriod {
+                    status: ParticipantStatus::HarSluttet,
+                    ended: Some(Ended { reason: EndReason::FattJobb, description: None }),
+                    valid_from: date(2026, 3, 1),
+                    valid_to: None,
+                },
+            ])
+            .ok()?
+        } else {
+            deltar_since(date(2025, 3, 1))?
+        };
+        participants.push(Participant {
+            id: ParticipantId(key.0),
+            person: key,
+            contract: CONTRACT,
+            provider: p.provider,
+            nav_office: p.office,
+            group: p.group,
+            household: p.household,
+            statuses,
+        });
+    }
+    Some(Dataset {
+        nav_offices: vec![
+            NavOffice { id: OFFICE_GRUNERLOKKA, unit_number: "0315".into(), name: "Nav Grünerløkka".into() },
+            NavOffice { id: OFFICE_SONDRE, unit_number: "0330".into(), name: "Nav Søndre Nordstrand".into() },
+        ],
+        providers: vec![
+            Provider { id: PROVIDER_A, orgnr: OrgNr::parse("910000004").ok()?, name: "Arbeidsinkludering Oslo AS".into(), kind: ProviderKind::Large },
+            Provider { id: PROVIDER_B, orgnr: OrgNr::parse("910000012").ok()?, name: "Språkverkstedet AS".into(), kind: ProviderKind::Small },
+        ],
+        investors: vec![Investor { id: INVESTOR, orgnr: OrgNr::parse("910000020").ok()?, name: "Stiftelsen Inkludering".into(), kind: InvestorKind::Foundation }],
+        contracts: vec![Contract::new(CONTRACT, "Jobbvei Oslo", date(2025, 1, 1), date(2027, 12, 31), 6).ok()?],
+        contract_offices: vec![(CONTRACT, OFFICE_GRUNERLOKKA), (CONTRACT, OFFICE_SONDRE)],
+        consortium: vec![
+            ConsortiumMember { contract: CONTRACT, provider: PROVIDER_A, is_lead: true, sub_delivery: "Norskopplæring og arbeidstrening".into() },
+            ConsortiumMember { contract: CONTRACT, provider: PROVIDER_B, is_lead: false, sub_delivery: "Lese- og skrivestøtte".into() },
+        ],
+        commitments: vec![Commitment { contract: CONTRACT, investor: INVESTOR, amount: Nok::from_kroner(5_000_000)? }],
+        groups: vec![
+            Group { id: GroupId(1), contract: CONTRACT, provider: PROVIDER_A, name: "Gruppe Morgen 1".into() },
+            Group { id: GroupId(2), contract: CONTRACT, provider: PROVIDER_B, name: "Kveldsgruppe 1".into() },
+        ],
+        persons,
+        households: vec![Household { id: HouseholdId(1), name: "Husstand Hassan".into() }],
+        memberships: vec![
+            HouseholdMembership { household: HouseholdId(1), person: PersonKey(1), kind: MembershipKind::Parent, valid_from: date(2024, 1, 1), valid_to: None },
+            HouseholdMembership { household: HouseholdId(1), person: PersonKey(2), kind: MembershipKind::Youth, valid_from: date(2024, 1, 1), valid_to: None },
+        ],
+        participants,
+    })
+}

@@ -1,0 +1,229 @@
+//! What the store reads and writes besides the domain's own types: row shapes for lists,
+//! accounts, sessions and audit records.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use effekt_domain::ids::{
+    ContractId, GroupId, HouseholdId, InvestorId, NavOfficeId, ParticipantId, PersonKey,
+    ProviderId, UserId,
+};
+use effekt_domain::organisation::MembershipKind;
+use effekt_domain::participant::{ParticipantStatus, StatusHistory};
+use effekt_domain::person::{IdHistory, Protection};
+use effekt_domain::role::Role;
+
+/// Which participants a query may touch. Built by the web layer's capabilities only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipantScope {
+    NavOffice(NavOfficeId),
+    Provider(ProviderId),
+    Contract(ContractId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Status,
+    StartDate,
+    Group,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDirection {
+    #[default]
+    Ascending,
+    Descending,
+}
+
+/// Search, filter, sort and page for the participant list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantQuery {
+    /// Matched case-insensitively against name and every national id the person has held.
+    pub search: Option<String>,
+    pub status: Option<ParticipantStatus>,
+    pub group: Option<GroupId>,
+    pub sort: SortKey,
+    pub direction: SortDirection,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Default for ParticipantQuery {
+    fn default() -> Self {
+        Self {
+            search: None,
+            status: None,
+            group: None,
+            sort: SortKey::Name,
+            direction: SortDirection::Ascending,
+            page: 1,
+            per_page: 25,
+        }
+    }
+}
+
+/// One participant in a list. Personal fields are raw here; the web layer masks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantRow {
+    pub id: ParticipantId,
+    pub person: PersonKey,
+    pub given_name: String,
+    pub family_name: String,
+    pub national_id: String,
+    pub protection: Protection,
+    /// Whether the viewing user is assigned to this participant.
+    pub viewer_assigned: bool,
+    pub status: ParticipantStatus,
+    pub group_name: Option<String>,
+    pub provider_name: String,
+    pub nav_office_name: String,
+    pub index_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u32 {
+        let per = u64::from(self.per_page.max(1));
+        u32::try_from(self.total.div_ceil(per)).unwrap_or(u32::MAX).max(1)
+    }
+}
+
+/// Another member of a participant's household.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdMemberRow {
+    pub person: PersonKey,
+    pub given_name: String,
+    pub family_name: String,
+    pub protection: Protection,
+    pub kind: MembershipKind,
+    /// Their enrolment in the same contract, when the viewer's scope includes it.
+    pub participant: Option<ParticipantId>,
+    pub viewer_assigned: bool,
+}
+
+/// Everything on a participant's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantDetail {
+    pub id: ParticipantId,
+    pub person: PersonKey,
+    pub contract: ContractId,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub country_of_birth: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub protection: Protection,
+    pub viewer_assigned: bool,
+    pub ids: IdHistory,
+    pub statuses: StatusHistory,
+    pub provider_name: String,
+    pub nav_office_name: String,
+    pub group_name: Option<String>,
+    pub household: Option<(HouseholdId, String)>,
+    pub household_members: Vec<HouseholdMemberRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    pub id: GroupId,
+    pub name: String,
+    pub provider_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractRow {
+    pub id: ContractId,
+    pub name: String,
+    pub starts: NaiveDate,
+    pub ends: NaiveDate,
+    pub target_cohort: u32,
+}
+
+/// Participants of a contract counted by provider and current status (for aggregates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount {
+    pub provider: ProviderId,
+    pub provider_name: String,
+    pub status: ParticipantStatus,
+    pub count: u64,
+}
+
+/// The unit a user belongs to; which one is set follows from the role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserScope {
+    None,
+    NavOffice(NavOfficeId),
+    Provider(ProviderId),
+    Investor(InvestorId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scope: UserScope,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scope: UserScope,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Permit,
+    Deny,
+}
+
+impl Decision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Permit => "PERMIT",
+            Self::Deny => "DENY",
+        }
+    }
+}
+
+/// One read of one person's data, permitted or denied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub at: DateTime<Utc>,
+    pub actor: UserId,
+    pub actor_name: String,
+    pub subject: PersonKey,
+    pub purpose: String,
+    pub decision: Decision,
+    pub request_id: String,
+}
+
+/// An audit record with the subject's current national id, for export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditExportRow {
+    pub id: i64,
+    pub record: AuditRecord,
+    pub subject_national_id: Option<String>,
+}

@@ -1,0 +1,80 @@
+//! The embedded store: one SQLite file in WAL mode, foreign keys on.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::error::{Result, StoreError};
+use crate::sql_impl::impl_store;
+
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens or creates the file at `path` and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let store = Self::open_unmigrated(path).await?;
+        MIGRATOR.run(&store.pool).await?;
+        Ok(store)
+    }
+
+    /// Opens without migrating; for the migration tests.
+    pub async fn open_unmigrated(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(StoreError::Connect(format!(
+                    "the folder {} for the SQLite file does not exist",
+                    dir.display()
+                )));
+            }
+        }
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|e| StoreError::Connect(e.to_string()))?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| {
+                StoreError::Connect(format!("cannot open the SQLite file {}: {e}", path.display()))
+            })?;
+        Ok(Self { pool })
+    }
+
+    /// Applies the first `n` migrations only; for the upgrade test.
+    pub async fn migrate_first(&self, n: usize) -> Result<()> {
+        crate::first_migrations(&MIGRATOR, n).run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A raw statement; for tests that break the store on purpose.
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        sqlx::raw_sql(sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn after_bulk_insert(_tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+        // INTEGER PRIMARY KEY continues from the largest key by itself.
+        Ok(())
+    }
+}
+
+impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
