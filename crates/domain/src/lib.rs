@@ -5,6 +5,7 @@
 //! exact ([`money::Nok`]), and the privacy rules ([`suppression`], [`pseudonym`]) are plain
 //! functions that the web layer applies and the tests check.
 
+pub mod cef;
 pub mod dataset;
 pub mod ids;
 pub mod mode;

@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in NOK, held as whole øre so that sums are exact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Nok {
     ore: i64,
 }
@@ -163,13 +165,22 @@ mod tests {
         assert_eq!(Nok::parse("1 234,50").unwrap().ore(), 123_450);
         assert_eq!(Nok::parse("1234.5").unwrap().ore(), 123_450);
         assert_eq!(Nok::parse("-0,01").unwrap().ore(), -1);
-        assert!(matches!(Nok::parse("1,001"), Err(InvalidAmount::FractionalOre(_))));
-        assert!(matches!(Nok::parse("abc"), Err(InvalidAmount::NotANumber(_))));
+        assert!(matches!(
+            Nok::parse("1,001"),
+            Err(InvalidAmount::FractionalOre(_))
+        ));
+        assert!(matches!(
+            Nok::parse("abc"),
+            Err(InvalidAmount::NotANumber(_))
+        ));
     }
 
     #[test]
     fn nok_displays_in_norwegian_style() {
-        assert_eq!(Nok::from_ore(123_456_750).to_string(), "kr\u{a0}1\u{a0}234\u{a0}567,50");
+        assert_eq!(
+            Nok::from_ore(123_456_750).to_string(),
+            "kr\u{a0}1\u{a0}234\u{a0}567,50"
+        );
         assert_eq!(Nok::from_ore(-5).to_string(), "kr\u{a0}−0,05");
         assert_eq!(Nok::ZERO.to_string(), "kr\u{a0}0,00");
     }
@@ -182,7 +193,10 @@ mod tests {
 
     #[test]
     fn fte_is_bounded_and_exact() {
-        assert_eq!(FtePercent::parse("37,5").unwrap().value().to_string(), "37.5");
+        assert_eq!(
+            FtePercent::parse("37,5").unwrap().value().to_string(),
+            "37.5"
+        );
         assert!(FtePercent::parse("100.01").is_err());
         assert!(FtePercent::parse("-1").is_err());
         assert!(FtePercent::parse("x").is_err());

@@ -279,7 +279,12 @@ impl fmt::Display for NationalId {
 /// Never prints the number itself: ids end up in logs through `{:?}`.
 impl fmt::Debug for NationalId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NationalId({}, ******{:02})", self.kind(), self.0[9] * 10 + self.0[10])
+        write!(
+            f,
+            "NationalId({}, ******{:02})",
+            self.kind(),
+            self.0[9] * 10 + self.0[10]
+        )
     }
 }
 

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ContractId, GroupId, HouseholdId, InvestorId, NavOfficeId, PersonKey, ProviderId};
+use crate::ids::{
+    ContractId, GroupId, HouseholdId, InvestorId, NavOfficeId, PersonKey, ProviderId,
+};
 use crate::money::Nok;
 use crate::orgnr::OrgNr;
 

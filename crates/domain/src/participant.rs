@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ContractId, GroupId, HouseholdId, NavOfficeId, ParticipantId, PersonKey, ProviderId};
+use crate::ids::{
+    ContractId, GroupId, HouseholdId, NavOfficeId, ParticipantId, PersonKey, ProviderId,
+};
 
 macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal, $nb:literal;)* }) => {
@@ -223,19 +225,30 @@ mod tests {
     #[test]
     fn index_date_is_first_day_of_deltar() {
         let h = StatusHistory::new(vec![
-            period(ParticipantStatus::VenterPaOppstart, "2025-01-01", Some("2025-01-15")),
+            period(
+                ParticipantStatus::VenterPaOppstart,
+                "2025-01-01",
+                Some("2025-01-15"),
+            ),
             period(ParticipantStatus::Deltar, "2025-01-15", None),
         ])
         .unwrap();
         assert_eq!(h.index_date(), Some(d("2025-01-15")));
-        assert_eq!(h.on(d("2025-01-14")).unwrap().status, ParticipantStatus::VenterPaOppstart);
+        assert_eq!(
+            h.on(d("2025-01-14")).unwrap().status,
+            ParticipantStatus::VenterPaOppstart
+        );
         assert_eq!(h.current().status, ParticipantStatus::Deltar);
     }
 
     #[test]
     fn gaps_and_open_middles_are_refused() {
         let gap = StatusHistory::new(vec![
-            period(ParticipantStatus::VenterPaOppstart, "2025-01-01", Some("2025-01-10")),
+            period(
+                ParticipantStatus::VenterPaOppstart,
+                "2025-01-01",
+                Some("2025-01-10"),
+            ),
             period(ParticipantStatus::Deltar, "2025-01-15", None),
         ]);
         assert_eq!(gap, Err(StatusError::NotContiguous));
@@ -250,15 +263,30 @@ mod tests {
     fn free_text_only_with_annet() {
         let mut p = period(ParticipantStatus::HarSluttet, "2025-01-01", None);
         assert_eq!(p.validate(), Err(StatusError::ReasonMissing("HAR_SLUTTET")));
-        p.ended = Some(Ended { reason: EndReason::FattJobb, description: Some("x".into()) });
+        p.ended = Some(Ended {
+            reason: EndReason::FattJobb,
+            description: Some("x".into()),
+        });
         assert_eq!(p.validate(), Err(StatusError::DescriptionNotAllowed));
-        p.ended = Some(Ended { reason: EndReason::Annet, description: None });
+        p.ended = Some(Ended {
+            reason: EndReason::Annet,
+            description: None,
+        });
         assert_eq!(p.validate(), Err(StatusError::DescriptionMissing));
-        p.ended = Some(Ended { reason: EndReason::Annet, description: Some("Flyttet".into()) });
+        p.ended = Some(Ended {
+            reason: EndReason::Annet,
+            description: Some("Flyttet".into()),
+        });
         assert_eq!(p.validate(), Ok(()));
         let mut deltar = period(ParticipantStatus::Deltar, "2025-01-01", None);
-        deltar.ended = Some(Ended { reason: EndReason::Syk, description: None });
-        assert_eq!(deltar.validate(), Err(StatusError::ReasonNotAllowed("DELTAR")));
+        deltar.ended = Some(Ended {
+            reason: EndReason::Syk,
+            description: None,
+        });
+        assert_eq!(
+            deltar.validate(),
+            Err(StatusError::ReasonNotAllowed("DELTAR"))
+        );
     }
 
     #[test]

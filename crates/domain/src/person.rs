@@ -113,7 +113,11 @@ impl IdHistory {
     }
 
     /// Adds a newer id (e.g. the fødselsnummer that replaces a D-nummer).
-    pub fn with_change(&self, national_id: NationalId, valid_from: NaiveDate) -> Result<Self, IdHistoryError> {
+    pub fn with_change(
+        &self,
+        national_id: NationalId,
+        valid_from: NaiveDate,
+    ) -> Result<Self, IdHistoryError> {
         let mut records = self.0.clone();
         records.push(IdRecord {
             national_id,
@@ -166,9 +170,15 @@ mod tests {
         let history = IdHistory::single(dnr.clone(), d("2024-03-01"));
         let moved = history.with_change(fnr.clone(), d("2025-06-15")).unwrap();
         assert_eq!(moved.current(), &fnr);
-        assert!(moved.has_held(&dnr), "register rows under the old D-nummer must still match");
+        assert!(
+            moved.has_held(&dnr),
+            "register rows under the old D-nummer must still match"
+        );
         assert_eq!(moved.records().len(), 2);
-        assert_eq!(moved.with_change(dnr, d("2025-07-01")), Err(IdHistoryError::BackToDNumber));
+        assert_eq!(
+            moved.with_change(dnr, d("2025-07-01")),
+            Err(IdHistoryError::BackToDNumber)
+        );
         assert_eq!(
             history.with_change(fnr, d("2020-01-01")),
             Err(IdHistoryError::Unordered)
@@ -178,8 +188,14 @@ mod tests {
     #[test]
     fn masks_name_the_protection() {
         assert_eq!(Protection::None.mask_nb(), None);
-        assert_eq!(Protection::StrengtFortrolig.mask_nb(), Some("Adressebeskyttet"));
-        assert_eq!(Protection::StrengtFortroligUtland.mask_nb(), Some("Adressebeskyttet"));
+        assert_eq!(
+            Protection::StrengtFortrolig.mask_nb(),
+            Some("Adressebeskyttet")
+        );
+        assert_eq!(
+            Protection::StrengtFortroligUtland.mask_nb(),
+            Some("Adressebeskyttet")
+        );
         assert_eq!(Protection::Fortrolig.mask_nb(), Some("Adressebeskyttet"));
         assert_eq!(Protection::Skjermet.mask_nb(), Some("Skjermet person"));
     }

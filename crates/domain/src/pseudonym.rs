@@ -30,7 +30,13 @@ impl PseudonymKey {
             // HMAC accepts keys of any length; this arm cannot be reached.
             Err(_) => return String::new(),
         };
-        mac.update(format!("effekt-pseudonym/v1/contract/{}/person/{}", contract.0, person.0).as_bytes());
+        mac.update(
+            format!(
+                "effekt-pseudonym/v1/contract/{}/person/{}",
+                contract.0, person.0
+            )
+            .as_bytes(),
+        );
         let digest = mac.finalize().into_bytes();
         let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..12]);
         format!("P-{encoded}")

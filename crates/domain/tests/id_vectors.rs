@@ -13,6 +13,8 @@
 //! - O2 arthurdejong/python-stdnum, stdnum/no/orgnr.py and tests/test_no_mva.doctest
 //! - O3 npm package `brreg` README (Brønnøysundregistrene)
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use effekt_domain::national_id::{NationalId, NationalIdDefect, NationalIdKind};
 use effekt_domain::orgnr::{InvalidOrgNr, OrgNr};
 
@@ -31,7 +33,11 @@ const VALID: &[(&str, NationalIdKind, &str)] = &[
     ("31129956715", Fnr, "S9"),
     ("02013299997", Fnr, "S1 born 02.01.2032"),
     ("30108299920", Fnr, "S1 person 1"),
-    ("30108299939", Fnr, "S1 person 2: k1 remainder 1, valid only under the 2032 rule"),
+    (
+        "30108299939",
+        Fnr,
+        "S1 person 2: k1 remainder 1, valid only under the 2032 rule",
+    ),
     ("02013299903", Fnr, "S1/S8: k1 remainder 2 (2032 rule)"),
     ("02013299911", Fnr, "S8: k1 remainder 3 (2032 rule)"),
     ("30108299947", Fnr, "S8: k1 remainder 2 (2032 rule)"),
@@ -72,18 +78,58 @@ fn published_invalid_numbers_name_every_reason() {
         ("1234567891A", &[NotElevenDigits], "S4"),
         ("42485176432123", &[NotElevenDigits], "S5"),
         // k1 remainder 1 passes under the 2032 rule; k2 is what fails.
-        ("13097248032", &[SecondCheckDigit], "S4 'checksum 1 is invalid'"),
+        (
+            "13097248032",
+            &[SecondCheckDigit],
+            "S4 'checksum 1 is invalid'",
+        ),
         ("13097248023", &[SecondCheckDigit], "S4"),
-        ("15108695077", &[FirstCheckDigit, SecondCheckDigit], "S5 k1 remainder 10"),
-        ("26111593817", &[SecondCheckDigit], "S5 only the last digit changed"),
-        ("30108299918", &[FirstCheckDigit, SecondCheckDigit], "S8 invalid checksum"),
-        ("02013299987", &[FirstCheckDigit, SecondCheckDigit], "S4 new standard still rejects"),
-        ("02013299996", &[SecondCheckDigit], "S4 invalid k2 with new standard"),
-        ("29029900157", &[InvalidDate], "S6 nobody is born 29 February 1999"),
-        ("01535612303", &[InvalidDate], "S6 H-nummer month 53 is month 13"),
+        (
+            "15108695077",
+            &[FirstCheckDigit, SecondCheckDigit],
+            "S5 k1 remainder 10",
+        ),
+        (
+            "26111593817",
+            &[SecondCheckDigit],
+            "S5 only the last digit changed",
+        ),
+        (
+            "30108299918",
+            &[FirstCheckDigit, SecondCheckDigit],
+            "S8 invalid checksum",
+        ),
+        (
+            "02013299987",
+            &[FirstCheckDigit, SecondCheckDigit],
+            "S4 new standard still rejects",
+        ),
+        (
+            "02013299996",
+            &[SecondCheckDigit],
+            "S4 invalid k2 with new standard",
+        ),
+        (
+            "29029900157",
+            &[InvalidDate],
+            "S6 nobody is born 29 February 1999",
+        ),
+        (
+            "01535612303",
+            &[InvalidDate],
+            "S6 H-nummer month 53 is month 13",
+        ),
         ("19575770838", &[InvalidDate], "S5 H-nummer month 57"),
-        ("00000000000", &[InvalidDate], "check digits pass, day 0 does not"),
-        ("81234567802", &[InvalidDate], "S6 FH-number: day 81 is no date here"),
+        (
+            "00000000000",
+            &[InvalidDate],
+            "check digits pass, day 0 does not",
+        ),
+        (
+            "81234567802",
+            &[InvalidDate],
+            "S6 FH-number: day 81 is no date here",
+        ),
         // Derived (no published example): valid check digits, 30 February.
         ("30029099959", &[InvalidDate], "derived 30.02.90"),
         ("30020099905", &[InvalidDate], "derived 30.02.00"),
@@ -95,7 +141,9 @@ fn published_invalid_numbers_name_every_reason() {
     // Checksum and date wrong together: both reasons are reported.
     let both = NationalId::parse("32127248022").unwrap_err().0;
     assert!(both.contains(&InvalidDate), "S4 day 32: {both:?}");
-    assert!(both.iter().any(|d| matches!(d, FirstCheckDigit | SecondCheckDigit)));
+    assert!(both
+        .iter()
+        .any(|d| matches!(d, FirstCheckDigit | SecondCheckDigit)));
 }
 
 #[test]
@@ -118,11 +166,23 @@ fn published_organisation_numbers() {
         ("980430596", "O2"),
         ("998772680", "O2"),
     ] {
-        assert_eq!(OrgNr::parse(orgnr).map(|o| o.to_string()), Ok(orgnr.to_owned()), "{source}");
+        assert_eq!(
+            OrgNr::parse(orgnr).map(|o| o.to_string()),
+            Ok(orgnr.to_owned()),
+            "{source}"
+        );
     }
-    assert_eq!(OrgNr::parse("988077918"), Err(InvalidOrgNr::CheckDigit), "O2");
+    assert_eq!(
+        OrgNr::parse("988077918"),
+        Err(InvalidOrgNr::CheckDigit),
+        "O2"
+    );
     assert_eq!(OrgNr::parse("123456789"), Err(InvalidOrgNr::CheckDigit));
-    assert_eq!(OrgNr::parse("010101000"), Err(InvalidOrgNr::CheckDigit), "check digit 10");
+    assert_eq!(
+        OrgNr::parse("010101000"),
+        Err(InvalidOrgNr::CheckDigit),
+        "check digit 10"
+    );
     assert_eq!(OrgNr::parse("12345678"), Err(InvalidOrgNr::NotNineDigits));
     assert_eq!(OrgNr::parse("98807791a"), Err(InvalidOrgNr::NotNineDigits));
 }

@@ -47,7 +47,9 @@ pub fn synthetic_id(birth: NaiveDate, dnr: bool, nth: usize) -> Option<NationalI
         .flatten()
         .collect::<Option<Vec<_>>>()?;
     let date_part: [u8; 6] = parts.try_into().ok()?;
-    (0..1000).filter_map(|i| NationalId::complete(date_part, i)).nth(nth)
+    (0..1000)
+        .filter_map(|i| NationalId::complete(date_part, i))
+        .nth(nth)
 }
 
 fn period(status: ParticipantStatus, from: NaiveDate, to: Option<NaiveDate>) -> StatusPeriod {
@@ -82,12 +84,66 @@ struct P {
 /// The fixture dataset. `None` only if the domain rejected the fixture itself.
 pub fn dataset() -> Option<Dataset> {
     let people = [
-        P { given: "Amina", family: "Hassan", birth: date(1984, 3, 12), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_A, group: Some(GroupId(1)), household: Some(HouseholdId(1)), protection: Protection::None },
-        P { given: "Yusuf", family: "Hassan", birth: date(2005, 9, 1), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_A, group: Some(GroupId(1)), household: Some(HouseholdId(1)), protection: Protection::None },
-        P { given: "Leila", family: "Haddad", birth: date(1990, 6, 30), office: OFFICE_SONDRE, provider: PROVIDER_A, group: Some(GroupId(1)), household: None, protection: Protection::StrengtFortrolig },
-        P { given: "Dawit", family: "Tesfay", birth: date(1979, 11, 5), office: OFFICE_SONDRE, provider: PROVIDER_B, group: Some(GroupId(2)), household: None, protection: Protection::None },
-        P { given: "Olena", family: "Kovalenko", birth: date(1988, 1, 20), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_B, group: Some(GroupId(2)), household: None, protection: Protection::None },
-        P { given: "Ahmad", family: "Rahimi", birth: date(1995, 2, 28), office: OFFICE_GRUNERLOKKA, provider: PROVIDER_A, group: None, household: None, protection: Protection::Skjermet },
+        P {
+            given: "Amina",
+            family: "Hassan",
+            birth: date(1984, 3, 12),
+            office: OFFICE_GRUNERLOKKA,
+            provider: PROVIDER_A,
+            group: Some(GroupId(1)),
+            household: Some(HouseholdId(1)),
+            protection: Protection::None,
+        },
+        P {
+            given: "Yusuf",
+            family: "Hassan",
+            birth: date(2005, 9, 1),
+            office: OFFICE_GRUNERLOKKA,
+            provider: PROVIDER_A,
+            group: Some(GroupId(1)),
+            household: Some(HouseholdId(1)),
+            protection: Protection::None,
+        },
+        P {
+            given: "Leila",
+            family: "Haddad",
+            birth: date(1990, 6, 30),
+            office: OFFICE_SONDRE,
+            provider: PROVIDER_A,
+            group: Some(GroupId(1)),
+            household: None,
+            protection: Protection::StrengtFortrolig,
+        },
+        P {
+            given: "Dawit",
+            family: "Tesfay",
+            birth: date(1979, 11, 5),
+            office: OFFICE_SONDRE,
+            provider: PROVIDER_B,
+            group: Some(GroupId(2)),
+            household: None,
+            protection: Protection::None,
+        },
+        P {
+            given: "Olena",
+            family: "Kovalenko",
+            birth: date(1988, 1, 20),
+            office: OFFICE_GRUNERLOKKA,
+            provider: PROVIDER_B,
+            group: Some(GroupId(2)),
+            household: None,
+            protection: Protection::None,
+        },
+        P {
+            given: "Ahmad",
+            family: "Rahimi",
+            birth: date(1995, 2, 28),
+            office: OFFICE_GRUNERLOKKA,
+            provider: PROVIDER_A,
+            group: None,
+            household: None,
+            protection: Protection::Skjermet,
+        },
     ];
     let mut persons = Vec::new();
     let mut participants = Vec::new();
@@ -113,10 +169,17 @@ pub fn dataset() -> Option<Dataset> {
         });
         let statuses = if key.0 == 5 {
             StatusHistory::new(vec![
-                period(ParticipantStatus::Deltar, date(2025, 2, 1), Some(date(2026, 3, 1))),
+                period(
+                    ParticipantStatus::Deltar,
+                    date(2025, 2, 1),
+                    Some(date(2026, 3, 1)),
+                ),
                 StatusPeriod {
                     status: ParticipantStatus::HarSluttet,
-                    ended: Some(Ended { reason: EndReason::FattJobb, description: None }),
+                    ended: Some(Ended {
+                        reason: EndReason::FattJobb,
+                        description: None,
+                    }),
                     valid_from: date(2026, 3, 1),
                     valid_to: None,
                 },
@@ -138,30 +201,99 @@ pub fn dataset() -> Option<Dataset> {
     }
     Some(Dataset {
         nav_offices: vec![
-            NavOffice { id: OFFICE_GRUNERLOKKA, unit_number: "0315".into(), name: "Nav Grünerløkka".into() },
-            NavOffice { id: OFFICE_SONDRE, unit_number: "0330".into(), name: "Nav Søndre Nordstrand".into() },
+            NavOffice {
+                id: OFFICE_GRUNERLOKKA,
+                unit_number: "0315".into(),
+                name: "Nav Grünerløkka".into(),
+            },
+            NavOffice {
+                id: OFFICE_SONDRE,
+                unit_number: "0330".into(),
+                name: "Nav Søndre Nordstrand".into(),
+            },
         ],
         providers: vec![
-            Provider { id: PROVIDER_A, orgnr: OrgNr::parse("910000004").ok()?, name: "Arbeidsinkludering Oslo AS".into(), kind: ProviderKind::Large },
-            Provider { id: PROVIDER_B, orgnr: OrgNr::parse("910000012").ok()?, name: "Språkverkstedet AS".into(), kind: ProviderKind::Small },
+            Provider {
+                id: PROVIDER_A,
+                orgnr: OrgNr::parse("910000004").ok()?,
+                name: "Arbeidsinkludering Oslo AS".into(),
+                kind: ProviderKind::Large,
+            },
+            Provider {
+                id: PROVIDER_B,
+                orgnr: OrgNr::parse("910000012").ok()?,
+                name: "Språkverkstedet AS".into(),
+                kind: ProviderKind::Small,
+            },
         ],
-        investors: vec![Investor { id: INVESTOR, orgnr: OrgNr::parse("910000020").ok()?, name: "Stiftelsen Inkludering".into(), kind: InvestorKind::Foundation }],
-        contracts: vec![Contract::new(CONTRACT, "Jobbvei Oslo", date(2025, 1, 1), date(2027, 12, 31), 6).ok()?],
+        investors: vec![Investor {
+            id: INVESTOR,
+            orgnr: OrgNr::parse("910000020").ok()?,
+            name: "Stiftelsen Inkludering".into(),
+            kind: InvestorKind::Foundation,
+        }],
+        contracts: vec![Contract::new(
+            CONTRACT,
+            "Jobbvei Oslo",
+            date(2025, 1, 1),
+            date(2027, 12, 31),
+            6,
+        )
+        .ok()?],
         contract_offices: vec![(CONTRACT, OFFICE_GRUNERLOKKA), (CONTRACT, OFFICE_SONDRE)],
         consortium: vec![
-            ConsortiumMember { contract: CONTRACT, provider: PROVIDER_A, is_lead: true, sub_delivery: "Norskopplæring og arbeidstrening".into() },
-            ConsortiumMember { contract: CONTRACT, provider: PROVIDER_B, is_lead: false, sub_delivery: "Lese- og skrivestøtte".into() },
+            ConsortiumMember {
+                contract: CONTRACT,
+                provider: PROVIDER_A,
+                is_lead: true,
+                sub_delivery: "Norskopplæring og arbeidstrening".into(),
+            },
+            ConsortiumMember {
+                contract: CONTRACT,
+                provider: PROVIDER_B,
+                is_lead: false,
+                sub_delivery: "Lese- og skrivestøtte".into(),
+            },
         ],
-        commitments: vec![Commitment { contract: CONTRACT, investor: INVESTOR, amount: Nok::from_kroner(5_000_000)? }],
+        commitments: vec![Commitment {
+            contract: CONTRACT,
+            investor: INVESTOR,
+            amount: Nok::from_kroner(5_000_000)?,
+        }],
         groups: vec![
-            Group { id: GroupId(1), contract: CONTRACT, provider: PROVIDER_A, name: "Gruppe Morgen 1".into() },
-            Group { id: GroupId(2), contract: CONTRACT, provider: PROVIDER_B, name: "Kveldsgruppe 1".into() },
+            Group {
+                id: GroupId(1),
+                contract: CONTRACT,
+                provider: PROVIDER_A,
+                name: "Gruppe Morgen 1".into(),
+            },
+            Group {
+                id: GroupId(2),
+                contract: CONTRACT,
+                provider: PROVIDER_B,
+                name: "Kveldsgruppe 1".into(),
+            },
         ],
         persons,
-        households: vec![Household { id: HouseholdId(1), name: "Husstand Hassan".into() }],
+        households: vec![Household {
+            id: HouseholdId(1),
+            name: "Husstand Hassan".into(),
+        }],
         memberships: vec![
-            HouseholdMembership { household: HouseholdId(1), person: PersonKey(1), kind: MembershipKind::Parent, valid_from: date(2024, 1, 1), valid_to: None },
-            HouseholdMembership { household: HouseholdId(1), person: PersonKey(2), kind: MembershipKind::Youth, valid_from: date(2024, 1, 1), valid_to: None },
+            HouseholdMembership {
+                household: HouseholdId(1),
+                person: PersonKey(1),
+                kind: MembershipKind::Parent,
+                valid_from: date(2024, 1, 1),
+                valid_to: None,
+            },
+            HouseholdMembership {
+                household: HouseholdId(1),
+                person: PersonKey(2),
+                kind: MembershipKind::Youth,
+                valid_from: date(2024, 1, 1),
+                valid_to: None,
+            },
         ],
         participants,
     })

@@ -7,11 +7,11 @@
 //! role-scoped capabilities.
 
 mod error;
+pub mod fixture;
 pub mod model;
 mod postgres;
 mod sql_impl;
 mod sqlite;
-pub mod fixture;
 pub mod testing;
 
 use std::sync::Arc;
@@ -133,9 +133,14 @@ impl Location {
             }
             return Ok(Self::Postgres(url.to_owned()));
         }
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
-                return Err(StoreError::InvalidUrl("the sqlite address names no file".into()));
+                return Err(StoreError::InvalidUrl(
+                    "the sqlite address names no file".into(),
+                ));
             }
             return Ok(Self::Sqlite(path.into()));
         }
@@ -157,6 +162,25 @@ pub async fn open(location: &Location) -> Result<Arc<dyn Store>> {
     })
 }
 
+/// A migrator holding only the first `n` migrations of `full`; for upgrade tests.
+pub(crate) fn first_migrations(
+    full: &sqlx::migrate::Migrator,
+    n: usize,
+) -> sqlx::migrate::Migrator {
+    sqlx::migrate::Migrator {
+        migrations: full
+            .migrations
+            .iter()
+            .take(n)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ignore_missing: false,
+        locking: full.locking,
+        no_tx: full.no_tx,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,19 +195,21 @@ mod tests {
             Location::parse("sqlite://data/effekt.db").unwrap(),
             Location::Sqlite("data/effekt.db".into())
         );
-        assert_eq!(Location::parse("effekt.db").unwrap(), Location::Sqlite("effekt.db".into()));
-        assert!(matches!(Location::parse("mysql://x/y"), Err(StoreError::InvalidUrl(_))));
-        assert!(matches!(Location::parse("postgres://"), Err(StoreError::InvalidUrl(_))));
-        assert!(matches!(Location::parse(""), Err(StoreError::InvalidUrl(_))));
-    }
-}
-
-/// A migrator holding only the first `n` migrations of `full`; for upgrade tests.
-pub(crate) fn first_migrations(full: &sqlx::migrate::Migrator, n: usize) -> sqlx::migrate::Migrator {
-    sqlx::migrate::Migrator {
-        migrations: full.migrations.iter().take(n).cloned().collect::<Vec<_>>().into(),
-        ignore_missing: false,
-        locking: full.locking,
-        no_tx: full.no_tx,
+        assert_eq!(
+            Location::parse("effekt.db").unwrap(),
+            Location::Sqlite("effekt.db".into())
+        );
+        assert!(matches!(
+            Location::parse("mysql://x/y"),
+            Err(StoreError::InvalidUrl(_))
+        ));
+        assert!(matches!(
+            Location::parse("postgres://"),
+            Err(StoreError::InvalidUrl(_))
+        ));
+        assert!(matches!(
+            Location::parse(""),
+            Err(StoreError::InvalidUrl(_))
+        ));
     }
 }

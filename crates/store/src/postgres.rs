@@ -47,7 +47,9 @@ impl PgStore {
 
     /// Applies the first `n` migrations only; for the upgrade test.
     pub async fn migrate_first(&self, n: usize) -> Result<()> {
-        crate::first_migrations(&MIGRATOR, n).run(&self.pool).await?;
+        crate::first_migrations(&MIGRATOR, n)
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -50,7 +50,10 @@ pub(crate) fn list_filter(scope: ParticipantScope, q: &ParticipantQuery) -> (Str
             .replace('%', "\\%")
             .replace('_', "\\_");
         params.push(Param::Text(format!("%{escaped}%")));
-        clauses.push(format!("{VISIBLE_NAME} LIKE ${} ESCAPE '\\'", params.len() + 1));
+        clauses.push(format!(
+            "{VISIBLE_NAME} LIKE ${} ESCAPE '\\'",
+            params.len() + 1
+        ));
     }
     if let Some(status) = q.status {
         params.push(Param::Text(status.code().to_owned()));

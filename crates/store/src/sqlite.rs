@@ -49,14 +49,19 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| {
-                StoreError::Connect(format!("cannot open the SQLite file {}: {e}", path.display()))
+                StoreError::Connect(format!(
+                    "cannot open the SQLite file {}: {e}",
+                    path.display()
+                ))
             })?;
         Ok(Self { pool })
     }
 
     /// Applies the first `n` migrations only; for the upgrade test.
     pub async fn migrate_first(&self, n: usize) -> Result<()> {
-        crate::first_migrations(&MIGRATOR, n).run(&self.pool).await?;
+        crate::first_migrations(&MIGRATOR, n)
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -1,5 +1,7 @@
 //! The store suite: every test runs on SQLite and on PostgreSQL, each in a fresh database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use chrono::{Duration, NaiveDate, Utc};
 use effekt_domain::ids::{GroupId, ParticipantId, PersonKey, UserId};
 use effekt_domain::participant::ParticipantStatus;
@@ -12,7 +14,10 @@ use effekt_store::testing::TestStore;
 use effekt_store::StoreError;
 
 async fn seeded(t: &TestStore) -> UserId {
-    t.store.insert_dataset(&fixture::dataset().unwrap()).await.unwrap();
+    t.store
+        .insert_dataset(&fixture::dataset().unwrap())
+        .await
+        .unwrap();
     t.store
         .create_user(&NewUser {
             username: "veileder".into(),
@@ -231,21 +236,46 @@ both_stores! {
 #[tokio::test]
 async fn both_dialects_define_the_same_tables_and_columns() {
     let sqlite = effekt_store::testing::sqlite().await.unwrap();
-    let Some(pg) = effekt_store::testing::postgres().await.unwrap() else { return };
+    let Some(pg) = effekt_store::testing::postgres().await.unwrap() else {
+        return;
+    };
     assert_eq!(sqlite.columns().await.unwrap(), pg.columns().await.unwrap());
 }
 
-async fn upgrade_keeps_data(old: TestStore, migrate: impl std::future::Future<Output = Result<(), StoreError>>) {
-    old.store.insert_dataset(&fixture::dataset().unwrap()).await.unwrap();
+async fn upgrade_keeps_data(
+    old: TestStore,
+    migrate: impl std::future::Future<Output = Result<(), StoreError>>,
+) {
+    old.store
+        .insert_dataset(&fixture::dataset().unwrap())
+        .await
+        .unwrap();
     migrate.await.unwrap();
     let viewer = UserId(0);
-    let all = old.store.list_participants(ParticipantScope::Contract(CONTRACT), &q(), viewer).await.unwrap();
+    let all = old
+        .store
+        .list_participants(ParticipantScope::Contract(CONTRACT), &q(), viewer)
+        .await
+        .unwrap();
     assert_eq!(all.total, 6);
-    let dawit = old.store.participant(ParticipantScope::Contract(CONTRACT), DAWIT, viewer).await.unwrap().unwrap();
+    let dawit = old
+        .store
+        .participant(ParticipantScope::Contract(CONTRACT), DAWIT, viewer)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(dawit.ids.records().len(), 2);
     // The column added by migration 2 has its default for rows written before it.
-    assert_eq!(old.scalar_text("SELECT preferred_language FROM persons WHERE key = 1").await.unwrap(), "nb");
-    old.store.record_login_failure("x", Utc::now()).await.unwrap();
+    assert_eq!(
+        old.scalar_text("SELECT preferred_language FROM persons WHERE key = 1")
+            .await
+            .unwrap(),
+        "nb"
+    );
+    old.store
+        .record_login_failure("x", Utc::now())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -256,6 +286,11 @@ async fn upgrading_sqlite_from_the_first_migration_keeps_data() {
 
 #[tokio::test]
 async fn upgrading_postgres_from_the_first_migration_keeps_data() {
-    let Some((raw, t)) = effekt_store::testing::postgres_at_migration(1).await.unwrap() else { return };
+    let Some((raw, t)) = effekt_store::testing::postgres_at_migration(1)
+        .await
+        .unwrap()
+    else {
+        return;
+    };
     upgrade_keeps_data(t, async move { raw.migrate().await }).await;
 }

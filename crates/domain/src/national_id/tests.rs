@@ -1,7 +1,9 @@
 use super::*;
 
 fn kind(s: &str) -> NationalIdKind {
-    NationalId::parse(s).unwrap_or_else(|e| panic!("{s}: {e}")).kind()
+    NationalId::parse(s)
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+        .kind()
 }
 
 fn defects(s: &str) -> Vec<NationalIdDefect> {
@@ -10,7 +12,13 @@ fn defects(s: &str) -> Vec<NationalIdDefect> {
 
 #[test]
 fn not_eleven_digits() {
-    for s in ["", "1234567890", "123456789012", "1309724802a", "13097 48022"] {
+    for s in [
+        "",
+        "1234567890",
+        "123456789012",
+        "1309724802a",
+        "13097 48022",
+    ] {
         assert_eq!(defects(s), vec![NationalIdDefect::NotElevenDigits], "{s}");
     }
 }
@@ -25,7 +33,9 @@ fn generated_numbers_round_trip_through_parse() {
         ([4, 1, 8, 1, 9, 0], NationalIdKind::DnrAndTnr),
         ([4, 1, 4, 1, 9, 0], NationalIdKind::DnrAndHnr),
     ] {
-        let id = (0..1000).find_map(|i| NationalId::complete(date, i)).unwrap();
+        let id = (0..1000)
+            .find_map(|i| NationalId::complete(date, i))
+            .unwrap();
         assert_eq!(id.kind(), k);
         assert_eq!(NationalId::parse(&id.to_string()).unwrap(), id);
     }
@@ -36,35 +46,53 @@ fn leap_days_follow_the_two_digit_year() {
     // 29 February exists when the two-digit year is divisible by 4, 00 included.
     for yy in [[0, 0], [0, 4], [9, 6], [2, 4]] {
         let date = [2, 9, 0, 2, yy[0], yy[1]];
-        assert!((0..1000).any(|i| NationalId::complete(date, i).is_some()), "{yy:?}");
+        assert!(
+            (0..1000).any(|i| NationalId::complete(date, i).is_some()),
+            "{yy:?}"
+        );
     }
     for yy in [[0, 1], [9, 9], [2, 3]] {
         let date = [2, 9, 0, 2, yy[0], yy[1]];
-        assert!((0..1000).all(|i| NationalId::complete(date, i).is_none()), "{yy:?}");
+        assert!(
+            (0..1000).all(|i| NationalId::complete(date, i).is_none()),
+            "{yy:?}"
+        );
     }
 }
 
 #[test]
 fn production_refuses_synthetic_and_help_numbers() {
-    let tnr = (0..1000).find_map(|i| NationalId::complete([0, 1, 8, 1, 9, 0], i)).unwrap();
-    let hnr = (0..1000).find_map(|i| NationalId::complete([0, 1, 4, 1, 9, 0], i)).unwrap();
-    let fnr = (0..1000).find_map(|i| NationalId::complete([0, 1, 0, 1, 9, 0], i)).unwrap();
+    let tnr = (0..1000)
+        .find_map(|i| NationalId::complete([0, 1, 8, 1, 9, 0], i))
+        .unwrap();
+    let hnr = (0..1000)
+        .find_map(|i| NationalId::complete([0, 1, 4, 1, 9, 0], i))
+        .unwrap();
+    let fnr = (0..1000)
+        .find_map(|i| NationalId::complete([0, 1, 0, 1, 9, 0], i))
+        .unwrap();
     assert!(tnr.accept_in(Mode::Demo).is_ok());
     assert!(tnr.accept_in(Mode::Test).is_ok());
     assert_eq!(
         tnr.accept_in(Mode::Production),
-        Err(NationalIdRefusal::SyntheticInProduction(NationalIdKind::Tnr))
+        Err(NationalIdRefusal::SyntheticInProduction(
+            NationalIdKind::Tnr
+        ))
     );
     assert_eq!(
         hnr.accept_in(Mode::Production),
-        Err(NationalIdRefusal::HelpNumberInProduction(NationalIdKind::Hnr))
+        Err(NationalIdRefusal::HelpNumberInProduction(
+            NationalIdKind::Hnr
+        ))
     );
     assert!(fnr.accept_in(Mode::Production).is_ok());
 }
 
 #[test]
 fn debug_output_never_contains_the_number() {
-    let id = (0..1000).find_map(|i| NationalId::complete([0, 1, 0, 1, 9, 0], i)).unwrap();
+    let id = (0..1000)
+        .find_map(|i| NationalId::complete([0, 1, 0, 1, 9, 0], i))
+        .unwrap();
     assert!(!format!("{id:?}").contains(&id.to_string()[..6]));
 }
 

@@ -31,8 +31,9 @@ fn rank(mut m: Vec<Vec<f64>>) -> usize {
         for r in 0..m.len() {
             if r != rank && m[r][c].abs() > 1e-9 {
                 let f = m[r][c] / m[rank][c];
-                for k in 0..cols {
-                    m[r][k] -= f * m[rank][k];
+                let pivot = m[rank].clone();
+                for (x, p) in m[r].iter_mut().zip(&pivot) {
+                    *x -= f * p;
                 }
             }
         }

@@ -1,0 +1,125 @@
+//! `effekt demo`: creates (or reuses) a demo database with realistic synthetic data, prints the
+//! demo accounts, and serves it in demo mode.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Args;
+use effekt_domain::mode::Mode;
+use effekt_engine::demo::{self, DemoScope, DEFAULT_PARTICIPANTS, DEFAULT_SEED, DEMO_PASSWORD};
+use effekt_store::model::{NewUser, UserScope};
+use effekt_store::{Location, Store};
+
+use crate::CliError;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, env = "EFFEKT_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The demo database: a SQLite file (default) or postgres://….
+    #[arg(long, env = "DATABASE_URL", default_value = "effekt-demo.db")]
+    pub database: String,
+    /// Seed for the synthetic data; the same seed gives the same data.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Number of participants (scale up for load tests).
+    #[arg(long, default_value_t = DEFAULT_PARTICIPANTS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=2_000_000))]
+    pub participants: usize,
+    /// Delete an existing demo SQLite file first.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Create the data and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+fn scope(s: DemoScope) -> UserScope {
+    match s {
+        DemoScope::None => UserScope::None,
+        DemoScope::NavOffice(o) => UserScope::NavOffice(o),
+        DemoScope::Provider(p) => UserScope::Provider(p),
+        DemoScope::Investor(i) => UserScope::Investor(i),
+    }
+}
+
+/// Fills an empty store with the demo world and its accounts.
+pub async fn seed(store: &Arc<dyn Store>, seed: u64, participants: usize) -> Result<(), CliError> {
+    let demo = demo::generate(seed, participants)?;
+    store.insert_dataset(&demo.dataset).await?;
+    let mut ids = std::collections::HashMap::new();
+    for u in &demo.users {
+        let hash = effekt_web::access::session::hash_password(&u.password)?;
+        let id = store
+            .create_user(&NewUser {
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                password_hash: hash,
+                role: u.role,
+                scope: scope(u.scope),
+            })
+            .await?;
+        ids.insert(u.username.clone(), id);
+    }
+    for (username, participant) in &demo.assignments {
+        if let Some(id) = ids.get(username) {
+            store.assign_staff(*id, *participant).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
+    let location = Location::parse(&args.database)?;
+    if args.fresh {
+        match &location {
+            Location::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    match std::fs::remove_file(&p) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => {
+                            return Err(CliError::Config(format!(
+                                "cannot delete {}: {e}",
+                                path.display()
+                            )))
+                        }
+                    }
+                }
+            }
+            Location::Postgres(_) => {
+                return Err(CliError::Config(
+                    "--fresh only deletes SQLite files; drop the PostgreSQL database yourself"
+                        .into(),
+                ))
+            }
+        }
+    }
+    let store = effekt_store::open(&location).await?;
+    if store.is_empty().await? {
+        eprintln!(
+            "Creating demo data: {} participants, seed {} …",
+            args.participants, args.seed
+        );
+        seed(&store, args.seed, args.participants).await?;
+    } else {
+        eprintln!(
+            "Reusing the demo data already in {} (use --fresh to start over).",
+            args.database
+        );
+    }
+    let users = store.users().await?;
+    eprintln!("\nDemo accounts (password for all: {DEMO_PASSWORD}):");
+    for u in &users {
+        eprintln!("  {:<28} {}", u.username, u.role.label_nb());
+    }
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("\nOpen http://{}/ in a browser.\n", args.listen);
+    crate::serve::serve(store, Mode::Demo, args.listen).await
+}

@@ -1,0 +1,135 @@
+//! The JSON API: the same reads as the pages, through the same capabilities, described by an
+//! OpenAPI 3.1 document generated from these handlers (`/api/openapi.json`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use effekt_domain::ids::ParticipantId;
+use utoipa::OpenApi;
+
+use crate::access::{
+    AggregateOverview, AppState, ParticipantDetailView, ParticipantList, PseudonymisedList, Viewer,
+};
+use crate::query;
+use crate::WebError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "effekt API", description = "Participants, aggregates and pseudonymised data of effektkontrakter. Authentication: the session cookie from logging in at /logg-inn."),
+    paths(participants, participant, aggregates, pseudonymised),
+    components(schemas(ParticipantList, ParticipantDetailView, AggregateOverview, PseudonymisedList)),
+    tags((name = "effekt"))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/participants", get(participants))
+        .route("/api/participants/{id}", get(participant))
+        .route("/api/aggregates", get(aggregates))
+        .route("/api/pseudonymised", get(pseudonymised))
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+fn bad(message: String) -> WebError {
+    WebError::BadRequest { api: true, message }
+}
+
+/// Participants of the caller's own Nav office or provider, masked where protected.
+#[utoipa::path(get, path = "/api/participants", tag = "effekt",
+    params(
+        ("sok" = Option<String>, Query, description = "Search in name and every national id held"),
+        ("status" = Option<String>, Query, description = "Status code, e.g. DELTAR"),
+        ("gruppe" = Option<i64>, Query, description = "Group id"),
+        ("sorter" = Option<String>, Query, description = "navn | status | oppstart | gruppe"),
+        ("retning" = Option<String>, Query, description = "stigende | synkende"),
+        ("side" = Option<u32>, Query, description = "Page, from 1"),
+    ),
+    responses(
+        (status = 200, description = "One page of participants", body = ParticipantList),
+        (status = 400, description = "A malformed parameter"),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The role has no named participants"),
+    ))]
+async fn participants(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<ParticipantList>, WebError> {
+    let access = viewer.participants(&state, None, true).await?;
+    let q = query::participant_query(&params).map_err(bad)?;
+    Ok(Json(access.list(&q).await?))
+}
+
+/// One participant, if within the caller's scope.
+#[utoipa::path(get, path = "/api/participants/{id}", tag = "effekt",
+    params(("id" = i64, Path, description = "Participant id")),
+    responses(
+        (status = 200, description = "The participant", body = ParticipantDetailView),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The role has no named participants"),
+        (status = 404, description = "No such participant within the caller's scope"),
+    ))]
+async fn participant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ParticipantDetailView>, WebError> {
+    let id = id
+        .parse::<i64>()
+        .map(ParticipantId)
+        .map_err(|_| WebError::NotFound { api: true })?;
+    let access = viewer.participants(&state, Some(id), true).await?;
+    Ok(Json(access.get(id, true).await?))
+}
+
+/// Participants per provider and status group, small cells suppressed.
+#[utoipa::path(get, path = "/api/aggregates", tag = "effekt",
+    responses(
+        (status = 200, description = "The suppressed table", body = AggregateOverview),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The role does not see aggregates"),
+        (status = 404, description = "No contract yet"),
+    ))]
+async fn aggregates(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<AggregateOverview>, WebError> {
+    let access = viewer.aggregates(&state, true)?;
+    access
+        .overview()
+        .await?
+        .map(Json)
+        .ok_or(WebError::NotFound { api: true })
+}
+
+/// Pseudonymised participants for the evaluator.
+#[utoipa::path(get, path = "/api/pseudonymised", tag = "effekt",
+    params(
+        ("status" = Option<String>, Query, description = "Status code"),
+        ("side" = Option<u32>, Query, description = "Page, from 1"),
+    ),
+    responses(
+        (status = 200, description = "One page", body = PseudonymisedList),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "Only the evaluator"),
+    ))]
+async fn pseudonymised(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<PseudonymisedList>, WebError> {
+    let access = viewer.pseudonymised(&state, true)?;
+    let q = query::participant_query(&params).map_err(bad)?;
+    access
+        .list(&q)
+        .await?
+        .map(Json)
+        .ok_or(WebError::NotFound { api: true })
+}

@@ -1,0 +1,67 @@
+//! The server-rendered pages (Norwegian paths, as users see them).
+
+mod login;
+mod participants;
+mod roles;
+
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::access::{session, AppState};
+use crate::i18n::Lang;
+use crate::views;
+
+const CSS: &str = include_str!("../../assets/effekt.css");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(root))
+        .route("/logg-inn", get(login::form).post(login::submit))
+        .route("/logg-ut", post(login::logout))
+        .route("/deltakere", get(participants::list))
+        .route("/deltakere/{id}", get(participants::show))
+        .route("/oversikt", get(roles::overview))
+        .route("/evaluering", get(roles::evaluation))
+        .route("/admin/brukere", get(roles::users))
+        .route("/static/effekt.css", get(css))
+}
+
+/// The language of a request: `lang` cookie, then `Accept-Language`, then bokmål.
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
+    let cookie = session::cookie(headers, "lang");
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(cookie.as_deref(), accept)
+}
+
+async fn root(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, crate::WebError> {
+    Ok(match session::viewer(&state, &headers).await? {
+        Some(v) => Redirect::to(v.home()).into_response(),
+        None => Redirect::to("/logg-inn").into_response(),
+    })
+}
+
+async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+/// Unknown routes: a proper 404 page (JSON under `/api/`).
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::WebError::NotFound { api: true }.into_response();
+    }
+    views::error_page(StatusCode::NOT_FOUND)
+}

@@ -1,0 +1,150 @@
+//! The participant list and the participant page, for case officers and provider staff.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use effekt_domain::ids::ParticipantId;
+use effekt_domain::participant::ParticipantStatus;
+use effekt_store::model::{ParticipantQuery, SortDirection, SortKey};
+
+use crate::access::{AppState, Viewer};
+use crate::query;
+use crate::views::{
+    self, Chrome, Option_, PageLink, Pagination, ParticipantPage, ParticipantsPage, SortLink,
+};
+use crate::WebError;
+
+/// Page links: first, last, and two around the current page.
+pub(crate) fn pagination(page: u32, count: u32, href: impl Fn(u32) -> String) -> Pagination {
+    let mut pages = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=count {
+        if n == 1 || n == count || n.abs_diff(page) <= 2 {
+            if last_shown != 0 && n > last_shown + 1 {
+                pages.push(PageLink {
+                    href: String::new(),
+                    label: "…".into(),
+                    current: false,
+                });
+            }
+            pages.push(PageLink {
+                href: href(n),
+                label: n.to_string(),
+                current: n == page,
+            });
+            last_shown = n;
+        }
+    }
+    Pagination {
+        previous: (page > 1).then(|| href(page - 1)),
+        next: (page < count).then(|| href(page + 1)),
+        pages,
+    }
+}
+
+fn sort_links(chrome: &Chrome, q: &ParticipantQuery) -> Vec<SortLink> {
+    let column = |key: &str, sort: Option<SortKey>| {
+        let Some(sort) = sort else {
+            return SortLink {
+                label: chrome.t(key),
+                href: String::new(),
+                aria_sort: "none",
+            };
+        };
+        let active = q.sort == sort;
+        let next = if active && q.direction == SortDirection::Ascending {
+            SortDirection::Descending
+        } else {
+            SortDirection::Ascending
+        };
+        SortLink {
+            label: chrome.t(key),
+            href: query::link("/deltakere", q, sort, next, 1),
+            aria_sort: match (active, q.direction) {
+                (false, _) => "none",
+                (true, SortDirection::Ascending) => "ascending",
+                (true, SortDirection::Descending) => "descending",
+            },
+        }
+    };
+    vec![
+        column("col-name", Some(SortKey::Name)),
+        column("col-national-id", None),
+        column("col-status", Some(SortKey::Status)),
+        column("col-group", Some(SortKey::Group)),
+        column("col-provider", None),
+        column("col-office", None),
+        column("col-start", Some(SortKey::StartDate)),
+    ]
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let access = viewer.participants(&state, None, false).await?;
+    let q = query::participant_query(&params).map_err(|message| WebError::BadRequest {
+        api: false,
+        message,
+    })?;
+    let list = access.list(&q).await?;
+    let groups = access.groups().await?;
+    let chrome = Chrome::new(
+        super::lang(&headers),
+        "participants-title",
+        Some(&viewer),
+        "/deltakere",
+    );
+    let pagination = pagination(list.page, list.page_count, |n| {
+        query::link("/deltakere", &q, q.sort, q.direction, n)
+    });
+    let page = ParticipantsPage {
+        columns: sort_links(&chrome, &q),
+        search: q.search.clone().unwrap_or_default(),
+        statuses: ParticipantStatus::ALL
+            .iter()
+            .map(|s| Option_ {
+                value: s.code().into(),
+                label: s.label_nb().into(),
+                selected: q.status == Some(*s),
+            })
+            .collect(),
+        groups: groups
+            .iter()
+            .map(|g| Option_ {
+                value: g.id.0.to_string(),
+                label: format!("{} ({})", g.name, g.provider_name),
+                selected: q.group == Some(g.id),
+            })
+            .collect(),
+        list,
+        pagination,
+        chrome,
+    };
+    Ok(views::html(&page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let Some(id) = id.parse::<i64>().ok().map(ParticipantId) else {
+        return Err(WebError::NotFound { api: false });
+    };
+    let access = viewer.participants(&state, Some(id), false).await?;
+    let p = access.get(id, false).await?;
+    let mut chrome = Chrome::new(
+        super::lang(&headers),
+        "participants-title",
+        Some(&viewer),
+        "/deltakere",
+    );
+    chrome.title = p.summary.name.clone();
+    Ok(views::html(&ParticipantPage { chrome, p }))
+}

@@ -1,0 +1,75 @@
+//! Pages for the roles without named participants: aggregates, pseudonymised data, users.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use crate::access::{AppState, Viewer};
+use crate::query;
+use crate::views::{self, Chrome, EvaluationPage, OverviewPage, UsersPage};
+use crate::WebError;
+
+pub async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let access = viewer.aggregates(&state, false)?;
+    let overview = access.overview().await?;
+    let chrome = Chrome::new(
+        super::lang(&headers),
+        "overview-title",
+        Some(&viewer),
+        "/oversikt",
+    );
+    Ok(views::html(&OverviewPage { chrome, overview }))
+}
+
+pub async fn evaluation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let access = viewer.pseudonymised(&state, false)?;
+    let q = query::participant_query(&params).map_err(|message| WebError::BadRequest {
+        api: false,
+        message,
+    })?;
+    let list = access.list(&q).await?;
+    let pagination = match &list {
+        Some(l) => super::participants::pagination(l.page, l.page_count, |n| {
+            format!("/evaluering?side={n}")
+        }),
+        None => super::participants::pagination(1, 1, |_| String::new()),
+    };
+    let chrome = Chrome::new(
+        super::lang(&headers),
+        "evaluation-title",
+        Some(&viewer),
+        "/evaluering",
+    );
+    Ok(views::html(&EvaluationPage {
+        chrome,
+        list,
+        pagination,
+    }))
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let access = viewer.administration(&state)?;
+    let users = access.users().await?;
+    let chrome = Chrome::new(
+        super::lang(&headers),
+        "users-title",
+        Some(&viewer),
+        "/admin/brukere",
+    );
+    Ok(views::html(&UsersPage { chrome, users }))
+}

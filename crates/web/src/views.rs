@@ -1,0 +1,205 @@
+//! Page chrome and the askama templates' data. Rendering only: what may be shown has already
+//! been decided by the capabilities in [`crate::access`].
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::access::{
+    AggregateOverview, ParticipantDetailView, ParticipantList, PseudonymisedList, UserView, Viewer,
+};
+use crate::i18n::Lang;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct UserChrome {
+    pub display_name: String,
+    pub role: String,
+    pub csrf_token: String,
+}
+
+/// What every page shares: language, title, the logged-in user and the main navigation.
+pub struct Chrome {
+    pub lang: Lang,
+    pub title: String,
+    pub user: Option<UserChrome>,
+    pub nav: Vec<NavItem>,
+}
+
+impl Chrome {
+    pub fn new(lang: Lang, title_key: &str, viewer: Option<&Viewer>, current: &str) -> Self {
+        let title = lang.t(title_key);
+        let nav = viewer
+            .map(|v| {
+                let home = v.home();
+                let (href, key) = match home {
+                    "/deltakere" => ("/deltakere", "nav-participants"),
+                    "/oversikt" => ("/oversikt", "nav-overview"),
+                    "/evaluering" => ("/evaluering", "nav-evaluation"),
+                    _ => ("/admin/brukere", "nav-users"),
+                };
+                vec![NavItem {
+                    href,
+                    label: lang.t(key),
+                    current: current.starts_with(href),
+                }]
+            })
+            .unwrap_or_default();
+        Self {
+            title,
+            user: viewer.map(|v| UserChrome {
+                display_name: v.user.display_name.clone(),
+                role: v.user.role.label_nb().to_owned(),
+                csrf_token: v.csrf_token.clone(),
+            }),
+            nav,
+            lang,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+}
+
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub username: String,
+    pub errors: Vec<FieldError>,
+    /// A message that concerns the whole form (wrong credentials, throttled).
+    pub form_error: Option<String>,
+}
+
+impl LoginPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+pub struct SortLink {
+    pub label: String,
+    pub href: String,
+    /// `ascending`, `descending` or `none`.
+    pub aria_sort: &'static str,
+}
+
+pub struct Option_ {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct PageLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct Pagination {
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Template)]
+#[template(path = "participants.html")]
+pub struct ParticipantsPage {
+    pub chrome: Chrome,
+    pub list: ParticipantList,
+    pub search: String,
+    pub statuses: Vec<Option_>,
+    pub groups: Vec<Option_>,
+    pub columns: Vec<SortLink>,
+    pub pagination: Pagination,
+}
+
+#[derive(Template)]
+#[template(path = "participant.html")]
+pub struct ParticipantPage {
+    pub chrome: Chrome,
+    pub p: ParticipantDetailView,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+pub struct OverviewPage {
+    pub chrome: Chrome,
+    pub overview: Option<AggregateOverview>,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation.html")]
+pub struct EvaluationPage {
+    pub chrome: Chrome,
+    pub list: Option<PseudonymisedList>,
+    pub pagination: Pagination,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub chrome: Chrome,
+    pub users: Vec<UserView>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub chrome: Chrome,
+    pub code: u16,
+    pub text: String,
+}
+
+/// Renders a template as an HTML response.
+pub fn html(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(body) => Html(body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Noe gikk galt.").into_response()
+        }
+    }
+}
+
+/// The error page for a status (404, 403, 500), without user-specific chrome.
+pub fn error_page(status: StatusCode) -> Response {
+    error_page_with(status, None)
+}
+
+/// The error page with a specific message (for 400: what was wrong with the request).
+pub fn error_page_with(status: StatusCode, message: Option<String>) -> Response {
+    let (title, text) = match status.as_u16() {
+        400 => ("error-400-title", "error-400-text"),
+        404 => ("error-404-title", "error-404-text"),
+        403 => ("error-403-title", "error-403-text"),
+        _ => ("error-500-title", "error-500-text"),
+    };
+    let lang = Lang::default();
+    let page = ErrorPage {
+        text: message.unwrap_or_else(|| lang.t(text)),
+        chrome: Chrome::new(lang, title, None, ""),
+        code: status.as_u16(),
+    };
+    let mut response = html(&page);
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}

@@ -1,0 +1,167 @@
+//! A running app on a fresh store with the fixture world and one account per role.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use effekt_domain::mode::Mode;
+use effekt_domain::pseudonym::PseudonymKey;
+use effekt_domain::role::Role;
+use effekt_store::fixture::{self, *};
+use effekt_store::model::{NewUser, UserScope};
+use effekt_store::testing::TestStore;
+use effekt_web::{router, AppState, Config};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "riktig-passord-2026";
+
+pub struct App {
+    pub t: TestStore,
+    pub router: Router,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// The accounts of the fixture world.
+pub const USERS: &[(&str, Role)] = &[
+    ("veileder1", Role::NavCaseOfficer),
+    ("veileder2", Role::NavCaseOfficer),
+    ("ansatt.a", Role::ProviderStaff),
+    ("ansatt.b", Role::ProviderStaff),
+    ("admin.a", Role::ProviderAdmin),
+    ("forvalter", Role::NavContractManager),
+    ("investor", Role::Investor),
+    ("evaluator", Role::Evaluator),
+    ("tilrettelegger", Role::Facilitator),
+    ("administrator", Role::Administrator),
+];
+
+fn scope(username: &str) -> UserScope {
+    match username {
+        "veileder1" => UserScope::NavOffice(OFFICE_GRUNERLOKKA),
+        "veileder2" => UserScope::NavOffice(OFFICE_SONDRE),
+        "ansatt.a" | "admin.a" => UserScope::Provider(PROVIDER_A),
+        "ansatt.b" => UserScope::Provider(PROVIDER_B),
+        "investor" => UserScope::Investor(INVESTOR),
+        _ => UserScope::None,
+    }
+}
+
+impl App {
+    pub async fn new(t: TestStore) -> Self {
+        t.store
+            .insert_dataset(&fixture::dataset().unwrap())
+            .await
+            .unwrap();
+        let hash = effekt_web::access::session::hash_password(PASSWORD).unwrap();
+        for (username, role) in USERS {
+            let id = t
+                .store
+                .create_user(&NewUser {
+                    username: (*username).into(),
+                    display_name: format!("Test {username}"),
+                    password_hash: hash.clone(),
+                    role: *role,
+                    scope: scope(username),
+                })
+                .await
+                .unwrap();
+            if *username == "ansatt.a" {
+                // Provider A's staff member is assigned to Leila (protected).
+                t.store.assign_staff(id, LEILA).await.unwrap();
+            }
+        }
+        let state = AppState::new(
+            t.store.clone(),
+            PseudonymKey::new(vec![42; 32]).unwrap(),
+            Config {
+                mode: Mode::Test,
+                secure_cookies: false,
+            },
+        );
+        Self {
+            router: router(state),
+            t,
+        }
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> Response {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 10 * 1024 * 1024)
+            .await
+            .unwrap();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&str>) -> Response {
+        let mut req = Request::get(path);
+        if let Some(cookie) = session {
+            req = req.header(header::COOKIE, cookie);
+        }
+        self.request(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&self, path: &str, cookie: Option<&str>, form: &str) -> Response {
+        let mut req =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.request(req.body(Body::from(form.to_owned())).unwrap())
+            .await
+    }
+
+    /// Logs in through the real form; returns the session cookie (`name=value`).
+    pub async fn try_login(&self, username: &str, password: &str) -> Response {
+        let form = self.get("/logg-inn", None).await;
+        let csrf_cookie = set_cookie(&form, "effekt_login_csrf").unwrap();
+        let token = hidden(&form.body, "csrf").unwrap();
+        self.post_form(
+            "/logg-inn",
+            Some(&csrf_cookie),
+            &format!("csrf={token}&username={username}&password={password}"),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let res = self.try_login(username, PASSWORD).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login {username}: {}",
+            res.body
+        );
+        set_cookie(&res, "effekt_session").unwrap()
+    }
+}
+
+/// `name=value` of a cookie the response sets.
+pub fn set_cookie(res: &Response, name: &str) -> Option<String> {
+    res.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// The value of a hidden input.
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
