@@ -45,25 +45,6 @@ impl PgStore {
         Ok(Self { pool })
     }
 
-    /// Applies the first `n` migrations only; for the upgrade test.
-    pub async fn migrate_first(&self, n: usize) -> Result<()> {
-        crate::first_migrations(&MIGRATOR, n)
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn migrate(&self) -> Result<()> {
-        MIGRATOR.run(&self.pool).await?;
-        Ok(())
-    }
-
-    /// A raw statement; for tests that break the store on purpose.
-    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
-        sqlx::raw_sql(sql).execute(&self.pool).await?;
-        Ok(())
-    }
-
     /// Closes all connections (a template database must have none before it is cloned).
     pub async fn close(&self) {
         self.pool.close().await;
@@ -81,4 +62,4 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, Postgres, Backend::Postgres);
+impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);

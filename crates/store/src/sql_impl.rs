@@ -72,7 +72,7 @@ pub(crate) fn list_order(q: &ParticipantQuery) -> String {
         SortDirection::Descending => "DESC",
     };
     let key = match q.sort {
-        SortKey::Name => VISIBLE_NAME.to_owned(),
+        SortKey::Name => "pt.list_sort_key".to_owned(),
         SortKey::Status => "pt.current_status".to_owned(),
         SortKey::StartDate => "COALESCE(pt.index_date, '9999-12-31')".to_owned(),
         SortKey::Group => "COALESCE(g.name, '')".to_owned(),
@@ -93,6 +93,20 @@ pub(crate) fn search_text(family: &str, given: &str, ids: &IdHistory) -> String 
 pub(crate) fn person_search_text(p: &Person) -> String {
     search_text(&p.family_name, &p.given_name, &p.ids)
 }
+
+/// The list order key of a person's enrolments: protected persons sort as if nameless.
+pub(crate) fn list_sort_key(p: &Person) -> String {
+    if p.protection.is_protected() {
+        String::new()
+    } else {
+        person_search_text(p)
+    }
+}
+
+/// Statement that refreshes `list_sort_key` of one person's enrolments ($1 = person key).
+pub(crate) const REFRESH_SORT_KEY: &str = "UPDATE participants SET list_sort_key = (\
+     SELECT CASE WHEN pr.protection = 'NONE' THEN pr.search_text ELSE '' END \
+     FROM persons pr WHERE pr.key = participants.person_key) WHERE person_key = $1";
 
 pub(crate) fn protection(code: &str) -> Result<Protection> {
     Protection::from_code(code).ok_or_else(|| corrupt(format!("protection {code:?}")))
@@ -173,7 +187,7 @@ pub(crate) fn participant_id(id: i64) -> ParticipantId {
 /// Implements [`crate::Store`] for `$store` (a struct with a `pool: sqlx::Pool<$db>` field).
 /// The dialect hook `Self::after_bulk_insert(&mut tx)` runs before a bulk insert commits.
 macro_rules! impl_store {
-    ($store:ty, $db:ty, $backend:expr) => {
+    ($store:ty, $db:ty, $backend:expr, $migrator:path) => {
         const _: () = {
             use async_trait::async_trait;
             use chrono::{DateTime, NaiveDate, Utc};
@@ -240,6 +254,24 @@ macro_rules! impl_store {
                  nav_office_id, provider_id, investor_id, active";
 
             impl $store {
+                /// Applies the first `n` migrations only; for the upgrade test.
+                pub async fn migrate_first(&self, n: usize) -> Result<()> {
+                    $crate::first_migrations(&$migrator, n).run(&self.pool).await?;
+                    Ok(())
+                }
+
+                /// Applies every pending migration.
+                pub async fn migrate(&self) -> Result<()> {
+                    $migrator.run(&self.pool).await?;
+                    Ok(())
+                }
+
+                /// A raw statement; for tests that break the store on purpose.
+                pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+                    sqlx::raw_sql(sql).execute(&self.pool).await?;
+                    Ok(())
+                }
+
                 async fn id_history(&self, person: i64) -> Result<IdHistory> {
                     let rows = sqlx::query(
                         "SELECT national_id, valid_from FROM person_ids \
@@ -351,12 +383,18 @@ macro_rules! impl_store {
                         b.push_bind(m.household.0).push_bind(m.person.0).push_bind(m.kind.code())
                             .push_bind(m.valid_from).push_bind(m.valid_to);
                     });
-                    bulk!(tx, "INSERT INTO participants (id, person_key, contract_id, provider_id, nav_office_id, group_id, household_id, current_status, index_date) ", data.participants, |b, p| {
+                    let sort_keys: std::collections::HashMap<i64, String> = data
+                        .persons
+                        .iter()
+                        .map(|p| (p.key.0, s::list_sort_key(p)))
+                        .collect();
+                    bulk!(tx, "INSERT INTO participants (id, person_key, contract_id, provider_id, nav_office_id, group_id, household_id, current_status, index_date, list_sort_key) ", data.participants, |b, p| {
                         b.push_bind(p.id.0).push_bind(p.person.0).push_bind(p.contract.0)
                             .push_bind(p.provider.0).push_bind(p.nav_office.0)
                             .push_bind(p.group.map(|g| g.0)).push_bind(p.household.map(|h| h.0))
                             .push_bind(p.statuses.current().status.code())
-                            .push_bind(p.statuses.index_date());
+                            .push_bind(p.statuses.index_date())
+                            .push_bind(sort_keys.get(&p.person.0).cloned().unwrap_or_default());
                     });
                     let statuses: Vec<(i64, i64, &effekt_domain::participant::StatusPeriod)> = data
                         .participants
@@ -737,14 +775,17 @@ macro_rules! impl_store {
                 }
 
                 async fn set_protection(&self, person: PersonKey, protection: Protection) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
                     let done = sqlx::query("UPDATE persons SET protection = $1 WHERE key = $2")
                         .bind(protection.code())
                         .bind(person.0)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await?;
                     if done.rows_affected() == 0 {
                         return Err(StoreError::Conflict(format!("no person {person}")));
                     }
+                    sqlx::query(s::REFRESH_SORT_KEY).bind(person.0).execute(&mut *tx).await?;
+                    tx.commit().await?;
                     Ok(())
                 }
 
@@ -786,6 +827,7 @@ macro_rules! impl_store {
                         .bind(person.0)
                         .execute(&mut *tx)
                         .await?;
+                    sqlx::query(s::REFRESH_SORT_KEY).bind(person.0).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(())
                 }

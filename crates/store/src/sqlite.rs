@@ -57,29 +57,10 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
-    /// Applies the first `n` migrations only; for the upgrade test.
-    pub async fn migrate_first(&self, n: usize) -> Result<()> {
-        crate::first_migrations(&MIGRATOR, n)
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn migrate(&self) -> Result<()> {
-        MIGRATOR.run(&self.pool).await?;
-        Ok(())
-    }
-
-    /// A raw statement; for tests that break the store on purpose.
-    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
-        sqlx::raw_sql(sql).execute(&self.pool).await?;
-        Ok(())
-    }
-
     async fn after_bulk_insert(_tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
         // INTEGER PRIMARY KEY continues from the largest key by itself.
         Ok(())
     }
 }
 
-impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
+impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);

@@ -1,0 +1,189 @@
+//! The binary as an operator uses it: exit codes and exactly what it prints.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::{Command, Output};
+
+use chrono::{TimeZone, Utc};
+use effekt_domain::ids::{PersonKey, UserId};
+use effekt_store::model::{AuditRecord, Decision};
+
+fn effekt(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_effekt"));
+    cmd.args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("EFFEKT_MODE")
+        .env_remove("EFFEKT_PSEUDONYM_KEY");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn id_check_prints_the_kind() {
+    for (number, kind) in [
+        ("13097248022", "fnr"),
+        ("53097248016", "dnr"),
+        ("30108299939", "fnr"),
+        ("17912099997", "tnr"),
+        ("57912075186", "dnr-and-tnr"),
+        ("68467038838", "dnr-and-hnr"),
+        ("13527248013", "hnr"),
+    ] {
+        let o = effekt(&["id", "check", number], &[("EFFEKT_MODE", "test")]);
+        assert!(o.status.success(), "{number}: {}", stdout(&o));
+        assert_eq!(stdout(&o), format!("{kind}\n"), "{number}");
+    }
+}
+
+#[test]
+fn id_check_lists_every_reason_and_exits_1() {
+    let o = effekt(&["id", "check", "32127248022"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("invalid\n"));
+    assert!(out.contains("- invalid date"));
+    assert!(out.contains("check digit"));
+    let o = effekt(&["id", "check", "123"], &[]);
+    assert_eq!(
+        (o.status.code(), stdout(&o)),
+        (Some(1), "invalid\n- not 11 digits\n".to_owned())
+    );
+}
+
+#[test]
+fn production_names_synthetic_and_help_numbers_but_refuses_them() {
+    let o = effekt(
+        &["id", "check", "17912099997"],
+        &[("EFFEKT_MODE", "production")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).starts_with("tnr\n") && stdout(&o).contains("synthetic"),
+        "{}",
+        stdout(&o)
+    );
+    // Production is the default when EFFEKT_MODE is unset.
+    let o = effekt(&["id", "check", "13527248013"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("hnr\n") && stdout(&o).contains("H-number"));
+    let o = effekt(&["id", "check", "17912099997"], &[("EFFEKT_MODE", "demo")]);
+    assert!(o.status.success());
+}
+
+#[test]
+fn bad_configuration_stops_with_one_clear_line() {
+    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+        (&["serve"], &[("DATABASE_URL", "mysql://db/effekt")], "effekt: DATABASE_URL is not a usable database address: unknown scheme"),
+        (&["serve"], &[("DATABASE_URL", "postgres://")], "effekt: DATABASE_URL is not a usable database address"),
+        (&["serve", "--database", "/finnes/ikke/effekt.db"], &[], "effekt: cannot open the database: the folder /finnes/ikke for the SQLite file does not exist"),
+        (&["id", "check", "13097248022"], &[("EFFEKT_MODE", "staging")], "effekt: EFFEKT_MODE: unknown mode \"staging\""),
+    ];
+    for (args, env, start) in cases {
+        let o = effekt(args, env);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.starts_with(start), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(!err.contains("panicked"));
+    }
+}
+
+#[test]
+fn production_needs_a_pseudonym_key() {
+    let dir = std::env::temp_dir().join(format!("effekt-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("prod.db");
+    let o = effekt(
+        &[
+            "serve",
+            "--database",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("EFFEKT_PSEUDONYM_KEY must be set in production"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn audit_export_prints_cef_lines() {
+    let dir = std::env::temp_dir().join(format!("effekt-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("audit.db");
+    let store = effekt_store::open(&effekt_store::Location::Sqlite(db.clone()))
+        .await
+        .unwrap();
+    store
+        .insert_dataset(&effekt_store::fixture::dataset().unwrap())
+        .await
+        .unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap();
+    let record = AuditRecord {
+        at,
+        actor: UserId(7),
+        actor_name: "veileder=1".into(),
+        subject: PersonKey(4),
+        purpose: "participant.view".into(),
+        decision: Decision::Permit,
+        request_id: "req-42".into(),
+    };
+    store
+        .append_audit(&[
+            record.clone(),
+            AuditRecord {
+                decision: Decision::Deny,
+                purpose: "participant.list".into(),
+                ..record
+            },
+        ])
+        .await
+        .unwrap();
+    let dawit = store
+        .participant(
+            effekt_store::model::ParticipantScope::Contract(effekt_domain::ids::ContractId(1)),
+            effekt_store::fixture::DAWIT,
+            UserId(0),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    drop(store);
+    let o = effekt(
+        &[
+            "audit",
+            "export",
+            "--format",
+            "cef",
+            "--database",
+            db.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fnr = dawit.ids.current().to_string();
+    let expected = format!(
+        "CEF:0|effekt|AuditLogger|1.0|audit:access|Innsyn i deltaker|INFO|suid=veileder\\=1 duid={fnr} end={} sproc=req-42 flexString1Label=Decision flexString1=Permit\n\
+         CEF:0|effekt|AuditLogger|1.0|audit:access|Deltakerliste|INFO|suid=veileder\\=1 duid={fnr} end={} sproc=req-42 flexString1Label=Decision flexString1=Deny\n",
+        at.timestamp_millis(),
+        at.timestamp_millis()
+    );
+    assert_eq!(stdout(&o), expected);
+    let _ = std::fs::remove_dir_all(dir);
+}
