@@ -1,0 +1,323 @@
+// A keyboard-only walk through effekt as each demo role, in headless Chromium.
+//
+// The test starts `effekt demo --fresh` itself (EFFEKT_BIN, default ../../target/debug/effekt),
+// logs in with Tab/typing/Enter only, follows each role's main pages by keyboard, and on every
+// page it visits saves a full-page screenshot to artifacts/<role>-<page>.png and runs axe-core
+// with the WCAG 2.0/2.1 A and AA rules, which must find nothing.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  ELEVEN_DIGITS,
+  PASSWORD,
+  assertFocusVisible,
+  enterAndWait,
+  focusIsFirst,
+  focusMatches,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startServer,
+  tabToSelector,
+  tabUntil,
+  visited,
+} from './helpers.js';
+
+const ROLES = [
+  { key: 'case-officer', user: 'veileder.grunerlokka', home: '/deltakere', kind: 'participants', paginate: true },
+  { key: 'provider-staff', user: 'jobbspesialist.stor', home: '/deltakere', kind: 'participants' },
+  { key: 'investor', user: 'investor.stiftelse', home: '/oversikt', kind: 'overview', forbidden: '/deltakere' },
+  { key: 'evaluator', user: 'evaluator', home: '/evaluering', kind: 'evaluation' },
+  { key: 'contract-manager', user: 'kontrakt.forvalter', home: '/oversikt', kind: 'overview' },
+  { key: 'facilitator', user: 'tilrettelegger', home: '/oversikt', kind: 'overview' },
+  { key: 'administrator', user: 'administrator', home: '/admin/brukere', kind: 'users', notFound: true },
+  { key: 'provider-admin', user: 'admin.stor', home: '/deltakere', kind: 'participants' },
+];
+
+const MASKS = ['Adressebeskyttet', 'Skjermet person'];
+const SKIP_LINK = 'a.skip-link[href="#main"]';
+const FIRST_PARTICIPANT = 'tbody a[href^="/deltakere/"]';
+const LOGOUT = 'form[action="/logg-ut"] button[type="submit"]';
+const TEST_TIMEOUT = 90_000;
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const pathIs = (p) => new RegExp(`^[^?#]*//[^/]+${escapeRe(p)}([?#].*)?$`);
+
+let server;
+let browser;
+/** Names of participants seen by the roles allowed to see them; other roles must never show them. */
+const knownNames = new Set();
+
+before(async () => {
+  server = await startServer({ readyTimeoutMs: 60_000 });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+});
+
+const pathname = (page) => new URL(page.url()).pathname;
+const bodyText = (page) => page.locator('body').innerText();
+
+/** The first Tab on a fresh page reaches the skip link, which is then visible; Enter moves focus to #main. */
+async function checkSkipLink(page, shot) {
+  await page.keyboard.press('Tab');
+  assert.ok(await focusMatches(page, SKIP_LINK), 'the first Tab should reach the skip link');
+  const link = page.locator(SKIP_LINK);
+  assert.equal((await link.innerText()).trim(), 'Hopp til hovedinnhold');
+  await assertFocusVisible(page, 'the skip link');
+  const box = await link.boundingBox();
+  assert.ok(box && box.width > 20 && box.height > 10, `skip link should be visible when focused, box ${JSON.stringify(box)}`);
+  if (shot) await screenshot(page, shot.role, shot.name, { fullPage: false });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'main', null, { timeout: 5_000 });
+}
+
+/** Log in from /logg-inn with the keyboard only. */
+async function keyboardLogin(page, role) {
+  const res = await page.goto('/logg-inn');
+  assert.equal(res.status(), 200);
+  await visited(page, role.key, 'logg-inn');
+  await page.keyboard.press('Tab');
+  assert.ok(await focusMatches(page, SKIP_LINK), 'the first Tab on the login page should reach the skip link');
+  await tabToSelector(page, '#username', { max: 10 });
+  await page.keyboard.type(role.user);
+  await page.keyboard.press('Tab');
+  assert.ok(await focusMatches(page, '#password'), 'Tab from the user name should reach the password');
+  await page.keyboard.type(PASSWORD);
+  await enterAndWait(page, pathIs(role.home));
+  assert.equal(pathname(page), role.home, `${role.user} should land on ${role.home}`);
+}
+
+async function keyboardLogout(page, role) {
+  await tabToSelector(page, LOGOUT, { max: 80 });
+  assert.equal((await page.locator(LOGOUT).innerText()).trim(), 'Logg ut');
+  await enterAndWait(page, pathIs('/logg-inn'));
+  assert.equal(pathname(page), '/logg-inn');
+  await visited(page, role.key, 'utlogget');
+  const res = await page.request.get(role.home, { maxRedirects: 0 });
+  assert.notEqual(res.status(), 200, `${role.home} must not be served after logout`);
+}
+
+/** Total count shown above the participant list. */
+async function listTotal(page) {
+  return Number((await page.locator('p[role="status"] strong').innerText()).trim());
+}
+
+async function listNames(page) {
+  return page.locator('tbody tr td:first-child').allInnerTexts();
+}
+
+/** Every page of the unfiltered list, fetched inside the page: masked rows must hide the national id. */
+async function scanMaskedRows(page) {
+  return page.evaluate(async (masks) => {
+    const parse = async (url) =>
+      new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html');
+    const first = await parse('/deltakere');
+    const pages = Math.max(1, ...[...first.querySelectorAll('nav.pagination a')].map((a) => Number(a.textContent) || 1));
+    const rows = [];
+    for (let n = 1; n <= pages; n++) {
+      const doc = n === 1 ? first : await parse(`/deltakere?side=${n}`);
+      for (const tr of doc.querySelectorAll('tbody tr')) {
+        const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
+        if (masks.some((m) => tr.textContent.includes(m))) rows.push({ page: n, cells });
+      }
+    }
+    return { pages, rows };
+  }, MASKS);
+}
+
+async function walkParticipants(t, page, role) {
+  await checkSkipLink(page);
+
+  // The first participant link, by Tab from the main content.
+  const names = await listNames(page);
+  assert.ok(names.length > 0, 'the participant list should not be empty');
+  for (const n of names) if (!MASKS.includes(n.trim())) knownNames.add(n.trim());
+  await tabUntil(page, () => focusIsFirst(page, FIRST_PARTICIPANT), { what: 'the first participant link', max: 40 });
+  await assertFocusVisible(page, 'the first participant link');
+  if (role.paginate) await screenshot(page, role.key, 'deltakere-fokus', { fullPage: false });
+  const linkText = (await page.locator(FIRST_PARTICIPANT).first().innerText()).trim();
+  await enterAndWait(page, /\/deltakere\/\d+$/);
+  await visited(page, role.key, 'deltaker');
+  assert.equal((await page.locator('h1').innerText()).trim(), linkText);
+  await page.getByRole('heading', { level: 2, name: 'Statushistorikk' }).waitFor();
+
+  // Back to the list with the "back" link.
+  await tabToSelector(page, 'main a[href="/deltakere"]', { max: 20 });
+  await enterAndWait(page, pathIs('/deltakere'));
+  const total = await listTotal(page);
+
+  if (role.paginate && (await page.locator('nav.pagination a[rel="next"]').count()) > 0) {
+    await tabToSelector(page, 'nav.pagination a[rel="next"]', { max: 80 });
+    await enterAndWait(page, /[?&]side=2\b/);
+    await visited(page, role.key, 'deltakere-side-2');
+    assert.equal(await page.locator('nav.pagination [aria-current="page"]').innerText(), '2');
+    for (const n of await listNames(page)) if (!MASKS.includes(n.trim())) knownNames.add(n.trim());
+  }
+
+  // Filter by part of a family name, by keyboard.
+  const families = names
+    .map((n) => n.trim())
+    .filter((n) => !MASKS.includes(n))
+    .map((n) => n.split(/\s+/).pop())
+    .filter((f) => f.length >= 4);
+  assert.ok(families.length > 0, 'need a family name to search for');
+  const counts = new Map();
+  for (const f of families) counts.set(f, (counts.get(f) || 0) + 1);
+  const family = [...counts.entries()].sort((a, b) => a[1] - b[1])[0][0];
+  const fragment = family.slice(0, Math.min(family.length, 6));
+  await tabToSelector(page, '#sok', { max: 20 });
+  await page.keyboard.type(fragment);
+  await enterAndWait(page, /[?&]sok=/);
+  await visited(page, role.key, 'deltakere-sok');
+  assert.equal(new URL(page.url()).searchParams.get('sok'), fragment);
+  assert.equal(await page.locator('#sok').inputValue(), fragment);
+  const filtered = await listTotal(page);
+  assert.ok(filtered > 0, `searching for "${fragment}" should find someone`);
+  assert.ok(filtered < total, `searching for "${fragment}" should shrink the list (${filtered} of ${total})`);
+  for (const n of await listNames(page)) {
+    assert.ok(n.toLowerCase().includes(fragment.toLowerCase()), `"${n}" does not match the search "${fragment}"`);
+  }
+
+  // Sort by status with the column header link.
+  await tabToSelector(page, 'thead th a[href*="sorter=status"]', { max: 30 });
+  await enterAndWait(page, /[?&]sorter=status/);
+  await visited(page, role.key, 'deltakere-sortert');
+  assert.equal(await page.locator('thead th:has(a[href*="sorter=status"])').getAttribute('aria-sort'), 'ascending');
+  assert.equal(new URL(page.url()).searchParams.get('sok'), fragment, 'sorting keeps the search');
+
+  // Protected persons: wherever a masked row shows, it must not show the national id.
+  const scan = await scanMaskedRows(page);
+  t.diagnostic(`${role.user}: ${scan.rows.length} masked row(s) across ${scan.pages} list page(s)`);
+  for (const row of scan.rows) {
+    assert.ok(!/\d/.test(row.cells[1] ?? ''), `masked row on page ${row.page} shows digits in the national id cell: ${JSON.stringify(row.cells)}`);
+    assert.ok(!ELEVEN_DIGITS.test(row.cells.join(' ')), `masked row shows an 11-digit number: ${JSON.stringify(row.cells)}`);
+  }
+}
+
+/** No national ids and no participant names on a page for roles without named access. */
+async function assertNoPersonalData(page) {
+  const text = await bodyText(page);
+  assert.ok(!ELEVEN_DIGITS.test(text), `page ${page.url()} shows an 11-digit number: ${text.match(ELEVEN_DIGITS)?.[0]}`);
+  for (const name of knownNames) {
+    assert.ok(!text.includes(name), `page ${page.url()} shows the participant name "${name}"`);
+  }
+  assert.equal(await page.locator('a[href^="/deltakere/"]').count(), 0, 'no links to participant pages');
+}
+
+async function walkOverview(page, role) {
+  await checkSkipLink(page);
+  await page.locator('table.data-table').first().waitFor();
+  const cells = await page.locator('table.data-table td').allInnerTexts();
+  assert.ok(cells.length > 0, 'the overview table should have cells');
+  for (const c of cells) {
+    assert.match(c.trim(), /^(<5|x|\d+)$/, `overview cell "${c}" should be "<5", "x" or a count`);
+  }
+  await assertNoPersonalData(page);
+
+  if (role.forbidden) {
+    const res = await page.goto(role.forbidden);
+    assert.equal(res.status(), 403, `${role.user} opening ${role.forbidden}`);
+    await visited(page, role.key, 'deltakere-403');
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Ingen tilgang');
+    await assertNoPersonalData(page);
+    await tabToSelector(page, 'main a[href="/"]', { max: 20 });
+    await enterAndWait(page, pathIs(role.home));
+  }
+}
+
+async function walkEvaluation(page, role) {
+  await checkSkipLink(page);
+  const pseudonyms = await page.locator('tbody tr td:first-child').allInnerTexts();
+  assert.ok(pseudonyms.length > 0, 'the evaluation list should not be empty');
+  for (const p of pseudonyms) assert.match(p.trim(), /^P-\S+$/, `"${p}" should be a pseudonym`);
+  await assertNoPersonalData(page);
+
+  if ((await page.locator('nav.pagination a[rel="next"]').count()) > 0) {
+    await tabToSelector(page, 'nav.pagination a[rel="next"]', { max: 60 });
+    await enterAndWait(page, /[?&]side=2\b/);
+    await visited(page, role.key, 'evaluering-side-2');
+    const next = await page.locator('tbody tr td:first-child').allInnerTexts();
+    assert.ok(next.length > 0);
+    for (const p of next) assert.match(p.trim(), /^P-\S+$/);
+    assert.ok(!next.some((p) => pseudonyms.includes(p)), 'page 2 should show other pseudonyms');
+    await assertNoPersonalData(page);
+  }
+}
+
+async function walkUsers(page, role) {
+  await checkSkipLink(page);
+  const usernames = (await page.locator('tbody tr td:first-child').allInnerTexts()).map((u) => u.trim());
+  for (const r of ROLES) assert.ok(usernames.includes(r.user), `user list should include ${r.user}`);
+  const text = await bodyText(page);
+  assert.ok(!/\$argon2|\$2[aby]\$|effekt-demo-2026/.test(text), 'no password hashes or passwords on the user list');
+
+  if (role.notFound) {
+    const res = await page.goto('/finnes-ikke');
+    assert.equal(res.status(), 404);
+    await visited(page, role.key, 'finnes-ikke');
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Fant ikke siden');
+    await tabToSelector(page, 'main a[href="/"]', { max: 20 });
+    await enterAndWait(page, pathIs(role.home));
+  }
+}
+
+describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, () => {
+  test('anonymous: login page, skip link, form errors and the 404 page', { timeout: TEST_TIMEOUT }, async () => {
+    const { context, page } = await newPage(browser, server.baseURL);
+    try {
+      await page.goto('/');
+      assert.equal(pathname(page), '/logg-inn', 'anonymous / should lead to the login page');
+      await visited(page, 'anonymous', 'logg-inn');
+      assert.equal(await page.locator('html').getAttribute('lang'), 'nb');
+      await checkSkipLink(page, { role: 'anonymous', name: 'logg-inn-skiplenke-fokus' });
+
+      // Submitting the empty form (Tab to the user name, Enter) shows the error summary.
+      await tabToSelector(page, '#username', { max: 5 });
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/logg-inn'),
+        page.keyboard.press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+      await page.locator('#error-summary').waitFor();
+      await visited(page, 'anonymous', 'logg-inn-feil');
+      assert.equal(await page.locator('#error-summary a').count(), 2);
+      assert.equal(await page.locator('#username').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.locator('#password').getAttribute('aria-invalid'), 'true');
+
+      const res = await page.goto('/finnes-ikke');
+      assert.equal(res.status(), 404);
+      await visited(page, 'anonymous', 'finnes-ikke');
+      assert.equal((await page.locator('h1').innerText()).trim(), 'Fant ikke siden');
+      await checkSkipLink(page);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const role of ROLES) {
+    test(`${role.key} (${role.user})`, { timeout: TEST_TIMEOUT }, async (t) => {
+      const { context, page } = await newPage(browser, server.baseURL);
+      try {
+        await keyboardLogin(page, role);
+        await visited(page, role.key, role.home.replace(/^\//, '').replace(/\//g, '-'));
+        // The current page is marked in the main menu.
+        assert.equal(await page.locator(`nav.main-nav a[href="${role.home}"]`).getAttribute('aria-current'), 'page');
+        if (role.kind === 'participants') await walkParticipants(t, page, role);
+        if (role.kind === 'overview') await walkOverview(page, role);
+        if (role.kind === 'evaluation') await walkEvaluation(page, role);
+        if (role.kind === 'users') await walkUsers(page, role);
+        await keyboardLogout(page, role);
+      } catch (err) {
+        await screenshot(page, role.key, 'FAILED').catch(() => {});
+        throw err;
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
