@@ -23,6 +23,7 @@ participants-status = Status
 participants-group = Group
 participants-all = All
 participants-filter = Filter
+participants-count-one = participant
 participants-count = participants
 participants-none = No participants match the search.
 col-name = Name

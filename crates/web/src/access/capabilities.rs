@@ -341,6 +341,7 @@ impl PseudonymisedAccess {
                     pseudonym: self.state.pseudonyms.pseudonym(contract.id, r.person),
                     provider: r.provider_name.clone(),
                     status: r.status.code().to_owned(),
+                    status_label: r.status.label_nb().to_owned(),
                     group: r.group_name.clone(),
                     start_date: r.index_date,
                 })

@@ -112,6 +112,7 @@ pub struct PseudonymisedRow {
     pub pseudonym: String,
     pub provider: String,
     pub status: String,
+    pub status_label: String,
     pub group: Option<String>,
     pub start_date: Option<NaiveDate>,
 }
