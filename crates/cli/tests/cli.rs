@@ -82,7 +82,8 @@ fn production_names_synthetic_and_help_numbers_but_refuses_them() {
 
 #[test]
 fn bad_configuration_stops_with_one_clear_line() {
-    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
         (&["serve"], &[("DATABASE_URL", "mysql://db/effekt")], "effekt: DATABASE_URL is not a usable database address: unknown scheme"),
         (&["serve"], &[("DATABASE_URL", "postgres://")], "effekt: DATABASE_URL is not a usable database address"),
         (&["serve", "--database", "/finnes/ikke/effekt.db"], &[], "effekt: cannot open the database: the folder /finnes/ikke for the SQLite file does not exist"),
