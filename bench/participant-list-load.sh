@@ -20,7 +20,7 @@ pg_base="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 oha_bin="${OHA:-$(command -v oha || echo /root/.local/oha/bin/oha)}"
 [ -x "$oha_bin" ] || { echo "oha not found: cargo install oha --locked" >&2; exit 1; }
 work="$(mktemp -d)"
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${server:-0}" 2>/dev/null || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 
 cargo build --release --locked -p effekt >/dev/null
 bin="$PWD/target/release/effekt"

@@ -74,6 +74,7 @@ pub trait Store: Send + Sync + 'static {
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
 
     async fn contracts(&self) -> Result<Vec<ContractRow>>;
+    /// Groups with participants in `scope`, by name; at most 200 (a filter list, not a report).
     async fn groups(&self, scope: ParticipantScope) -> Result<Vec<GroupRow>>;
     async fn list_participants(
         &self,

@@ -84,7 +84,10 @@ pub struct ParticipantRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Matches counted; a lower bound when `total_exact` is false (large scopes are counted
+    /// only as far as needed).
     pub total: u64,
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
 }

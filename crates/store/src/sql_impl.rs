@@ -12,6 +12,12 @@ use effekt_domain::role::Role;
 use crate::error::{corrupt, Result};
 use crate::model::{ParticipantQuery, ParticipantScope, SortDirection, SortKey, UserScope};
 
+/// Lists count their matches exactly up to this many (more when a later page is asked for).
+pub(crate) const COUNT_CAP: i64 = 1000;
+
+/// The most groups offered as a list filter; a scope with more is offered the first ones.
+pub(crate) const MAX_GROUPS: usize = 200;
+
 /// A bind parameter for dynamically built queries.
 pub(crate) enum Param {
     I64(i64),
@@ -27,9 +33,16 @@ pub(crate) fn scope_clause(scope: ParticipantScope, next: usize) -> (String, Par
     }
 }
 
-/// Hides a protected person's name from sorting and search unless the viewer is assigned.
-pub(crate) const VISIBLE_NAME: &str =
-    "CASE WHEN pr.protection <> 'NONE' AND sa.user_id IS NULL THEN '' ELSE pr.search_text END";
+/// Matches the search pattern (`$n`) against the participant's list key (empty for protected
+/// persons) and, only for staff assigned to that participant (`$1`), against the protected
+/// person's own search text. Everything is on `participants`, so non-matching rows cost no joins.
+fn search_condition(n: usize) -> String {
+    format!(
+        "(pt.list_sort_key LIKE ${n} ESCAPE '\\' OR (pt.protected_search_text LIKE ${n} ESCAPE '\\' \
+         AND EXISTS (SELECT 1 FROM staff_assignments sa2 \
+         WHERE sa2.participant_id = pt.id AND sa2.user_id = $1)))"
+    )
+}
 
 pub(crate) const LIST_FROM: &str = "FROM participants pt \
      JOIN persons pr ON pr.key = pt.person_key \
@@ -38,7 +51,8 @@ pub(crate) const LIST_FROM: &str = "FROM participants pt \
      LEFT JOIN participant_groups g ON g.id = pt.group_id \
      LEFT JOIN staff_assignments sa ON sa.participant_id = pt.id AND sa.user_id = $1";
 
-/// The filter part of the participant list ($1 is the viewer), with its parameters.
+/// The filter part of the participant list ($1 is the viewer), with its parameters. It only
+/// refers to `participants pt`, so counting needs no joins.
 pub(crate) fn list_filter(scope: ParticipantScope, q: &ParticipantQuery) -> (String, Vec<Param>) {
     let (scope_sql, scope_param) = scope_clause(scope, 2);
     let mut clauses = vec![scope_sql];
@@ -50,10 +64,7 @@ pub(crate) fn list_filter(scope: ParticipantScope, q: &ParticipantQuery) -> (Str
             .replace('%', "\\%")
             .replace('_', "\\_");
         params.push(Param::Text(format!("%{escaped}%")));
-        clauses.push(format!(
-            "{VISIBLE_NAME} LIKE ${} ESCAPE '\\'",
-            params.len() + 1
-        ));
+        clauses.push(search_condition(params.len() + 1));
     }
     if let Some(status) = q.status {
         params.push(Param::Text(status.code().to_owned()));
@@ -95,18 +106,23 @@ pub(crate) fn person_search_text(p: &Person) -> String {
 }
 
 /// The list order key of a person's enrolments: protected persons sort as if nameless.
-pub(crate) fn list_sort_key(p: &Person) -> String {
+/// `(list_sort_key, protected_search_text)` of a person's enrolments: the search text goes to
+/// the first for everyone else and to the second for protected persons.
+pub(crate) fn list_keys(p: &Person) -> (String, String) {
     if p.protection.is_protected() {
-        String::new()
+        (String::new(), person_search_text(p))
     } else {
-        person_search_text(p)
+        (person_search_text(p), String::new())
     }
 }
 
-/// Statement that refreshes `list_sort_key` of one person's enrolments ($1 = person key).
-pub(crate) const REFRESH_SORT_KEY: &str = "UPDATE participants SET list_sort_key = (\
-     SELECT CASE WHEN pr.protection = 'NONE' THEN pr.search_text ELSE '' END \
-     FROM persons pr WHERE pr.key = participants.person_key) WHERE person_key = $1";
+/// Statement that refreshes the list keys of one person's enrolments ($1 = person key).
+pub(crate) const REFRESH_SORT_KEY: &str = "UPDATE participants SET \
+     list_sort_key = (SELECT CASE WHEN pr.protection = 'NONE' THEN pr.search_text ELSE '' END \
+         FROM persons pr WHERE pr.key = participants.person_key), \
+     protected_search_text = (SELECT CASE WHEN pr.protection = 'NONE' THEN '' ELSE pr.search_text END \
+         FROM persons pr WHERE pr.key = participants.person_key) \
+     WHERE person_key = $1";
 
 pub(crate) fn protection(code: &str) -> Result<Protection> {
     Protection::from_code(code).ok_or_else(|| corrupt(format!("protection {code:?}")))
@@ -185,7 +201,8 @@ pub(crate) fn participant_id(id: i64) -> ParticipantId {
 }
 
 /// Implements [`crate::Store`] for `$store` (a struct with a `pool: sqlx::Pool<$db>` field).
-/// The dialect hook `Self::after_bulk_insert(&mut tx)` runs before a bulk insert commits.
+/// Dialect hooks: `Self::after_bulk_insert(&mut tx)` runs before a bulk insert commits and
+/// `self.after_bulk_commit()` after.
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:expr, $migrator:path) => {
         const _: () = {
@@ -383,18 +400,19 @@ macro_rules! impl_store {
                         b.push_bind(m.household.0).push_bind(m.person.0).push_bind(m.kind.code())
                             .push_bind(m.valid_from).push_bind(m.valid_to);
                     });
-                    let sort_keys: std::collections::HashMap<i64, String> = data
+                    let list_keys: std::collections::HashMap<i64, (String, String)> = data
                         .persons
                         .iter()
-                        .map(|p| (p.key.0, s::list_sort_key(p)))
+                        .map(|p| (p.key.0, s::list_keys(p)))
                         .collect();
-                    bulk!(tx, "INSERT INTO participants (id, person_key, contract_id, provider_id, nav_office_id, group_id, household_id, current_status, index_date, list_sort_key) ", data.participants, |b, p| {
+                    bulk!(tx, "INSERT INTO participants (id, person_key, contract_id, provider_id, nav_office_id, group_id, household_id, current_status, index_date, list_sort_key, protected_search_text) ", data.participants, |b, p| {
                         b.push_bind(p.id.0).push_bind(p.person.0).push_bind(p.contract.0)
                             .push_bind(p.provider.0).push_bind(p.nav_office.0)
                             .push_bind(p.group.map(|g| g.0)).push_bind(p.household.map(|h| h.0))
                             .push_bind(p.statuses.current().status.code())
                             .push_bind(p.statuses.index_date())
-                            .push_bind(sort_keys.get(&p.person.0).cloned().unwrap_or_default());
+                            .push_bind(list_keys.get(&p.person.0).map(|k| k.0.clone()).unwrap_or_default())
+                            .push_bind(list_keys.get(&p.person.0).map(|k| k.1.clone()).unwrap_or_default());
                     });
                     let statuses: Vec<(i64, i64, &effekt_domain::participant::StatusPeriod)> = data
                         .participants
@@ -413,6 +431,7 @@ macro_rules! impl_store {
                     });
                     Self::after_bulk_insert(&mut tx).await?;
                     tx.commit().await?;
+                    self.after_bulk_commit().await?;
                     Ok(())
                 }
 
@@ -573,9 +592,11 @@ macro_rules! impl_store {
                 async fn groups(&self, scope: ParticipantScope) -> Result<Vec<GroupRow>> {
                     let (clause, param) = s::scope_clause(scope, 1);
                     let sql = format!(
-                        "SELECT DISTINCT g.id, g.name, pv.name FROM participant_groups g \
-                         JOIN participants pt ON pt.group_id = g.id \
-                         JOIN providers pv ON pv.id = g.provider_id WHERE {clause} ORDER BY g.name, g.id"
+                        "SELECT g.id, g.name, pv.name FROM participant_groups g \
+                         JOIN providers pv ON pv.id = g.provider_id \
+                         WHERE EXISTS (SELECT 1 FROM participants pt WHERE pt.group_id = g.id AND {clause}) \
+                         ORDER BY g.name, g.id LIMIT {}",
+                        s::MAX_GROUPS
                     );
                     let rows = bind_all(sqlx::query(&sql), vec![param]).fetch_all(&self.pool).await?;
                     rows.iter()
@@ -596,18 +617,26 @@ macro_rules! impl_store {
                     viewer: UserId,
                 ) -> Result<Page<ParticipantRow>> {
                     let (filter, params) = s::list_filter(scope, query);
-                    let count_sql = format!("SELECT COUNT(*) {} WHERE {filter}", s::LIST_FROM);
+                    let per_page = query.per_page.clamp(1, 200);
+                    let page = query.page.max(1);
+                    let offset = i64::from(page - 1) * i64::from(per_page);
+                    // Count exactly up to a cap that always lies beyond the requested page, so
+                    // that a large scope costs a bounded scan and "next page" stays right.
+                    let cap = (offset + 2 * i64::from(per_page)).max(s::COUNT_CAP);
+                    let count_sql = format!(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM participants pt WHERE {filter} LIMIT {}) capped",
+                        cap + 1
+                    );
                     let mut count_params = vec![Param::I64(viewer.0)];
                     count_params.extend(s::list_filter(scope, query).1);
-                    let total: i64 = {
+                    let counted: i64 = {
                         let row = bind_all(sqlx::query(&count_sql), count_params)
                             .fetch_one(&self.pool)
                             .await?;
                         row.try_get(0)?
                     };
-                    let per_page = query.per_page.clamp(1, 200);
-                    let page = query.page.max(1);
-                    let offset = i64::from(page - 1) * i64::from(per_page);
+                    let total_exact = counted <= cap;
+                    let total = counted.min(cap);
                     let n = params.len() + 2;
                     let sql = format!(
                         "SELECT pt.id, pt.person_key, pr.given_name, pr.family_name, pr.protection, \
@@ -647,6 +676,7 @@ macro_rules! impl_store {
                     Ok(Page {
                         items,
                         total: u64::try_from(total).map_err(corrupt)?,
+                        total_exact,
                         page,
                         per_page,
                     })

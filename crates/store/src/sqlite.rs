@@ -57,8 +57,14 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
-    async fn after_bulk_insert(_tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
-        // INTEGER PRIMARY KEY continues from the largest key by itself.
+    async fn after_bulk_commit(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn after_bulk_insert(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+        // INTEGER PRIMARY KEY continues from the largest key by itself; fresh statistics keep
+        // the planner on the list indexes after a large insert.
+        sqlx::query("ANALYZE").execute(&mut **tx).await?;
         Ok(())
     }
 }

@@ -310,3 +310,23 @@ async fn upgrading_postgres_from_the_first_migration_keeps_data() {
     };
     upgrade_keeps_data(t, async move { raw.migrate().await }).await;
 }
+
+both_stores! {
+    async fn large_scopes_are_counted_only_as_far_as_needed(t: TestStore) {
+        let demo = effekt_engine::demo::generate(7, 1500).unwrap();
+        t.store.insert_dataset(&demo.dataset).await.unwrap();
+        let scope = ParticipantScope::Contract(effekt_domain::ids::ContractId(1));
+        let first = t.store.list_participants(scope, &q(), UserId(0)).await.unwrap();
+        assert_eq!((first.total, first.total_exact, first.items.len()), (1000, false, 25));
+        assert_eq!(first.page_count(), 40, "page 40 still offers a next page");
+        // Asking beyond the cap counts far enough to know the page and the next one.
+        let deep = t.store.list_participants(scope, &ParticipantQuery { page: 45, ..q() }, UserId(0)).await.unwrap();
+        assert_eq!((deep.total, deep.total_exact, deep.items.len()), (1150, false, 25));
+        let last = t.store.list_participants(scope, &ParticipantQuery { page: 60, ..q() }, UserId(0)).await.unwrap();
+        assert_eq!((last.total, last.total_exact, last.items.len()), (1500, true, 25));
+        // Small results are exact.
+        let ended = ParticipantQuery { status: Some(ParticipantStatus::Fullfort), ..q() };
+        let few = t.store.list_participants(scope, &ended, UserId(0)).await.unwrap();
+        assert!(few.total_exact && few.total < 1000);
+    }
+}

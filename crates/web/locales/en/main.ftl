@@ -23,6 +23,7 @@ participants-status = Status
 participants-group = Group
 participants-all = All
 participants-filter = Filter
+count-more-than = More than
 participants-count-one = participant
 participants-count = participants
 participants-none = No participants match the search.

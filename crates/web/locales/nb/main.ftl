@@ -23,6 +23,7 @@ participants-status = Status
 participants-group = Gruppe
 participants-all = Alle
 participants-filter = Filtrer
+count-more-than = Mer enn
 participants-count-one = deltaker
 participants-count = deltakere
 participants-none = Ingen deltakere passer med søket.

@@ -168,6 +168,7 @@ impl ParticipantAccess {
         Ok(ParticipantList {
             items: page.items.iter().map(summary).collect(),
             total: page.total,
+            total_exact: page.total_exact,
             page: page.page,
             per_page: page.per_page,
             page_count: page.page_count(),
@@ -347,6 +348,7 @@ impl PseudonymisedAccess {
                 })
                 .collect(),
             total: page.total,
+            total_exact: page.total_exact,
             page: page.page,
             page_count: page.page_count(),
         }))

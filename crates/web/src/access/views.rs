@@ -28,7 +28,9 @@ pub struct ParticipantSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ParticipantList {
     pub items: Vec<ParticipantSummary>,
+    /// Matches; a lower bound ("more than") when `total_exact` is false.
     pub total: u64,
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
     pub page_count: u32,
@@ -120,7 +122,9 @@ pub struct PseudonymisedRow {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PseudonymisedList {
     pub items: Vec<PseudonymisedRow>,
+    /// Matches; a lower bound ("more than") when `total_exact` is false.
     pub total: u64,
+    pub total_exact: bool,
     pub page: u32,
     pub page_count: u32,
 }

@@ -113,14 +113,21 @@ pub async fn list(
                 selected: q.status == Some(*s),
             })
             .collect(),
-        groups: groups
-            .iter()
-            .map(|g| Option_ {
-                value: g.id.0.to_string(),
-                label: format!("{} ({})", g.name, g.provider_name),
-                selected: q.group == Some(g.id),
-            })
-            .collect(),
+        groups: {
+            let mut options: Vec<Option_> = groups
+                .iter()
+                .map(|g| Option_ {
+                    value: g.id.0.to_string(),
+                    label: format!("{} ({})", g.name, g.provider_name),
+                    selected: q.group == Some(g.id),
+                })
+                .collect();
+            // A chosen group beyond the offered ones stays visible as chosen.
+            if let Some(chosen) = q.group.filter(|g| !groups.iter().any(|o| o.id == *g)) {
+                options.push(Option_ { value: chosen.0.to_string(), label: chosen.0.to_string(), selected: true });
+            }
+            options
+        },
         list,
         pagination,
         chrome,
