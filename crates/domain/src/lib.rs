@@ -7,6 +7,7 @@
 
 pub mod cef;
 pub mod dataset;
+pub mod dates;
 pub mod ids;
 pub mod mode;
 pub mod money;

@@ -16,6 +16,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The new national id does not fit the person's id history.
+    #[error("id history: {0}")]
+    IdHistory(#[from] effekt_domain::person::IdHistoryError),
+    /// The national id already belongs to another person.
+    #[error("the national id belongs to another person")]
+    IdTaken,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -829,7 +829,7 @@ macro_rules! impl_store {
                         .id_history(person.0)
                         .await?
                         .with_change(id.clone(), valid_from)
-                        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+                        .map_err(StoreError::IdHistory)?;
                     let mut tx = self.pool.begin().await?;
                     sqlx::query(
                         "INSERT INTO person_ids (person_key, national_id, kind, valid_from) \
@@ -843,7 +843,7 @@ macro_rules! impl_store {
                     .await
                     .map_err(|e| match &e {
                         sqlx::Error::Database(d) if d.is_unique_violation() => {
-                            StoreError::Conflict("the national id belongs to another person".into())
+                            StoreError::IdTaken
                         }
                         _ => StoreError::Database(e),
                     })?;

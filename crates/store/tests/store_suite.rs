@@ -130,7 +130,7 @@ both_stores! {
         assert_eq!(rows.items[0].national_id, new_id.to_string());
         // A number held by someone else is refused and changes nothing.
         let err = t.store.change_national_id(dawit.person, &new_id, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()).await;
-        assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+        assert!(matches!(err, Err(StoreError::IdTaken)), "{err:?}");
         assert_eq!(t.store.participant(scope, DAWIT, viewer).await.unwrap().unwrap().ids.records().len(), 2);
     }
 }

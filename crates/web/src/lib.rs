@@ -6,6 +6,7 @@
 pub mod access;
 mod api;
 mod error;
+pub mod forms;
 mod health;
 pub mod i18n;
 mod pages;

@@ -66,10 +66,7 @@ impl Chrome {
     }
 }
 
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
+pub use crate::forms::FieldError;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -128,11 +125,31 @@ pub struct ParticipantsPage {
     pub pagination: Pagination,
 }
 
+/// The "register a new national id" form on a participant's page (Nav case officers).
+pub struct IdForm {
+    pub csrf_token: String,
+    pub national_id: String,
+    pub valid_from: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl IdForm {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "participant.html")]
 pub struct ParticipantPage {
     pub chrome: Chrome,
     pub p: ParticipantDetailView,
+    pub id_form: Option<IdForm>,
+    /// Shown after a successful change.
+    pub saved: bool,
 }
 
 #[derive(Template)]

@@ -1,15 +1,22 @@
 //! The capabilities. Each can only be built by [`super::Viewer`] after its role check.
 
+use chrono::NaiveDate;
 use effekt_domain::ids::{ParticipantId, ProviderId};
+use effekt_domain::national_id::NationalId;
 use effekt_domain::participant::ParticipantStatus;
+use effekt_domain::person::IdHistoryError;
 use effekt_domain::person::Protection;
+use effekt_domain::role::Role;
 use effekt_domain::suppression::{suppress, Cell};
 use effekt_store::model::{
     GroupRow, ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, SortKey,
 };
 
+use effekt_store::StoreError;
+
 use super::views::*;
 use super::{audit, AppState, Viewer};
+use crate::forms::FieldError;
 use crate::WebError;
 
 /// Whether this viewer sees the person's identifying fields.
@@ -193,6 +200,71 @@ impl ParticipantAccess {
         let shown = std::iter::once(d.person).chain(d.household_members.iter().map(|m| m.person));
         audit::permit(&self.state, &self.viewer, shown, "participant.view").await?;
         Ok(detail(&d))
+    }
+
+    /// Whether this viewer may register a new national id: Nav case officers, for participants
+    /// they see unmasked.
+    pub fn may_change_national_id(&self, p: &ParticipantDetailView) -> bool {
+        self.viewer.user.role == Role::NavCaseOfficer && !p.summary.masked
+    }
+
+    /// Registers a new national id for the participant's person (e.g. the fødselsnummer that
+    /// replaces a D-nummer). The person keeps its key, so history, pseudonyms and register
+    /// links hold. Refusals that concern the input come back as field errors; nothing is
+    /// stored then.
+    pub async fn change_national_id(
+        &self,
+        id: ParticipantId,
+        national_id: &NationalId,
+        valid_from: NaiveDate,
+    ) -> Result<Result<(), FieldError>, WebError> {
+        let Some(d) = self
+            .state
+            .store
+            .participant(self.scope, id, self.viewer.user.id)
+            .await?
+        else {
+            audit::deny(&self.state, &self.viewer, id, "participant.id-change").await?;
+            return Err(WebError::NotFound { api: false });
+        };
+        if self.viewer.user.role != Role::NavCaseOfficer
+            || !unmasked(d.protection, d.viewer_assigned)
+        {
+            audit::deny(&self.state, &self.viewer, id, "participant.id-change").await?;
+            return Err(WebError::Forbidden { api: false });
+        }
+        let field = |m: &str| FieldError::new("fodselsnummer", m);
+        let refusal = match self
+            .state
+            .store
+            .change_national_id(d.person, national_id, valid_from)
+            .await
+        {
+            Ok(()) => None,
+            Err(StoreError::IdTaken) => Some(field("Fødselsnummeret tilhører en annen person.")),
+            Err(StoreError::IdHistory(IdHistoryError::Repeated)) => {
+                Some(field("Personen har allerede dette nummeret."))
+            }
+            Err(StoreError::IdHistory(IdHistoryError::BackToDNumber)) => {
+                Some(field("Et fødselsnummer kan ikke erstattes av et D-nummer."))
+            }
+            Err(StoreError::IdHistory(IdHistoryError::Unordered)) => Some(FieldError::new(
+                "gyldig_fra",
+                "Datoen må være etter forrige endring av ident.",
+            )),
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(error) = refusal {
+            return Ok(Err(error));
+        }
+        audit::permit(
+            &self.state,
+            &self.viewer,
+            [d.person],
+            "participant.id-change",
+        )
+        .await?;
+        Ok(Ok(()))
     }
 
     /// The groups the viewer's participants belong to (for filtering; no personal data).

@@ -22,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/logg-ut", post(login::logout))
         .route("/deltakere", get(participants::list))
         .route("/deltakere/{id}", get(participants::show))
+        .route(
+            "/deltakere/{id}/ident",
+            post(participants::change_national_id),
+        )
         .route("/oversikt", get(roles::overview))
         .route("/evaluering", get(roles::evaluation))
         .route("/admin/brukere", get(roles::users))

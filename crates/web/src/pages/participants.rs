@@ -2,17 +2,21 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::ParticipantId;
 use effekt_domain::participant::ParticipantStatus;
 use effekt_store::model::{ParticipantQuery, SortDirection, SortKey};
 
-use crate::access::{AppState, Viewer};
+use crate::access::{session, AppState, ParticipantAccess, Viewer};
+use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
-    self, Chrome, Option_, PageLink, Pagination, ParticipantPage, ParticipantsPage, SortLink,
+    self, Chrome, IdForm, Option_, PageLink, Pagination, ParticipantPage, ParticipantsPage,
+    SortLink,
 };
 use crate::WebError;
 
@@ -124,7 +128,11 @@ pub async fn list(
                 .collect();
             // A chosen group beyond the offered ones stays visible as chosen.
             if let Some(chosen) = q.group.filter(|g| !groups.iter().any(|o| o.id == *g)) {
-                options.push(Option_ { value: chosen.0.to_string(), label: chosen.0.to_string(), selected: true });
+                options.push(Option_ {
+                    value: chosen.0.to_string(),
+                    label: chosen.0.to_string(),
+                    selected: true,
+                });
             }
             options
         },
@@ -140,18 +148,90 @@ pub async fn show(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let Some(id) = id.parse::<i64>().ok().map(ParticipantId) else {
-        return Err(WebError::NotFound { api: false });
-    };
+    let id = parse_id(&id)?;
     let access = viewer.participants(&state, Some(id), false).await?;
+    let saved = params.get("lagret").is_some_and(|v| v == "ident");
+    render(
+        &viewer,
+        &headers,
+        &access,
+        id,
+        IdChangeInput::default(),
+        Vec::new(),
+        saved,
+    )
+    .await
+}
+
+fn parse_id(id: &str) -> Result<ParticipantId, WebError> {
+    id.parse::<i64>()
+        .ok()
+        .map(ParticipantId)
+        .ok_or(WebError::NotFound { api: false })
+}
+
+async fn render(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    access: &ParticipantAccess,
+    id: ParticipantId,
+    input: IdChangeInput,
+    errors: Vec<FieldError>,
+    saved: bool,
+) -> Result<Response, WebError> {
     let p = access.get(id, false).await?;
     let mut chrome = Chrome::new(
-        super::lang(&headers),
+        super::lang(headers),
         "participants-title",
-        Some(&viewer),
+        Some(viewer),
         "/deltakere",
     );
     chrome.title = p.summary.name.clone();
-    Ok(views::html(&ParticipantPage { chrome, p }))
+    let id_form = access.may_change_national_id(&p).then(|| IdForm {
+        csrf_token: viewer.csrf_token.clone(),
+        national_id: input.national_id,
+        valid_from: input.valid_from,
+        errors: errors.clone(),
+    });
+    let mut response = views::html(&ParticipantPage {
+        chrome,
+        p,
+        id_form,
+        saved,
+    });
+    if !errors.is_empty() {
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(response)
+}
+
+/// `POST /deltakere/{id}/ident`: registers a new national id (Nav case officers).
+pub async fn change_national_id(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let access = viewer.participants(&state, Some(id), false).await?;
+    session::check_csrf(
+        &viewer.csrf_token,
+        form.get("csrf").map(String::as_str).unwrap_or_default(),
+    )?;
+    let input = IdChangeInput::from_form(&form);
+    let today = oslo_date(Utc::now());
+    let (national_id, valid_from) = match input.parse(state.config().mode, today) {
+        Ok(parsed) => parsed,
+        Err(errors) => return render(&viewer, &headers, &access, id, input, errors, false).await,
+    };
+    match access
+        .change_national_id(id, &national_id, valid_from)
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/deltakere/{}?lagret=ident", id.0)).into_response()),
+        Err(error) => render(&viewer, &headers, &access, id, input, vec![error], false).await,
+    }
 }

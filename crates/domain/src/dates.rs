@@ -1,0 +1,76 @@
+//! Civil dates as people in Norway read them: the date in Europe/Oslo, written dd.mm.åååå or
+//! ISO 8601.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Oslo;
+
+/// The calendar date in Oslo at `instant` (the clock itself is read by the caller).
+pub fn oslo_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&Oslo).date_naive()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a date: {0:?} (use dd.mm.åååå or åååå-mm-dd)")]
+pub struct InvalidDate(pub String);
+
+impl InvalidDate {
+    pub fn message_nb(&self) -> &'static str {
+        "Skriv en gyldig dato som dd.mm.åååå."
+    }
+}
+
+/// Parses `dd.mm.åååå` (also `d.m.åååå`) or `åååå-mm-dd`; the date must exist.
+pub fn parse_civil_date(input: &str) -> Result<NaiveDate, InvalidDate> {
+    let s = input.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+        .ok()
+        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| InvalidDate(input.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn the_oslo_date_follows_summer_time() {
+        // 22:30 UTC is 23:30 in winter (UTC+1) but 00:30 the next day in summer (UTC+2).
+        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 22, 30, 0).unwrap();
+        assert_eq!(
+            oslo_date(winter),
+            NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()
+        );
+        let summer = Utc.with_ymd_and_hms(2026, 7, 15, 22, 30, 0).unwrap();
+        assert_eq!(
+            oslo_date(summer),
+            NaiveDate::from_ymd_opt(2026, 7, 16).unwrap()
+        );
+        // New Year in Oslo begins at 23:00 UTC.
+        let new_year = Utc.with_ymd_and_hms(2026, 12, 31, 23, 0, 0).unwrap();
+        assert_eq!(
+            oslo_date(new_year),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn norwegian_and_iso_dates_parse_and_impossible_ones_do_not() {
+        let d = NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+        assert_eq!(parse_civil_date("28.02.2026"), Ok(d));
+        assert_eq!(parse_civil_date(" 2026-02-28 "), Ok(d));
+        assert_eq!(parse_civil_date("28.2.2026"), Ok(d));
+        for bad in [
+            "29.02.2026",
+            "2026-13-01",
+            "i går",
+            "",
+            "31.04.2026",
+            "01.01.0026",
+        ] {
+            assert!(parse_civil_date(bad).is_err(), "{bad}");
+        }
+    }
+}
