@@ -10,7 +10,9 @@ mod error;
 pub mod fixture;
 pub mod model;
 mod postgres;
+mod sql_bulk;
 mod sql_impl;
+mod sql_parts;
 mod sqlite;
 pub mod testing;
 

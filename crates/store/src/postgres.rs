@@ -9,6 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::{Result, StoreError};
+use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_impl::impl_store;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -81,3 +82,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
+impl_bulk_insert!(PgStore, Postgres);

@@ -9,6 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::{Result, StoreError};
+use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_impl::impl_store;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -70,3 +71,4 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);
+impl_bulk_insert!(SqliteStore, Sqlite);
