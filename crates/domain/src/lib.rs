@@ -14,6 +14,7 @@ pub mod money;
 pub mod national_id;
 pub mod organisation;
 pub mod orgnr;
+pub mod outcomes;
 pub mod participant;
 pub mod person;
 pub mod pseudonym;
