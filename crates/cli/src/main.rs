@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod id;
+mod register;
 mod serve;
 
 use std::net::SocketAddr;
@@ -30,6 +31,13 @@ enum Command {
         #[command(subcommand)]
         command: id::IdCommand,
     },
+    /// Register snapshots as files.
+    Register {
+        #[command(subcommand)]
+        command: register::RegisterCommand,
+    },
+    /// Computes outcomes straight from register files, without a store.
+    Verify(register::VerifyArgs),
     /// The audit log of reads of personal data.
     Audit {
         #[command(subcommand)]
@@ -79,6 +87,8 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args).await,
         Command::Id { command } => id::run(command),
         Command::Audit { command } => audit::run(command).await,
+        Command::Register { command } => register::generate(command),
+        Command::Verify(args) => register::verify(args),
     };
     match result {
         Ok(code) => code,

@@ -188,3 +188,72 @@ async fn audit_export_prints_cef_lines() {
     assert_eq!(stdout(&o), expected);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn register_generate_then_verify_writes_one_row_per_person_and_outcome() {
+    let dir = std::env::temp_dir().join(format!("effekt-cli-register-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let reg = dir.join("reg");
+    let o = effekt(
+        &[
+            "register",
+            "generate",
+            "--persons",
+            "50",
+            "--seed",
+            "3",
+            "--out",
+            reg.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let defs = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bench/definitions/benchmark.toml"
+    );
+    let out = dir.join("out.csv");
+    let o = effekt(
+        &[
+            "verify",
+            "--register",
+            reg.to_str().unwrap(),
+            "--definitions",
+            defs,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 1 + 50 * 2);
+    assert!(text.starts_with("person_id,outcome,status,date,magnitude\n"));
+    // A broken row: the error names file, row and field, and no output is written.
+    let employment = reg.join("employment.csv");
+    let mut content = std::fs::read_to_string(&employment).unwrap();
+    content.push_str("E999999,13097248022,910000004,2024-01-10,2024-01-05,50,1,false\n");
+    std::fs::write(&employment, content).unwrap();
+    let out2 = dir.join("out2.csv");
+    let o = effekt(
+        &[
+            "verify",
+            "--register",
+            reg.to_str().unwrap(),
+            "--definitions",
+            defs,
+            "--out",
+            out2.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("employment.csv row")
+            && stderr(&o).contains(", end: ends 2024-01-05 before it starts"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out2.exists());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,4 +1,7 @@
-//! effekt's bulk work: generating demo and synthetic data (later also register import,
-//! verification and statistics). Everything here is deterministic for a given input.
+//! effekt's bulk work: demo data, register snapshots (reading, validating, generating) and
+//! outcome verification over whole registers. Everything here is deterministic for a given
+//! input; the outcome rules themselves live in `effekt_domain::outcomes`.
 
 pub mod demo;
+pub mod register;
+pub mod verify;

@@ -1,0 +1,201 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::verify::{parse_definitions, verify};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("effekt-register-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const PERSON: &str = "13097248022";
+
+/// A small valid register; `replace` swaps whole files.
+fn register(name: &str, replace: &[(&str, &str)]) -> PathBuf {
+    let dir = temp_dir(name);
+    let files = [
+        ("snapshot.csv", "snapshot_id,cutoff\ns1,2025-06-30\n".to_owned()),
+        ("population.csv", format!("person_id,birth_year,sex,country_group,arrival_year,municipality,education_level,index_date\n{PERSON},1972,m,afrika,2015,0301,grunnskole,2024-01-01\n")),
+        ("employment.csv", format!("spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\nE1,{PERSON},910000004,2024-01-10,2024-01-15,100,40000,false\nE2,{PERSON},910000004,2024-01-18,,60,30000,false\n")),
+        ("benefits.csv", format!("spell_id,person_id,type,start,end,monthly_amount\nB1,{PERSON},dagpenger,2023-11-01,2024-01-31,15000\n")),
+        ("education.csv", "spell_id,person_id,start,end\n".to_owned()),
+        ("language_tests.csv", format!("person_id,date,skill,level\n{PERSON},2024-03-01,speaking,B1\n")),
+    ];
+    for (file, content) in files {
+        let content = replace
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map_or(content, |(_, c)| (*c).to_owned());
+        std::fs::write(dir.join(file), content).unwrap();
+    }
+    dir
+}
+
+fn errors(dir: &Path) -> Vec<RowError> {
+    match read_dir(dir) {
+        Err(RegisterError::Invalid { errors, .. }) => errors,
+        other => panic!("expected row errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_valid_register_becomes_timelines() {
+    let r = read_dir(&register("valid", &[])).unwrap();
+    assert_eq!(r.snapshot.cutoff, "2025-06-30".parse().unwrap());
+    assert_eq!(r.persons.len(), 1);
+    let t = &r.persons[0].timeline;
+    assert_eq!(
+        (t.employment.len(), t.benefits.len(), t.language_tests.len()),
+        (2, 1, 1)
+    );
+    assert_eq!(t.employment[1].end, None);
+}
+
+#[test]
+fn semicolons_norwegian_dates_decimal_commas_and_a_bom_are_accepted() {
+    let employment = format!("\u{feff}spell_id;person_id;employer_orgnr;start;end;fte_percent;monthly_wage;subsidised\nE1;{PERSON};910000004;10.01.2024;15.01.2024;37,5;40000,50;true\n");
+    let r = read_dir(&register("norwegian", &[("employment.csv", &employment)])).unwrap();
+    let spell = &r.persons[0].timeline.employment[0];
+    assert_eq!(
+        (spell.fte.to_string().as_str(), spell.subsidised),
+        ("37.5", true)
+    );
+}
+
+#[test]
+fn every_bad_value_is_named_by_file_row_and_field() {
+    let employment = format!(
+        "spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\n\
+         E1,12345678901,910000004,2024-01-10,2024-01-15,100,40000,false\n\
+         E2,{PERSON},123456789,2024-01-10,2024-01-05,120,40000,maybe\n\
+         E2,{PERSON},910000004,2024-02-30,,50,1,false\n"
+    );
+    let errs = errors(&register(
+        "bad-employment",
+        &[("employment.csv", &employment)],
+    ));
+    let named: Vec<(usize, &str)> = errs.iter().map(|e| (e.row, e.field.as_str())).collect();
+    assert_eq!(
+        named,
+        vec![
+            (2, "person_id"),
+            (3, "employer_orgnr"),
+            (3, "fte_percent"),
+            (3, "subsidised"),
+            (4, "spell_id"),
+            (4, "start")
+        ]
+    );
+    assert!(errs.iter().all(|e| e.file == "employment.csv"));
+    // End before start is found once the other fields of a row are valid.
+    let employment = format!("spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\nE1,{PERSON},910000004,2024-01-10,2024-01-05,50,1,false\n");
+    let errs = errors(&register(
+        "end-before-start",
+        &[("employment.csv", &employment)],
+    ));
+    assert_eq!((errs[0].row, errs[0].field.as_str()), (2, "end"));
+}
+
+#[test]
+fn unknown_benefit_types_truncated_rows_and_mixed_delimiters_are_refused() {
+    let benefits = format!("spell_id,person_id,type,start,end,monthly_amount\nB1,{PERSON},lotto,2024-01-01,,1\nB2;{PERSON};aap;2024-01-01;;1\nB3,{PERSON},aap\n");
+    let errs = errors(&register("bad-benefits", &[("benefits.csv", &benefits)]));
+    assert_eq!(errs[0].field, "type");
+    assert!(
+        errs[0]
+            .to_string()
+            .starts_with("benefits.csv row 2, type: unknown benefit type"),
+        "{}",
+        errs[0]
+    );
+    assert!(
+        errs[1].message.contains("expected 6 fields, found 1"),
+        "{}",
+        errs[1]
+    );
+    assert_eq!(errs[2].row, 4);
+    assert!(errs[2].message.contains("found 3"));
+}
+
+#[test]
+fn a_wrong_encoding_or_header_is_refused_before_any_row() {
+    let dir = register("latin1", &[]);
+    let mut bytes = b"person_id,date,skill,level\n".to_vec();
+    bytes.extend_from_slice(PERSON.as_bytes());
+    bytes.extend_from_slice(b",2024-03-01,speaking,B\xf8\n");
+    std::fs::write(dir.join("language_tests.csv"), bytes).unwrap();
+    let errs = errors(&dir);
+    assert_eq!(
+        (errs[0].file.as_str(), errs[0].row),
+        ("language_tests.csv", 2)
+    );
+    assert!(errs[0].message.contains("not UTF-8"));
+    let errs = errors(&register(
+        "header",
+        &[("education.csv", "spell_id,person,start,end\n")],
+    ));
+    assert!(errs[0].message.contains("expected the columns"));
+}
+
+#[test]
+fn generated_registers_are_deterministic_valid_and_verifiable() {
+    let a = temp_dir("gen-a");
+    let b = temp_dir("gen-b");
+    let stats = generate(300, 9, &a).unwrap();
+    generate(300, 9, &b).unwrap();
+    for f in [
+        "population.csv",
+        "employment.csv",
+        "benefits.csv",
+        "treated.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    assert!(stats.employment_spells >= 300 * 5 && stats.benefit_spells >= 300);
+    let register = read_dir(&a).unwrap();
+    assert_eq!(register.persons.len(), 300);
+    let defs = parse_definitions(
+        r#"
+        [[outcome]]
+        name = "sustained_employment"
+        kind = "sustained_employment"
+        min_fte = "50"
+        weeks = 26
+        months = 24
+        max_gap_days = 14
+
+        [[outcome]]
+        name = "months_without_benefits"
+        kind = "months_without_benefits"
+        count = 6
+        months = 24
+        "#,
+    )
+    .unwrap();
+    let rows = verify(&register, &defs);
+    assert_eq!(rows.len(), 600);
+    assert!(rows.iter().any(|r| r.status == "achieved"));
+    assert!(rows
+        .windows(2)
+        .all(|w| (&w[0].person_id, &w[0].outcome) <= (&w[1].person_id, &w[1].outcome)));
+}
+
+#[test]
+fn definitions_are_checked() {
+    assert!(parse_definitions("").is_err());
+    assert!(parse_definitions(
+        "[[outcome]]\nname = \"a\"\nkind = \"job_start\"\nmin_fte = \"50\"\nmonths = 6\ntypo = 1\n"
+    )
+    .is_err());
+    let twice = "[[outcome]]\nname = \"a\"\nkind = \"education_start\"\nmonths = 6\n[[outcome]]\nname = \"a\"\nkind = \"education_start\"\nmonths = 6\n";
+    assert!(parse_definitions(twice)
+        .unwrap_err()
+        .to_string()
+        .contains("used twice"));
+}
