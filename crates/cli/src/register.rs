@@ -63,12 +63,23 @@ pub fn verify(args: VerifyArgs) -> Result<ExitCode, CliError> {
         .map_err(|e| CliError::Config(format!("{}: {e}", args.definitions.display())))?;
     let definitions =
         verify::parse_definitions(&text).map_err(|e| CliError::Config(e.to_string()))?;
+    let started = Instant::now();
     let register = register::read_dir(&args.register).map_err(|e| {
         CliError::Config(format!(
             "the register is invalid, nothing was computed:\n{e}"
         ))
     })?;
+    let read = started.elapsed();
     let rows = verify::verify(&register, &definitions);
+    let computed = started.elapsed();
     verify::write_csv(&rows, &args.out).map_err(|e| CliError::Config(e.to_string()))?;
+    eprintln!(
+        "{} persons, {} outcomes: read {:.2} s, computed {:.2} s, written {:.2} s",
+        register.persons.len(),
+        definitions.len(),
+        read.as_secs_f64(),
+        (computed - read).as_secs_f64(),
+        (started.elapsed() - computed).as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
