@@ -5,7 +5,7 @@
 mod generate;
 mod read;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -19,7 +19,8 @@ use effekt_domain::outcomes::timeline::{
 use rust_decimal::Decimal;
 
 pub use generate::{generate, GenerateError, GeneratedRegister, PLANTED_EFFECT};
-use read::Reader;
+use rayon::prelude::*;
+use read::{Reader, Source};
 
 /// How many row errors are listed before the rest are only counted.
 pub const MAX_REPORTED: usize = 20;
@@ -119,22 +120,109 @@ fn merge(results: Vec<Result<(), RegisterError>>) -> Result<(), RegisterError> {
             Ok(()) => {}
             Err(RegisterError::Io(e)) => return Err(RegisterError::Io(e)),
             Err(RegisterError::Invalid { errors: e, more: m }) => {
-                for err in e {
-                    if errors.len() < MAX_REPORTED {
-                        errors.push(err);
-                    } else {
-                        more += 1;
-                    }
-                }
+                errors.extend(e);
                 more += m;
             }
         }
     }
     if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(RegisterError::Invalid { errors, more })
+        return Ok(());
     }
+    if errors.len() > MAX_REPORTED {
+        more += errors.len() - MAX_REPORTED;
+        errors.truncate(MAX_REPORTED);
+    }
+    Err(RegisterError::Invalid { errors, more })
+}
+
+/// Keys that appeared on an earlier row, as errors on `field`. Sorting hashes keeps this cheap
+/// for millions of rows; equal hashes are compared exactly.
+fn duplicates(file: &str, field: &str, keys: &[(usize, String)]) -> Vec<RowError> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hashes: Vec<(u64, usize)> = keys
+        .par_iter()
+        .enumerate()
+        .map(|(i, (_, k))| {
+            let mut h = DefaultHasher::new();
+            k.hash(&mut h);
+            (h.finish(), i)
+        })
+        .collect();
+    hashes.par_sort_unstable();
+    let mut errors = Vec::new();
+    for run in hashes
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        let mut members: Vec<&(usize, String)> = run.iter().map(|(_, i)| &keys[*i]).collect();
+        members.sort();
+        let mut seen: Vec<&str> = Vec::new();
+        for (row, k) in members {
+            if seen.contains(&k.as_str()) {
+                errors.push(RowError {
+                    file: file.to_owned(),
+                    row: *row,
+                    field: field.to_owned(),
+                    message: format!("{k} appears twice"),
+                });
+            } else {
+                seen.push(k);
+            }
+        }
+    }
+    errors
+}
+
+/// Reads a file's rows in parallel, newline-aligned chunks with `parse`, which returns the
+/// row's value or `None` when it reported an error. Any error fails the whole file; errors are
+/// in row order, then column order.
+fn read_rows<T: Send + Sync>(
+    dir: &Path,
+    name: &str,
+    columns: &[&str],
+    unique_field: Option<&str>,
+    parse: impl Fn(&mut Reader, &csv::StringRecord) -> Option<T> + Sync,
+) -> Result<Vec<(usize, T)>, RegisterError> {
+    let source = Source::open(dir, name, columns)?;
+    let chunks = source.chunks(rayon::current_num_threads() * 4);
+    type Part<T> = (Vec<(usize, T)>, Vec<RowError>, usize, Vec<(usize, String)>);
+    let parts: Vec<Part<T>> = chunks
+        .par_iter()
+        .map(|(first, bytes)| {
+            let mut r = source.reader(*first, bytes);
+            let mut out = Vec::new();
+            while let Some(rec) = r.next_row() {
+                if let Some(v) = parse(&mut r, &rec) {
+                    out.push((r.row, v));
+                }
+            }
+            let (errors, more, keys) = r.into_parts();
+            (out, errors, more, keys)
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    let mut errors = Vec::new();
+    let mut more = 0;
+    let mut keys = Vec::new();
+    for (out, errs, m, k) in parts {
+        rows.extend(out);
+        errors.extend(errs);
+        more += m;
+        keys.extend(k);
+    }
+    if let Some(field) = unique_field {
+        errors.extend(duplicates(name, field, &keys));
+    }
+    if errors.is_empty() && more == 0 {
+        return Ok(rows);
+    }
+    let column = |f: &str| columns.iter().position(|c| *c == f).unwrap_or(0);
+    errors.sort_by_key(|e| (e.row, column(&e.field)));
+    if errors.len() > MAX_REPORTED {
+        more += errors.len() - MAX_REPORTED;
+        errors.truncate(MAX_REPORTED);
+    }
+    Err(RegisterError::Invalid { errors, more })
 }
 
 fn year(r: &mut Reader, rec: &csv::StringRecord, i: usize, field: &str) -> Option<i32> {
@@ -144,125 +232,121 @@ fn year(r: &mut Reader, rec: &csv::StringRecord, i: usize, field: &str) -> Optio
 }
 
 fn read_snapshot(dir: &Path) -> Result<Snapshot, RegisterError> {
-    let mut r = Reader::open(dir, "snapshot.csv", SNAPSHOT_COLUMNS)?;
-    let mut snapshot = None;
-    while let Some(rec) = r.next_row() {
-        let id = r.text(&rec, 0, "snapshot_id");
-        let cutoff = r.date(&rec, 1, "cutoff");
-        if snapshot.is_some() {
-            r.error("", "a snapshot has exactly one row");
-        }
-        if let (Some(id), Some(cutoff)) = (id, cutoff) {
-            snapshot = Some(Snapshot { id, cutoff });
-        }
-    }
-    if snapshot.is_none() && r.errors.is_empty() {
-        r.error("", "no snapshot row");
-    }
-    let file = r.file.clone();
-    r.finish()?;
-    snapshot.ok_or_else(|| RegisterError::Invalid {
+    let rows = read_rows(dir, "snapshot.csv", SNAPSHOT_COLUMNS, None, |r, rec| {
+        let id = r.text(rec, 0, "snapshot_id");
+        let cutoff = r.date(rec, 1, "cutoff");
+        Some(Snapshot {
+            id: id?,
+            cutoff: cutoff?,
+        })
+    })?;
+    let fail = |row: usize, message: &str| RegisterError::Invalid {
         errors: vec![RowError {
-            file,
-            row: 2,
+            file: "snapshot.csv".into(),
+            row,
             field: String::new(),
-            message: "no snapshot row".into(),
+            message: message.into(),
         }],
         more: 0,
-    })
+    };
+    match rows.as_slice() {
+        [(_, snapshot)] => Ok(snapshot.clone()),
+        [] => Err(fail(2, "no snapshot row")),
+        [_, (row, _), ..] => Err(fail(*row, "a snapshot has exactly one row")),
+    }
 }
 
-fn read_population(dir: &Path) -> (Vec<RegisterPerson>, Result<(), RegisterError>) {
-    let mut persons = Vec::new();
-    let mut r = match Reader::open(dir, "population.csv", POPULATION_COLUMNS) {
-        Ok(r) => r,
-        Err(e) => return (persons, Err(e)),
-    };
-    let mut seen = HashSet::new();
-    while let Some(rec) = r.next_row() {
-        let id = r.person(&rec, 0);
-        let birth_year = year(&mut r, &rec, 1, "birth_year");
-        let arrival_year = match rec.get(4).map(str::trim) {
-            None | Some("") => Some(None),
-            Some(_) => year(&mut r, &rec, 4, "arrival_year").map(Some),
-        };
-        let index_date = r.date(&rec, 7, "index_date");
-        let text = |i: usize| rec.get(i).unwrap_or_default().trim().to_owned();
-        if let (Some(id), Some(birth_year), Some(arrival_year), Some(index_date)) =
-            (id, birth_year, arrival_year, index_date)
-        {
-            if !seen.insert(id.clone()) {
-                r.error("person_id", "the person appears twice");
-                continue;
+fn read_population(dir: &Path) -> Result<Vec<RegisterPerson>, RegisterError> {
+    let rows = read_rows(
+        dir,
+        "population.csv",
+        POPULATION_COLUMNS,
+        Some("person_id"),
+        |r, rec| {
+            let id = r.person(rec, 0);
+            if let Some(id) = &id {
+                r.unique(&id.to_string());
             }
-            persons.push(RegisterPerson {
+            let birth_year = year(r, rec, 1, "birth_year");
+            let arrival_year = match rec.get(4).map(str::trim) {
+                None | Some("") => Some(None),
+                Some(_) => year(r, rec, 4, "arrival_year").map(Some),
+            };
+            let index_date = r.date(rec, 7, "index_date");
+            let text = |i: usize| rec.get(i).unwrap_or_default().trim().to_owned();
+            let id = id?;
+            Some(RegisterPerson {
                 id,
-                index_date,
-                birth_year,
+                index_date: index_date?,
+                birth_year: birth_year?,
                 sex: text(2),
                 country_group: text(3),
-                arrival_year,
+                arrival_year: arrival_year?,
                 municipality: text(5),
                 education_level: text(6),
                 timeline: Timeline::default(),
-            });
-        }
-    }
-    (persons, r.finish())
+            })
+        },
+    )?;
+    Ok(rows.into_iter().map(|(_, p)| p).collect())
 }
 
 /// Reads and validates a register folder: all of it, or an error listing what is wrong.
 pub fn read_dir(dir: &Path) -> Result<Register, RegisterError> {
     let snapshot = read_snapshot(dir);
-    let (mut persons, population) = read_population(dir);
-    persons.sort_by(|a, b| a.id.cmp(&b.id));
-    let index: HashMap<NationalId, usize> = persons
+    let population = read_population(dir);
+    let employment = read_employment(dir);
+    let benefits = read_benefits(dir);
+    let education = read_education(dir);
+    let language = read_language(dir);
+    merge(vec![
+        snapshot.as_ref().map(|_| ()).map_err(clone_error),
+        population.as_ref().map(|_| ()).map_err(clone_error),
+        employment.as_ref().map(|_| ()).map_err(clone_error),
+        benefits.as_ref().map(|_| ()).map_err(clone_error),
+        education.as_ref().map(|_| ()).map_err(clone_error),
+        language.as_ref().map(|_| ()).map_err(clone_error),
+    ])?;
+    let (snapshot, mut persons) = (snapshot?, population?);
+    persons.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    let index: HashMap<&NationalId, usize> = persons
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.id.clone(), i))
+        .map(|(i, p)| (&p.id, i))
         .collect();
+    let mut timelines: Vec<Timeline> = vec![Timeline::default(); persons.len()];
     let mut unmatched = 0;
     let mut place = |id: &NationalId| {
         let slot = index.get(id).copied();
-        if slot.is_none() {
-            unmatched += 1;
-        }
+        unmatched += usize::from(slot.is_none());
         slot
     };
-    let mut timelines: Vec<Timeline> = vec![Timeline::default(); persons.len()];
-    let employment = read_employment(dir, &mut |id, s| {
-        if let Some(i) = place(id) {
-            timelines[i].employment.push(s);
+    for (_, (person, spell)) in employment? {
+        if let Some(i) = place(&person) {
+            timelines[i].employment.push(spell);
         }
-    });
-    let benefits = read_benefits(dir, &mut |id, s| {
-        if let Some(i) = place(id) {
-            timelines[i].benefits.push(s);
+    }
+    for (_, (person, spell)) in benefits? {
+        if let Some(i) = place(&person) {
+            timelines[i].benefits.push(spell);
         }
-    });
-    let education = read_education(dir, &mut |id, s| {
-        if let Some(i) = place(id) {
-            timelines[i].education.push(s);
+    }
+    for (_, (person, spell)) in education? {
+        if let Some(i) = place(&person) {
+            timelines[i].education.push(spell);
         }
-    });
-    let language = read_language(dir, &mut |id, t| {
-        if let Some(i) = place(id) {
-            timelines[i].language_tests.push(t);
+    }
+    for (_, (person, test)) in language? {
+        if let Some(i) = place(&person) {
+            timelines[i].language_tests.push(test);
         }
-    });
-    merge(vec![
-        snapshot.as_ref().map(|_| ()).map_err(clone_error),
-        population,
-        employment,
-        benefits,
-        education,
-        language,
-    ])?;
+    }
+    drop(index);
     for (p, t) in persons.iter_mut().zip(timelines) {
         p.timeline = t;
     }
     Ok(Register {
-        snapshot: snapshot?,
+        snapshot,
         persons,
         unmatched_rows: unmatched,
     })
@@ -278,189 +362,185 @@ fn clone_error(e: &RegisterError) -> RegisterError {
     }
 }
 
-fn unique(r: &mut Reader, seen: &mut HashSet<String>, id: Option<String>) -> Option<String> {
-    let id = id?;
-    if seen.insert(id.clone()) {
-        Some(id)
-    } else {
-        r.error("spell_id", format!("{id} appears twice"));
-        None
-    }
+type Rows<T> = Result<Vec<(usize, (NationalId, T))>, RegisterError>;
+
+fn read_employment(dir: &Path) -> Rows<EmploymentSpell> {
+    read_rows(
+        dir,
+        "employment.csv",
+        EMPLOYMENT_COLUMNS,
+        Some("spell_id"),
+        |r, rec| {
+            let id = r.text(rec, 0, "spell_id");
+            if let Some(id) = &id {
+                r.unique(id);
+            }
+            let person = r.person(rec, 1);
+            let employer = match OrgNr::parse(rec.get(2).unwrap_or_default()) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    r.error(
+                        "employer_orgnr",
+                        format!("{:?}: {e}", rec.get(2).unwrap_or_default()),
+                    );
+                    None
+                }
+            };
+            let start = r.date(rec, 3, "start");
+            let end = r.end_date(rec, 4);
+            let fte = r.decimal(rec, 5, "fte_percent", Decimal::ZERO, Decimal::ONE_HUNDRED);
+            let wage = r.decimal(rec, 6, "monthly_wage", Decimal::ZERO, Decimal::MAX);
+            let subsidised = match rec.get(7).map(str::trim) {
+                Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
+                Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
+                other => {
+                    r.error(
+                        "subsidised",
+                        format!("{:?} is not true or false", other.unwrap_or_default()),
+                    );
+                    None
+                }
+            };
+            let (id, person, employer, start, end, fte, _, subsidised) = (
+                id?,
+                person?,
+                employer?,
+                start?,
+                end.ok()?,
+                fte?,
+                wage?,
+                subsidised?,
+            );
+            if !r.check_order(start, end) {
+                return None;
+            }
+            Some((
+                person,
+                EmploymentSpell {
+                    id,
+                    employer,
+                    start,
+                    end,
+                    fte,
+                    subsidised,
+                },
+            ))
+        },
+    )
 }
 
-fn read_employment(
-    dir: &Path,
-    sink: &mut dyn FnMut(&NationalId, EmploymentSpell),
-) -> Result<(), RegisterError> {
-    let mut r = Reader::open(dir, "employment.csv", EMPLOYMENT_COLUMNS)?;
-    let mut seen = HashSet::new();
-    while let Some(rec) = r.next_row() {
-        let raw_id = r.text(&rec, 0, "spell_id");
-        let id = unique(&mut r, &mut seen, raw_id);
-        let person = r.person(&rec, 1);
-        let employer = match OrgNr::parse(rec.get(2).unwrap_or_default()) {
-            Ok(o) => Some(o),
-            Err(e) => {
-                r.error(
-                    "employer_orgnr",
-                    format!("{:?}: {e}", rec.get(2).unwrap_or_default()),
-                );
-                None
+fn read_benefits(dir: &Path) -> Rows<BenefitSpell> {
+    read_rows(
+        dir,
+        "benefits.csv",
+        BENEFIT_COLUMNS,
+        Some("spell_id"),
+        |r, rec| {
+            let id = r.text(rec, 0, "spell_id");
+            if let Some(id) = &id {
+                r.unique(id);
             }
-        };
-        let start = r.date(&rec, 3, "start");
-        let end = r.end_date(&rec, 4);
-        let fte = r.decimal(&rec, 5, "fte_percent", Decimal::ZERO, Decimal::ONE_HUNDRED);
-        let wage = r.decimal(&rec, 6, "monthly_wage", Decimal::ZERO, Decimal::MAX);
-        let subsidised = match rec.get(7).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-            Some("true") => Some(true),
-            Some("false") => Some(false),
-            other => {
-                r.error(
-                    "subsidised",
-                    format!("{:?} is not true or false", other.unwrap_or_default()),
-                );
-                None
+            let person = r.person(rec, 1);
+            let raw_kind = rec.get(2).unwrap_or_default().trim();
+            let kind = BenefitType::from_code(raw_kind);
+            if kind.is_none() {
+                r.error("type", format!("unknown benefit type {raw_kind:?}"));
             }
-        };
-        if let (
-            Some(id),
-            Some(person),
-            Some(employer),
-            Some(start),
-            Ok(end),
-            Some(fte),
-            Some(_),
-            Some(subsidised),
-        ) = (id, person, employer, start, end, fte, wage, subsidised)
-        {
-            if r.check_order(start, end) {
-                sink(
-                    &person,
-                    EmploymentSpell {
-                        id,
-                        employer,
-                        start,
-                        end,
-                        fte,
-                        subsidised,
-                    },
-                );
+            let start = r.date(rec, 3, "start");
+            let end = r.end_date(rec, 4);
+            let amount = r.decimal(rec, 5, "monthly_amount", Decimal::ZERO, Decimal::MAX);
+            let (id, person, kind, start, end, _) =
+                (id?, person?, kind?, start?, end.ok()?, amount?);
+            if !r.check_order(start, end) {
+                return None;
             }
-        }
-    }
-    r.finish()
+            Some((
+                person,
+                BenefitSpell {
+                    id,
+                    kind,
+                    start,
+                    end,
+                },
+            ))
+        },
+    )
 }
 
-fn read_benefits(
-    dir: &Path,
-    sink: &mut dyn FnMut(&NationalId, BenefitSpell),
-) -> Result<(), RegisterError> {
-    let mut r = Reader::open(dir, "benefits.csv", BENEFIT_COLUMNS)?;
-    let mut seen = HashSet::new();
-    while let Some(rec) = r.next_row() {
-        let raw_id = r.text(&rec, 0, "spell_id");
-        let id = unique(&mut r, &mut seen, raw_id);
-        let person = r.person(&rec, 1);
-        let raw_kind = rec.get(2).unwrap_or_default().trim().to_owned();
-        let kind = BenefitType::from_code(&raw_kind);
-        if kind.is_none() {
-            r.error("type", format!("unknown benefit type {raw_kind:?}"));
-        }
-        let start = r.date(&rec, 3, "start");
-        let end = r.end_date(&rec, 4);
-        let amount = r.decimal(&rec, 5, "monthly_amount", Decimal::ZERO, Decimal::MAX);
-        if let (Some(id), Some(person), Some(kind), Some(start), Ok(end), Some(_)) =
-            (id, person, kind, start, end, amount)
-        {
-            if r.check_order(start, end) {
-                sink(
-                    &person,
-                    BenefitSpell {
-                        id,
-                        kind,
-                        start,
-                        end,
-                    },
-                );
+fn read_education(dir: &Path) -> Rows<EducationSpell> {
+    read_rows(
+        dir,
+        "education.csv",
+        EDUCATION_COLUMNS,
+        Some("spell_id"),
+        |r, rec| {
+            let id = r.text(rec, 0, "spell_id");
+            if let Some(id) = &id {
+                r.unique(id);
             }
-        }
-    }
-    r.finish()
+            let person = r.person(rec, 1);
+            let start = r.date(rec, 2, "start");
+            let end = r.end_date(rec, 3);
+            let (id, person, start, end) = (id?, person?, start?, end.ok()?);
+            if !r.check_order(start, end) {
+                return None;
+            }
+            Some((person, EducationSpell { id, start, end }))
+        },
+    )
 }
 
-fn read_education(
-    dir: &Path,
-    sink: &mut dyn FnMut(&NationalId, EducationSpell),
-) -> Result<(), RegisterError> {
-    let mut r = Reader::open(dir, "education.csv", EDUCATION_COLUMNS)?;
-    let mut seen = HashSet::new();
-    while let Some(rec) = r.next_row() {
-        let raw_id = r.text(&rec, 0, "spell_id");
-        let id = unique(&mut r, &mut seen, raw_id);
-        let person = r.person(&rec, 1);
-        let start = r.date(&rec, 2, "start");
-        let end = r.end_date(&rec, 3);
-        if let (Some(id), Some(person), Some(start), Ok(end)) = (id, person, start, end) {
-            if r.check_order(start, end) {
-                sink(&person, EducationSpell { id, start, end });
-            }
-        }
-    }
-    r.finish()
-}
-
-fn read_language(
-    dir: &Path,
-    sink: &mut dyn FnMut(&NationalId, LanguageTest),
-) -> Result<(), RegisterError> {
-    let mut r = Reader::open(dir, "language_tests.csv", LANGUAGE_COLUMNS)?;
-    while let Some(rec) = r.next_row() {
-        let person = r.person(&rec, 0);
-        let date = r.date(&rec, 1, "date");
-        let skill = match rec.get(2).unwrap_or_default().trim() {
-            "listening" => Some(Skill::Listening),
-            "reading" => Some(Skill::Reading),
-            "writing" => Some(Skill::Writing),
-            "speaking" => Some(Skill::Speaking),
-            other => {
-                r.error("skill", format!("unknown skill {other:?}"));
-                None
-            }
-        };
-        let level = match rec
-            .get(3)
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_uppercase()
-            .as_str()
-        {
-            "PRE-A1" => Some(Cefr::PreA1),
-            "A1" => Some(Cefr::A1),
-            "A2" => Some(Cefr::A2),
-            "B1" => Some(Cefr::B1),
-            "B2" => Some(Cefr::B2),
-            "C1" => Some(Cefr::C1),
-            "C2" => Some(Cefr::C2),
-            other => {
-                r.error("level", format!("unknown CEFR level {other:?}"));
-                None
-            }
-        };
-        if let (Some(person), Some(date), Some(skill), Some(level)) = (person, date, skill, level) {
+fn read_language(dir: &Path) -> Rows<LanguageTest> {
+    read_rows(
+        dir,
+        "language_tests.csv",
+        LANGUAGE_COLUMNS,
+        None,
+        |r, rec| {
+            let person = r.person(rec, 0);
+            let date = r.date(rec, 1, "date");
+            let skill = match rec.get(2).unwrap_or_default().trim() {
+                "listening" => Some(Skill::Listening),
+                "reading" => Some(Skill::Reading),
+                "writing" => Some(Skill::Writing),
+                "speaking" => Some(Skill::Speaking),
+                other => {
+                    r.error("skill", format!("unknown skill {other:?}"));
+                    None
+                }
+            };
+            let level = match rec
+                .get(3)
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_uppercase()
+                .as_str()
+            {
+                "PRE-A1" => Some(Cefr::PreA1),
+                "A1" => Some(Cefr::A1),
+                "A2" => Some(Cefr::A2),
+                "B1" => Some(Cefr::B1),
+                "B2" => Some(Cefr::B2),
+                "C1" => Some(Cefr::C1),
+                "C2" => Some(Cefr::C2),
+                other => {
+                    r.error("level", format!("unknown CEFR level {other:?}"));
+                    None
+                }
+            };
+            let (person, date, skill, level) = (person?, date?, skill?, level?);
             let id = format!("{}:{}:{}", r.file, r.row, date);
-            sink(
-                &person,
+            Some((
+                person,
                 LanguageTest {
                     id,
                     date,
                     skill,
                     level,
                 },
-            );
-        }
-    }
-    r.finish()
+            ))
+        },
+    )
 }
 
 #[cfg(test)]

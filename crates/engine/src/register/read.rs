@@ -11,14 +11,30 @@ use rust_decimal::Decimal;
 
 use super::{RegisterError, RowError, MAX_REPORTED};
 
-/// One CSV file being read: its name for messages, its rows, and the errors found so far.
-pub(super) struct Reader {
+/// A register file whose encoding and header have been checked; its rows are read in chunks.
+pub(super) struct Source {
     pub(super) file: String,
-    rows: csv::StringRecordsIntoIter<std::io::Cursor<Vec<u8>>>,
+    bytes: Vec<u8>,
+    /// Where the first data row starts.
+    body: usize,
+    delimiter: u8,
+    columns: usize,
+}
+
+/// One chunk of a file being read: its rows, and the errors found so far.
+pub(super) struct Reader<'a> {
+    pub(super) file: &'a str,
+    rows: csv::StringRecordsIntoIter<&'a [u8]>,
+    columns: usize,
+    /// The file's row number of this chunk's first line (the header is row 1).
+    first_row: usize,
     pub(super) errors: Vec<RowError>,
     pub(super) more_errors: usize,
-    /// Row number in the file, the header being row 1.
+    /// The current row's number in the file.
     pub(super) row: usize,
+    /// Keys that must be unique in the file (spell ids, person ids), with their rows; kept
+    /// even when the rest of the row is invalid, so a duplicate is always found.
+    pub(super) keys: Vec<(usize, String)>,
 }
 
 fn detect_delimiter(header: &str) -> Result<u8, String> {
@@ -29,15 +45,15 @@ fn detect_delimiter(header: &str) -> Result<u8, String> {
     }
 }
 
-impl Reader {
-    /// Opens `dir/name` and checks that the header is exactly `columns`.
+impl Source {
+    /// Opens `dir/name`: strips a BOM, checks UTF-8 and that the header is exactly `columns`.
     pub(super) fn open(dir: &Path, name: &str, columns: &[&str]) -> Result<Self, RegisterError> {
         let path = dir.join(name);
-        let fail = |row: usize, field: &str, message: String| RegisterError::Invalid {
+        let fail = |row: usize, message: String| RegisterError::Invalid {
             errors: vec![RowError {
                 file: name.to_owned(),
                 row,
-                field: field.to_owned(),
+                field: String::new(),
                 message,
             }],
             more: 0,
@@ -55,26 +71,24 @@ impl Reader {
                 + 1;
             return Err(fail(
                 row,
-                "",
                 "the file is not UTF-8 (check the encoding)".into(),
             ));
         }
-        let header_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-        let delimiter =
-            detect_delimiter(&String::from_utf8_lossy(header_line)).map_err(|m| fail(1, "", m))?;
-        let mut csv = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(true)
-            .from_reader(std::io::Cursor::new(bytes));
-        let header = csv
-            .headers()
-            .map_err(|e| fail(1, "", e.to_string()))?
-            .clone();
-        let found: Vec<&str> = header.iter().map(str::trim).collect();
+        let header_end = bytes
+            .iter()
+            .position(|b| *b == b'\n')
+            .unwrap_or(bytes.len());
+        let header = String::from_utf8_lossy(&bytes[..header_end])
+            .trim_end_matches('\r')
+            .to_owned();
+        let delimiter = detect_delimiter(&header).map_err(|m| fail(1, m))?;
+        let found: Vec<&str> = header
+            .split(char::from(delimiter))
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
         if found != columns {
             return Err(fail(
                 1,
-                "",
                 format!(
                     "expected the columns {} but found {}",
                     columns.join(","),
@@ -84,17 +98,60 @@ impl Reader {
         }
         Ok(Self {
             file: name.to_owned(),
-            rows: csv.into_records(),
-            errors: Vec::new(),
-            more_errors: 0,
-            row: 1,
+            body: (header_end + 1).min(bytes.len()),
+            bytes,
+            delimiter,
+            columns: columns.len(),
         })
     }
 
+    /// Newline-aligned chunks of the rows, with the file row number each starts at. A file with
+    /// quotes is one chunk, since a quoted field may hold a line break.
+    pub(super) fn chunks(&self, wanted: usize) -> Vec<(usize, &[u8])> {
+        let body = &self.bytes[self.body..];
+        if wanted <= 1 || body.contains(&b'"') {
+            return vec![(2, body)];
+        }
+        let size = body.len().div_ceil(wanted).max(1 << 16);
+        let mut chunks = Vec::new();
+        let (mut start, mut row) = (0, 2);
+        while start < body.len() {
+            let mut end = (start + size).min(body.len());
+            while end < body.len() && body[end - 1] != b'\n' {
+                end += 1;
+            }
+            let part = &body[start..end];
+            chunks.push((row, part));
+            row += part.iter().filter(|b| **b == b'\n').count();
+            start = end;
+        }
+        chunks
+    }
+
+    pub(super) fn reader<'a>(&'a self, first_row: usize, bytes: &'a [u8]) -> Reader<'a> {
+        let csv = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        Reader {
+            file: &self.file,
+            rows: csv.into_records(),
+            columns: self.columns,
+            first_row,
+            errors: Vec::new(),
+            more_errors: 0,
+            row: first_row,
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl Reader<'_> {
     pub(super) fn error(&mut self, field: &str, message: impl Into<String>) {
         if self.errors.len() < MAX_REPORTED {
             self.errors.push(RowError {
-                file: self.file.clone(),
+                file: self.file.to_owned(),
                 row: self.row,
                 field: field.to_owned(),
                 message: message.into(),
@@ -104,23 +161,31 @@ impl Reader {
         }
     }
 
-    /// The next row, or `None` at the end. A row that cannot be split (wrong number of fields,
-    /// a delimiter from another file) is reported and skipped.
+    /// The next row, or `None` at the end. A row with the wrong number of fields (truncated,
+    /// or split by another delimiter) is reported and skipped.
     pub(super) fn next_row(&mut self) -> Option<csv::StringRecord> {
         loop {
-            self.row += 1;
-            match self.rows.next()? {
-                Ok(record) => return Some(record),
-                Err(e) => {
-                    let message = match e.kind() {
-                        csv::ErrorKind::UnequalLengths {
-                            expected_len, len, ..
-                        } => {
-                            format!("expected {expected_len} fields, found {len} (truncated row or mixed delimiters?)")
-                        }
-                        _ => e.to_string(),
-                    };
+            let record = self.rows.next()?;
+            match record {
+                Ok(record) => {
+                    self.row = self.first_row
+                        + record
+                            .position()
+                            .map_or(1, |p| usize::try_from(p.line()).unwrap_or(1))
+                        - 1;
+                    if record.len() == self.columns {
+                        return Some(record);
+                    }
+                    let message = format!(
+                        "expected {} fields, found {} (truncated row or mixed delimiters?)",
+                        self.columns,
+                        record.len()
+                    );
                     self.error("", message);
+                }
+                Err(e) => {
+                    self.row += 1;
+                    self.error("", e.to_string());
                 }
             }
         }
@@ -216,15 +281,13 @@ impl Reader {
         }
     }
 
-    /// Finishes the file: its errors, if any, as one error.
-    pub(super) fn finish(self) -> Result<(), RegisterError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(RegisterError::Invalid {
-                errors: self.errors,
-                more: self.more_errors,
-            })
-        }
+    /// Records a value that must be unique in the file.
+    pub(super) fn unique(&mut self, key: &str) {
+        self.keys.push((self.row, key.to_owned()));
+    }
+
+    /// This chunk's errors, the count of those not listed, and its unique keys.
+    pub(super) fn into_parts(self) -> (Vec<RowError>, usize, Vec<(usize, String)>) {
+        (self.errors, self.more_errors, self.keys)
     }
 }

@@ -199,3 +199,32 @@ fn definitions_are_checked() {
         .to_string()
         .contains("used twice"));
 }
+
+#[test]
+fn rows_read_in_parallel_chunks_keep_their_row_numbers() {
+    let mut employment = String::from(
+        "spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\n",
+    );
+    for i in 0..6000 {
+        let id = if i == 4000 {
+            "E10".to_owned()
+        } else {
+            format!("E{i}")
+        };
+        let start = if i == 3000 {
+            "2024-13-01"
+        } else {
+            "2024-01-10"
+        };
+        employment.push_str(&format!(
+            "{id},{PERSON},910000004,{start},2024-02-15,50,40000,false\n"
+        ));
+    }
+    assert!(
+        employment.len() > 3 * (1 << 16),
+        "the file must span several chunks"
+    );
+    let errs = errors(&register("chunks", &[("employment.csv", &employment)]));
+    let named: Vec<(usize, &str)> = errs.iter().map(|e| (e.row, e.field.as_str())).collect();
+    assert_eq!(named, vec![(3002, "start"), (4002, "spell_id")]);
+}
