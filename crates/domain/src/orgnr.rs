@@ -23,10 +23,10 @@ impl InvalidOrgNr {
     }
 }
 
-/// A valid organisation number.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A valid organisation number: nine ASCII digits, held inline (registers hold millions).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct OrgNr(String);
+pub struct OrgNr([u8; 9]);
 
 const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 
@@ -50,26 +50,29 @@ impl OrgNr {
             c => c,
         };
         if u32::from(b[8] - b'0') == check {
-            Ok(Self(s.to_owned()))
+            let mut digits = [0u8; 9];
+            digits.copy_from_slice(b);
+            Ok(Self(digits))
         } else {
             Err(InvalidOrgNr::CheckDigit)
         }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Built only from nine ASCII digits, so always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
 impl fmt::Display for OrgNr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for OrgNr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "OrgNr({})", self.0)
+        write!(f, "OrgNr({})", self.as_str())
     }
 }
 
@@ -82,6 +85,6 @@ impl TryFrom<String> for OrgNr {
 
 impl From<OrgNr> for String {
     fn from(value: OrgNr) -> Self {
-        value.0
+        value.as_str().to_owned()
     }
 }

@@ -257,8 +257,13 @@ impl Reader<'_> {
         min: Decimal,
         max: Decimal,
     ) -> Option<Decimal> {
-        let raw = record.get(i).unwrap_or_default();
-        match raw.trim().replace(',', ".").parse::<Decimal>() {
+        let raw = record.get(i).unwrap_or_default().trim();
+        let parsed = if raw.contains(',') {
+            raw.replace(',', ".").parse::<Decimal>()
+        } else {
+            raw.parse::<Decimal>()
+        };
+        match parsed {
             Ok(v) if v >= min && v <= max => Some(v),
             Ok(v) => {
                 self.error(field, format!("{v} is outside {min}–{max}"));
