@@ -77,7 +77,7 @@ fn orgnr(rng: &mut Rng, taken: &mut HashSet<OrgNr>) -> Result<OrgNr, DemoError> 
         let stem = format!("9{:07}", between(rng, 0, 9_999_999));
         let valid = (0..10).find_map(|check| OrgNr::parse(&format!("{stem}{check}")).ok());
         if let Some(nr) = valid {
-            if taken.insert(nr.clone()) {
+            if taken.insert(nr) {
                 return Ok(nr);
             }
         }
