@@ -264,6 +264,11 @@ impl NationalId {
         Ok(())
     }
 
+    /// The 11 digits as a number: a compact key that sorts like the text.
+    pub fn as_u64(&self) -> u64 {
+        self.0.iter().fold(0u64, |acc, d| acc * 10 + u64::from(*d))
+    }
+
     /// The 11 digits.
     pub fn as_string(&self) -> String {
         self.0.iter().map(|x| char::from(b'0' + x)).collect()

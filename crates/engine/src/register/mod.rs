@@ -5,7 +5,6 @@
 mod generate;
 mod read;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -135,38 +134,36 @@ fn merge(results: Vec<Result<(), RegisterError>>) -> Result<(), RegisterError> {
     Err(RegisterError::Invalid { errors, more })
 }
 
-/// Keys that appeared on an earlier row, as errors on `field`. Sorting hashes keeps this cheap
-/// for millions of rows; equal hashes are compared exactly.
-fn duplicates(file: &str, field: &str, keys: &[(usize, String)]) -> Vec<RowError> {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut hashes: Vec<(u64, usize)> = keys
-        .par_iter()
-        .enumerate()
-        .map(|(i, (_, k))| {
-            let mut h = DefaultHasher::new();
-            k.hash(&mut h);
-            (h.finish(), i)
-        })
-        .collect();
-    hashes.par_sort_unstable();
-    let mut errors = Vec::new();
-    for run in hashes
+/// Keys that appeared on an earlier row, as errors on `field`. Only hashes are kept while
+/// reading; rows whose hashes collide are read again to compare the keys exactly.
+fn duplicates(source: &Source, field: &str, keys: &mut [(u64, usize)]) -> Vec<RowError> {
+    keys.par_sort_unstable();
+    let runs: Vec<&[(u64, usize)]> = keys
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|run| run.len() > 1)
-    {
-        let mut members: Vec<&(usize, String)> = run.iter().map(|(_, i)| &keys[*i]).collect();
-        members.sort();
+        .collect();
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    let rows: std::collections::BTreeSet<usize> = runs
+        .iter()
+        .flat_map(|run| run.iter().map(|(_, row)| *row))
+        .collect();
+    let text = source.first_fields(&rows);
+    let mut errors = Vec::new();
+    for run in runs {
         let mut seen: Vec<&str> = Vec::new();
-        for (row, k) in members {
-            if seen.contains(&k.as_str()) {
+        for (_, row) in run {
+            let key = text.get(row).map(String::as_str).unwrap_or_default();
+            if seen.contains(&key) {
                 errors.push(RowError {
-                    file: file.to_owned(),
+                    file: source.file.clone(),
                     row: *row,
                     field: field.to_owned(),
-                    message: format!("{k} appears twice"),
+                    message: format!("{key} appears twice"),
                 });
             } else {
-                seen.push(k);
+                seen.push(key);
             }
         }
     }
@@ -185,7 +182,7 @@ fn read_rows<T: Send + Sync>(
 ) -> Result<Vec<(usize, T)>, RegisterError> {
     let source = Source::open(dir, name, columns)?;
     let chunks = source.chunks(rayon::current_num_threads() * 4);
-    type Part<T> = (Vec<(usize, T)>, Vec<RowError>, usize, Vec<(usize, String)>);
+    type Part<T> = (Vec<(usize, T)>, Vec<RowError>, usize, Vec<(u64, usize)>);
     let parts: Vec<Part<T>> = chunks
         .par_iter()
         .map(|(first, bytes)| {
@@ -211,7 +208,7 @@ fn read_rows<T: Send + Sync>(
         keys.extend(k);
     }
     if let Some(field) = unique_field {
-        errors.extend(duplicates(name, field, &keys));
+        errors.extend(duplicates(&source, field, &mut keys));
     }
     if errors.is_empty() && more == 0 {
         return Ok(rows);
@@ -309,39 +306,39 @@ pub fn read_dir(dir: &Path) -> Result<Register, RegisterError> {
     ])?;
     let (snapshot, mut persons) = (snapshot?, population?);
     persons.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let index: HashMap<&NationalId, usize> = persons
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (&p.id, i))
-        .collect();
-    let mut timelines: Vec<Timeline> = vec![Timeline::default(); persons.len()];
+    // Persons are sorted by id, so their numeric keys are sorted too: a binary search finds a
+    // spell's owner, in parallel and without hashing.
+    let keys: Vec<u64> = persons.iter().map(|p| p.id.as_u64()).collect();
+    let owner = |id: &NationalId| keys.binary_search(&id.as_u64()).ok();
+    let (employment, benefits, education, language) =
+        (employment?, benefits?, education?, language?);
     let mut unmatched = 0;
-    let mut place = |id: &NationalId| {
-        let slot = index.get(id).copied();
-        unmatched += usize::from(slot.is_none());
-        slot
-    };
-    for (_, (person, spell)) in employment? {
-        if let Some(i) = place(&person) {
-            timelines[i].employment.push(spell);
-        }
+    let mut timelines: Vec<Timeline> = vec![Timeline::default(); persons.len()];
+    macro_rules! place {
+        ($rows:expr, $field:ident) => {{
+            let owners: Vec<Option<usize>> = $rows
+                .par_iter()
+                .map(|(_, (person, _))| owner(person))
+                .collect();
+            let mut counts = vec![0usize; persons.len()];
+            for o in owners.iter().flatten() {
+                counts[*o] += 1;
+            }
+            for (t, n) in timelines.iter_mut().zip(&counts) {
+                t.$field.reserve_exact(*n);
+            }
+            for ((_, (_, value)), o) in $rows.into_iter().zip(owners) {
+                match o {
+                    Some(i) => timelines[i].$field.push(value),
+                    None => unmatched += 1,
+                }
+            }
+        }};
     }
-    for (_, (person, spell)) in benefits? {
-        if let Some(i) = place(&person) {
-            timelines[i].benefits.push(spell);
-        }
-    }
-    for (_, (person, spell)) in education? {
-        if let Some(i) = place(&person) {
-            timelines[i].education.push(spell);
-        }
-    }
-    for (_, (person, test)) in language? {
-        if let Some(i) = place(&person) {
-            timelines[i].language_tests.push(test);
-        }
-    }
-    drop(index);
+    place!(employment, employment);
+    place!(benefits, benefits);
+    place!(education, education);
+    place!(language, language_tests);
     for (p, t) in persons.iter_mut().zip(timelines) {
         p.timeline = t;
     }

@@ -34,7 +34,7 @@ pub(super) struct Reader<'a> {
     pub(super) row: usize,
     /// Keys that must be unique in the file (spell ids, person ids), with their rows; kept
     /// even when the rest of the row is invalid, so a duplicate is always found.
-    pub(super) keys: Vec<(usize, String)>,
+    pub(super) keys: Vec<(u64, usize)>,
 }
 
 fn detect_delimiter(header: &str) -> Result<u8, String> {
@@ -126,6 +126,25 @@ impl Source {
             start = end;
         }
         chunks
+    }
+
+    /// The first field of the given rows, read again in full (only for rows whose keys' hashes
+    /// collide, so this rare path may be slow).
+    pub(super) fn first_fields(
+        &self,
+        rows: &std::collections::BTreeSet<usize>,
+    ) -> std::collections::HashMap<usize, String> {
+        let mut reader = self.reader(2, &self.bytes[self.body..]);
+        let mut found = std::collections::HashMap::new();
+        while let Some(record) = reader.next_row() {
+            if rows.contains(&reader.row) {
+                found.insert(
+                    reader.row,
+                    record.get(0).unwrap_or_default().trim().to_owned(),
+                );
+            }
+        }
+        found
     }
 
     pub(super) fn reader<'a>(&'a self, first_row: usize, bytes: &'a [u8]) -> Reader<'a> {
@@ -288,11 +307,14 @@ impl Reader<'_> {
 
     /// Records a value that must be unique in the file.
     pub(super) fn unique(&mut self, key: &str) {
-        self.keys.push((self.row, key.to_owned()));
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        key.hash(&mut h);
+        self.keys.push((h.finish(), self.row));
     }
 
     /// This chunk's errors, the count of those not listed, and its unique keys.
-    pub(super) fn into_parts(self) -> (Vec<RowError>, usize, Vec<(usize, String)>) {
+    pub(super) fn into_parts(self) -> (Vec<RowError>, usize, Vec<(u64, usize)>) {
         (self.errors, self.more_errors, self.keys)
     }
 }
