@@ -228,3 +228,55 @@ fn rows_read_in_parallel_chunks_keep_their_row_numbers() {
     let named: Vec<(usize, &str)> = errs.iter().map(|e| (e.row, e.field.as_str())).collect();
     assert_eq!(named, vec![(3002, "start"), (4002, "spell_id")]);
 }
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just(PERSON.to_owned()),
+            Just("910000004".to_owned()),
+            Just("2024-01-10".to_owned()),
+            Just("31.02.2024".to_owned()),
+            Just("50".to_owned()),
+            Just("1,5".to_owned()),
+            Just("true".to_owned()),
+            Just("\"quoted, field\"".to_owned()),
+            "[ -~æøåÆØÅ;,\"]{0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever the rows hold, reading never panics, and every error names a real row.
+        #[test]
+        fn the_row_parser_never_panics_and_names_real_rows(
+            rows in prop::collection::vec(prop::collection::vec(field(), 0..10), 0..40),
+            semicolon in any::<bool>(),
+        ) {
+            let d = if semicolon { ";" } else { "," };
+            let mut text = EMPLOYMENT_COLUMNS.join(d);
+            text.push('\n');
+            for row in &rows {
+                text.push_str(&row.join(d));
+                text.push('\n');
+            }
+            let dir = register(&format!("fuzz-{}", rows.len()), &[("employment.csv", &text)]);
+            let lines = text.lines().count();
+            match read_dir(&dir) {
+                Ok(r) => prop_assert!(r.persons.len() == 1),
+                Err(RegisterError::Invalid { errors, .. }) => {
+                    prop_assert!(!errors.is_empty());
+                    for e in errors {
+                        prop_assert!(e.row >= 1 && e.row <= lines + 1, "{e}");
+                    }
+                }
+                Err(RegisterError::Io(e)) => prop_assert!(false, "{e}"),
+            }
+        }
+    }
+}
