@@ -9,7 +9,7 @@ mod error;
 pub mod forms;
 mod health;
 pub mod i18n;
-mod pages;
+pub(crate) mod pages;
 mod query;
 mod views;
 
@@ -42,6 +42,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(health::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::with_viewer_chrome,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             health::count_requests,

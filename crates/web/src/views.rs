@@ -200,6 +200,27 @@ pub fn error_page(status: StatusCode) -> Response {
 
 /// The error page with a specific message (for 400: what was wrong with the request).
 pub fn error_page_with(status: StatusCode, message: Option<String>) -> Response {
+    let mut response = error_page_for(status, message.clone(), None);
+    // Lets `with_viewer_chrome` render it again with the logged-in user's menu.
+    response
+        .extensions_mut()
+        .insert(ErrorPageMarker { status, message });
+    response
+}
+
+/// Marks an error page rendered without knowing the viewer.
+#[derive(Debug, Clone)]
+pub struct ErrorPageMarker {
+    pub status: StatusCode,
+    pub message: Option<String>,
+}
+
+/// The error page, with the menu and logout button when a viewer is known.
+pub fn error_page_for(
+    status: StatusCode,
+    message: Option<String>,
+    viewer: Option<&Viewer>,
+) -> Response {
     let (title, text) = match status.as_u16() {
         400 => ("error-400-title", "error-400-text"),
         404 => ("error-404-title", "error-404-text"),
@@ -209,7 +230,7 @@ pub fn error_page_with(status: StatusCode, message: Option<String>) -> Response 
     let lang = Lang::default();
     let page = ErrorPage {
         text: message.unwrap_or_else(|| lang.t(text)),
-        chrome: Chrome::new(lang, title, None, ""),
+        chrome: Chrome::new(lang, title, viewer, ""),
         code: status.as_u16(),
     };
     let mut response = html(&page);

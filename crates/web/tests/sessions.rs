@@ -131,3 +131,23 @@ both_stores! {
         assert!(res.body.contains("<html lang=\"nb\"") && res.body.contains("Logg inn"));
     }
 }
+
+both_stores! {
+    async fn error_pages_keep_the_menu_and_logout_for_a_logged_in_user(t: TestStore) {
+        let app = App::new(t).await;
+        let investor = app.login("investor").await;
+        for (path, status) in [("/deltakere", StatusCode::FORBIDDEN), ("/finnes-ikke", StatusCode::NOT_FOUND), ("/deltakere?status=X", StatusCode::FORBIDDEN)] {
+            let res = app.get(path, Some(&investor)).await;
+            assert_eq!(res.status, status, "{path}");
+            assert!(res.body.contains("Logg ut") && res.body.contains("Test investor"), "{path}: {}", res.body);
+            assert!(res.body.contains("href=\"/oversikt\""), "the menu is there");
+        }
+        let officer = app.login("veileder1").await;
+        let res = app.get("/deltakere?status=GLAD", Some(&officer)).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(res.body.contains("Ukjent status: GLAD.") && res.body.contains("Logg ut"));
+        // Logged out, the same pages have no user menu.
+        let res = app.get("/finnes-ikke", None).await;
+        assert!(!res.body.contains("Logg ut"));
+    }
+}

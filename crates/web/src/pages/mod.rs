@@ -62,6 +62,32 @@ async fn css() -> Response {
         .into_response()
 }
 
+/// Error pages (403, 404, 400) are rendered where no viewer is at hand; for a logged-in user
+/// this renders them again with the menu and the logout button. Server errors are left as
+/// they are: they must not touch the store again.
+pub async fn with_viewer_chrome(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    let Some(marker) = response
+        .extensions()
+        .get::<views::ErrorPageMarker>()
+        .cloned()
+    else {
+        return response;
+    };
+    if marker.status.is_server_error() {
+        return response;
+    }
+    match session::viewer(&state, &headers).await {
+        Ok(Some(viewer)) => views::error_page_for(marker.status, marker.message, Some(&viewer)),
+        _ => response,
+    }
+}
+
 /// Unknown routes: a proper 404 page (JSON under `/api/`).
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
