@@ -105,7 +105,7 @@ fn evidence(
     cutoff: NaiveDate,
 ) -> Vec<String> {
     let mut ids: Vec<String> = clipped(timeline, filter, from, to, cutoff)
-        .map(|(s, _, _)| s.id.clone())
+        .map(|(s, _, _)| s.id.to_string())
         .collect();
     ids.sort();
     ids.dedup();

@@ -24,7 +24,7 @@ pub(super) fn education_start(
         .map(|e| Achievement {
             date: e.start,
             magnitude: Decimal::ONE,
-            evidence: vec![e.id.clone()],
+            evidence: vec![e.id.to_string()],
         })
 }
 
@@ -48,7 +48,7 @@ pub(super) fn language_level(
     Some(Achievement {
         date: reached.date,
         magnitude: Decimal::from((reached.level.step() - baseline.step()).max(0)),
-        evidence: vec![reached.id.clone()],
+        evidence: vec![reached.id.to_string()],
     })
 }
 
@@ -66,7 +66,7 @@ pub(super) fn milestone(
         .map(|e| Achievement {
             date: e.date,
             magnitude: Decimal::ONE,
-            evidence: vec![e.id.clone()],
+            evidence: vec![e.id.to_string()],
         })
 }
 

@@ -366,7 +366,7 @@ fn arb_timeline() -> impl Strategy<Value = Timeline> {
         (0i64..400, 0i64..200, prop::bool::ANY, 1u32..=100).prop_map(|(start, len, open, fte)| {
             let base = d("2024-01-01");
             EmploymentSpell {
-                id: format!("S{start}-{len}"),
+                id: format!("S{start}-{len}").into(),
                 employer: orgnr("910000004"),
                 start: base + chrono::Duration::days(start - 100),
                 end: (!open).then(|| base + chrono::Duration::days(start - 100 + len)),

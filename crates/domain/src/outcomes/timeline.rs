@@ -1,6 +1,8 @@
 //! A person's timeline: the index date, register spells and recorded events, as of a snapshot.
 
 use chrono::NaiveDate;
+/// Spell ids are short and numerous: held inline, without an allocation each.
+pub use compact_str::CompactString as SpellId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +12,7 @@ use crate::orgnr::OrgNr;
 /// snapshot's cut-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmploymentSpell {
-    pub id: String,
+    pub id: SpellId,
     pub employer: OrgNr,
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
@@ -57,7 +59,7 @@ impl BenefitType {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BenefitSpell {
-    pub id: String,
+    pub id: SpellId,
     pub kind: BenefitType,
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
@@ -65,7 +67,7 @@ pub struct BenefitSpell {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EducationSpell {
-    pub id: String,
+    pub id: SpellId,
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
 }
@@ -108,7 +110,7 @@ impl Cefr {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LanguageTest {
-    pub id: String,
+    pub id: SpellId,
     pub date: NaiveDate,
     pub skill: Skill,
     pub level: Cefr,

@@ -368,7 +368,7 @@ fn read_employment(dir: &Path) -> Rows<EmploymentSpell> {
         EMPLOYMENT_COLUMNS,
         Some("spell_id"),
         |r, rec| {
-            let id = r.text(rec, 0, "spell_id");
+            let id = r.spell_id(rec, 0);
             if let Some(id) = &id {
                 r.unique(id);
             }
@@ -433,7 +433,7 @@ fn read_benefits(dir: &Path) -> Rows<BenefitSpell> {
         BENEFIT_COLUMNS,
         Some("spell_id"),
         |r, rec| {
-            let id = r.text(rec, 0, "spell_id");
+            let id = r.spell_id(rec, 0);
             if let Some(id) = &id {
                 r.unique(id);
             }
@@ -471,7 +471,7 @@ fn read_education(dir: &Path) -> Rows<EducationSpell> {
         EDUCATION_COLUMNS,
         Some("spell_id"),
         |r, rec| {
-            let id = r.text(rec, 0, "spell_id");
+            let id = r.spell_id(rec, 0);
             if let Some(id) = &id {
                 r.unique(id);
             }
@@ -526,7 +526,7 @@ fn read_language(dir: &Path) -> Rows<LanguageTest> {
                 }
             };
             let (person, date, skill, level) = (person?, date?, skill?, level?);
-            let id = format!("{}:{}:{}", r.file, r.row, date);
+            let id = format!("{}:{}:{}", r.file, r.row, date).into();
             Some((
                 person,
                 LanguageTest {

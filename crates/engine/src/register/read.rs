@@ -7,6 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use effekt_domain::dates::parse_civil_date;
 use effekt_domain::national_id::NationalId;
+use effekt_domain::outcomes::timeline::SpellId;
 use rust_decimal::Decimal;
 
 use super::{RegisterError, RowError, MAX_REPORTED};
@@ -220,6 +221,17 @@ impl Reader<'_> {
             Some(v) => Some(v.to_owned()),
             None => {
                 self.error(field, "missing value");
+                None
+            }
+        }
+    }
+
+    /// A spell id, held inline when short (no allocation for the usual ids).
+    pub(super) fn spell_id(&mut self, record: &csv::StringRecord, i: usize) -> Option<SpellId> {
+        match record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
+            Some(v) => Some(SpellId::new(v)),
+            None => {
+                self.error("spell_id", "missing value");
                 None
             }
         }
