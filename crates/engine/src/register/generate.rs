@@ -5,7 +5,9 @@
 //! part of the register format) gets, with probability [`PLANTED_EFFECT`], one extra job of
 //! 50–100 % starting 1–6 months after the index date and lasting 8–24 months. Everyone else
 //! draws from the same base rates, so an evaluation that matches treated persons with the pool
-//! should recover an effect of that size on sustained employment.
+//! should recover the effect on sustained employment (F = 50, W = 26, M = 24, G = 14): about
+//! 21 % in the pool and 33 % in the treated group (checked by a test at 20,000 persons). About
+//! 63 % reach six months without benefits; the planted job does not change benefits.
 
 use std::io::Write;
 use std::path::Path;
@@ -206,10 +208,17 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
         let mut jobs: Vec<(NaiveDate, Option<NaiveDate>, u32, bool)> = (0..n_jobs)
             .map(|_| {
                 let start = plus_days(minus_days(index, 1500), rng.random_range(0..2400));
-                let len = rng.random_range(14..600);
+                // Mostly short, part-time work (temporary jobs, extra shifts); one spell in
+                // six is a longer position. This keeps sustained employment near the low rates
+                // seen in the target group rather than near the general population's.
+                let len = if rng.random_bool(0.17) {
+                    rng.random_range(120..700)
+                } else {
+                    rng.random_range(7..90)
+                };
                 let end = plus_days(start, len);
                 let open = end > cutoff && rng.random_bool(0.7);
-                let fte = [20, 40, 50, 60, 80, 100][rng.random_range(0..6)];
+                let fte = [10, 20, 20, 30, 40, 50, 60, 80, 100][rng.random_range(0..9)];
                 (start, (!open).then_some(end), fte, rng.random_bool(0.05))
             })
             .collect();
@@ -249,7 +258,7 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
             b_seq += 1;
             stats.benefit_spells += 1;
             let start = plus_days(minus_days(index, 900), rng.random_range(0..1500));
-            let end = plus_days(start, rng.random_range(30..400));
+            let end = plus_days(start, rng.random_range(60..700));
             benefits
                 .write_record([
                     format!("B{b_seq}"),
