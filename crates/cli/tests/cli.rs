@@ -189,6 +189,26 @@ async fn audit_export_prints_cef_lines() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// `effekt verify` on `reg` with the benchmark definitions, writing `out`.
+fn verify(reg: &std::path::Path, out: &std::path::Path) -> Output {
+    let defs = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../bench/definitions/benchmark.toml"
+    );
+    effekt(
+        &[
+            "verify",
+            "--register",
+            reg.to_str().unwrap(),
+            "--definitions",
+            defs,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    )
+}
+
 #[test]
 fn register_generate_then_verify_writes_one_row_per_person_and_outcome() {
     let dir = std::env::temp_dir().join(format!("effekt-cli-register-{}", std::process::id()));
@@ -208,23 +228,8 @@ fn register_generate_then_verify_writes_one_row_per_person_and_outcome() {
         &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let defs = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../bench/definitions/benchmark.toml"
-    );
     let out = dir.join("out.csv");
-    let o = effekt(
-        &[
-            "verify",
-            "--register",
-            reg.to_str().unwrap(),
-            "--definitions",
-            defs,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let o = verify(&reg, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text.lines().count(), 1 + 50 * 2);
@@ -235,18 +240,7 @@ fn register_generate_then_verify_writes_one_row_per_person_and_outcome() {
     content.push_str("E999999,13097248022,910000004,2024-01-10,2024-01-05,50,1,false\n");
     std::fs::write(&employment, content).unwrap();
     let out2 = dir.join("out2.csv");
-    let o = effekt(
-        &[
-            "verify",
-            "--register",
-            reg.to_str().unwrap(),
-            "--definitions",
-            defs,
-            "--out",
-            out2.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let o = verify(&reg, &out2);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("employment.csv row")

@@ -369,9 +369,6 @@ fn read_employment(dir: &Path) -> Rows<EmploymentSpell> {
         Some("spell_id"),
         |r, rec| {
             let id = r.spell_id(rec, 0);
-            if let Some(id) = &id {
-                r.unique(id);
-            }
             let person = r.person(rec, 1);
             let employer = match OrgNr::parse(rec.get(2).unwrap_or_default()) {
                 Ok(o) => Some(o),
@@ -434,9 +431,6 @@ fn read_benefits(dir: &Path) -> Rows<BenefitSpell> {
         Some("spell_id"),
         |r, rec| {
             let id = r.spell_id(rec, 0);
-            if let Some(id) = &id {
-                r.unique(id);
-            }
             let person = r.person(rec, 1);
             let raw_kind = rec.get(2).unwrap_or_default().trim();
             let kind = BenefitType::from_code(raw_kind);
@@ -472,9 +466,6 @@ fn read_education(dir: &Path) -> Rows<EducationSpell> {
         Some("spell_id"),
         |r, rec| {
             let id = r.spell_id(rec, 0);
-            if let Some(id) = &id {
-                r.unique(id);
-            }
             let person = r.person(rec, 1);
             let start = r.date(rec, 2, "start");
             let end = r.end_date(rec, 3);

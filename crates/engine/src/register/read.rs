@@ -226,10 +226,14 @@ impl Reader<'_> {
         }
     }
 
-    /// A spell id, held inline when short (no allocation for the usual ids).
+    /// A spell id, held inline when short (no allocation for the usual ids), and recorded for
+    /// the file's uniqueness check.
     pub(super) fn spell_id(&mut self, record: &csv::StringRecord, i: usize) -> Option<SpellId> {
         match record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
-            Some(v) => Some(SpellId::new(v)),
+            Some(v) => {
+                self.unique(v);
+                Some(SpellId::new(v))
+            }
             None => {
                 self.error("spell_id", "missing value");
                 None
