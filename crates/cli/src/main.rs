@@ -87,7 +87,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args).await,
         Command::Id { command } => id::run(command),
         Command::Audit { command } => audit::run(command).await,
-        Command::Register { command } => register::generate(command),
+        Command::Register { command } => register::run(command).await,
         Command::Verify(args) => register::verify(args),
     };
     match result {

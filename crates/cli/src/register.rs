@@ -1,4 +1,5 @@
-//! `effekt register generate` and `effekt verify`: register snapshots as files.
+//! `effekt register generate`, `effekt register import` and `effekt verify`: register
+//! snapshots as files and in the store.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,8 @@ use effekt_engine::register;
 use effekt_engine::verify;
 
 use crate::CliError;
+
+mod import;
 
 #[derive(Subcommand)]
 pub enum RegisterCommand {
@@ -21,6 +24,22 @@ pub enum RegisterCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Validates a register folder and stores it as a new snapshot version: all of it or
+    /// nothing. Importing the same files again changes nothing.
+    Import {
+        /// A register folder (docs/registers.md).
+        dir: PathBuf,
+        /// The database: a SQLite file or postgres://….
+        #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
+        database: String,
+    },
+}
+
+pub async fn run(command: RegisterCommand) -> Result<ExitCode, CliError> {
+    match command {
+        RegisterCommand::Generate { persons, seed, out } => generate(persons, seed, &out),
+        RegisterCommand::Import { dir, database } => import::run(&dir, &database).await,
+    }
 }
 
 #[derive(Args)]
@@ -36,11 +55,10 @@ pub struct VerifyArgs {
     out: PathBuf,
 }
 
-pub fn generate(command: RegisterCommand) -> Result<ExitCode, CliError> {
-    let RegisterCommand::Generate { persons, seed, out } = command;
+fn generate(persons: usize, seed: u64, out: &std::path::Path) -> Result<ExitCode, CliError> {
     let started = Instant::now();
     let stats =
-        register::generate(persons, seed, &out).map_err(|e| CliError::Config(e.to_string()))?;
+        register::generate(persons, seed, out).map_err(|e| CliError::Config(e.to_string()))?;
     eprintln!(
         "Wrote {} persons ({} treated), {} employment and {} benefit spells to {} in {:.1} s",
         stats.persons,

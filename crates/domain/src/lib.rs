@@ -18,6 +18,7 @@ pub mod outcomes;
 pub mod participant;
 pub mod person;
 pub mod pseudonym;
+pub mod register;
 pub mod role;
 pub mod suppression;
 

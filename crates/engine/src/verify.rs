@@ -3,19 +3,12 @@
 
 use std::path::Path;
 
-use effekt_domain::outcomes::{evaluate, format_magnitude, OutcomeKind};
+pub use effekt_domain::outcomes::Definition;
+use effekt_domain::outcomes::{evaluate, format_magnitude};
 use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::register::Register;
-
-/// A named outcome definition.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Definition {
-    pub name: String,
-    #[serde(flatten)]
-    pub kind: OutcomeKind,
-}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

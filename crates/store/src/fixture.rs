@@ -298,3 +298,156 @@ pub fn dataset() -> Option<Dataset> {
         participants,
     })
 }
+
+/// The fixture's register snapshot: what each participant's outcomes are judged from (see
+/// [`outcome_definitions`]; the expected results are worked out in the tests that use them).
+/// Dawit's employment is split across his D-nummer and his fødselsnummer, so only a store that
+/// links through the id history sees one unbroken job. One person is not a participant.
+pub fn register(data: &Dataset) -> Option<effekt_domain::register::Register> {
+    use effekt_domain::outcomes::timeline::*;
+    use effekt_domain::register::{Register, RegisterPerson};
+    use rust_decimal::Decimal;
+    let employer = OrgNr::parse("974760673").ok()?;
+    let job = |id: &str, start: NaiveDate, end: Option<NaiveDate>, fte: i64| EmploymentSpell {
+        id: id.into(),
+        employer,
+        start,
+        end,
+        fte: Decimal::from(fte),
+        subsidised: false,
+    };
+    let ids = |key: i64| -> Option<Vec<NationalId>> {
+        let p = data.persons.iter().find(|p| p.key.0 == key)?;
+        Some(
+            p.ids
+                .records()
+                .iter()
+                .map(|r| r.national_id.clone())
+                .collect(),
+        )
+    };
+    let person = |id: NationalId, timeline: Timeline| RegisterPerson {
+        id,
+        index_date: date(2025, 3, 1),
+        birth_year: 1985,
+        sex: "K".into(),
+        country_group: "Afrika".into(),
+        arrival_year: Some(2019),
+        municipality: "0301".into(),
+        education_level: "grunnskole".into(),
+        timeline,
+    };
+    let amina = ids(1)?;
+    let yusuf = ids(2)?;
+    let dawit = ids(4)?;
+    let olena = ids(5)?;
+    let mut persons = vec![
+        person(
+            amina.first()?.clone(),
+            Timeline {
+                employment: vec![job("A1", date(2025, 4, 1), None, 60)],
+                benefits: vec![BenefitSpell {
+                    id: "B1".into(),
+                    kind: BenefitType::Introduksjonsstonad,
+                    start: date(2024, 9, 1),
+                    end: Some(date(2025, 5, 31)),
+                }],
+                language_tests: vec![LanguageTest {
+                    id: "T1".into(),
+                    date: date(2025, 10, 2),
+                    skill: Skill::Speaking,
+                    level: Cefr::B1,
+                }],
+                ..Timeline::default()
+            },
+        ),
+        person(
+            yusuf.first()?.clone(),
+            Timeline {
+                education: vec![EducationSpell {
+                    id: "U1".into(),
+                    start: date(2025, 8, 20),
+                    end: None,
+                }],
+                ..Timeline::default()
+            },
+        ),
+        // Under the D-nummer until the change on 2025-08-15, then under the fødselsnummer.
+        person(
+            dawit.first()?.clone(),
+            Timeline {
+                employment: vec![job("D1", date(2025, 3, 10), Some(date(2025, 8, 14)), 50)],
+                ..Timeline::default()
+            },
+        ),
+        person(
+            dawit.get(1)?.clone(),
+            Timeline {
+                employment: vec![job("D2", date(2025, 8, 15), None, 50)],
+                ..Timeline::default()
+            },
+        ),
+        person(
+            olena.first()?.clone(),
+            Timeline {
+                employment: vec![job("O1", date(2026, 3, 1), None, 100)],
+                ..Timeline::default()
+            },
+        ),
+        person(
+            synthetic_id(date(1970, 5, 5), false, 0)?,
+            Timeline {
+                employment: vec![job("X1", date(2020, 1, 1), None, 100)],
+                ..Timeline::default()
+            },
+        ),
+    ];
+    persons.sort_by(|a, b| a.id.cmp(&b.id));
+    Some(Register {
+        snapshot: Snapshot {
+            id: "fixture-2026-06".into(),
+            cutoff: date(2026, 6, 30),
+        },
+        persons,
+        unmatched_rows: 0,
+    })
+}
+
+/// The outcomes the fixture contract pays for, in contract order.
+pub fn outcome_definitions() -> Vec<effekt_domain::outcomes::Definition> {
+    use effekt_domain::outcomes::timeline::{Cefr, Skill};
+    use effekt_domain::outcomes::{Definition, EmploymentFilter, OutcomeKind};
+    use rust_decimal::Decimal;
+    vec![
+        Definition {
+            name: "Varig arbeid".into(),
+            kind: OutcomeKind::SustainedEmployment {
+                min_fte: Decimal::from(50),
+                weeks: 26,
+                months: 24,
+                max_gap_days: 14,
+                filter: EmploymentFilter::default(),
+            },
+        },
+        Definition {
+            name: "Seks måneder uten ytelser".into(),
+            kind: OutcomeKind::MonthsWithoutBenefits {
+                count: 6,
+                months: 24,
+                benefit_types: Vec::new(),
+            },
+        },
+        Definition {
+            name: "Utdanning påbegynt".into(),
+            kind: OutcomeKind::EducationStart { months: 24 },
+        },
+        Definition {
+            name: "Norsk muntlig B1".into(),
+            kind: OutcomeKind::LanguageLevelReached {
+                skill: Skill::Speaking,
+                level: Cefr::B1,
+                months: 24,
+            },
+        },
+    ]
+}

@@ -13,6 +13,7 @@ mod postgres;
 mod sql_bulk;
 mod sql_impl;
 mod sql_parts;
+mod sql_register;
 mod sqlite;
 pub mod testing;
 
@@ -25,10 +26,13 @@ use effekt_domain::ids::{ContractId, ParticipantId, PersonKey, UserId};
 use effekt_domain::national_id::NationalId;
 use effekt_domain::person::Protection;
 
+use effekt_domain::outcomes::Definition;
+use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
-    AuditExportRow, AuditRecord, ContractRow, GroupRow, NewUser, Page, ParticipantDetail,
-    ParticipantQuery, ParticipantRow, ParticipantScope, SessionRecord, StatusCount, UserRecord,
+    AuditExportRow, AuditRecord, ContractRow, GroupRow, ImportOutcome, NewUser, Page,
+    ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
+    SessionRecord, SnapshotRecord, StatusCount, UserRecord,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -108,6 +112,34 @@ pub trait Store: Send + Sync + 'static {
     /// Appends audit records in one statement. An error here must fail the read it audits.
     async fn append_audit(&self, records: &[AuditRecord]) -> Result<()>;
     async fn audit_records(&self) -> Result<Vec<AuditExportRow>>;
+
+    /// Imported register snapshots, the newest cut-off first (the first is the one in use).
+    async fn register_snapshots(&self) -> Result<Vec<SnapshotRecord>>;
+    /// Stores a validated snapshot in one transaction: all of it or nothing. The same snapshot
+    /// id with the same `content_hash` is a no-op; with another hash it is a
+    /// [`StoreError::Conflict`]. `progress` is called with the rows written so far.
+    async fn import_register(
+        &self,
+        register: &Register,
+        content_hash: &str,
+        now: DateTime<Utc>,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> Result<ImportOutcome>;
+    /// Register timelines in `snapshot` of the participants in `scope` (or only `only`), by
+    /// participant id. A person's spells are found under every national id they have held.
+    async fn participant_timelines(
+        &self,
+        scope: ParticipantScope,
+        only: Option<ParticipantId>,
+        snapshot: i64,
+    ) -> Result<Vec<ParticipantTimeline>>;
+    /// Replaces the outcome definitions a contract pays for (in contract order).
+    async fn set_contract_outcomes(
+        &self,
+        contract: ContractId,
+        definitions: &[Definition],
+    ) -> Result<()>;
+    async fn contract_outcomes(&self, contract: ContractId) -> Result<Vec<Definition>>;
 
     async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>>;
     /// Stores `value` under `name` unless one exists; returns the stored value either way.

@@ -232,3 +232,42 @@ pub struct AuditExportRow {
     pub record: AuditRecord,
     pub subject_national_id: Option<String>,
 }
+
+/// An imported register snapshot (one version of the registers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRecord {
+    /// The store's number for this version.
+    pub id: i64,
+    /// The snapshot id the files carry (recorded as evidence by every outcome).
+    pub key: String,
+    pub cutoff: NaiveDate,
+    /// SHA-256 over the snapshot's files, hex.
+    pub content_hash: String,
+    pub person_count: u64,
+    pub row_count: u64,
+    pub imported_at: DateTime<Utc>,
+}
+
+/// What importing a snapshot did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported(SnapshotRecord),
+    /// The same files were imported before; nothing was written.
+    Unchanged(SnapshotRecord),
+}
+
+/// A participant's register timeline in one snapshot, found through every national id the
+/// person has held. Recorded events are not in the registers and are left empty here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantTimeline {
+    pub participant: ParticipantId,
+    pub person: PersonKey,
+    pub contract: ContractId,
+    pub provider: ProviderId,
+    pub provider_name: String,
+    /// The first day with status DELTAR; `None` before the participant has started.
+    pub index_date: Option<NaiveDate>,
+    /// Whether any of the person's national ids is in the snapshot's population.
+    pub in_register: bool,
+    pub timeline: effekt_domain::outcomes::timeline::Timeline,
+}

@@ -11,6 +11,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use crate::error::{Result, StoreError};
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_impl::impl_store;
+use crate::sql_register::impl_register_store;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -60,6 +61,9 @@ impl PgStore {
 
     /// After a bulk insert has committed: set the visibility map so that list counts can be
     /// answered from indexes alone (autovacuum would get there later).
+    /// Starts a transaction that will write.
+    pub(crate) const BEGIN_WRITE: &'static str = "BEGIN";
+
     async fn after_bulk_commit(&self) -> Result<()> {
         sqlx::raw_sql("VACUUM (ANALYZE) participants, persons, person_ids, participant_statuses")
             .execute(&self.pool)
@@ -83,3 +87,4 @@ impl PgStore {
 
 impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
 impl_bulk_insert!(PgStore, Postgres);
+impl_register_store!(PgStore, Postgres);

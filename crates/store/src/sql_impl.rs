@@ -619,6 +619,44 @@ macro_rules! impl_store {
                         .collect()
                 }
 
+                async fn register_snapshots(&self) -> Result<Vec<SnapshotRecord>> {
+                    self.register_snapshots_sql().await
+                }
+
+                async fn import_register(
+                    &self,
+                    register: &effekt_domain::register::Register,
+                    content_hash: &str,
+                    now: DateTime<Utc>,
+                    progress: &(dyn Fn(u64) + Send + Sync),
+                ) -> Result<ImportOutcome> {
+                    self.import_register_sql(register, content_hash, now, progress).await
+                }
+
+                async fn participant_timelines(
+                    &self,
+                    scope: ParticipantScope,
+                    only: Option<ParticipantId>,
+                    snapshot: i64,
+                ) -> Result<Vec<ParticipantTimeline>> {
+                    self.participant_timelines_sql(scope, only, snapshot).await
+                }
+
+                async fn set_contract_outcomes(
+                    &self,
+                    contract: ContractId,
+                    definitions: &[effekt_domain::outcomes::Definition],
+                ) -> Result<()> {
+                    self.set_contract_outcomes_sql(contract, definitions).await
+                }
+
+                async fn contract_outcomes(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<effekt_domain::outcomes::Definition>> {
+                    self.contract_outcomes_sql(contract).await
+                }
+
                 async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>> {
                     Ok(sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
                         .bind(name)

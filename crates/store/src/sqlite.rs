@@ -11,6 +11,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use crate::error::{Result, StoreError};
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_impl::impl_store;
+use crate::sql_register::impl_register_store;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -58,6 +59,9 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
+    /// Starts a transaction that will write.
+    pub(crate) const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+
     async fn after_bulk_commit(&self) -> Result<()> {
         Ok(())
     }
@@ -72,3 +76,4 @@ impl SqliteStore {
 
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);
 impl_bulk_insert!(SqliteStore, Sqlite);
+impl_register_store!(SqliteStore, Sqlite);

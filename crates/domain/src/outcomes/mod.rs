@@ -92,6 +92,15 @@ impl OutcomeKind {
     }
 }
 
+/// A named outcome definition, as a contract or a definitions file states it: `name`, `kind`
+/// and the kind's parameters side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Definition {
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: OutcomeKind,
+}
+
 /// One achievement: when, how much, and what proves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Achievement {

@@ -93,7 +93,59 @@ pub enum Cefr {
     C2,
 }
 
+impl Skill {
+    pub const ALL: [Self; 4] = [
+        Self::Listening,
+        Self::Reading,
+        Self::Writing,
+        Self::Speaking,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Listening => "listening",
+            Self::Reading => "reading",
+            Self::Writing => "writing",
+            Self::Speaking => "speaking",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 impl Cefr {
+    pub const ALL: [Self; 7] = [
+        Self::PreA1,
+        Self::A1,
+        Self::A2,
+        Self::B1,
+        Self::B2,
+        Self::C1,
+        Self::C2,
+    ];
+
+    /// As in the register files: `PRE-A1`, `A1` … `C2`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PreA1 => "PRE-A1",
+            Self::A1 => "A1",
+            Self::A2 => "A2",
+            Self::B1 => "B1",
+            Self::B2 => "B2",
+            Self::C1 => "C1",
+            Self::C2 => "C2",
+        }
+    }
+
+    /// Case-insensitive.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(code))
+    }
+
     /// Steps above "below A1".
     pub fn step(self) -> i64 {
         match self {

@@ -8,7 +8,6 @@ mod read;
 use std::fmt;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use effekt_domain::national_id::NationalId;
 use effekt_domain::orgnr::OrgNr;
 use effekt_domain::outcomes::timeline::{
@@ -17,9 +16,51 @@ use effekt_domain::outcomes::timeline::{
 };
 use rust_decimal::Decimal;
 
+pub use effekt_domain::register::{Register, RegisterPerson};
 pub use generate::{generate, GenerateError, GeneratedRegister, PLANTED_EFFECT};
 use rayon::prelude::*;
 use read::{Reader, Source};
+
+/// The files of a snapshot, in the order they are hashed.
+pub const FILES: [&str; 6] = [
+    "snapshot.csv",
+    "population.csv",
+    "employment.csv",
+    "benefits.csv",
+    "education.csv",
+    "language_tests.csv",
+];
+
+/// SHA-256 over a snapshot's files (each file's name and the SHA-256 of its bytes, in [`FILES`]
+/// order), as hex. The same files give the same hash, so importing them again is recognised.
+pub fn content_hash(dir: &Path) -> Result<String, RegisterError> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let digests: Vec<Result<Vec<u8>, RegisterError>> = FILES
+        .par_iter()
+        .map(|name| {
+            let path = dir.join(name);
+            let io = |e: std::io::Error| RegisterError::Io(format!("{}: {e}", path.display()));
+            let mut file = std::fs::File::open(&path).map_err(io)?;
+            let mut hasher = Sha256::new();
+            let mut buffer = vec![0u8; 1 << 20];
+            loop {
+                let n = file.read(&mut buffer).map_err(io)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..n]);
+            }
+            Ok(hasher.finalize().to_vec())
+        })
+        .collect();
+    let mut all = Sha256::new();
+    for (name, digest) in FILES.iter().zip(digests) {
+        all.update(name.as_bytes());
+        all.update(digest?);
+    }
+    Ok(all.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
 
 /// How many row errors are listed before the rest are only counted.
 pub const MAX_REPORTED: usize = 20;
@@ -54,29 +95,6 @@ pub enum RegisterError {
     Io(String),
     #[error("{}{}", errors.iter().map(|e| format!("{e}\n")).collect::<String>(), if *more > 0 { format!("… and {more} more errors\n") } else { String::new() })]
     Invalid { errors: Vec<RowError>, more: usize },
-}
-
-/// A person in the register: id, index date, matching attributes and timeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegisterPerson {
-    pub id: NationalId,
-    pub index_date: NaiveDate,
-    pub birth_year: i32,
-    pub sex: String,
-    pub country_group: String,
-    pub arrival_year: Option<i32>,
-    pub municipality: String,
-    pub education_level: String,
-    pub timeline: Timeline,
-}
-
-/// A whole snapshot, persons sorted by id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Register {
-    pub snapshot: Snapshot,
-    pub persons: Vec<RegisterPerson>,
-    /// Spell rows for persons not in the population file (kept out of every outcome).
-    pub unmatched_rows: usize,
 }
 
 pub const SNAPSHOT_COLUMNS: &[&str] = &["snapshot_id", "cutoff"];
@@ -487,35 +505,16 @@ fn read_language(dir: &Path) -> Rows<LanguageTest> {
         |r, rec| {
             let person = r.person(rec, 0);
             let date = r.date(rec, 1, "date");
-            let skill = match rec.get(2).unwrap_or_default().trim() {
-                "listening" => Some(Skill::Listening),
-                "reading" => Some(Skill::Reading),
-                "writing" => Some(Skill::Writing),
-                "speaking" => Some(Skill::Speaking),
-                other => {
-                    r.error("skill", format!("unknown skill {other:?}"));
-                    None
-                }
-            };
-            let level = match rec
-                .get(3)
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_uppercase()
-                .as_str()
-            {
-                "PRE-A1" => Some(Cefr::PreA1),
-                "A1" => Some(Cefr::A1),
-                "A2" => Some(Cefr::A2),
-                "B1" => Some(Cefr::B1),
-                "B2" => Some(Cefr::B2),
-                "C1" => Some(Cefr::C1),
-                "C2" => Some(Cefr::C2),
-                other => {
-                    r.error("level", format!("unknown CEFR level {other:?}"));
-                    None
-                }
-            };
+            let raw_skill = rec.get(2).unwrap_or_default().trim();
+            let skill = Skill::from_code(raw_skill);
+            if skill.is_none() {
+                r.error("skill", format!("unknown skill {raw_skill:?}"));
+            }
+            let raw_level = rec.get(3).unwrap_or_default().trim();
+            let level = Cefr::from_code(raw_level);
+            if level.is_none() {
+                r.error("level", format!("unknown CEFR level {raw_level:?}"));
+            }
             let (person, date, skill, level) = (person?, date?, skill?, level?);
             let id = format!("{}:{}:{}", r.file, r.row, date).into();
             Some((

@@ -1,0 +1,142 @@
+//! `effekt register import DIR`: validate the whole folder, then store it in one transaction,
+//! with a progress bar (rate and ETA) on a terminal and plain lines otherwise.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use effekt_engine::register;
+use effekt_store::model::ImportOutcome;
+use effekt_store::{Location, StoreError};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::CliError;
+
+/// Reports rows written: a bar on a terminal, a line per tenth otherwise (logs, CI).
+enum Progress {
+    Bar(ProgressBar),
+    Lines {
+        total: u64,
+        started: Instant,
+        reported: AtomicU64,
+    },
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(total);
+            if let Ok(style) = ProgressStyle::with_template(
+                "{bar:40} {human_pos}/{human_len} rows  {per_sec}  ETA {eta}",
+            ) {
+                bar.set_style(style);
+            }
+            Self::Bar(bar)
+        } else {
+            Self::Lines {
+                total,
+                started: Instant::now(),
+                reported: AtomicU64::new(0),
+            }
+        }
+    }
+
+    fn update(&self, done: u64) {
+        match self {
+            Self::Bar(bar) => bar.set_position(done),
+            Self::Lines {
+                total,
+                started,
+                reported,
+            } => {
+                let tenth = (done * 10).checked_div(*total).unwrap_or(10);
+                if tenth > reported.fetch_max(tenth, Ordering::Relaxed) {
+                    let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                    eprintln!("imported {done} of {total} rows ({rate:.0} rows/s)");
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Self::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn files_size(dir: &Path) -> u64 {
+    register::FILES
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+pub async fn run(dir: &Path, database: &str) -> Result<ExitCode, CliError> {
+    let location = Location::parse(database)?;
+    let started = Instant::now();
+    eprintln!("Reading and validating {} …", dir.display());
+    let snapshot = register::read_dir(dir).map_err(|e| {
+        CliError::Config(format!(
+            "the register is invalid, nothing was imported:\n{e}"
+        ))
+    })?;
+    let hash = register::content_hash(dir).map_err(|e| CliError::Config(e.to_string()))?;
+    let read = started.elapsed();
+    let store = effekt_store::open(&location).await?;
+    let total = snapshot.row_count();
+    eprintln!(
+        "Valid: {} persons, {total} rows, snapshot {:?} (cut-off {}), read in {:.1} s. Importing …",
+        snapshot.persons.len(),
+        snapshot.snapshot.id,
+        snapshot.snapshot.cutoff,
+        read.as_secs_f64()
+    );
+    let progress = Progress::new(total);
+    let writing = Instant::now();
+    let outcome = store
+        .import_register(&snapshot, &hash, chrono::Utc::now(), &|done| {
+            progress.update(done)
+        })
+        .await;
+    progress.finish();
+    match outcome {
+        Ok(ImportOutcome::Imported(record)) => {
+            let seconds = writing.elapsed().as_secs_f64().max(1e-9);
+            let megabytes = files_size(dir) as f64 / 1e6;
+            println!(
+                "Imported snapshot {:?} (cut-off {}) as version {}: {} persons, {} rows in \
+                 {seconds:.1} s ({:.0} rows/s, {:.1} MB/s); {} spell rows name no person in the \
+                 population and were left out.",
+                record.key,
+                record.cutoff,
+                record.id,
+                record.person_count,
+                record.row_count,
+                record.row_count as f64 / seconds,
+                megabytes / seconds,
+                snapshot.unmatched_rows,
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(ImportOutcome::Unchanged(record)) => {
+            println!(
+                "Snapshot {:?} is already imported from these files (version {}, {}); nothing \
+                 changed.",
+                record.key,
+                record.id,
+                record.imported_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Conflict(message)) => {
+            Err(CliError::Config(format!("nothing was imported: {message}")))
+        }
+        Err(e) => Err(CliError::Config(format!(
+            "nothing was imported (the store is unchanged): {e}"
+        ))),
+    }
+}
