@@ -49,6 +49,16 @@ fn scope(s: DemoScope) -> UserScope {
 pub async fn seed(store: &Arc<dyn Store>, seed: u64, participants: usize) -> Result<(), CliError> {
     let demo = demo::generate(seed, participants)?;
     store.insert_dataset(&demo.dataset).await?;
+    for contract in &demo.dataset.contracts {
+        store
+            .set_contract_outcomes(contract.id, &demo.outcomes)
+            .await?;
+    }
+    // Generated, not read from files: the seed and size identify its content.
+    let content = format!("demo:{seed}:{participants}");
+    store
+        .import_register(&demo.register, &content, chrono::Utc::now(), &|_| {})
+        .await?;
     let mut ids = std::collections::HashMap::new();
     for u in &demo.users {
         let hash = effekt_web::access::session::hash_password(&u.password)?;

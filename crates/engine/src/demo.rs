@@ -14,6 +14,7 @@ mod national_ids;
 mod people;
 mod places;
 mod random;
+mod register;
 mod statuses;
 #[cfg(test)]
 mod tests;
@@ -22,8 +23,10 @@ use chrono::NaiveDate;
 use effekt_domain::dataset::Dataset;
 use effekt_domain::ids::{InvestorId, NavOfficeId, ParticipantId, ProviderId};
 use effekt_domain::organisation::ContractError;
+use effekt_domain::outcomes::Definition;
 use effekt_domain::participant::StatusError;
 use effekt_domain::person::IdHistoryError;
+use effekt_domain::register::Register;
 use effekt_domain::role::Role;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -64,7 +67,10 @@ pub struct DemoUser {
     pub scope: DemoScope,
 }
 
-/// A whole demo: the dataset to insert, the users to create and staff assignments.
+pub use register::{outcome_definitions, DEMO_CUTOFF};
+
+/// A whole demo: the dataset to insert, the users to create, staff assignments, the register
+/// snapshot the participants' outcomes are judged from and the outcomes the contract pays for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Demo {
     pub dataset: Dataset,
@@ -73,6 +79,8 @@ pub struct Demo {
     /// each protected person, one provider-staff user of that participant's provider, and the
     /// Nav case officer of that participant's office). Sorted, without duplicates.
     pub assignments: Vec<(String, ParticipantId)>,
+    pub register: Register,
+    pub outcomes: Vec<Definition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -100,6 +108,7 @@ pub enum DemoError {
 const STREAM_ORGANISATIONS: u64 = 1;
 const STREAM_PEOPLE: u64 = 2;
 const STREAM_ASSIGNMENTS: u64 = 3;
+const STREAM_REGISTER: u64 = 4;
 
 fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -133,9 +142,12 @@ pub fn generate(seed: u64, participants: usize) -> Result<Demo, DemoError> {
     people::people(&mut stream(seed, STREAM_PEOPLE), &mut dataset, participants)?;
     groups::groups(&mut dataset);
     let assignments = groups::assignments(&mut stream(seed, STREAM_ASSIGNMENTS), &dataset);
+    let register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
     Ok(Demo {
         dataset,
         users: catalogue::users(),
         assignments,
+        register,
+        outcomes: outcome_definitions(),
     })
 }

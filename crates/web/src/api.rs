@@ -10,7 +10,8 @@ use effekt_domain::ids::ParticipantId;
 use utoipa::OpenApi;
 
 use crate::access::{
-    AggregateOverview, AppState, ParticipantDetailView, ParticipantList, PseudonymisedList, Viewer,
+    AggregateOverview, AppState, OutcomeResults, ParticipantDetailView, ParticipantList,
+    ParticipantOutcomes, PseudonymisedList, Viewer,
 };
 use crate::query;
 use crate::WebError;
@@ -18,8 +19,8 @@ use crate::WebError;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "effekt API", description = "Participants, aggregates and pseudonymised data of effektkontrakter. Authentication: the session cookie from logging in at /logg-inn."),
-    paths(participants, participant, aggregates, pseudonymised),
-    components(schemas(ParticipantList, ParticipantDetailView, AggregateOverview, PseudonymisedList)),
+    paths(participants, participant, participant_outcomes, aggregates, results, pseudonymised),
+    components(schemas(ParticipantList, ParticipantDetailView, ParticipantOutcomes, AggregateOverview, OutcomeResults, PseudonymisedList)),
     tags((name = "effekt"))
 )]
 pub struct ApiDoc;
@@ -29,7 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi))
         .route("/api/participants", get(participants))
         .route("/api/participants/{id}", get(participant))
+        .route("/api/participants/{id}/outcomes", get(participant_outcomes))
         .route("/api/aggregates", get(aggregates))
+        .route("/api/results", get(results))
         .route("/api/pseudonymised", get(pseudonymised))
 }
 
@@ -87,6 +90,52 @@ async fn participant(
         .map_err(|_| WebError::NotFound { api: true })?;
     let access = viewer.participants(&state, Some(id), true).await?;
     Ok(Json(access.get(id, true).await?))
+}
+
+/// The participant's outcomes from the newest register snapshot, if within the caller's scope
+/// and not masked for the caller.
+#[utoipa::path(get, path = "/api/participants/{id}/outcomes", tag = "effekt",
+    params(("id" = i64, Path, description = "Participant id")),
+    responses(
+        (status = 200, description = "The participant's outcomes", body = ParticipantOutcomes),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The role has no named participants, or the person is masked for the caller"),
+        (status = 404, description = "No such participant within the caller's scope"),
+    ))]
+async fn participant_outcomes(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ParticipantOutcomes>, WebError> {
+    let id = id
+        .parse::<i64>()
+        .map(ParticipantId)
+        .map_err(|_| WebError::NotFound { api: true })?;
+    let access = viewer.participants(&state, Some(id), true).await?;
+    if access.get(id, true).await?.summary.masked {
+        return Err(WebError::Forbidden { api: true });
+    }
+    Ok(Json(access.outcomes(id).await?))
+}
+
+/// Each outcome's results per provider from the newest snapshot, small cells suppressed.
+#[utoipa::path(get, path = "/api/results", tag = "effekt",
+    responses(
+        (status = 200, description = "One suppressed table per outcome", body = OutcomeResults),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The role does not see aggregates"),
+        (status = 404, description = "No contract, outcome definitions or register snapshot yet"),
+    ))]
+async fn results(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<OutcomeResults>, WebError> {
+    let access = viewer.aggregates(&state, true)?;
+    access
+        .outcome_results()
+        .await?
+        .map(Json)
+        .ok_or(WebError::NotFound { api: true })
 }
 
 /// Participants per provider and status group, small cells suppressed.

@@ -6,7 +6,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::access::{
-    AggregateOverview, ParticipantDetailView, ParticipantList, PseudonymisedList, UserView, Viewer,
+    AggregateOverview, OutcomeResults, ParticipantDetailView, ParticipantList, ParticipantOutcomes,
+    PseudonymisedList, UserView, Viewer,
 };
 use crate::i18n::Lang;
 
@@ -42,11 +43,19 @@ impl Chrome {
                     "/evaluering" => ("/evaluering", "nav-evaluation"),
                     _ => ("/admin/brukere", "nav-users"),
                 };
-                vec![NavItem {
+                let mut items = vec![NavItem {
                     href,
                     label: lang.t(key),
                     current: current.starts_with(href),
-                }]
+                }];
+                if href == "/oversikt" {
+                    items.push(NavItem {
+                        href: "/resultater",
+                        label: lang.t("nav-results"),
+                        current: current.starts_with("/resultater"),
+                    });
+                }
+                items
             })
             .unwrap_or_default();
         Self {
@@ -150,6 +159,8 @@ pub struct ParticipantPage {
     pub id_form: Option<IdForm>,
     /// Shown after a successful change.
     pub saved: bool,
+    /// `None` when the person is masked for this viewer.
+    pub outcomes: Option<ParticipantOutcomes>,
 }
 
 #[derive(Template)]
@@ -157,6 +168,13 @@ pub struct ParticipantPage {
 pub struct OverviewPage {
     pub chrome: Chrome,
     pub overview: Option<AggregateOverview>,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+pub struct ResultsPage {
+    pub chrome: Chrome,
+    pub results: Option<OutcomeResults>,
 }
 
 #[derive(Template)]

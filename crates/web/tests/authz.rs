@@ -49,26 +49,31 @@ const PAGES: &[&str] = &[
     "/deltakere",
     "/deltakere/1",
     "/oversikt",
+    "/resultater",
     "/evaluering",
     "/admin/brukere",
 ];
 const API: &[&str] = &[
     "/api/participants",
     "/api/participants/1",
+    "/api/participants/1/outcomes",
     "/api/aggregates",
+    "/api/results",
     "/api/pseudonymised",
 ];
 
 /// Expected status of each page and endpoint per role (paths as in PAGES then API).
-fn expected(role: &str) -> [u16; 9] {
+fn expected(role: &str) -> [u16; 12] {
     match role {
-        "veileder1" | "ansatt.a" | "admin.a" => [200, 200, 403, 403, 403, 200, 200, 403, 403],
-        "veileder2" | "ansatt.b" => [200, 404, 403, 403, 403, 200, 404, 403, 403],
-        "forvalter" | "investor" | "tilrettelegger" => {
-            [403, 403, 200, 403, 403, 403, 403, 200, 403]
+        "veileder1" | "ansatt.a" | "admin.a" => {
+            [200, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403]
         }
-        "evaluator" => [403, 403, 403, 200, 403, 403, 403, 403, 200],
-        "administrator" => [403, 403, 403, 403, 200, 403, 403, 403, 403],
+        "veileder2" | "ansatt.b" => [200, 404, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403],
+        "forvalter" | "investor" | "tilrettelegger" => {
+            [403, 403, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403]
+        }
+        "evaluator" => [403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 200],
+        "administrator" => [403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403],
         _ => unreachable!(),
     }
 }
@@ -170,11 +175,12 @@ both_stores! {
         let records = app.t.store.audit_records().await.unwrap();
         assert_eq!(records.len(), 4, "one record per participant shown");
         assert!(records.iter().all(|r| r.record.decision == Decision::Permit && r.record.actor_name == "veileder1"));
-        // A participant page audits the participant and the household member shown.
+        // A participant page audits the participant and the household member shown, then the
+        // participant's register data read for the outcomes.
         app.get(&format!("/deltakere/{}", AMINA.0), Some(&officer1)).await;
         let records = app.t.store.audit_records().await.unwrap();
-        let subjects: Vec<i64> = records[4..].iter().map(|r| r.record.subject.0).collect();
-        assert_eq!(subjects, vec![1, 2]);
+        let subjects: Vec<(i64, &str)> = records[4..].iter().map(|r| (r.record.subject.0, r.record.purpose.as_str())).collect();
+        assert_eq!(subjects, vec![(1, "participant.view"), (2, "participant.view"), (1, "participant.outcomes")]);
         // Denied: another office's participant, and a role without participant access.
         app.get(&format!("/deltakere/{}", DAWIT.0), Some(&officer1)).await;
         let investor = app.login("investor").await;

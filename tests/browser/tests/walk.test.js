@@ -145,6 +145,13 @@ async function walkParticipants(t, page, role) {
   await visited(page, role.key, 'deltaker');
   assert.equal((await page.locator('h1').innerText()).trim(), linkText);
   await page.getByRole('heading', { level: 2, name: 'Statushistorikk' }).waitFor();
+  // Outcomes from the demo register snapshot, unless the person is masked for this viewer.
+  const outcomes = page.locator('section[aria-labelledby="outcomes-heading"]');
+  if (MASKS.includes(linkText)) {
+    assert.equal(await outcomes.count(), 0, 'a masked participant shows no outcomes');
+  } else {
+    assert.match(await outcomes.innerText(), /Registeruttrekk|registeruttrekket/, 'the outcomes name their snapshot');
+  }
 
   // Back to the list with the "back" link.
   await tabToSelector(page, 'main a[href="/deltakere"]', { max: 20 });
@@ -216,6 +223,17 @@ async function walkOverview(page, role) {
   assert.ok(cells.length > 0, 'the overview table should have cells');
   for (const c of cells) {
     assert.match(c.trim(), /^(<5|x|\d+)$/, `overview cell "${c}" should be "<5", "x" or a count`);
+  }
+  await assertNoPersonalData(page);
+
+  // Results per provider, reached from the main navigation.
+  await tabToSelector(page, 'nav.main-nav a[href="/resultater"]', { max: 20 });
+  await enterAndWait(page, pathIs('/resultater'));
+  await visited(page, role.key, 'resultater');
+  const tables = await page.locator('table.data-table').count();
+  assert.ok(tables >= 3, `one table per outcome, found ${tables}`);
+  for (const c of await page.locator('table.data-table td').allInnerTexts()) {
+    assert.match(c.trim(), /^(<5|x|\d+)$/, `results cell "${c}" should be "<5", "x" or a count`);
   }
   await assertNoPersonalData(page);
 

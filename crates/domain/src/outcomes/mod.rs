@@ -140,6 +140,14 @@ impl Status {
             Self::Pending => "pending",
         }
     }
+
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Self::Achieved => "Oppnådd",
+            Self::NotAchieved => "Ikke oppnådd",
+            Self::Pending => "Venter",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

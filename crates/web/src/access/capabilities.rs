@@ -144,9 +144,9 @@ fn detail(d: &ParticipantDetail) -> ParticipantDetailView {
 
 /// Named participants within one Nav office or one provider organisation.
 pub struct ParticipantAccess {
-    state: AppState,
-    viewer: Viewer,
-    scope: ParticipantScope,
+    pub(super) state: AppState,
+    pub(super) viewer: Viewer,
+    pub(super) scope: ParticipantScope,
 }
 
 impl ParticipantAccess {
@@ -304,7 +304,7 @@ const STATUS_GROUPS: [(&str, &[ParticipantStatus]); 4] = [
 
 /// Counts only, with small cells suppressed (primary and secondary).
 pub struct AggregateAccess {
-    state: AppState,
+    pub(super) state: AppState,
 }
 
 impl AggregateAccess {

@@ -6,6 +6,7 @@
 
 mod audit;
 mod capabilities;
+mod outcomes;
 pub mod session;
 mod views;
 

@@ -135,3 +135,58 @@ pub struct UserView {
     pub display_name: String,
     pub role: String,
 }
+
+/// One outcome as judged for one participant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutcomeView {
+    pub name: String,
+    /// `achieved`, `not_achieved` or `pending`.
+    pub status: String,
+    pub status_label: String,
+    /// The (first) achievement's date.
+    pub date: Option<NaiveDate>,
+    /// The magnitude in words, where the kind has one worth showing (job size, CEFR steps).
+    pub magnitude: Option<String>,
+    /// How many times it was achieved (more than once only for per-month outcomes).
+    pub times: usize,
+    /// Evidence ids: spells, tests and the snapshot.
+    pub evidence: Vec<String>,
+}
+
+/// The register snapshot outcomes were judged from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SnapshotView {
+    pub key: String,
+    pub cutoff: NaiveDate,
+}
+
+/// A participant's outcomes, or why there are none yet.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParticipantOutcomes {
+    /// `None` when no register snapshot has been imported.
+    pub snapshot: Option<SnapshotView>,
+    /// The participant has not started (no DELTAR yet), so no window is open.
+    pub not_started: bool,
+    /// None of the person's national ids is in the snapshot.
+    pub not_in_register: bool,
+    pub rows: Vec<OutcomeView>,
+}
+
+/// One outcome across the contract: participants with a start date, by provider and status,
+/// with small cells suppressed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutcomeTable {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<AggregateRow>,
+    pub column_totals: Vec<String>,
+    pub total: String,
+}
+
+/// Outcomes per provider for a contract, as of a snapshot.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutcomeResults {
+    pub contract: String,
+    pub snapshot: SnapshotView,
+    pub tables: Vec<OutcomeTable>,
+}

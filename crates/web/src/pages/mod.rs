@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
             post(participants::change_national_id),
         )
         .route("/oversikt", get(roles::overview))
+        .route("/resultater", get(roles::results))
         .route("/evaluering", get(roles::evaluation))
         .route("/admin/brukere", get(roles::users))
         .route("/static/effekt.css", get(css))

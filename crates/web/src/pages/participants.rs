@@ -195,11 +195,18 @@ async fn render(
         valid_from: input.valid_from,
         errors: errors.clone(),
     });
+    // Outcomes only for those who see the person: a masked page gives nothing away.
+    let outcomes = if p.summary.masked {
+        None
+    } else {
+        Some(access.outcomes(id).await?)
+    };
     let mut response = views::html(&ParticipantPage {
         chrome,
         p,
         id_form,
         saved,
+        outcomes,
     });
     if !errors.is_empty() {
         *response.status_mut() = StatusCode::BAD_REQUEST;

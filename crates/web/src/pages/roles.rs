@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use crate::access::{AppState, Viewer};
 use crate::query;
-use crate::views::{self, Chrome, EvaluationPage, OverviewPage, UsersPage};
+use crate::views::{self, Chrome, EvaluationPage, OverviewPage, ResultsPage, UsersPage};
 use crate::WebError;
 
 pub async fn overview(
@@ -25,6 +25,23 @@ pub async fn overview(
         "/oversikt",
     );
     Ok(views::html(&OverviewPage { chrome, overview }))
+}
+
+/// `/resultater`: each outcome's results per provider, suppressed.
+pub async fn results(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let access = viewer.aggregates(&state, false)?;
+    let results = access.outcome_results().await?;
+    let chrome = Chrome::new(
+        super::lang(&headers),
+        "results-title",
+        Some(&viewer),
+        "/resultater",
+    );
+    Ok(views::html(&ResultsPage { chrome, results }))
 }
 
 pub async fn evaluation(

@@ -54,8 +54,19 @@ fn scope(username: &str) -> UserScope {
 
 impl App {
     pub async fn new(t: TestStore) -> Self {
+        let data = fixture::dataset().unwrap();
+        t.store.insert_dataset(&data).await.unwrap();
         t.store
-            .insert_dataset(&fixture::dataset().unwrap())
+            .set_contract_outcomes(CONTRACT, &fixture::outcome_definitions())
+            .await
+            .unwrap();
+        t.store
+            .import_register(
+                &fixture::register(&data).unwrap(),
+                "fixture",
+                chrono::Utc::now(),
+                &|_| {},
+            )
             .await
             .unwrap();
         let hash = effekt_web::access::session::hash_password(PASSWORD).unwrap();
