@@ -2,7 +2,8 @@
 //! pages and result tables show real outcome judgements on demo data.
 //!
 //! Every participant's person is in the snapshot. Spells follow the participant's story: those
-//! who left with a job (FATT_JOBB) get a job from the day they left; others who have started
+//! who left with a job (FATT_JOBB) get a job from the day they left, those who left for
+//! education (UTDANNING) an education spell; others who have started
 //! get one with some probability; most received introduksjonsstønad or sosialhjelp before they
 //! started, ending at various times. A spell is filed under the national id the person held on
 //! its first day, as the registers do, so a person who moved from D-nummer to fødselsnummer has
@@ -109,6 +110,15 @@ fn left_with_job(p: &Participant) -> Option<NaiveDate> {
         .map(|s| s.valid_from)
 }
 
+/// The day a participant left the programme for education, if they did.
+fn left_for_education(p: &Participant) -> Option<NaiveDate> {
+    p.statuses
+        .periods()
+        .iter()
+        .find(|s| s.ended.as_ref().is_some_and(|e| e.reason == EndReason::Utdanning))
+        .map(|s| s.valid_from)
+}
+
 /// One participant's spells, each tagged with its first day (to file it under the right id).
 fn timeline(rng: &mut Rng, p: &Participant, employers: &[OrgNr], serial: &mut u64) -> Timeline {
     let mut t = Timeline::default();
@@ -154,8 +164,12 @@ fn timeline(rng: &mut Rng, p: &Participant, employers: &[OrgNr], serial: &mut u6
             subsidised: chance(rng, 15),
         });
     }
-    if chance(rng, 12) {
-        let start = shift(index, between(rng, 90, 600));
+    let education_from = match left_for_education(p) {
+        Some(day) => Some(day),
+        None if chance(rng, 12) => Some(shift(index, between(rng, 90, 600))),
+        None => None,
+    };
+    if let Some(start) = education_from {
         if start <= DEMO_CUTOFF {
             t.education.push(EducationSpell {
                 id: id("U"),
