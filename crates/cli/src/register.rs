@@ -23,6 +23,9 @@ pub enum RegisterCommand {
         seed: u64,
         #[arg(long)]
         out: PathBuf,
+        /// csv, parquet, or both (CSV in OUT/csv and Parquet in OUT/parquet, the same rows).
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
     },
     /// Validates a register folder and stores it as a new snapshot version: all of it or
     /// nothing. Importing the same files again changes nothing.
@@ -35,9 +38,21 @@ pub enum RegisterCommand {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Parquet,
+    Both,
+}
+
 pub async fn run(command: RegisterCommand) -> Result<ExitCode, CliError> {
     match command {
-        RegisterCommand::Generate { persons, seed, out } => generate(persons, seed, &out),
+        RegisterCommand::Generate {
+            persons,
+            seed,
+            out,
+            format,
+        } => generate(persons, seed, &out, format),
         RegisterCommand::Import { dir, database } => import::run(&dir, &database).await,
     }
 }
@@ -50,15 +65,25 @@ pub struct VerifyArgs {
     /// Outcome definitions: a TOML file of [[outcome]] tables (docs/outcomes.md).
     #[arg(long)]
     definitions: PathBuf,
-    /// Output CSV: person_id, outcome, status, date, magnitude.
+    /// Output, .csv or .parquet: person_id, outcome, status, date, magnitude.
     #[arg(long)]
     out: PathBuf,
 }
 
-fn generate(persons: usize, seed: u64, out: &std::path::Path) -> Result<ExitCode, CliError> {
+fn generate(
+    persons: usize,
+    seed: u64,
+    out: &std::path::Path,
+    format: Format,
+) -> Result<ExitCode, CliError> {
     let started = Instant::now();
-    let stats =
-        register::generate(persons, seed, out).map_err(|e| CliError::Config(e.to_string()))?;
+    let format = match format {
+        Format::Csv => register::OutputFormat::Csv,
+        Format::Parquet => register::OutputFormat::Parquet,
+        Format::Both => register::OutputFormat::Both,
+    };
+    let stats = register::generate_as(persons, seed, out, format)
+        .map_err(|e| CliError::Config(e.to_string()))?;
     eprintln!(
         "Wrote {} persons ({} treated), {} employment and {} benefit spells to {} in {:.1} s",
         stats.persons,
@@ -72,11 +97,16 @@ fn generate(persons: usize, seed: u64, out: &std::path::Path) -> Result<ExitCode
 }
 
 pub fn verify(args: VerifyArgs) -> Result<ExitCode, CliError> {
-    if args.out.extension().is_some_and(|e| e == "parquet") {
-        return Err(CliError::Config(
-            "Parquet output is not supported yet; write .csv".into(),
-        ));
-    }
+    let parquet = match args.out.extension().and_then(|e| e.to_str()) {
+        Some("parquet") => true,
+        Some("csv") => false,
+        _ => {
+            return Err(CliError::Config(format!(
+                "--out {}: name the output .csv or .parquet",
+                args.out.display()
+            )))
+        }
+    };
     let text = std::fs::read_to_string(&args.definitions)
         .map_err(|e| CliError::Config(format!("{}: {e}", args.definitions.display())))?;
     let definitions =
@@ -90,7 +120,12 @@ pub fn verify(args: VerifyArgs) -> Result<ExitCode, CliError> {
     let read = started.elapsed();
     let rows = verify::verify(&register, &definitions);
     let computed = started.elapsed();
-    verify::write_csv(&rows, &args.out).map_err(|e| CliError::Config(e.to_string()))?;
+    if parquet {
+        verify::write_parquet(&rows, &args.out)
+    } else {
+        verify::write_csv(&rows, &args.out)
+    }
+    .map_err(|e| CliError::Config(e.to_string()))?;
     eprintln!(
         "{} persons, {} outcomes: read {:.2} s, computed {:.2} s, written {:.2} s",
         register.persons.len(),

@@ -104,3 +104,74 @@ pub fn write_csv(rows: &[VerifyRow], path: &Path) -> Result<(), VerifyError> {
     }
     w.flush().map_err(|e| err(e.to_string()))
 }
+
+/// Writes the rows as Parquet: `person_id`, `outcome`, `status` (text), `date` (date, null
+/// unless achieved), `magnitude` (decimal with 6 decimals, null unless achieved).
+pub fn write_parquet(rows: &[VerifyRow], path: &Path) -> Result<(), VerifyError> {
+    use std::sync::Arc;
+
+    use arrow_array::builder::{Date32Builder, Decimal128Builder, StringBuilder};
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::Compression;
+    use parquet::file::properties::WriterProperties;
+    use rust_decimal::Decimal;
+
+    let err = |e: String| VerifyError::Write(path.display().to_string(), e);
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("person_id", DataType::Utf8, false),
+        Field::new("outcome", DataType::Utf8, false),
+        Field::new("status", DataType::Utf8, false),
+        Field::new("date", DataType::Date32, true),
+        Field::new("magnitude", DataType::Decimal128(24, 6), true),
+    ]));
+    let file = std::fs::File::create(path).map_err(|e| err(e.to_string()))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut writer =
+        ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(e.to_string()))?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    for chunk in rows.chunks(1 << 20) {
+        let (mut person, mut outcome, mut status) = (
+            StringBuilder::new(),
+            StringBuilder::new(),
+            StringBuilder::new(),
+        );
+        let (mut date, mut magnitude) = (Date32Builder::new(), Decimal128Builder::new());
+        for r in chunk {
+            person.append_value(&r.person_id);
+            outcome.append_value(&r.outcome);
+            status.append_value(r.status);
+            match r.date.parse::<chrono::NaiveDate>() {
+                Ok(d) => date.append_value(
+                    i32::try_from((d - epoch).num_days()).map_err(|e| err(e.to_string()))?,
+                ),
+                Err(_) => date.append_null(),
+            }
+            match r.magnitude.parse::<Decimal>() {
+                Ok(mut m) => {
+                    m.rescale(6);
+                    magnitude.append_value(m.mantissa());
+                }
+                Err(_) => magnitude.append_null(),
+            }
+        }
+        let magnitude = magnitude
+            .finish()
+            .with_precision_and_scale(24, 6)
+            .map_err(|e| err(e.to_string()))?;
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(person.finish()),
+            Arc::new(outcome.finish()),
+            Arc::new(status.finish()),
+            Arc::new(date.finish()),
+            Arc::new(magnitude),
+        ];
+        let batch =
+            RecordBatch::try_new(schema.clone(), columns).map_err(|e| err(e.to_string()))?;
+        writer.write(&batch).map_err(|e| err(e.to_string()))?;
+    }
+    writer.close().map(|_| ()).map_err(|e| err(e.to_string()))
+}

@@ -68,9 +68,9 @@ impl Progress {
 }
 
 fn files_size(dir: &Path) -> u64 {
-    register::FILES
+    register::STEMS
         .iter()
-        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .filter_map(|s| std::fs::metadata(register::file_of(dir, s)).ok())
         .map(|m| m.len())
         .sum()
 }

@@ -115,7 +115,11 @@ fn left_for_education(p: &Participant) -> Option<NaiveDate> {
     p.statuses
         .periods()
         .iter()
-        .find(|s| s.ended.as_ref().is_some_and(|e| e.reason == EndReason::Utdanning))
+        .find(|s| {
+            s.ended
+                .as_ref()
+                .is_some_and(|e| e.reason == EndReason::Utdanning)
+        })
         .map(|s| s.valid_from)
 }
 

@@ -391,31 +391,69 @@ fn the_demo_register_covers_every_participant_under_the_ids_they_held() {
     for p in &demo.dataset.participants {
         let person = people[&p.person];
         assert!(
-            person.ids.records().iter().any(|r| in_register.contains(&r.national_id.to_string())),
+            person
+                .ids
+                .records()
+                .iter()
+                .any(|r| in_register.contains(&r.national_id.to_string())),
             "participant {} is not in the demo register",
             p.id.0
         );
         // Every spell is filed under the id the person held on its first day.
-        for r in register.persons.iter().filter(|r| person.ids.has_held(&r.id)) {
+        for r in register
+            .persons
+            .iter()
+            .filter(|r| person.ids.has_held(&r.id))
+        {
             for e in &r.timeline.employment {
-                let held = person.ids.records().iter().rev().find(|x| x.valid_from <= e.start);
+                let held = person
+                    .ids
+                    .records()
+                    .iter()
+                    .rev()
+                    .find(|x| x.valid_from <= e.start);
                 if let Some(held) = held {
-                    assert_eq!(held.national_id, r.id, "spell {} filed under the wrong id", e.id);
+                    assert_eq!(
+                        held.national_id, r.id,
+                        "spell {} filed under the wrong id",
+                        e.id
+                    );
                 }
             }
         }
-        let filed = register.persons.iter().filter(|r| person.ids.has_held(&r.id) && r.timeline != Default::default()).count();
+        let filed = register
+            .persons
+            .iter()
+            .filter(|r| person.ids.has_held(&r.id) && r.timeline != Default::default())
+            .count();
         if filed > 1 {
             split += 1;
         }
     }
-    assert!(split > 0, "some person should have spells under both a D-nummer and a fødselsnummer");
+    assert!(
+        split > 0,
+        "some person should have spells under both a D-nummer and a fødselsnummer"
+    );
     // The demo shows each outcome status somewhere.
     let defs = outcome_definitions();
     let statuses: HashSet<&str> = register
         .persons
         .iter()
-        .flat_map(|p| defs.iter().map(|d| effekt_domain::outcomes::evaluate(&d.kind, &p.timeline, p.index_date, &register.snapshot).status.code()))
+        .flat_map(|p| {
+            defs.iter().map(|d| {
+                effekt_domain::outcomes::evaluate(
+                    &d.kind,
+                    &p.timeline,
+                    p.index_date,
+                    &register.snapshot,
+                )
+                .status
+                .code()
+            })
+        })
         .collect();
-    assert!(statuses.contains("achieved") && statuses.contains("pending"), "{statuses:?}");
+    assert!(
+        statuses.contains("achieved") && statuses.contains("pending"),
+        "{statuses:?}"
+    );
 }

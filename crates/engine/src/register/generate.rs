@@ -130,7 +130,62 @@ fn writer(
     Ok(w)
 }
 
-/// Writes a register of `persons` persons to `out` (created if needed).
+/// Which files `register generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Csv,
+    Parquet,
+    /// CSV in `out/csv`, Parquet in `out/parquet`: the same register in both formats.
+    Both,
+}
+
+/// Writes a register of `persons` persons to `out` in `format`. Parquet is converted from the
+/// CSV the same seed gives, so both formats hold exactly the same rows.
+pub fn generate_as(
+    persons: usize,
+    seed: u64,
+    out: &Path,
+    format: OutputFormat,
+) -> Result<GeneratedRegister, GenerateError> {
+    let convert = |from: &Path, to: &Path| -> Result<(), GenerateError> {
+        std::fs::create_dir_all(to)
+            .map_err(|e| GenerateError::Write(to.display().to_string(), e.to_string()))?;
+        for stem in super::STEMS {
+            super::csv_to_parquet(from, to, stem)
+                .map_err(|e| GenerateError::Write(format!("{stem}.parquet"), e))?;
+        }
+        Ok(())
+    };
+    let copy = |name: &str, from: &Path, to: &Path| {
+        std::fs::copy(from.join(name), to.join(name))
+            .map(|_| ())
+            .map_err(|e| GenerateError::Write(name.into(), e.to_string()))
+    };
+    match format {
+        OutputFormat::Csv => generate(persons, seed, out),
+        OutputFormat::Parquet => {
+            let staging = out.join(".csv-staging");
+            let stats = generate(persons, seed, &staging)?;
+            convert(&staging, out)?;
+            copy("treated.csv", &staging, out)?;
+            copy("README.txt", &staging, out)?;
+            std::fs::remove_dir_all(&staging)
+                .map_err(|e| GenerateError::Write(staging.display().to_string(), e.to_string()))?;
+            Ok(stats)
+        }
+        OutputFormat::Both => {
+            let csv = out.join("csv");
+            let stats = generate(persons, seed, &csv)?;
+            let parquet = out.join("parquet");
+            convert(&csv, &parquet)?;
+            copy("treated.csv", &csv, &parquet)?;
+            copy("README.txt", &csv, &parquet)?;
+            Ok(stats)
+        }
+    }
+}
+
+/// Writes a register of `persons` persons to `out` (created if needed), as CSV.
 pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegister, GenerateError> {
     if persons == 0 || persons > 10_000_000 {
         return Err(GenerateError::Size);
@@ -173,7 +228,7 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
         "norge",
     ];
     let sexes = ["k", "m"];
-    let (mut e_seq, mut b_seq, mut s_seq) = (0u64, 0u64, 0u64);
+    let (mut e_seq, mut b_seq, mut s_seq, mut t_seq) = (0u64, 0u64, 0u64, 0u64);
     for _ in 0..persons {
         let (id, birth) = ids.next().ok_or(GenerateError::Ids)?;
         let id_text = id.to_string();
@@ -287,10 +342,17 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
                 .map_err(w_err("education.csv"))?;
         }
         if rng.random_bool(0.3) {
+            t_seq += 1;
             let date = plus_days(minus_days(index, 200), rng.random_range(0..900));
             let level = ["A1", "A2", "B1", "B2"][rng.random_range(0..4)];
             language
-                .write_record([id_text.as_str(), &date.to_string(), "speaking", level])
+                .write_record([
+                    format!("T{t_seq}").as_str(),
+                    id_text.as_str(),
+                    &date.to_string(),
+                    "speaking",
+                    level,
+                ])
                 .map_err(w_err("language_tests.csv"))?;
         }
     }

@@ -3,6 +3,7 @@
 //! all: any invalid row makes the whole read fail, naming file, row and field.
 
 mod generate;
+mod parquet;
 mod read;
 
 use std::fmt;
@@ -17,31 +18,47 @@ use effekt_domain::outcomes::timeline::{
 use rust_decimal::Decimal;
 
 pub use effekt_domain::register::{Register, RegisterPerson};
-pub use generate::{generate, GenerateError, GeneratedRegister, PLANTED_EFFECT};
+pub use generate::{
+    generate, generate_as, GenerateError, GeneratedRegister, OutputFormat, PLANTED_EFFECT,
+};
+pub use parquet::csv_to_parquet;
+use parquet::ParquetSource;
 use rayon::prelude::*;
 use read::{Reader, Source};
 
-/// The files of a snapshot, in the order they are hashed.
-pub const FILES: [&str; 6] = [
-    "snapshot.csv",
-    "population.csv",
-    "employment.csv",
-    "benefits.csv",
-    "education.csv",
-    "language_tests.csv",
+/// The files of a snapshot by name without extension, in the order they are hashed. Each is
+/// `<stem>.csv` or `<stem>.parquet`.
+pub const STEMS: [&str; 6] = [
+    "snapshot",
+    "population",
+    "employment",
+    "benefits",
+    "education",
+    "language_tests",
 ];
 
-/// SHA-256 over a snapshot's files (each file's name and the SHA-256 of its bytes, in [`FILES`]
+/// The file holding `stem` in `dir`: the Parquet file when there is one, else the CSV file
+/// (which may not exist; reading it then says so). Both at once is refused when reading.
+pub fn file_of(dir: &Path, stem: &str) -> std::path::PathBuf {
+    let parquet = dir.join(format!("{stem}.parquet"));
+    if parquet.exists() {
+        parquet
+    } else {
+        dir.join(format!("{stem}.csv"))
+    }
+}
+
+/// SHA-256 over a snapshot's files (each file's name and the SHA-256 of its bytes, in [`STEMS`]
 /// order), as hex. The same files give the same hash, so importing them again is recognised.
 pub fn content_hash(dir: &Path) -> Result<String, RegisterError> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
-    let digests: Vec<Result<Vec<u8>, RegisterError>> = FILES
+    let files: Vec<std::path::PathBuf> = STEMS.iter().map(|s| file_of(dir, s)).collect();
+    let digests: Vec<Result<Vec<u8>, RegisterError>> = files
         .par_iter()
-        .map(|name| {
-            let path = dir.join(name);
+        .map(|path| {
             let io = |e: std::io::Error| RegisterError::Io(format!("{}: {e}", path.display()));
-            let mut file = std::fs::File::open(&path).map_err(io)?;
+            let mut file = std::fs::File::open(path).map_err(io)?;
             let mut hasher = Sha256::new();
             let mut buffer = vec![0u8; 1 << 20];
             loop {
@@ -55,8 +72,9 @@ pub fn content_hash(dir: &Path) -> Result<String, RegisterError> {
         })
         .collect();
     let mut all = Sha256::new();
-    for (name, digest) in FILES.iter().zip(digests) {
-        all.update(name.as_bytes());
+    for (path, digest) in files.iter().zip(digests) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        all.update(name.unwrap_or_default().as_bytes());
         all.update(digest?);
     }
     Ok(all.finalize().iter().map(|b| format!("{b:02x}")).collect())
@@ -77,7 +95,9 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
+        if self.row == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else if self.field.is_empty() {
             write!(f, "{} row {}: {}", self.file, self.row, self.message)
         } else {
             write!(
@@ -127,7 +147,7 @@ pub const BENEFIT_COLUMNS: &[&str] = &[
     "monthly_amount",
 ];
 pub const EDUCATION_COLUMNS: &[&str] = &["spell_id", "person_id", "start", "end"];
-pub const LANGUAGE_COLUMNS: &[&str] = &["person_id", "date", "skill", "level"];
+pub const LANGUAGE_COLUMNS: &[&str] = &["test_id", "person_id", "date", "skill", "level"];
 
 fn merge(results: Vec<Result<(), RegisterError>>) -> Result<(), RegisterError> {
     let mut errors = Vec::new();
@@ -154,7 +174,14 @@ fn merge(results: Vec<Result<(), RegisterError>>) -> Result<(), RegisterError> {
 
 /// Keys that appeared on an earlier row, as errors on `field`. Only hashes are kept while
 /// reading; rows whose hashes collide are read again to compare the keys exactly.
-fn duplicates(source: &Source, field: &str, keys: &mut [(u64, usize)]) -> Vec<RowError> {
+fn duplicates(
+    file: &str,
+    first_fields: impl Fn(
+        &std::collections::BTreeSet<usize>,
+    ) -> std::collections::HashMap<usize, String>,
+    field: &str,
+    keys: &mut [(u64, usize)],
+) -> Vec<RowError> {
     keys.par_sort_unstable();
     let runs: Vec<&[(u64, usize)]> = keys
         .chunk_by(|a, b| a.0 == b.0)
@@ -167,7 +194,7 @@ fn duplicates(source: &Source, field: &str, keys: &mut [(u64, usize)]) -> Vec<Ro
         .iter()
         .flat_map(|run| run.iter().map(|(_, row)| *row))
         .collect();
-    let text = source.first_fields(&rows);
+    let text = first_fields(&rows);
     let mut errors = Vec::new();
     for run in runs {
         let mut seen: Vec<&str> = Vec::new();
@@ -175,7 +202,7 @@ fn duplicates(source: &Source, field: &str, keys: &mut [(u64, usize)]) -> Vec<Ro
             let key = text.get(row).map(String::as_str).unwrap_or_default();
             if seen.contains(&key) {
                 errors.push(RowError {
-                    file: source.file.clone(),
+                    file: file.to_owned(),
                     row: *row,
                     field: field.to_owned(),
                     message: format!("{key} appears twice"),
@@ -188,33 +215,76 @@ fn duplicates(source: &Source, field: &str, keys: &mut [(u64, usize)]) -> Vec<Ro
     errors
 }
 
-/// Reads a file's rows in parallel, newline-aligned chunks with `parse`, which returns the
-/// row's value or `None` when it reported an error. Any error fails the whole file; errors are
-/// in row order, then column order.
+/// A register file in either format.
+enum Format {
+    Csv(Source),
+    Parquet(ParquetSource),
+}
+
+fn open_file(dir: &Path, stem: &str, columns: &[&str]) -> Result<Format, RegisterError> {
+    let csv = format!("{stem}.csv");
+    let parquet = format!("{stem}.parquet");
+    match (dir.join(&csv).exists(), dir.join(&parquet).exists()) {
+        (true, true) => Err(RegisterError::Invalid {
+            errors: vec![RowError {
+                file: parquet,
+                row: 0,
+                field: String::new(),
+                message: format!("both {csv} and {stem}.parquet are present; keep one"),
+            }],
+            more: 0,
+        }),
+        (false, true) => Ok(Format::Parquet(ParquetSource::open(
+            dir, &parquet, columns,
+        )?)),
+        _ => Ok(Format::Csv(Source::open(dir, &csv, columns)?)),
+    }
+}
+
+/// Reads a file's rows in parallel (newline-aligned chunks of a CSV file, row groups of a
+/// Parquet file) with `parse`, which returns the row's value or `None` when it reported an
+/// error. Any error fails the whole file; errors are in row order, then column order.
 fn read_rows<T: Send + Sync>(
     dir: &Path,
-    name: &str,
+    stem: &str,
     columns: &[&str],
     unique_field: Option<&str>,
     parse: impl Fn(&mut Reader, &csv::StringRecord) -> Option<T> + Sync,
 ) -> Result<Vec<(usize, T)>, RegisterError> {
-    let source = Source::open(dir, name, columns)?;
-    let chunks = source.chunks(rayon::current_num_threads() * 4);
+    let format = open_file(dir, stem, columns)?;
     type Part<T> = (Vec<(usize, T)>, Vec<RowError>, usize, Vec<(u64, usize)>);
-    let parts: Vec<Part<T>> = chunks
-        .par_iter()
-        .map(|(first, bytes)| {
-            let mut r = source.reader(*first, bytes);
-            let mut out = Vec::new();
-            while let Some(rec) = r.next_row() {
-                if let Some(v) = parse(&mut r, &rec) {
-                    out.push((r.row, v));
+    let parts: Vec<Part<T>> = match &format {
+        Format::Csv(source) => source
+            .chunks(rayon::current_num_threads() * 4)
+            .par_iter()
+            .map(|(first, bytes)| {
+                let mut r = source.reader(*first, bytes);
+                let mut out = Vec::new();
+                while let Some(rec) = r.next_row() {
+                    if let Some(v) = parse(&mut r, &rec) {
+                        out.push((r.row, v));
+                    }
                 }
-            }
-            let (errors, more, keys) = r.into_parts();
-            (out, errors, more, keys)
-        })
-        .collect();
+                let (errors, more, keys) = r.into_parts();
+                (out, errors, more, keys)
+            })
+            .collect(),
+        Format::Parquet(source) => source
+            .groups()
+            .par_iter()
+            .map(|(group, first)| {
+                let mut r = Reader::detached(&source.file, columns.len());
+                let mut out = Vec::new();
+                source.read_group(*group, *first, &mut r, |r, rec| {
+                    if let Some(v) = parse(r, rec) {
+                        out.push((r.row, v));
+                    }
+                });
+                let (errors, more, keys) = r.into_parts();
+                (out, errors, more, keys)
+            })
+            .collect(),
+    };
     let mut rows = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
     let mut errors = Vec::new();
     let mut more = 0;
@@ -226,7 +296,10 @@ fn read_rows<T: Send + Sync>(
         keys.extend(k);
     }
     if let Some(field) = unique_field {
-        errors.extend(duplicates(&source, field, &mut keys));
+        errors.extend(match &format {
+            Format::Csv(s) => duplicates(&s.file, |r| s.first_fields(r), field, &mut keys),
+            Format::Parquet(s) => duplicates(&s.file, |r| s.first_fields(r), field, &mut keys),
+        });
     }
     if errors.is_empty() && more == 0 {
         return Ok(rows);
@@ -247,7 +320,7 @@ fn year(r: &mut Reader, rec: &csv::StringRecord, i: usize, field: &str) -> Optio
 }
 
 fn read_snapshot(dir: &Path) -> Result<Snapshot, RegisterError> {
-    let rows = read_rows(dir, "snapshot.csv", SNAPSHOT_COLUMNS, None, |r, rec| {
+    let rows = read_rows(dir, "snapshot", SNAPSHOT_COLUMNS, None, |r, rec| {
         let id = r.text(rec, 0, "snapshot_id");
         let cutoff = r.date(rec, 1, "cutoff");
         Some(Snapshot {
@@ -257,7 +330,10 @@ fn read_snapshot(dir: &Path) -> Result<Snapshot, RegisterError> {
     })?;
     let fail = |row: usize, message: &str| RegisterError::Invalid {
         errors: vec![RowError {
-            file: "snapshot.csv".into(),
+            file: file_of(dir, "snapshot")
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             row,
             field: String::new(),
             message: message.into(),
@@ -274,7 +350,7 @@ fn read_snapshot(dir: &Path) -> Result<Snapshot, RegisterError> {
 fn read_population(dir: &Path) -> Result<Vec<RegisterPerson>, RegisterError> {
     let rows = read_rows(
         dir,
-        "population.csv",
+        "population",
         POPULATION_COLUMNS,
         Some("person_id"),
         |r, rec| {
@@ -382,7 +458,7 @@ type Rows<T> = Result<Vec<(usize, (NationalId, T))>, RegisterError>;
 fn read_employment(dir: &Path) -> Rows<EmploymentSpell> {
     read_rows(
         dir,
-        "employment.csv",
+        "employment",
         EMPLOYMENT_COLUMNS,
         Some("spell_id"),
         |r, rec| {
@@ -444,7 +520,7 @@ fn read_employment(dir: &Path) -> Rows<EmploymentSpell> {
 fn read_benefits(dir: &Path) -> Rows<BenefitSpell> {
     read_rows(
         dir,
-        "benefits.csv",
+        "benefits",
         BENEFIT_COLUMNS,
         Some("spell_id"),
         |r, rec| {
@@ -479,7 +555,7 @@ fn read_benefits(dir: &Path) -> Rows<BenefitSpell> {
 fn read_education(dir: &Path) -> Rows<EducationSpell> {
     read_rows(
         dir,
-        "education.csv",
+        "education",
         EDUCATION_COLUMNS,
         Some("spell_id"),
         |r, rec| {
@@ -499,24 +575,24 @@ fn read_education(dir: &Path) -> Rows<EducationSpell> {
 fn read_language(dir: &Path) -> Rows<LanguageTest> {
     read_rows(
         dir,
-        "language_tests.csv",
+        "language_tests",
         LANGUAGE_COLUMNS,
-        None,
+        Some("test_id"),
         |r, rec| {
-            let person = r.person(rec, 0);
-            let date = r.date(rec, 1, "date");
-            let raw_skill = rec.get(2).unwrap_or_default().trim();
+            let id = r.unique_id(rec, 0, "test_id");
+            let person = r.person(rec, 1);
+            let date = r.date(rec, 2, "date");
+            let raw_skill = rec.get(3).unwrap_or_default().trim();
             let skill = Skill::from_code(raw_skill);
             if skill.is_none() {
                 r.error("skill", format!("unknown skill {raw_skill:?}"));
             }
-            let raw_level = rec.get(3).unwrap_or_default().trim();
+            let raw_level = rec.get(4).unwrap_or_default().trim();
             let level = Cefr::from_code(raw_level);
             if level.is_none() {
                 r.error("level", format!("unknown CEFR level {raw_level:?}"));
             }
-            let (person, date, skill, level) = (person?, date?, skill?, level?);
-            let id = format!("{}:{}:{}", r.file, r.row, date).into();
+            let (id, person, date, skill, level) = (id?, person?, date?, skill?, level?);
             Some((
                 person,
                 LanguageTest {

@@ -25,7 +25,8 @@ pub(super) struct Source {
 /// One chunk of a file being read: its rows, and the errors found so far.
 pub(super) struct Reader<'a> {
     pub(super) file: &'a str,
-    rows: csv::StringRecordsIntoIter<&'a [u8]>,
+    /// The CSV rows; `None` for a reader that is handed rows (Parquet).
+    rows: Option<csv::StringRecordsIntoIter<&'a [u8]>>,
     columns: usize,
     /// The file's row number of this chunk's first line (the header is row 1).
     first_row: usize,
@@ -156,7 +157,7 @@ impl Source {
             .from_reader(bytes);
         Reader {
             file: &self.file,
-            rows: csv.into_records(),
+            rows: Some(csv.into_records()),
             columns: self.columns,
             first_row,
             errors: Vec::new(),
@@ -167,7 +168,25 @@ impl Source {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// A reader that is handed its rows one by one (with [`Self::set_row`]), for Parquet.
+    pub(super) fn detached(file: &'a str, columns: usize) -> Self {
+        Reader {
+            file,
+            rows: None,
+            columns,
+            first_row: 1,
+            errors: Vec::new(),
+            more_errors: 0,
+            row: 1,
+            keys: Vec::new(),
+        }
+    }
+
+    pub(super) fn set_row(&mut self, row: usize) {
+        self.row = row;
+    }
+
     pub(super) fn error(&mut self, field: &str, message: impl Into<String>) {
         if self.errors.len() < MAX_REPORTED {
             self.errors.push(RowError {
@@ -185,7 +204,7 @@ impl Reader<'_> {
     /// or split by another delimiter) is reported and skipped.
     pub(super) fn next_row(&mut self) -> Option<csv::StringRecord> {
         loop {
-            let record = self.rows.next()?;
+            let record = self.rows.as_mut()?.next()?;
             match record {
                 Ok(record) => {
                     self.row = self.first_row
@@ -229,13 +248,23 @@ impl Reader<'_> {
     /// A spell id, held inline when short (no allocation for the usual ids), and recorded for
     /// the file's uniqueness check.
     pub(super) fn spell_id(&mut self, record: &csv::StringRecord, i: usize) -> Option<SpellId> {
+        self.unique_id(record, i, "spell_id")
+    }
+
+    /// A unique id in column `field` (spell ids, test ids).
+    pub(super) fn unique_id(
+        &mut self,
+        record: &csv::StringRecord,
+        i: usize,
+        field: &str,
+    ) -> Option<SpellId> {
         match record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
             Some(v) => {
                 self.unique(v);
                 Some(SpellId::new(v))
             }
             None => {
-                self.error("spell_id", "missing value");
+                self.error(field, "missing value");
                 None
             }
         }

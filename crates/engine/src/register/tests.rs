@@ -21,7 +21,7 @@ fn register(name: &str, replace: &[(&str, &str)]) -> PathBuf {
         ("employment.csv", format!("spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\nE1,{PERSON},910000004,2024-01-10,2024-01-15,100,40000,false\nE2,{PERSON},910000004,2024-01-18,,60,30000,false\n")),
         ("benefits.csv", format!("spell_id,person_id,type,start,end,monthly_amount\nB1,{PERSON},dagpenger,2023-11-01,2024-01-31,15000\n")),
         ("education.csv", "spell_id,person_id,start,end\n".to_owned()),
-        ("language_tests.csv", format!("person_id,date,skill,level\n{PERSON},2024-03-01,speaking,B1\n")),
+        ("language_tests.csv", format!("test_id,person_id,date,skill,level\nT1,{PERSON},2024-03-01,speaking,B1\n")),
     ];
     for (file, content) in files {
         let content = replace
@@ -122,7 +122,7 @@ fn unknown_benefit_types_truncated_rows_and_mixed_delimiters_are_refused() {
 #[test]
 fn a_wrong_encoding_or_header_is_refused_before_any_row() {
     let dir = register("latin1", &[]);
-    let mut bytes = b"person_id,date,skill,level\n".to_vec();
+    let mut bytes = b"test_id,person_id,date,skill,level\nT1,".to_vec();
     bytes.extend_from_slice(PERSON.as_bytes());
     bytes.extend_from_slice(b",2024-03-01,speaking,B\xf8\n");
     std::fs::write(dir.join("language_tests.csv"), bytes).unwrap();
@@ -318,4 +318,83 @@ fn the_planted_effect_shows_in_the_outcomes_and_base_rates_are_low() {
     let lift = treated_rate - control;
     assert!((0.05..0.16).contains(&lift), "lift {lift}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The same register as Parquet: every file of `dir` converted, the CSV files removed.
+fn as_parquet(dir: &Path, name: &str) -> PathBuf {
+    let out = temp_dir(name);
+    for stem in STEMS {
+        csv_to_parquet(dir, &out, stem).unwrap();
+    }
+    out
+}
+
+#[test]
+fn parquet_and_csv_give_the_same_register_and_the_same_outcomes() {
+    let csv = temp_dir("pq-csv");
+    generate(2_000, 5, &csv).unwrap();
+    let parquet = as_parquet(&csv, "pq-parquet");
+    assert!(!parquet.join("employment.csv").exists());
+    let from_csv = read_dir(&csv).unwrap();
+    let from_parquet = read_dir(&parquet).unwrap();
+    assert_eq!(from_csv, from_parquet);
+    // Many row groups read in parallel keep every row (the converter writes 1M-row groups, so
+    // this also checks a file of one group).
+    assert_eq!(from_parquet.persons.len(), 2_000);
+    let defs =
+        parse_definitions(include_str!("../../../../bench/definitions/benchmark.toml")).unwrap();
+    assert_eq!(verify(&from_csv, &defs), verify(&from_parquet, &defs));
+    // The snapshot hash follows the files: the same content in another format is another file.
+    assert_ne!(content_hash(&csv).unwrap(), content_hash(&parquet).unwrap());
+}
+
+#[test]
+fn bad_parquet_files_are_named_with_row_and_field() {
+    // A value that fails validation: rows are counted from 1 (Parquet has no header row).
+    let employment = format!("spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\nE1,{PERSON},910000004,2024-01-10,2024-01-15,100,40000,false\nE2,12345678901,910000004,2024-01-18,,60,30000,false\n");
+    let dir = as_parquet(
+        &register("pq-bad-src", &[("employment.csv", &employment)]),
+        "pq-bad",
+    );
+    let errs = errors(&dir);
+    assert_eq!(
+        (errs[0].file.as_str(), errs[0].row, errs[0].field.as_str()),
+        ("employment.parquet", 2, "person_id")
+    );
+    assert!(
+        errs[0]
+            .to_string()
+            .starts_with("employment.parquet row 2, person_id:"),
+        "{}",
+        errs[0]
+    );
+
+    // A truncated file, other columns, and a file in both formats.
+    let bytes = std::fs::read(dir.join("benefits.parquet")).unwrap();
+    std::fs::write(dir.join("benefits.parquet"), &bytes[..bytes.len() / 2]).unwrap();
+    let errs = errors(&dir);
+    let benefits = errs.iter().find(|e| e.file == "benefits.parquet").unwrap();
+    assert!(
+        benefits.message.contains("not a readable Parquet file"),
+        "{benefits}"
+    );
+    let other = as_parquet(
+        &register(
+            "pq-cols-src",
+            &[("education.csv", "spell_id,person,start,end\n")],
+        ),
+        "pq-cols",
+    );
+    assert!(errors(&other)[0].message.contains("expected the columns"));
+    std::fs::write(
+        other.join("snapshot.csv"),
+        "snapshot_id,cutoff\ns1,2025-06-30\n",
+    )
+    .unwrap();
+    let both = errors(&other);
+    assert!(
+        both.iter()
+            .any(|e| e.message.contains("both snapshot.csv and snapshot.parquet")),
+        "{both:?}"
+    );
 }

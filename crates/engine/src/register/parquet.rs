@@ -1,0 +1,329 @@
+//! Parquet register files (docs/registers.md): the same columns as the CSV files. Reading goes
+//! by row group, in parallel, and every value is turned into text and judged by the same row
+//! parsers as CSV, so a Parquet row and a CSV row are validated alike and errors read alike
+//! (rows are counted from 1, without a header). Writing converts a CSV register, with typed
+//! columns (dates, decimals, booleans, integers), for `register generate --format parquet`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, StringBuilder,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use chrono::NaiveDate;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use rust_decimal::Decimal;
+
+use super::read::Reader;
+use super::{RegisterError, RowError};
+
+/// A Parquet register file whose columns have been checked; read by row group.
+pub(super) struct ParquetSource {
+    pub(super) file: String,
+    path: PathBuf,
+    columns: usize,
+    /// Each row group with the number (from 1) of its first row.
+    groups: Vec<(usize, usize)>,
+}
+
+fn file_error(file: &str, message: String) -> RegisterError {
+    RegisterError::Invalid {
+        errors: vec![RowError {
+            file: file.to_owned(),
+            row: 0,
+            field: String::new(),
+            message,
+        }],
+        more: 0,
+    }
+}
+
+impl ParquetSource {
+    pub(super) fn open(dir: &Path, name: &str, columns: &[&str]) -> Result<Self, RegisterError> {
+        let path = dir.join(name);
+        let file =
+            File::open(&path).map_err(|e| RegisterError::Io(format!("{}: {e}", path.display())))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| file_error(name, format!("not a readable Parquet file: {e}")))?;
+        let found: Vec<&str> = builder
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        if found != columns {
+            return Err(file_error(
+                name,
+                format!(
+                    "expected the columns {} but found {}",
+                    columns.join(","),
+                    found.join(",")
+                ),
+            ));
+        }
+        let mut groups = Vec::new();
+        let mut first = 1usize;
+        for (i, g) in builder.metadata().row_groups().iter().enumerate() {
+            groups.push((i, first));
+            first += usize::try_from(g.num_rows()).unwrap_or(0);
+        }
+        Ok(Self {
+            file: name.to_owned(),
+            path,
+            columns: columns.len(),
+            groups,
+        })
+    }
+
+    pub(super) fn groups(&self) -> &[(usize, usize)] {
+        &self.groups
+    }
+
+    /// Calls `each` with every row of row group `group` as text fields (null as empty), the
+    /// reader's current row set to the row's number.
+    pub(super) fn read_group(
+        &self,
+        group: usize,
+        first_row: usize,
+        reader: &mut Reader,
+        mut each: impl FnMut(&mut Reader, &csv::StringRecord),
+    ) {
+        let batches = File::open(&self.path)
+            .map_err(|e| e.to_string())
+            .and_then(|f| {
+                ParquetRecordBatchReaderBuilder::try_new(f)
+                    .and_then(|b| {
+                        b.with_row_groups(vec![group])
+                            .with_batch_size(16_384)
+                            .build()
+                    })
+                    .map_err(|e| e.to_string())
+            });
+        let batches = match batches {
+            Ok(b) => b,
+            Err(e) => {
+                reader.set_row(first_row);
+                reader.error("", format!("cannot read this row group: {e}"));
+                return;
+            }
+        };
+        let mut row = first_row;
+        let mut record = csv::StringRecord::new();
+        for batch in batches {
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => {
+                    reader.set_row(row);
+                    reader.error("", format!("cannot read the file from here on: {e}"));
+                    return;
+                }
+            };
+            let mut texts: Vec<ArrayRef> = Vec::with_capacity(self.columns);
+            for (i, column) in batch.columns().iter().enumerate() {
+                match arrow_cast::cast(column, &DataType::Utf8) {
+                    Ok(t) => texts.push(t),
+                    Err(e) => {
+                        let field = batch.schema().field(i).name().clone();
+                        reader.set_row(row);
+                        reader.error(&field, format!("cannot be read as text: {e}"));
+                        return;
+                    }
+                }
+            }
+            let strings: Vec<_> = texts.iter().map(|t| t.as_string::<i32>()).collect();
+            for i in 0..batch.num_rows() {
+                record.clear();
+                for s in &strings {
+                    record.push_field(if s.is_null(i) { "" } else { s.value(i) });
+                }
+                reader.set_row(row);
+                each(reader, &record);
+                row += 1;
+            }
+        }
+    }
+
+    /// The first field of the given rows (for rows whose keys' hashes collide).
+    pub(super) fn first_fields(&self, rows: &BTreeSet<usize>) -> HashMap<usize, String> {
+        let mut found = HashMap::new();
+        let mut reader = Reader::detached(&self.file, self.columns);
+        for (group, first) in &self.groups {
+            self.read_group(*group, *first, &mut reader, |r, record| {
+                if rows.contains(&r.row) {
+                    found.insert(r.row, record.get(0).unwrap_or_default().trim().to_owned());
+                }
+            });
+        }
+        found
+    }
+}
+
+/// How a column is typed in the Parquet files effekt writes.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Date,
+    Int,
+    /// Decimal with this scale (precision 18).
+    Decimal(i8),
+    Bool,
+}
+
+fn kinds(stem: &str) -> &'static [Kind] {
+    use Kind::*;
+    match stem {
+        "snapshot" => &[Text, Date],
+        "population" => &[Text, Int, Text, Text, Int, Text, Text, Date],
+        "employment" => &[Text, Text, Text, Date, Date, Decimal(2), Decimal(2), Bool],
+        "benefits" => &[Text, Text, Text, Date, Date, Decimal(2)],
+        "education" => &[Text, Text, Date, Date],
+        "language_tests" => &[Text, Text, Date, Text, Text],
+        _ => &[],
+    }
+}
+
+enum Builder {
+    Text(StringBuilder),
+    Date(Date32Builder),
+    Int(Int32Builder),
+    Decimal(Decimal128Builder, i8),
+    Bool(BooleanBuilder),
+}
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+impl Builder {
+    fn new(kind: Kind) -> Self {
+        match kind {
+            Kind::Text => Self::Text(StringBuilder::new()),
+            Kind::Date => Self::Date(Date32Builder::new()),
+            Kind::Int => Self::Int(Int32Builder::new()),
+            Kind::Decimal(scale) => Self::Decimal(Decimal128Builder::new(), scale),
+            Kind::Bool => Self::Bool(BooleanBuilder::new()),
+        }
+    }
+
+    fn data_type(kind: Kind) -> DataType {
+        match kind {
+            Kind::Text => DataType::Utf8,
+            Kind::Date => DataType::Date32,
+            Kind::Int => DataType::Int32,
+            Kind::Decimal(scale) => DataType::Decimal128(18, scale),
+            Kind::Bool => DataType::Boolean,
+        }
+    }
+
+    /// Appends `value` (empty is null); `Err` names what it is not.
+    fn push(&mut self, value: &str) -> Result<(), &'static str> {
+        let value = value.trim();
+        match self {
+            Self::Text(b) if value.is_empty() => b.append_null(),
+            Self::Text(b) => b.append_value(value),
+            Self::Date(b) if value.is_empty() => b.append_null(),
+            Self::Date(b) => {
+                let d = effekt_domain::dates::parse_civil_date(value).map_err(|_| "a date")?;
+                let days = i32::try_from((d - epoch()).num_days()).map_err(|_| "a date")?;
+                b.append_value(days);
+            }
+            Self::Int(b) if value.is_empty() => b.append_null(),
+            Self::Int(b) => b.append_value(value.parse().map_err(|_| "an integer")?),
+            Self::Decimal(b, _) if value.is_empty() => b.append_null(),
+            Self::Decimal(b, scale) => {
+                let mut d: Decimal = value.replace(',', ".").parse().map_err(|_| "a number")?;
+                d.rescale(u32::try_from(*scale).unwrap_or(2));
+                b.append_value(d.mantissa());
+            }
+            Self::Bool(b) if value.is_empty() => b.append_null(),
+            Self::Bool(b) => b.append_value(value.eq_ignore_ascii_case("true")),
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<ArrayRef, String> {
+        Ok(match self {
+            Self::Text(b) => Arc::new(b.finish()),
+            Self::Date(b) => Arc::new(b.finish()),
+            Self::Int(b) => Arc::new(b.finish()),
+            Self::Decimal(b, scale) => Arc::new(
+                b.finish()
+                    .with_precision_and_scale(18, *scale)
+                    .map_err(|e| e.to_string())?,
+            ),
+            Self::Bool(b) => Arc::new(b.finish()),
+        })
+    }
+}
+
+/// Rows per row group written: large enough to compress well, small enough to read in parallel.
+const ROWS_PER_GROUP: usize = 1 << 20;
+
+/// Writes `dst/<stem>.parquet` from `src/<stem>.csv` (a plain CSV as `register generate` writes
+/// it), with typed columns, snappy-compressed.
+pub fn csv_to_parquet(src: &Path, dst: &Path, stem: &str) -> Result<(), String> {
+    let input = src.join(format!("{stem}.csv"));
+    let output = dst.join(format!("{stem}.parquet"));
+    let kinds = kinds(stem);
+    let mut csv =
+        csv::Reader::from_path(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let headers = csv
+        .headers()
+        .map_err(|e| format!("{}: {e}", input.display()))?
+        .clone();
+    if headers.len() != kinds.len() {
+        return Err(format!("{}: unexpected columns", input.display()));
+    }
+    let schema = Arc::new(Schema::new(
+        headers
+            .iter()
+            .zip(kinds)
+            .map(|(name, kind)| Field::new(name, Builder::data_type(*kind), true))
+            .collect::<Vec<_>>(),
+    ));
+    let file = File::create(&output).map_err(|e| format!("{}: {e}", output.display()))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
+        .build();
+    let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(props))
+        .map_err(|e| format!("{}: {e}", output.display()))?;
+    let mut builders: Vec<Builder> = kinds.iter().map(|k| Builder::new(*k)).collect();
+    let mut pending = 0usize;
+    let flush = |builders: &mut Vec<Builder>, writer: &mut ArrowWriter<File>| {
+        let columns = builders
+            .iter_mut()
+            .map(Builder::finish)
+            .collect::<Result<Vec<_>, _>>()?;
+        let batch = RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())?;
+        writer.write(&batch).map_err(|e| e.to_string())
+    };
+    for (i, record) in csv.records().enumerate() {
+        let record = record.map_err(|e| format!("{}: {e}", input.display()))?;
+        for (b, value) in builders.iter_mut().zip(record.iter()) {
+            b.push(value).map_err(|what| {
+                format!("{} row {}: {value:?} is not {what}", input.display(), i + 2)
+            })?;
+        }
+        pending += 1;
+        if pending == ROWS_PER_GROUP {
+            flush(&mut builders, &mut writer)?;
+            pending = 0;
+        }
+    }
+    if pending > 0 {
+        flush(&mut builders, &mut writer)?;
+    }
+    writer
+        .close()
+        .map_err(|e| format!("{}: {e}", output.display()))?;
+    Ok(())
+}
