@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Register benchmark (issue 3): effekt verify against DuckDB on the same files, same machine,
-# same run. Generates a synthetic register, shuffles every file's rows, runs both on it, checks
+# same run, from CSV and from Parquet. Generates a synthetic register, shuffles every file's rows,
+# converts the shuffled files to Parquet, runs both on each format, checks
 # that every person's rows are identical (status, date, magnitude to 6 decimals), and prints
 # wall time, peak memory and the ratios.
 #
@@ -37,18 +38,24 @@ measure() { # label, command...: prints "label seconds peak_kib"
   echo "$label $secs $kib"
 }
 
-echo "== running (CSV)"
-effekt_line=$(measure effekt "$bin" verify --register "$work/reg" --definitions bench/definitions/benchmark.toml --out "$work/effekt.csv")
-duck_line=$(measure duckdb "$venv/bin/python" bench/duckdb/outcomes.py --register "$work/reg" --format csv --out "$work/duckdb.csv" --threads 2)
+echo "== converting the shuffled files to Parquet (effekt register convert; not timed)"
+"$bin" register convert "$work/reg" --out "$work/reg-parquet"
+du -sh "$work/reg-parquet"
 
-if ! cmp -s "$work/effekt.csv" "$work/duckdb.csv"; then
-  echo "MISMATCH between effekt and DuckDB:" >&2
-  diff <(head -c 100000000 "$work/effekt.csv") <(head -c 100000000 "$work/duckdb.csv") | head -20 >&2
-  exit 1
-fi
-echo "identical rows: $(($(wc -l < "$work/effekt.csv") - 1))"
-
-python3 - "$effekt_line" "$duck_line" <<'PY'
+compare() { # format, register dir
+  local fmt="$1" dir="$2"
+  echo "== running ($fmt)"
+  local effekt_line duck_line
+  effekt_line=$(measure "effekt-$fmt" "$bin" verify --register "$dir" --definitions bench/definitions/benchmark.toml --out "$work/effekt-$fmt.csv")
+  duck_line=$(measure "duckdb-$fmt" "$venv/bin/python" bench/duckdb/outcomes.py --register "$dir" --format "$fmt" --out "$work/duckdb-$fmt.csv" --threads 2)
+  if ! cmp -s "$work/effekt-$fmt.csv" "$work/duckdb-$fmt.csv"; then
+    echo "MISMATCH between effekt and DuckDB ($fmt):" >&2
+    diff <(head -c 100000000 "$work/effekt-$fmt.csv") <(head -c 100000000 "$work/duckdb-$fmt.csv") | head -20 >&2
+    exit 1
+  fi
+  echo "identical rows: $(($(wc -l < "$work/effekt-$fmt.csv") - 1))"
+  grep -h "persons," "$work/log.effekt-$fmt" || true
+  python3 - "$effekt_line" "$duck_line" <<'PY'
 import sys
 e = sys.argv[1].split(); d = sys.argv[2].split()
 es, em, ds, dm = float(e[1]), int(e[2]), float(d[1]), int(d[2])
@@ -56,3 +63,9 @@ print(f"effekt  {es:8.2f} s  peak {em/1024:8.1f} MiB")
 print(f"duckdb  {ds:8.2f} s  peak {dm/1024:8.1f} MiB")
 print(f"speed-up (duckdb/effekt) {ds/es:.2f}x   memory (effekt/duckdb) {em/dm:.2f}")
 PY
+}
+
+compare csv "$work/reg"
+compare parquet "$work/reg-parquet"
+# The two formats must give the same outcomes too.
+cmp -s "$work/effekt-csv.csv" "$work/effekt-parquet.csv" || { echo "CSV and Parquet outcomes differ" >&2; exit 1; }

@@ -3,6 +3,8 @@
 //! snapshots in the store; this module only says what a snapshot is.
 
 use chrono::NaiveDate;
+/// Short attribute values (codes, group names), held inline without an allocation each.
+pub use compact_str::CompactString as Attribute;
 
 use crate::national_id::NationalId;
 use crate::outcomes::timeline::{Snapshot, Timeline};
@@ -13,11 +15,11 @@ pub struct RegisterPerson {
     pub id: NationalId,
     pub index_date: NaiveDate,
     pub birth_year: i32,
-    pub sex: String,
-    pub country_group: String,
+    pub sex: Attribute,
+    pub country_group: Attribute,
     pub arrival_year: Option<i32>,
-    pub municipality: String,
-    pub education_level: String,
+    pub municipality: Attribute,
+    pub education_level: Attribute,
     pub timeline: Timeline,
 }
 

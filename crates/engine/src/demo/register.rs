@@ -310,7 +310,7 @@ pub(crate) fn register(rng: &mut Rng, dataset: &Dataset) -> Result<Register, Dem
                 index_date: index,
                 birth_year: person.birth_date.year(),
                 sex: if chance(rng, 50) { "K" } else { "M" }.into(),
-                country_group: person.country_of_birth.clone(),
+                country_group: person.country_of_birth.as_str().into(),
                 arrival_year: i32::try_from(between(rng, 2014, 2025)).ok(),
                 municipality: "0301".into(),
                 education_level: "ukjent".into(),

@@ -4,6 +4,7 @@
 
 mod generate;
 mod parquet;
+mod place;
 mod read;
 
 use std::fmt;
@@ -23,8 +24,9 @@ pub use generate::{
 };
 pub use parquet::csv_to_parquet;
 use parquet::ParquetSource;
+use place::{Buckets, Router};
 use rayon::prelude::*;
-use read::{Reader, Source};
+use read::{Reader, Row, Source};
 
 /// The files of a snapshot by name without extension, in the order they are hashed. Each is
 /// `<stem>.csv` or `<stem>.parquet`.
@@ -147,6 +149,19 @@ pub const BENEFIT_COLUMNS: &[&str] = &[
     "monthly_amount",
 ];
 pub const EDUCATION_COLUMNS: &[&str] = &["spell_id", "person_id", "start", "end"];
+/// The columns of the file `stem`, in order.
+pub fn columns_of(stem: &str) -> &'static [&'static str] {
+    match stem {
+        "snapshot" => SNAPSHOT_COLUMNS,
+        "population" => POPULATION_COLUMNS,
+        "employment" => EMPLOYMENT_COLUMNS,
+        "benefits" => BENEFIT_COLUMNS,
+        "education" => EDUCATION_COLUMNS,
+        "language_tests" => LANGUAGE_COLUMNS,
+        _ => &[],
+    }
+}
+
 pub const LANGUAGE_COLUMNS: &[&str] = &["test_id", "person_id", "date", "skill", "level"];
 
 fn merge(results: Vec<Result<(), RegisterError>>) -> Result<(), RegisterError> {
@@ -243,28 +258,33 @@ fn open_file(dir: &Path, stem: &str, columns: &[&str]) -> Result<Format, Registe
 
 /// Reads a file's rows in parallel (newline-aligned chunks of a CSV file, row groups of a
 /// Parquet file) with `parse`, which returns the row's value or `None` when it reported an
-/// error. Any error fails the whole file; errors are in row order, then column order.
-fn read_rows<T: Send + Sync>(
+/// error. Each chunk collects its values in a part made by `part` (given the chunk's row count)
+/// with `push` (given the row number); the parts come back in file order. Any error fails the
+/// whole file; errors are in row order, then column order.
+fn read_rows<T, P: Send>(
     dir: &Path,
     stem: &str,
     columns: &[&str],
     unique_field: Option<&str>,
-    parse: impl Fn(&mut Reader, &csv::StringRecord) -> Option<T> + Sync,
-) -> Result<Vec<(usize, T)>, RegisterError> {
+    parse: impl Fn(&mut Reader, &Row) -> Option<T> + Sync,
+    part: impl Fn(usize) -> P + Sync,
+    push: impl Fn(&mut P, usize, T) + Sync,
+) -> Result<Vec<P>, RegisterError> {
     let format = open_file(dir, stem, columns)?;
-    type Part<T> = (Vec<(usize, T)>, Vec<RowError>, usize, Vec<(u64, usize)>);
-    let parts: Vec<Part<T>> = match &format {
+    type Part<P> = (P, Vec<RowError>, usize, Vec<(u64, usize)>);
+    let parts: Vec<Part<P>> = match &format {
         Format::Csv(source) => source
             .chunks(rayon::current_num_threads() * 4)
             .par_iter()
             .map(|(first, bytes)| {
                 let mut r = source.reader(*first, bytes);
-                let mut out = Vec::new();
-                while let Some(rec) = r.next_row() {
-                    if let Some(v) = parse(&mut r, &rec) {
-                        out.push((r.row, v));
+                let lines = bytes.as_bytes().iter().filter(|b| **b == b'\n').count() + 1;
+                let mut out = part(lines);
+                r.each_row(|r, row| {
+                    if let Some(v) = parse(r, row) {
+                        push(&mut out, r.row, v);
                     }
-                }
+                });
                 let (errors, more, keys) = r.into_parts();
                 (out, errors, more, keys)
             })
@@ -274,10 +294,10 @@ fn read_rows<T: Send + Sync>(
             .par_iter()
             .map(|(group, first)| {
                 let mut r = Reader::detached(&source.file, columns.len());
-                let mut out = Vec::new();
+                let mut out = part(source.group_rows(*group));
                 source.read_group(*group, *first, &mut r, |r, rec| {
                     if let Some(v) = parse(r, rec) {
-                        out.push((r.row, v));
+                        push(&mut out, r.row, v);
                     }
                 });
                 let (errors, more, keys) = r.into_parts();
@@ -285,12 +305,12 @@ fn read_rows<T: Send + Sync>(
             })
             .collect(),
     };
-    let mut rows = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+    let mut rows = Vec::with_capacity(parts.len());
     let mut errors = Vec::new();
     let mut more = 0;
     let mut keys = Vec::new();
     for (out, errs, m, k) in parts {
-        rows.extend(out);
+        rows.push(out);
         errors.extend(errs);
         more += m;
         keys.extend(k);
@@ -313,14 +333,54 @@ fn read_rows<T: Send + Sync>(
     Err(RegisterError::Invalid { errors, more })
 }
 
-fn year(r: &mut Reader, rec: &csv::StringRecord, i: usize, field: &str) -> Option<i32> {
+/// A small file's values with their row numbers, in file order.
+fn read_list<T: Send>(
+    dir: &Path,
+    stem: &str,
+    columns: &[&str],
+    unique_field: Option<&str>,
+    parse: impl Fn(&mut Reader, &Row) -> Option<T> + Sync,
+) -> Result<Vec<(usize, T)>, RegisterError> {
+    let parts = read_rows(
+        dir,
+        stem,
+        columns,
+        unique_field,
+        parse,
+        Vec::with_capacity,
+        |out: &mut Vec<(usize, T)>, row, v| out.push((row, v)),
+    )?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// A file of spells, each routed to its person's range as it is read.
+fn read_spells<T: Send>(
+    dir: &Path,
+    stem: &str,
+    columns: &[&str],
+    unique_field: &str,
+    router: &Router<'_>,
+    parse: impl Fn(&mut Reader, &Row) -> Option<(NationalId, T)> + Sync,
+) -> Result<Vec<Buckets<T>>, RegisterError> {
+    read_rows(
+        dir,
+        stem,
+        columns,
+        Some(unique_field),
+        parse,
+        |rows| router.buckets(rows),
+        |out, _, (person, value)| router.route(out, &person, value),
+    )
+}
+
+fn year(r: &mut Reader, rec: &Row, i: usize, field: &str) -> Option<i32> {
     use rust_decimal::prelude::ToPrimitive;
     r.decimal(rec, i, field, Decimal::from(1850), Decimal::from(2100))
         .and_then(|d| d.trunc().to_i32())
 }
 
 fn read_snapshot(dir: &Path) -> Result<Snapshot, RegisterError> {
-    let rows = read_rows(dir, "snapshot", SNAPSHOT_COLUMNS, None, |r, rec| {
+    let rows = read_list(dir, "snapshot", SNAPSHOT_COLUMNS, None, |r, rec| {
         let id = r.text(rec, 0, "snapshot_id");
         let cutoff = r.date(rec, 1, "cutoff");
         Some(Snapshot {
@@ -348,7 +408,7 @@ fn read_snapshot(dir: &Path) -> Result<Snapshot, RegisterError> {
 }
 
 fn read_population(dir: &Path) -> Result<Vec<RegisterPerson>, RegisterError> {
-    let rows = read_rows(
+    let rows = read_list(
         dir,
         "population",
         POPULATION_COLUMNS,
@@ -364,7 +424,7 @@ fn read_population(dir: &Path) -> Result<Vec<RegisterPerson>, RegisterError> {
                 Some(_) => year(r, rec, 4, "arrival_year").map(Some),
             };
             let index_date = r.date(rec, 7, "index_date");
-            let text = |i: usize| rec.get(i).unwrap_or_default().trim().to_owned();
+            let text = |i: usize| rec.get(i).unwrap_or_default().trim().into();
             let id = id?;
             Some(RegisterPerson {
                 id,
@@ -385,11 +445,22 @@ fn read_population(dir: &Path) -> Result<Vec<RegisterPerson>, RegisterError> {
 /// Reads and validates a register folder: all of it, or an error listing what is wrong.
 pub fn read_dir(dir: &Path) -> Result<Register, RegisterError> {
     let snapshot = read_snapshot(dir);
-    let population = read_population(dir);
-    let employment = read_employment(dir);
-    let benefits = read_benefits(dir);
-    let education = read_education(dir);
-    let language = read_language(dir);
+    let mut population = read_population(dir);
+    if let Ok(persons) = &mut population {
+        persons.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    }
+    // Persons sorted by id have sorted numeric keys: a binary search finds a spell's owner, in
+    // parallel and without hashing. An invalid population leaves no owners; the spell files
+    // are still read, so that all their errors are reported too.
+    let keys: Vec<u64> = population
+        .as_ref()
+        .map(|persons| persons.iter().map(|p| p.id.as_u64()).collect())
+        .unwrap_or_default();
+    let router = Router::new(&keys);
+    let employment = read_employment(dir, &router);
+    let benefits = read_benefits(dir, &router);
+    let education = read_education(dir, &router);
+    let language = read_language(dir, &router);
     merge(vec![
         snapshot.as_ref().map(|_| ()).map_err(clone_error),
         population.as_ref().map(|_| ()).map_err(clone_error),
@@ -399,40 +470,11 @@ pub fn read_dir(dir: &Path) -> Result<Register, RegisterError> {
         language.as_ref().map(|_| ()).map_err(clone_error),
     ])?;
     let (snapshot, mut persons) = (snapshot?, population?);
-    persons.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    // Persons are sorted by id, so their numeric keys are sorted too: a binary search finds a
-    // spell's owner, in parallel and without hashing.
-    let keys: Vec<u64> = persons.iter().map(|p| p.id.as_u64()).collect();
-    let owner = |id: &NationalId| keys.binary_search(&id.as_u64()).ok();
-    let (employment, benefits, education, language) =
-        (employment?, benefits?, education?, language?);
-    let mut unmatched = 0;
     let mut timelines: Vec<Timeline> = vec![Timeline::default(); persons.len()];
-    macro_rules! place {
-        ($rows:expr, $field:ident) => {{
-            let owners: Vec<Option<usize>> = $rows
-                .par_iter()
-                .map(|(_, (person, _))| owner(person))
-                .collect();
-            let mut counts = vec![0usize; persons.len()];
-            for o in owners.iter().flatten() {
-                counts[*o] += 1;
-            }
-            for (t, n) in timelines.iter_mut().zip(&counts) {
-                t.$field.reserve_exact(*n);
-            }
-            for ((_, (_, value)), o) in $rows.into_iter().zip(owners) {
-                match o {
-                    Some(i) => timelines[i].$field.push(value),
-                    None => unmatched += 1,
-                }
-            }
-        }};
-    }
-    place!(employment, employment);
-    place!(benefits, benefits);
-    place!(education, education);
-    place!(language, language_tests);
+    let unmatched = router.place(&mut timelines, employment?, |t| &mut t.employment)
+        + router.place(&mut timelines, benefits?, |t| &mut t.benefits)
+        + router.place(&mut timelines, education?, |t| &mut t.education)
+        + router.place(&mut timelines, language?, |t| &mut t.language_tests);
     for (p, t) in persons.iter_mut().zip(timelines) {
         p.timeline = t;
     }
@@ -453,14 +495,15 @@ fn clone_error(e: &RegisterError) -> RegisterError {
     }
 }
 
-type Rows<T> = Result<Vec<(usize, (NationalId, T))>, RegisterError>;
+type Rows<T> = Result<Vec<Buckets<T>>, RegisterError>;
 
-fn read_employment(dir: &Path) -> Rows<EmploymentSpell> {
-    read_rows(
+fn read_employment(dir: &Path, router: &Router<'_>) -> Rows<EmploymentSpell> {
+    read_spells(
         dir,
         "employment",
         EMPLOYMENT_COLUMNS,
-        Some("spell_id"),
+        "spell_id",
+        router,
         |r, rec| {
             let id = r.spell_id(rec, 0);
             let person = r.person(rec, 1);
@@ -517,12 +560,13 @@ fn read_employment(dir: &Path) -> Rows<EmploymentSpell> {
     )
 }
 
-fn read_benefits(dir: &Path) -> Rows<BenefitSpell> {
-    read_rows(
+fn read_benefits(dir: &Path, router: &Router<'_>) -> Rows<BenefitSpell> {
+    read_spells(
         dir,
         "benefits",
         BENEFIT_COLUMNS,
-        Some("spell_id"),
+        "spell_id",
+        router,
         |r, rec| {
             let id = r.spell_id(rec, 0);
             let person = r.person(rec, 1);
@@ -552,12 +596,13 @@ fn read_benefits(dir: &Path) -> Rows<BenefitSpell> {
     )
 }
 
-fn read_education(dir: &Path) -> Rows<EducationSpell> {
-    read_rows(
+fn read_education(dir: &Path, router: &Router<'_>) -> Rows<EducationSpell> {
+    read_spells(
         dir,
         "education",
         EDUCATION_COLUMNS,
-        Some("spell_id"),
+        "spell_id",
+        router,
         |r, rec| {
             let id = r.spell_id(rec, 0);
             let person = r.person(rec, 1);
@@ -572,12 +617,13 @@ fn read_education(dir: &Path) -> Rows<EducationSpell> {
     )
 }
 
-fn read_language(dir: &Path) -> Rows<LanguageTest> {
-    read_rows(
+fn read_language(dir: &Path, router: &Router<'_>) -> Rows<LanguageTest> {
+    read_spells(
         dir,
         "language_tests",
         LANGUAGE_COLUMNS,
-        Some("test_id"),
+        "test_id",
+        router,
         |r, rec| {
             let id = r.unique_id(rec, 0, "test_id");
             let person = r.person(rec, 1);

@@ -22,7 +22,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use rust_decimal::Decimal;
 
-use super::read::Reader;
+use super::read::{Reader, Row};
 use super::{RegisterError, RowError};
 
 /// A Parquet register file whose columns have been checked; read by row group.
@@ -32,6 +32,7 @@ pub(super) struct ParquetSource {
     columns: usize,
     /// Each row group with the number (from 1) of its first row.
     groups: Vec<(usize, usize)>,
+    rows_total: usize,
 }
 
 fn file_error(file: &str, message: String) -> RegisterError {
@@ -80,11 +81,21 @@ impl ParquetSource {
             path,
             columns: columns.len(),
             groups,
+            rows_total: first - 1,
         })
     }
 
     pub(super) fn groups(&self) -> &[(usize, usize)] {
         &self.groups
+    }
+
+    /// How many rows row group `group` holds.
+    pub(super) fn group_rows(&self, group: usize) -> usize {
+        let first = |g: usize| self.groups.get(g).map(|(_, f)| *f);
+        match (first(group), first(group + 1)) {
+            (Some(a), Some(b)) => b - a,
+            _ => self.rows_total + 1 - first(group).unwrap_or(1),
+        }
     }
 
     /// Calls `each` with every row of row group `group` as text fields (null as empty), the
@@ -94,7 +105,7 @@ impl ParquetSource {
         group: usize,
         first_row: usize,
         reader: &mut Reader,
-        mut each: impl FnMut(&mut Reader, &csv::StringRecord),
+        mut each: impl FnMut(&mut Reader, &Row),
     ) {
         let batches = File::open(&self.path)
             .map_err(|e| e.to_string())
@@ -116,7 +127,6 @@ impl ParquetSource {
             }
         };
         let mut row = first_row;
-        let mut record = csv::StringRecord::new();
         for batch in batches {
             let batch = match batch {
                 Ok(b) => b,
@@ -140,10 +150,13 @@ impl ParquetSource {
             }
             let strings: Vec<_> = texts.iter().map(|t| t.as_string::<i32>()).collect();
             for i in 0..batch.num_rows() {
-                record.clear();
-                for s in &strings {
-                    record.push_field(if s.is_null(i) { "" } else { s.value(i) });
-                }
+                let record = Row::from_fields(strings.iter().map(|s| {
+                    if s.is_null(i) {
+                        ""
+                    } else {
+                        s.value(i)
+                    }
+                }));
                 reader.set_row(row);
                 each(reader, &record);
                 row += 1;
@@ -267,26 +280,37 @@ impl Builder {
 /// Rows per row group written: large enough to compress well, small enough to read in parallel.
 const ROWS_PER_GROUP: usize = 1 << 20;
 
-/// Writes `dst/<stem>.parquet` from `src/<stem>.csv` (a plain CSV as `register generate` writes
-/// it), with typed columns, snappy-compressed.
+/// Writes `dst/<stem>.parquet` from `src/<stem>.csv`, with typed columns, snappy-compressed.
+/// The CSV is expected to be valid (read it with `read_dir` first); comma or semicolon, ISO or
+/// Norwegian dates and decimal commas are understood.
 pub fn csv_to_parquet(src: &Path, dst: &Path, stem: &str) -> Result<(), String> {
     let input = src.join(format!("{stem}.csv"));
     let output = dst.join(format!("{stem}.parquet"));
     let kinds = kinds(stem);
     let mut csv =
         csv::Reader::from_path(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+    // The canonical names, not the file's header (which may carry a byte-order mark).
+    let names = super::columns_of(stem);
     let headers = csv
         .headers()
-        .map_err(|e| format!("{}: {e}", input.display()))?
-        .clone();
-    if headers.len() != kinds.len() {
-        return Err(format!("{}: unexpected columns", input.display()));
+        .map_err(|e| format!("{}: {e}", input.display()))?;
+    let found: Vec<&str> = headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim())
+        .collect();
+    if found != names || names.len() != kinds.len() {
+        return Err(format!(
+            "{}: expected the columns {} but found {}",
+            input.display(),
+            names.join(","),
+            found.join(",")
+        ));
     }
     let schema = Arc::new(Schema::new(
-        headers
+        names
             .iter()
             .zip(kinds)
-            .map(|(name, kind)| Field::new(name, Builder::data_type(*kind), true))
+            .map(|(name, kind)| Field::new(*name, Builder::data_type(*kind), true))
             .collect::<Vec<_>>(),
     ));
     let file = File::create(&output).map_err(|e| format!("{}: {e}", output.display()))?;

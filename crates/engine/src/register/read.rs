@@ -12,21 +12,75 @@ use rust_decimal::Decimal;
 
 use super::{RegisterError, RowError, MAX_REPORTED};
 
+/// The most columns a register file has.
+const MAX_COLUMNS: usize = 8;
+
+/// One row's fields as text, borrowed from wherever the row came from (a line of a CSV chunk,
+/// a parsed CSV record, a Parquet batch), so that every format goes through the same parsers.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Row<'a> {
+    fields: [&'a str; MAX_COLUMNS],
+    /// How many fields the row has (only the first [`MAX_COLUMNS`] are kept).
+    len: usize,
+}
+
+impl<'a> Row<'a> {
+    pub(super) fn from_fields(fields: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut row = Row {
+            fields: [""; MAX_COLUMNS],
+            len: 0,
+        };
+        for f in fields {
+            if let Some(slot) = row.fields.get_mut(row.len) {
+                *slot = f;
+            }
+            row.len += 1;
+        }
+        row
+    }
+
+    pub(super) fn get(&self, i: usize) -> Option<&'a str> {
+        if i < self.len {
+            self.fields.get(i).copied()
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+}
+
 /// A register file whose encoding and header have been checked; its rows are read in chunks.
 pub(super) struct Source {
     pub(super) file: String,
-    bytes: Vec<u8>,
+    /// The whole file, checked to be UTF-8 (so chunks and fields are `str` without checking
+    /// again).
+    text: String,
+    /// Whether any field is quoted: then the file is read whole by the `csv` crate, since a
+    /// quoted field may hold a delimiter or a line break; otherwise lines are split directly.
+    quoted: bool,
     /// Where the first data row starts.
     body: usize,
     delimiter: u8,
     columns: usize,
 }
 
+/// Where a reader's rows come from.
+enum Rows<'a> {
+    /// A quoted file, read by the `csv` crate.
+    Csv(csv::StringRecordsIntoIter<&'a [u8]>),
+    /// A chunk of a quote-free file: lines split at the delimiter.
+    Lines(&'a str, char),
+    /// Rows handed over one by one (Parquet).
+    Detached,
+}
+
 /// One chunk of a file being read: its rows, and the errors found so far.
 pub(super) struct Reader<'a> {
     pub(super) file: &'a str,
-    /// The CSV rows; `None` for a reader that is handed rows (Parquet).
-    rows: Option<csv::StringRecordsIntoIter<&'a [u8]>>,
+    rows: Rows<'a>,
     columns: usize,
     /// The file's row number of this chunk's first line (the header is row 1).
     first_row: usize,
@@ -65,17 +119,22 @@ impl Source {
         if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
             bytes.drain(..3);
         }
-        if let Err(e) = std::str::from_utf8(&bytes) {
-            let row = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
-            return Err(fail(
-                row,
-                "the file is not UTF-8 (check the encoding)".into(),
-            ));
-        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let row = bytes[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
+                return Err(fail(
+                    row,
+                    "the file is not UTF-8 (check the encoding)".into(),
+                ));
+            }
+        };
+        let bytes = text.as_bytes();
         let header_end = bytes
             .iter()
             .position(|b| *b == b'\n')
@@ -98,10 +157,12 @@ impl Source {
                 ),
             ));
         }
+        let body = (header_end + 1).min(bytes.len());
         Ok(Self {
             file: name.to_owned(),
-            body: (header_end + 1).min(bytes.len()),
-            bytes,
+            quoted: bytes[body..].contains(&b'"'),
+            body,
+            text,
             delimiter,
             columns: columns.len(),
         })
@@ -109,11 +170,13 @@ impl Source {
 
     /// Newline-aligned chunks of the rows, with the file row number each starts at. A file with
     /// quotes is one chunk, since a quoted field may hold a line break.
-    pub(super) fn chunks(&self, wanted: usize) -> Vec<(usize, &[u8])> {
-        let body = &self.bytes[self.body..];
-        if wanted <= 1 || body.contains(&b'"') {
+    pub(super) fn chunks(&self, wanted: usize) -> Vec<(usize, &str)> {
+        let body = &self.text[self.body..];
+        if wanted <= 1 || self.quoted {
             return vec![(2, body)];
         }
+        let text = body;
+        let body = body.as_bytes();
         let size = body.len().div_ceil(wanted).max(1 << 16);
         let mut chunks = Vec::new();
         let (mut start, mut row) = (0, 2);
@@ -122,9 +185,10 @@ impl Source {
             while end < body.len() && body[end - 1] != b'\n' {
                 end += 1;
             }
-            let part = &body[start..end];
+            // `end` follows a newline (or is the end), so it is a character boundary.
+            let part = text.get(start..end).unwrap_or_default();
             chunks.push((row, part));
-            row += part.iter().filter(|b| **b == b'\n').count();
+            row += part.as_bytes().iter().filter(|b| **b == b'\n').count();
             start = end;
         }
         chunks
@@ -136,28 +200,30 @@ impl Source {
         &self,
         rows: &std::collections::BTreeSet<usize>,
     ) -> std::collections::HashMap<usize, String> {
-        let mut reader = self.reader(2, &self.bytes[self.body..]);
+        let mut reader = self.reader(2, &self.text[self.body..]);
         let mut found = std::collections::HashMap::new();
-        while let Some(record) = reader.next_row() {
-            if rows.contains(&reader.row) {
-                found.insert(
-                    reader.row,
-                    record.get(0).unwrap_or_default().trim().to_owned(),
-                );
+        reader.each_row(|r, row| {
+            if rows.contains(&r.row) {
+                found.insert(r.row, row.get(0).unwrap_or_default().trim().to_owned());
             }
-        }
+        });
         found
     }
 
-    pub(super) fn reader<'a>(&'a self, first_row: usize, bytes: &'a [u8]) -> Reader<'a> {
-        let csv = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
+    pub(super) fn reader<'a>(&'a self, first_row: usize, text: &'a str) -> Reader<'a> {
+        let rows = if self.quoted {
+            let csv = csv::ReaderBuilder::new()
+                .delimiter(self.delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            Rows::Csv(csv.into_records())
+        } else {
+            Rows::Lines(text, char::from(self.delimiter))
+        };
         Reader {
             file: &self.file,
-            rows: Some(csv.into_records()),
+            rows,
             columns: self.columns,
             first_row,
             errors: Vec::new(),
@@ -173,7 +239,7 @@ impl<'a> Reader<'a> {
     pub(super) fn detached(file: &'a str, columns: usize) -> Self {
         Reader {
             file,
-            rows: None,
+            rows: Rows::Detached,
             columns,
             first_row: 1,
             errors: Vec::new(),
@@ -200,42 +266,62 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next row, or `None` at the end. A row with the wrong number of fields (truncated,
-    /// or split by another delimiter) is reported and skipped.
-    pub(super) fn next_row(&mut self) -> Option<csv::StringRecord> {
-        loop {
-            let record = self.rows.as_mut()?.next()?;
-            match record {
-                Ok(record) => {
-                    self.row = self.first_row
-                        + record
-                            .position()
-                            .map_or(1, |p| usize::try_from(p.line()).unwrap_or(1))
-                        - 1;
-                    if record.len() == self.columns {
-                        return Some(record);
+    fn wrong_width(&mut self, found: usize) {
+        let message = format!(
+            "expected {} fields, found {found} (truncated row or mixed delimiters?)",
+            self.columns
+        );
+        self.error("", message);
+    }
+
+    /// Calls `each` with every row of the chunk that has the right number of fields, the
+    /// current row set to its number. A row with the wrong number of fields (truncated, or split
+    /// by another delimiter) is reported and skipped; blank lines are skipped.
+    pub(super) fn each_row(&mut self, mut each: impl FnMut(&mut Self, &Row)) {
+        match std::mem::replace(&mut self.rows, Rows::Detached) {
+            Rows::Detached => {}
+            Rows::Lines(text, delimiter) => {
+                for (i, line) in text.split('\n').enumerate() {
+                    let line = line.strip_suffix('\r').unwrap_or(line);
+                    if line.is_empty() {
+                        continue;
                     }
-                    let message = format!(
-                        "expected {} fields, found {} (truncated row or mixed delimiters?)",
-                        self.columns,
-                        record.len()
-                    );
-                    self.error("", message);
+                    self.row = self.first_row + i;
+                    let row = Row::from_fields(line.split(delimiter));
+                    if row.len() == self.columns {
+                        each(self, &row);
+                    } else {
+                        self.wrong_width(row.len());
+                    }
                 }
-                Err(e) => {
-                    self.row += 1;
-                    self.error("", e.to_string());
+            }
+            Rows::Csv(records) => {
+                for record in records {
+                    match record {
+                        Ok(record) => {
+                            self.row = self.first_row
+                                + record
+                                    .position()
+                                    .map_or(1, |p| usize::try_from(p.line()).unwrap_or(1))
+                                - 1;
+                            let row = Row::from_fields(record.iter());
+                            if row.len() == self.columns {
+                                each(self, &row);
+                            } else {
+                                self.wrong_width(row.len());
+                            }
+                        }
+                        Err(e) => {
+                            self.row += 1;
+                            self.error("", e.to_string());
+                        }
+                    }
                 }
             }
         }
     }
 
-    pub(super) fn text(
-        &mut self,
-        record: &csv::StringRecord,
-        i: usize,
-        field: &str,
-    ) -> Option<String> {
+    pub(super) fn text(&mut self, record: &Row, i: usize, field: &str) -> Option<String> {
         match record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
             Some(v) => Some(v.to_owned()),
             None => {
@@ -247,17 +333,12 @@ impl<'a> Reader<'a> {
 
     /// A spell id, held inline when short (no allocation for the usual ids), and recorded for
     /// the file's uniqueness check.
-    pub(super) fn spell_id(&mut self, record: &csv::StringRecord, i: usize) -> Option<SpellId> {
+    pub(super) fn spell_id(&mut self, record: &Row, i: usize) -> Option<SpellId> {
         self.unique_id(record, i, "spell_id")
     }
 
     /// A unique id in column `field` (spell ids, test ids).
-    pub(super) fn unique_id(
-        &mut self,
-        record: &csv::StringRecord,
-        i: usize,
-        field: &str,
-    ) -> Option<SpellId> {
+    pub(super) fn unique_id(&mut self, record: &Row, i: usize, field: &str) -> Option<SpellId> {
         match record.get(i).map(str::trim).filter(|v| !v.is_empty()) {
             Some(v) => {
                 self.unique(v);
@@ -270,7 +351,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(super) fn person(&mut self, record: &csv::StringRecord, i: usize) -> Option<NationalId> {
+    pub(super) fn person(&mut self, record: &Row, i: usize) -> Option<NationalId> {
         let raw = record.get(i).unwrap_or_default();
         match NationalId::parse(raw) {
             Ok(id) => Some(id),
@@ -281,12 +362,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(super) fn date(
-        &mut self,
-        record: &csv::StringRecord,
-        i: usize,
-        field: &str,
-    ) -> Option<NaiveDate> {
+    pub(super) fn date(&mut self, record: &Row, i: usize, field: &str) -> Option<NaiveDate> {
         let raw = record.get(i).unwrap_or_default();
         match parse_civil_date(raw) {
             Ok(d) => Some(d),
@@ -301,11 +377,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An optional end date; `Err(())` when present but invalid (already reported).
-    pub(super) fn end_date(
-        &mut self,
-        record: &csv::StringRecord,
-        i: usize,
-    ) -> Result<Option<NaiveDate>, ()> {
+    pub(super) fn end_date(&mut self, record: &Row, i: usize) -> Result<Option<NaiveDate>, ()> {
         match record.get(i).map(str::trim) {
             None | Some("") => Ok(None),
             Some(_) => self.date(record, i, "end").map(Some).ok_or(()),
@@ -315,7 +387,7 @@ impl<'a> Reader<'a> {
     /// A decimal in `[min, max]`, with a point or a comma.
     pub(super) fn decimal(
         &mut self,
-        record: &csv::StringRecord,
+        record: &Row,
         i: usize,
         field: &str,
         min: Decimal,
@@ -352,10 +424,11 @@ impl<'a> Reader<'a> {
 
     /// Records a value that must be unique in the file.
     pub(super) fn unique(&mut self, key: &str) {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let mut h = DefaultHasher::new();
-        key.hash(&mut h);
-        self.keys.push((h.finish(), self.row));
+        // FNV-1a: fast on short ids; a collision only costs an exact comparison later.
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        self.keys.push((hash, self.row));
     }
 
     /// This chunk's errors, the count of those not listed, and its unique keys.

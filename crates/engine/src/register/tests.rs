@@ -378,13 +378,8 @@ fn bad_parquet_files_are_named_with_row_and_field() {
         benefits.message.contains("not a readable Parquet file"),
         "{benefits}"
     );
-    let other = as_parquet(
-        &register(
-            "pq-cols-src",
-            &[("education.csv", "spell_id,person,start,end\n")],
-        ),
-        "pq-cols",
-    );
+    let other = as_parquet(&register("pq-cols-src", &[]), "pq-cols");
+    write_wrong_columns(&other.join("education.parquet"));
     assert!(errors(&other)[0].message.contains("expected the columns"));
     std::fs::write(
         other.join("snapshot.csv"),
@@ -396,5 +391,41 @@ fn bad_parquet_files_are_named_with_row_and_field() {
         both.iter()
             .any(|e| e.message.contains("both snapshot.csv and snapshot.parquet")),
         "{both:?}"
+    );
+}
+
+/// A Parquet file with columns that are not the register's.
+fn write_wrong_columns(path: &Path) {
+    use std::sync::Arc;
+    let schema = Arc::new(arrow_schema::Schema::new(vec![
+        arrow_schema::Field::new("spell_id", arrow_schema::DataType::Utf8, false),
+        arrow_schema::Field::new("person", arrow_schema::DataType::Utf8, false),
+    ]));
+    let batch = arrow_array::RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(arrow_array::StringArray::from(vec!["U1"])),
+            Arc::new(arrow_array::StringArray::from(vec![PERSON])),
+        ],
+    )
+    .unwrap();
+    let mut w =
+        ::parquet::arrow::ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None)
+            .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn converting_refuses_a_csv_with_other_columns() {
+    let dir = register(
+        "pq-conv",
+        &[("education.csv", "spell_id,person,start,end\n")],
+    );
+    let out = temp_dir("pq-conv-out");
+    let err = csv_to_parquet(&dir, &out, "education").unwrap_err();
+    assert!(
+        err.contains("expected the columns spell_id,person_id,start,end"),
+        "{err}"
     );
 }
