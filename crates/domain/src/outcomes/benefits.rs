@@ -62,16 +62,22 @@ pub(super) fn consecutive_free(
 ) -> Option<Achievement> {
     let need = count.max(1);
     let mut run = 0;
-    let mut checked = vec![snapshot.id.clone()];
-    for month in judged_months(index, last) {
-        checked.push(month_label(month.0));
+    let months = judged_months(index, last);
+    let first = months.first().map(|m| m.0);
+    for month in months {
         if is_free(timeline, types, snapshot.cutoff, month) {
             run += 1;
             if run == need {
+                // The months checked are consecutive: written as one ISO 8601 interval.
+                let checked = format!(
+                    "{}/{}",
+                    month_label(first.unwrap_or(month.0)),
+                    month_label(month.0)
+                );
                 return Some(Achievement {
                     date: month.1,
                     magnitude: Decimal::from(need),
-                    evidence: checked,
+                    evidence: vec![snapshot.id.clone(), checked],
                 });
             }
         } else {

@@ -26,7 +26,7 @@ pub use parquet::csv_to_parquet;
 use parquet::ParquetSource;
 use place::{Buckets, Router};
 use rayon::prelude::*;
-use read::{Reader, Row, Source};
+use read::{Reader, Row, Source, Value};
 
 /// The files of a snapshot by name without extension, in the order they are hashed. Each is
 /// `<stem>.csv` or `<stem>.parquet`.
@@ -521,10 +521,11 @@ fn read_employment(dir: &Path, router: &Router<'_>) -> Rows<EmploymentSpell> {
             let end = r.end_date(rec, 4);
             let fte = r.decimal(rec, 5, "fte_percent", Decimal::ZERO, Decimal::ONE_HUNDRED);
             let wage = r.decimal(rec, 6, "monthly_wage", Decimal::ZERO, Decimal::MAX);
-            let subsidised = match rec.get(7).map(str::trim) {
-                Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
-                Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
-                other => {
+            let subsidised = match (rec.value(7), rec.get(7).map(str::trim)) {
+                (Some(Value::Bool(b)), _) => Some(b),
+                (_, Some(v)) if v.eq_ignore_ascii_case("true") => Some(true),
+                (_, Some(v)) if v.eq_ignore_ascii_case("false") => Some(false),
+                (_, other) => {
                     r.error(
                         "subsidised",
                         format!("{:?} is not true or false", other.unwrap_or_default()),

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, StringBuilder,
 };
-use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
@@ -22,7 +21,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use rust_decimal::Decimal;
 
-use super::read::{Reader, Row};
+use super::read::{Reader, Row, Value};
 use super::{RegisterError, RowError};
 
 /// A Parquet register file whose columns have been checked; read by row group.
@@ -30,6 +29,8 @@ pub(super) struct ParquetSource {
     pub(super) file: String,
     path: PathBuf,
     columns: usize,
+    /// What each column holds, so that typed dates, decimals and booleans are used as they are.
+    kinds: &'static [Kind],
     /// Each row group with the number (from 1) of its first row.
     groups: Vec<(usize, usize)>,
     rows_total: usize,
@@ -77,6 +78,7 @@ impl ParquetSource {
             first += usize::try_from(g.num_rows()).unwrap_or(0);
         }
         Ok(Self {
+            kinds: kinds(name.trim_end_matches(".parquet")),
             file: name.to_owned(),
             path,
             columns: columns.len(),
@@ -136,27 +138,20 @@ impl ParquetSource {
                     return;
                 }
             };
-            let mut texts: Vec<ArrayRef> = Vec::with_capacity(self.columns);
+            let mut views = Vec::with_capacity(self.columns);
             for (i, column) in batch.columns().iter().enumerate() {
-                match arrow_cast::cast(column, &DataType::Utf8) {
-                    Ok(t) => texts.push(t),
+                match Column::of(column, self.kinds.get(i).copied()) {
+                    Ok(v) => views.push(v),
                     Err(e) => {
                         let field = batch.schema().field(i).name().clone();
                         reader.set_row(row);
-                        reader.error(&field, format!("cannot be read as text: {e}"));
+                        reader.error(&field, format!("cannot be read: {e}"));
                         return;
                     }
                 }
             }
-            let strings: Vec<_> = texts.iter().map(|t| t.as_string::<i32>()).collect();
             for i in 0..batch.num_rows() {
-                let record = Row::from_fields(strings.iter().map(|s| {
-                    if s.is_null(i) {
-                        ""
-                    } else {
-                        s.value(i)
-                    }
-                }));
+                let record = Row::from_values(views.iter().map(|v| v.value(i)));
                 reader.set_row(row);
                 each(reader, &record);
                 row += 1;
@@ -176,6 +171,58 @@ impl ParquetSource {
             });
         }
         found
+    }
+}
+
+/// One column of a batch as the row parsers see it: typed where the file holds the type the
+/// register expects (no text round trip), text for everything else.
+enum Column {
+    Text(arrow_array::StringArray),
+    Date(arrow_array::Date32Array),
+    Decimal(arrow_array::Decimal128Array, u32),
+    Bool(arrow_array::BooleanArray),
+}
+
+impl Column {
+    fn of(array: &ArrayRef, expected: Option<Kind>) -> Result<Self, String> {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::{Date32Type, Decimal128Type};
+        Ok(match (expected, array.data_type()) {
+            (Some(Kind::Date), DataType::Date32) => {
+                Self::Date(array.as_primitive::<Date32Type>().clone())
+            }
+            (Some(Kind::Decimal(_)), DataType::Decimal128(_, scale)) if *scale >= 0 => {
+                Self::Decimal(
+                    array.as_primitive::<Decimal128Type>().clone(),
+                    u32::try_from(*scale).unwrap_or(0),
+                )
+            }
+            (Some(Kind::Bool), DataType::Boolean) => Self::Bool(array.as_boolean().clone()),
+            _ => Self::Text(
+                arrow_cast::cast(array, &DataType::Utf8)
+                    .map_err(|e| e.to_string())?
+                    .as_string::<i32>()
+                    .clone(),
+            ),
+        })
+    }
+
+    fn value(&self, i: usize) -> Value<'_> {
+        match self {
+            Self::Text(a) if a.is_null(i) => Value::Text(""),
+            Self::Text(a) => Value::Text(a.value(i)),
+            Self::Date(a) if a.is_null(i) => Value::Text(""),
+            // Days since 1970-01-01; 719,163 days lie between 0001-01-01 and 1970-01-01.
+            Self::Date(a) => {
+                NaiveDate::from_num_days_from_ce_opt(a.value(i).saturating_add(719_163))
+                    .map_or(Value::Text("not a date"), Value::Date)
+            }
+            Self::Decimal(a, _) if a.is_null(i) => Value::Text(""),
+            Self::Decimal(a, scale) => Decimal::try_from_i128_with_scale(a.value(i), *scale)
+                .map_or(Value::Text("not a number"), Value::Decimal),
+            Self::Bool(a) if a.is_null(i) => Value::Text(""),
+            Self::Bool(a) => Value::Bool(a.value(i)),
+        }
     }
 }
 

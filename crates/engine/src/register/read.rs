@@ -15,35 +15,58 @@ use super::{RegisterError, RowError, MAX_REPORTED};
 /// The most columns a register file has.
 const MAX_COLUMNS: usize = 8;
 
-/// One row's fields as text, borrowed from wherever the row came from (a line of a CSV chunk,
-/// a parsed CSV record, a Parquet batch), so that every format goes through the same parsers.
+/// One field: text (borrowed from a CSV line or a Parquet text column), or a value a Parquet
+/// file already holds typed (dates, decimals, booleans), which then needs no parsing.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Value<'a> {
+    Text(&'a str),
+    Date(NaiveDate),
+    Decimal(Decimal),
+    Bool(bool),
+}
+
+/// One row's fields, borrowed from wherever the row came from (a line of a CSV chunk, a parsed
+/// CSV record, a Parquet batch), so that every format goes through the same parsers.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Row<'a> {
-    fields: [&'a str; MAX_COLUMNS],
+    fields: [Value<'a>; MAX_COLUMNS],
     /// How many fields the row has (only the first [`MAX_COLUMNS`] are kept).
     len: usize,
 }
 
 impl<'a> Row<'a> {
     pub(super) fn from_fields(fields: impl IntoIterator<Item = &'a str>) -> Self {
+        Self::from_values(fields.into_iter().map(Value::Text))
+    }
+
+    pub(super) fn from_values(values: impl IntoIterator<Item = Value<'a>>) -> Self {
         let mut row = Row {
-            fields: [""; MAX_COLUMNS],
+            fields: [Value::Text(""); MAX_COLUMNS],
             len: 0,
         };
-        for f in fields {
+        for v in values {
             if let Some(slot) = row.fields.get_mut(row.len) {
-                *slot = f;
+                *slot = v;
             }
             row.len += 1;
         }
         row
     }
 
-    pub(super) fn get(&self, i: usize) -> Option<&'a str> {
+    pub(super) fn value(&self, i: usize) -> Option<Value<'a>> {
         if i < self.len {
             self.fields.get(i).copied()
         } else {
             None
+        }
+    }
+
+    /// The field as text; `None` past the end or for a typed value (a text field is never
+    /// typed: Parquet text columns come as text).
+    pub(super) fn get(&self, i: usize) -> Option<&'a str> {
+        match self.value(i)? {
+            Value::Text(t) => Some(t),
+            _ => None,
         }
     }
 
@@ -363,6 +386,9 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn date(&mut self, record: &Row, i: usize, field: &str) -> Option<NaiveDate> {
+        if let Some(Value::Date(d)) = record.value(i) {
+            return Some(d);
+        }
         let raw = record.get(i).unwrap_or_default();
         match parse_civil_date(raw) {
             Ok(d) => Some(d),
@@ -378,6 +404,9 @@ impl<'a> Reader<'a> {
 
     /// An optional end date; `Err(())` when present but invalid (already reported).
     pub(super) fn end_date(&mut self, record: &Row, i: usize) -> Result<Option<NaiveDate>, ()> {
+        if let Some(Value::Date(d)) = record.value(i) {
+            return Ok(Some(d));
+        }
         match record.get(i).map(str::trim) {
             None | Some("") => Ok(None),
             Some(_) => self.date(record, i, "end").map(Some).ok_or(()),
@@ -393,6 +422,13 @@ impl<'a> Reader<'a> {
         min: Decimal,
         max: Decimal,
     ) -> Option<Decimal> {
+        if let Some(Value::Decimal(v)) = record.value(i) {
+            if v >= min && v <= max {
+                return Some(v);
+            }
+            self.error(field, format!("{v} is outside {min}–{max}"));
+            return None;
+        }
         let raw = record.get(i).unwrap_or_default().trim();
         let parsed = if raw.contains(',') {
             raw.replace(',', ".").parse::<Decimal>()
