@@ -402,7 +402,7 @@ fn read_snapshot(dir: &Path) -> Result<Snapshot, RegisterError> {
     };
     match rows.as_slice() {
         [(_, snapshot)] => Ok(snapshot.clone()),
-        [] => Err(fail(2, "no snapshot row")),
+        [] => Err(fail(0, "the file has no snapshot row")),
         [_, (row, _), ..] => Err(fail(*row, "a snapshot has exactly one row")),
     }
 }

@@ -245,12 +245,82 @@ mod fuzz {
             Just("1,5".to_owned()),
             Just("true".to_owned()),
             Just("\"quoted, field\"".to_owned()),
+            Just("dagpenger".to_owned()),
+            Just("speaking".to_owned()),
+            Just("B1".to_owned()),
+            Just("1985".to_owned()),
+            Just("E1".to_owned()),
             "[ -~æøåÆØÅ;,\"]{0,12}",
         ]
     }
 
+    /// The six files, as (file stem, columns).
+    fn any_file() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(STEMS.to_vec())
+    }
+
+    /// Whatever a file holds, reading gives either a register or errors that each name this
+    /// file (or another file of the folder) and a row that exists.
+    fn check(dir: &Path, lines: usize) -> Result<(), TestCaseError> {
+        match read_dir(dir) {
+            Ok(r) => prop_assert!(r.persons.len() <= 1),
+            Err(RegisterError::Invalid { errors, .. }) => {
+                prop_assert!(!errors.is_empty());
+                for e in errors {
+                    prop_assert!(e.row <= lines + 1, "{e}");
+                    prop_assert!(!e.message.is_empty(), "{e}");
+                }
+            }
+            Err(RegisterError::Io(e)) => prop_assert!(false, "{e}"),
+        }
+        Ok(())
+    }
+
+    /// Cases per fuzz test: 256, or `EFFEKT_FUZZ_CASES` for a long run.
+    fn cases() -> u32 {
+        std::env::var("EFFEKT_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256)
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        /// Any of the six files, CSV: reading never panics, and every error names a real row.
+        #[test]
+        fn every_file_parser_never_panics_and_names_real_rows(
+            stem in any_file(),
+            rows in prop::collection::vec(prop::collection::vec(field(), 0..10), 0..30),
+            semicolon in any::<bool>(),
+        ) {
+            let d = if semicolon { ";" } else { "," };
+            let mut text = columns_of(stem).join(d);
+            text.push('\n');
+            for row in &rows {
+                text.push_str(&row.join(d));
+                text.push('\n');
+            }
+            let file = format!("{stem}.csv");
+            let dir = register(&format!("fuzz-any-{stem}-{}", rows.len()), &[(&file, &text)]);
+            check(&dir, text.lines().count())?;
+        }
+
+        /// The same for Parquet files whose columns are all text: the typed-value paths and
+        /// the text paths meet the same parsers.
+        #[test]
+        fn parquet_rows_never_panic_and_name_real_rows(
+            stem in any_file(),
+            rows in prop::collection::vec(prop::collection::vec(field(), 0..10), 0..30),
+        ) {
+            let dir = as_parquet(&register(&format!("fuzz-pq-src-{stem}-{}", rows.len()), &[]), &format!("fuzz-pq-{stem}-{}", rows.len()));
+            let columns = columns_of(stem);
+            let width = columns.len();
+            write_text_parquet(&dir.join(format!("{stem}.parquet")), columns, &rows.iter().map(|r| {
+                (0..width).map(|i| r.get(i).cloned().unwrap_or_default()).collect()
+            }).collect::<Vec<Vec<String>>>());
+            check(&dir, rows.len())?;
+        }
 
         /// Whatever the rows hold, reading never panics, and every error names a real row.
         #[test]
@@ -428,4 +498,28 @@ fn converting_refuses_a_csv_with_other_columns() {
         err.contains("expected the columns spell_id,person_id,start,end"),
         "{err}"
     );
+}
+
+/// A Parquet file with the given columns, all text.
+fn write_text_parquet(path: &Path, columns: &[&str], rows: &[Vec<String>]) {
+    use std::sync::Arc;
+    let schema = Arc::new(arrow_schema::Schema::new(
+        columns
+            .iter()
+            .map(|c| arrow_schema::Field::new(*c, arrow_schema::DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let arrays: Vec<arrow_array::ArrayRef> = (0..columns.len())
+        .map(|i| {
+            Arc::new(arrow_array::StringArray::from(
+                rows.iter().map(|r| r[i].as_str()).collect::<Vec<_>>(),
+            )) as arrow_array::ArrayRef
+        })
+        .collect();
+    let batch = arrow_array::RecordBatch::try_new(schema.clone(), arrays).unwrap();
+    let mut w =
+        ::parquet::arrow::ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None)
+            .unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
 }
