@@ -470,14 +470,10 @@ pub fn read_dir(dir: &Path) -> Result<Register, RegisterError> {
         language.as_ref().map(|_| ()).map_err(clone_error),
     ])?;
     let (snapshot, mut persons) = (snapshot?, population?);
-    let mut timelines: Vec<Timeline> = vec![Timeline::default(); persons.len()];
-    let unmatched = router.place(&mut timelines, employment?, |t| &mut t.employment)
-        + router.place(&mut timelines, benefits?, |t| &mut t.benefits)
-        + router.place(&mut timelines, education?, |t| &mut t.education)
-        + router.place(&mut timelines, language?, |t| &mut t.language_tests);
-    for (p, t) in persons.iter_mut().zip(timelines) {
-        p.timeline = t;
-    }
+    let unmatched = router.place(&mut persons, employment?, |t| &mut t.employment)
+        + router.place(&mut persons, benefits?, |t| &mut t.benefits)
+        + router.place(&mut persons, education?, |t| &mut t.education)
+        + router.place(&mut persons, language?, |t| &mut t.language_tests);
     Ok(Register {
         snapshot,
         persons,

@@ -9,6 +9,7 @@
 
 use effekt_domain::national_id::NationalId;
 use effekt_domain::outcomes::timeline::Timeline;
+use effekt_domain::register::RegisterPerson;
 use rayon::prelude::*;
 
 /// How many ranges the persons are cut into.
@@ -62,11 +63,11 @@ impl<'a> Router<'a> {
         }
     }
 
-    /// Moves every chunk's spells onto `timelines` (one per key, in key order) with `field`
-    /// choosing the list; returns how many spells had no person in the population.
+    /// Moves every chunk's spells onto the persons' timelines (one person per key, in key
+    /// order) with `field` choosing the list; returns how many spells had no person.
     pub(super) fn place<T: Send>(
         &self,
-        timelines: &mut [Timeline],
+        persons: &mut [RegisterPerson],
         parts: Vec<Buckets<T>>,
         field: fn(&mut Timeline) -> &mut Vec<T>,
     ) -> usize {
@@ -81,10 +82,10 @@ impl<'a> Router<'a> {
         }
         let per = self.per;
         let keys = self.keys;
-        if timelines.is_empty() {
+        if persons.is_empty() {
             return by_range.iter().flatten().map(Vec::len).sum();
         }
-        timelines
+        persons
             .par_chunks_mut(per)
             .zip(keys.par_chunks(per))
             .zip(by_range.into_par_iter())
@@ -102,11 +103,11 @@ impl<'a> Router<'a> {
                     }
                 }
                 for (t, n) in slice.iter_mut().zip(&counts) {
-                    field(t).reserve_exact(*n);
+                    field(&mut t.timeline).reserve_exact(*n);
                 }
                 for ((_, value), owner) in lists.into_iter().flatten().zip(owners) {
                     match owner.and_then(|i| slice.get_mut(i)) {
-                        Some(t) => field(t).push(value),
+                        Some(t) => field(&mut t.timeline).push(value),
                         None => unmatched += 1,
                     }
                 }
