@@ -112,6 +112,33 @@ macro_rules! impl_register_store {
                     .push_bind(p.index_date);
             }
 
+            /// Rows of COPY text sent at a time.
+            const COPY_CHUNK: usize = 8 << 20;
+
+            /// One text field in COPY text format, tab-terminated (the last one newline).
+            fn copy_field(out: &mut String, value: &str, last: bool) {
+                for c in value.chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\t' => out.push_str("\\t"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        c => out.push(c),
+                    }
+                }
+                out.push(if last { '\n' } else { '\t' });
+            }
+
+            fn copy_opt(out: &mut String, value: Option<&str>, last: bool) {
+                match value {
+                    Some(v) => copy_field(out, v, last),
+                    None => {
+                        out.push_str("\\N");
+                        out.push(if last { '\n' } else { '\t' });
+                    }
+                }
+            }
+
             fn date_opt(row: &<$db as sqlx::Database>::Row, i: usize) -> Result<Option<NaiveDate>> {
                 Ok(row.try_get(i)?)
             }
@@ -190,40 +217,99 @@ macro_rules! impl_register_store {
                         }};
                     }
                     macro_rules! insert_spells {
-                        ($head:expr, $columns:expr, $field:ident, |$b:ident, $x:ident| $body:block) => {{
-                            let size = batch($columns);
-                            let mut buffer = Vec::with_capacity(size);
-                            for (pid, p) in ids.iter().zip(register.persons.iter()) {
-                                for spell in p.timeline.$field.iter() {
-                                    buffer.push((pid, spell));
-                                    if buffer.len() == size {
-                                        flush!($head, buffer, |$b, $x| $body);
+                        ($head:expr, $copy:expr, $columns:expr, $field:ident,
+                         |$b:ident, $x:ident| $body:block, |$out:ident, $y:ident| $text:block) => {{
+                            if Self::COPY {
+                                let mut text = String::with_capacity(COPY_CHUNK + (1 << 16));
+                                let mut rows = 0usize;
+                                for (pid, p) in ids.iter().zip(register.persons.iter()) {
+                                    for spell in p.timeline.$field.iter() {
+                                        {
+                                            let $out = &mut text;
+                                            let $y = (pid, spell);
+                                            $text
+                                        }
+                                        rows += 1;
+                                        if text.len() >= COPY_CHUNK {
+                                            Self::copy_rows(&mut tx, $copy, &text).await?;
+                                            advance(rows);
+                                            rows = 0;
+                                            text.clear();
+                                        }
                                     }
                                 }
-                            }
-                            if !buffer.is_empty() {
-                                flush!($head, buffer, |$b, $x| $body);
+                                if !text.is_empty() {
+                                    Self::copy_rows(&mut tx, $copy, &text).await?;
+                                    advance(rows);
+                                }
+                            } else {
+                                let size = batch($columns);
+                                let mut buffer = Vec::with_capacity(size);
+                                for (pid, p) in ids.iter().zip(register.persons.iter()) {
+                                    for spell in p.timeline.$field.iter() {
+                                        buffer.push((pid, spell));
+                                        if buffer.len() == size {
+                                            flush!($head, buffer, |$b, $x| $body);
+                                        }
+                                    }
+                                }
+                                if !buffer.is_empty() {
+                                    flush!($head, buffer, |$b, $x| $body);
+                                }
                             }
                         }};
                     }
 
-                    const PERSONS: &str = "INSERT INTO register_persons (snapshot_id, person_id, \
-                         birth_year, sex, country_group, arrival_year, municipality, \
-                         education_level, index_date) ";
-                    let size = batch(9);
-                    let mut buffer = Vec::with_capacity(size);
-                    for x in ids.iter().zip(register.persons.iter()) {
-                        buffer.push(x);
-                        if buffer.len() == size {
+                    let snapshot = id.to_string();
+                    if Self::COPY {
+                        let mut text = String::with_capacity(COPY_CHUNK + (1 << 16));
+                        let mut rows = 0usize;
+                        const COPY_PERSONS: &str = "COPY register_persons (snapshot_id, person_id, \
+                             birth_year, sex, country_group, arrival_year, municipality, \
+                             education_level, index_date) FROM STDIN";
+                        for (pid, p) in ids.iter().zip(register.persons.iter()) {
+                            copy_field(&mut text, &snapshot, false);
+                            copy_field(&mut text, pid, false);
+                            copy_field(&mut text, &p.birth_year.to_string(), false);
+                            copy_field(&mut text, &p.sex, false);
+                            copy_field(&mut text, &p.country_group, false);
+                            copy_opt(&mut text, p.arrival_year.map(|y| y.to_string()).as_deref(), false);
+                            copy_field(&mut text, &p.municipality, false);
+                            copy_field(&mut text, &p.education_level, false);
+                            copy_field(&mut text, &p.index_date.to_string(), true);
+                            rows += 1;
+                            if text.len() >= COPY_CHUNK {
+                                Self::copy_rows(&mut tx, COPY_PERSONS, &text).await?;
+                                advance(rows);
+                                rows = 0;
+                                text.clear();
+                            }
+                        }
+                        if !text.is_empty() {
+                            Self::copy_rows(&mut tx, COPY_PERSONS, &text).await?;
+                            advance(rows);
+                        }
+                    } else {
+                        const PERSONS: &str = "INSERT INTO register_persons (snapshot_id, person_id, \
+                             birth_year, sex, country_group, arrival_year, municipality, \
+                             education_level, index_date) ";
+                        let size = batch(9);
+                        let mut buffer = Vec::with_capacity(size);
+                        for x in ids.iter().zip(register.persons.iter()) {
+                            buffer.push(x);
+                            if buffer.len() == size {
+                                flush!(PERSONS, buffer, |b, x| { push_person(&mut b, id, x.0, x.1); });
+                            }
+                        }
+                        if !buffer.is_empty() {
                             flush!(PERSONS, buffer, |b, x| { push_person(&mut b, id, x.0, x.1); });
                         }
-                    }
-                    if !buffer.is_empty() {
-                        flush!(PERSONS, buffer, |b, x| { push_person(&mut b, id, x.0, x.1); });
                     }
                     insert_spells!(
                         "INSERT INTO register_employment (snapshot_id, person_id, spell_id, \
                          employer_orgnr, start_date, end_date, fte_percent, subsidised) ",
+                        "COPY register_employment (snapshot_id, person_id, spell_id, \
+                         employer_orgnr, start_date, end_date, fte_percent, subsidised) FROM STDIN",
                         8,
                         employment,
                         |b, x| {
@@ -231,39 +317,82 @@ macro_rules! impl_register_store {
                             b.push_bind(id).push_bind(pid.as_str()).push_bind(e.id.as_str())
                                 .push_bind(e.employer.as_str()).push_bind(e.start).push_bind(e.end)
                                 .push_bind(e.fte.normalize().to_string()).push_bind(e.subsidised);
+                        },
+                        |out, y| {
+                            let (pid, e) = y;
+                            copy_field(out, &snapshot, false);
+                            copy_field(out, pid, false);
+                            copy_field(out, &e.id, false);
+                            copy_field(out, e.employer.as_str(), false);
+                            copy_field(out, &e.start.to_string(), false);
+                            copy_opt(out, e.end.map(|d| d.to_string()).as_deref(), false);
+                            copy_field(out, &e.fte.normalize().to_string(), false);
+                            copy_field(out, if e.subsidised { "t" } else { "f" }, true);
                         }
                     );
                     insert_spells!(
                         "INSERT INTO register_benefits (snapshot_id, person_id, spell_id, kind, \
                          start_date, end_date) ",
+                        "COPY register_benefits (snapshot_id, person_id, spell_id, kind, \
+                         start_date, end_date) FROM STDIN",
                         6,
                         benefits,
                         |b, x| {
                             let (pid, e) = x;
                             b.push_bind(id).push_bind(pid.as_str()).push_bind(e.id.as_str())
                                 .push_bind(e.kind.code()).push_bind(e.start).push_bind(e.end);
+                        },
+                        |out, y| {
+                            let (pid, e) = y;
+                            copy_field(out, &snapshot, false);
+                            copy_field(out, pid, false);
+                            copy_field(out, &e.id, false);
+                            copy_field(out, e.kind.code(), false);
+                            copy_field(out, &e.start.to_string(), false);
+                            copy_opt(out, e.end.map(|d| d.to_string()).as_deref(), true);
                         }
                     );
                     insert_spells!(
                         "INSERT INTO register_education (snapshot_id, person_id, spell_id, \
                          start_date, end_date) ",
+                        "COPY register_education (snapshot_id, person_id, spell_id, \
+                         start_date, end_date) FROM STDIN",
                         5,
                         education,
                         |b, x| {
                             let (pid, e) = x;
                             b.push_bind(id).push_bind(pid.as_str()).push_bind(e.id.as_str())
                                 .push_bind(e.start).push_bind(e.end);
+                        },
+                        |out, y| {
+                            let (pid, e) = y;
+                            copy_field(out, &snapshot, false);
+                            copy_field(out, pid, false);
+                            copy_field(out, &e.id, false);
+                            copy_field(out, &e.start.to_string(), false);
+                            copy_opt(out, e.end.map(|d| d.to_string()).as_deref(), true);
                         }
                     );
                     insert_spells!(
                         "INSERT INTO register_language_tests (snapshot_id, person_id, test_id, \
                          test_date, skill, level) ",
+                        "COPY register_language_tests (snapshot_id, person_id, test_id, \
+                         test_date, skill, level) FROM STDIN",
                         6,
                         language_tests,
                         |b, x| {
                             let (pid, t) = x;
                             b.push_bind(id).push_bind(pid.as_str()).push_bind(t.id.as_str())
                                 .push_bind(t.date).push_bind(t.skill.code()).push_bind(t.level.code());
+                        },
+                        |out, y| {
+                            let (pid, t) = y;
+                            copy_field(out, &snapshot, false);
+                            copy_field(out, pid, false);
+                            copy_field(out, &t.id, false);
+                            copy_field(out, &t.date.to_string(), false);
+                            copy_field(out, t.skill.code(), false);
+                            copy_field(out, t.level.code(), true);
                         }
                     );
                     Self::after_bulk_insert(&mut tx).await?;

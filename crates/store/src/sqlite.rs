@@ -62,6 +62,20 @@ impl SqliteStore {
     /// Starts a transaction that will write.
     pub(crate) const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
+    /// SQLite has no `COPY`: bulk rows go in as multi-row `INSERT`s.
+    pub(crate) const COPY: bool = false;
+
+    /// Never called (see [`Self::COPY`]); refuses, so that a mistake cannot pass silently.
+    pub(crate) async fn copy_rows(
+        _tx: &mut Transaction<'static, Sqlite>,
+        _sql: &str,
+        _text: &str,
+    ) -> Result<()> {
+        Err(StoreError::Conflict(
+            "COPY is not available on SQLite".into(),
+        ))
+    }
+
     async fn after_bulk_commit(&self) -> Result<()> {
         Ok(())
     }

@@ -150,3 +150,16 @@ both_stores! {
         assert_eq!(t.store.contract_outcomes(CONTRACT).await.unwrap(), defs[..1].to_vec());
     }
 }
+
+both_stores! {
+    async fn odd_characters_in_ids_survive_the_bulk_path(t: TestStore) {
+        // PostgreSQL writes through COPY's text format, where a backslash, tab or line break
+        // would otherwise end a field or a row.
+        let mut register = seeded(&t).await;
+        let amina = register.persons.iter_mut().find(|p| p.timeline.employment.iter().any(|e| e.id == "A1")).unwrap();
+        amina.timeline.employment[0].id = "A\\1\t2\n3\r4 Ø\\N".into();
+        let ImportOutcome::Imported(record) = import(&t, &register, "h").await.unwrap() else { panic!() };
+        let all = t.store.participant_timelines(ParticipantScope::Contract(CONTRACT), Some(AMINA), record.id).await.unwrap();
+        assert_eq!(all[0].timeline.employment[0].id, "A\\1\t2\n3\r4 Ø\\N");
+    }
+}
