@@ -62,8 +62,8 @@ impl PgStore {
     /// Starts a transaction that will write.
     pub(crate) const BEGIN_WRITE: &'static str = "BEGIN";
 
-    /// Bulk rows go in with `COPY … FROM STDIN` (text format), several times faster than
-    /// multi-row `INSERT`s.
+    /// Bulk rows go in with `COPY … FROM STDIN` (text format), faster than multi-row
+    /// `INSERT`s.
     pub(crate) const COPY: bool = true;
 
     /// Sends `text` (COPY text format: tab-separated, `\N` for null, one row per line) with
@@ -73,7 +73,7 @@ impl PgStore {
         sql: &str,
         text: &str,
     ) -> Result<()> {
-        let mut copy = (&mut **tx).copy_in_raw(sql).await?;
+        let mut copy = tx.copy_in_raw(sql).await?;
         copy.send(text.as_bytes()).await?;
         copy.finish().await?;
         Ok(())
@@ -81,7 +81,6 @@ impl PgStore {
 
     /// After a bulk insert has committed: set the visibility map so that list counts can be
     /// answered from indexes alone (autovacuum would get there later).
-
     async fn after_bulk_commit(&self) -> Result<()> {
         sqlx::raw_sql("VACUUM (ANALYZE) participants, persons, person_ids, participant_statuses")
             .execute(&self.pool)
