@@ -33,6 +33,9 @@ du -sh "$work/reg"
 
 measure() { # label, command...: prints "label seconds peak_kib"
   local label="$1"; shift
+  # The files were just written: flush them first, so that neither peer is timed while the
+  # kernel writes the other's (or the generator's) pages back to disk.
+  sync
   /usr/bin/time -f "%e %M" -o "$work/time.$label" "$@" > "$work/log.$label" 2>&1 || { cat "$work/log.$label"; exit 1; }
   read -r secs kib < "$work/time.$label"
   echo "$label $secs $kib"

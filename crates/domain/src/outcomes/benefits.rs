@@ -1,36 +1,40 @@
 //! Benefit outcomes: calendar months from the one after the index date's month, judged only
 //! when the whole month lies in the window and on or before the cut-off.
 
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::timeline::{BenefitType, Snapshot, Timeline};
 use super::Achievement;
 
-/// The judged months as (first day, last day), in order.
+/// The first day of the month after the one starting `first` (which is a first of a month).
+fn next_month(first: NaiveDate) -> Option<NaiveDate> {
+    if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year().checked_add(1)?, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    }
+}
+
+/// The judged months as (first day, last day), in order. Month starts are stepped by hand:
+/// this runs for every person and month at national scale.
 fn judged_months(index: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut months = Vec::new();
-    let Some(mut first) = index
-        .with_day(1)
-        .and_then(|d| d.checked_add_months(Months::new(1)))
-    else {
+    let mut months = Vec::with_capacity(24);
+    let Some(mut first) = index.with_day(1).and_then(next_month) else {
         return months;
     };
     loop {
-        let Some(end) = first
-            .checked_add_months(Months::new(1))
-            .and_then(|d| d.checked_sub_days(Days::new(1)))
-        else {
+        let Some(next) = next_month(first) else {
+            return months;
+        };
+        let Some(end) = next.pred_opt() else {
             return months;
         };
         if end > last {
             return months;
         }
         months.push((first, end));
-        match first.checked_add_months(Months::new(1)) {
-            Some(next) => first = next,
-            None => return months,
-        }
+        first = next;
     }
 }
 

@@ -276,10 +276,9 @@ fn read_rows<T, P: Send>(
         Format::Csv(source) => source
             .chunks(rayon::current_num_threads() * 4)
             .par_iter()
-            .map(|(first, bytes)| {
-                let mut r = source.reader(*first, bytes);
-                let lines = bytes.as_bytes().iter().filter(|b| **b == b'\n').count() + 1;
-                let mut out = part(lines);
+            .map(|(first, text, lines)| {
+                let mut r = source.reader(*first, text);
+                let mut out = part(*lines);
                 r.each_row(|r, row| {
                     if let Some(v) = parse(r, row) {
                         push(&mut out, r.row, v);
@@ -447,7 +446,7 @@ pub fn read_dir(dir: &Path) -> Result<Register, RegisterError> {
     let snapshot = read_snapshot(dir);
     let mut population = read_population(dir);
     if let Ok(persons) = &mut population {
-        persons.par_sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        persons.par_sort_unstable_by_key(|p| p.id.as_u64());
     }
     // Persons sorted by id have sorted numeric keys: a binary search finds a spell's owner, in
     // parallel and without hashing. An invalid population leaves no owners; the spell files

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use effekt_domain::dates::parse_civil_date;
 use effekt_domain::national_id::NationalId;
 use effekt_domain::outcomes::timeline::SpellId;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use super::{RegisterError, RowError, MAX_REPORTED};
@@ -53,6 +54,14 @@ impl<'a> Row<'a> {
         row
     }
 
+    /// Appends a text field.
+    pub(super) fn push(&mut self, field: &'a str) {
+        if let Some(slot) = self.fields.get_mut(self.len) {
+            *slot = Value::Text(field);
+        }
+        self.len += 1;
+    }
+
     pub(super) fn value(&self, i: usize) -> Option<Value<'a>> {
         if i < self.len {
             self.fields.get(i).copied()
@@ -95,7 +104,7 @@ enum Rows<'a> {
     /// A quoted file, read by the `csv` crate.
     Csv(csv::StringRecordsIntoIter<&'a [u8]>),
     /// A chunk of a quote-free file: lines split at the delimiter.
-    Lines(&'a str, char),
+    Lines(&'a str, u8),
     /// Rows handed over one by one (Parquet).
     Detached,
 }
@@ -191,30 +200,40 @@ impl Source {
         })
     }
 
-    /// Newline-aligned chunks of the rows, with the file row number each starts at. A file with
-    /// quotes is one chunk, since a quoted field may hold a line break.
-    pub(super) fn chunks(&self, wanted: usize) -> Vec<(usize, &str)> {
+    /// Newline-aligned chunks of the rows, each with the file row number it starts at and its
+    /// number of lines (counted in parallel). A file with quotes is one chunk, since a quoted
+    /// field may hold a line break.
+    pub(super) fn chunks(&self, wanted: usize) -> Vec<(usize, &str, usize)> {
         let body = &self.text[self.body..];
+        let lines = |part: &str| part.as_bytes().iter().filter(|b| **b == b'\n').count() + 1;
         if wanted <= 1 || self.quoted {
-            return vec![(2, body)];
+            return vec![(2, body, lines(body))];
         }
-        let text = body;
-        let body = body.as_bytes();
-        let size = body.len().div_ceil(wanted).max(1 << 16);
-        let mut chunks = Vec::new();
-        let (mut start, mut row) = (0, 2);
-        while start < body.len() {
-            let mut end = (start + size).min(body.len());
-            while end < body.len() && body[end - 1] != b'\n' {
+        let bytes = body.as_bytes();
+        let size = bytes.len().div_ceil(wanted).max(1 << 16);
+        let mut parts = Vec::new();
+        let mut start = 0;
+        while start < bytes.len() {
+            let mut end = (start + size).min(bytes.len());
+            while end < bytes.len() && bytes[end - 1] != b'\n' {
                 end += 1;
             }
             // `end` follows a newline (or is the end), so it is a character boundary.
-            let part = text.get(start..end).unwrap_or_default();
-            chunks.push((row, part));
-            row += part.as_bytes().iter().filter(|b| **b == b'\n').count();
+            parts.push(body.get(start..end).unwrap_or_default());
             start = end;
         }
-        chunks
+        let counts: Vec<usize> = parts.par_iter().map(|p| lines(p)).collect();
+        let mut row = 2;
+        parts
+            .into_iter()
+            .zip(counts)
+            .map(|(part, n)| {
+                let first = row;
+                // A chunk ends with a newline (but the last may not): n - 1 whole lines.
+                row += n - 1;
+                (first, part, n)
+            })
+            .collect()
     }
 
     /// The first field of the given rows, read again in full (only for rows whose keys' hashes
@@ -242,7 +261,7 @@ impl Source {
                 .from_reader(text.as_bytes());
             Rows::Csv(csv.into_records())
         } else {
-            Rows::Lines(text, char::from(self.delimiter))
+            Rows::Lines(text, self.delimiter)
         };
         Reader {
             file: &self.file,
@@ -304,17 +323,35 @@ impl<'a> Reader<'a> {
         match std::mem::replace(&mut self.rows, Rows::Detached) {
             Rows::Detached => {}
             Rows::Lines(text, delimiter) => {
-                for (i, line) in text.split('\n').enumerate() {
-                    let line = line.strip_suffix('\r').unwrap_or(line);
-                    if line.is_empty() {
-                        continue;
-                    }
-                    self.row = self.first_row + i;
-                    let row = Row::from_fields(line.split(delimiter));
-                    if row.len() == self.columns {
-                        each(self, &row);
-                    } else {
-                        self.wrong_width(row.len());
+                // One pass over the bytes, splitting fields and lines together. Both separators
+                // are ASCII, so every cut is a character boundary.
+                let bytes = text.as_bytes();
+                let mut row = Row::from_fields([]);
+                let (mut line, mut line_start, mut field_start) = (0, 0, 0);
+                for (i, b) in bytes.iter().enumerate().chain([(bytes.len(), &b'\n')]) {
+                    if *b == delimiter {
+                        row.push(text.get(field_start..i).unwrap_or_default());
+                        field_start = i + 1;
+                    } else if *b == b'\n' {
+                        let end = if i > field_start && bytes.get(i - 1) == Some(&b'\r') {
+                            i - 1
+                        } else {
+                            i
+                        };
+                        let blank = row.len() == 0 && end == line_start;
+                        if !blank && line_start < bytes.len() {
+                            row.push(text.get(field_start..end).unwrap_or_default());
+                            self.row = self.first_row + line;
+                            if row.len() == self.columns {
+                                each(self, &row);
+                            } else {
+                                self.wrong_width(row.len());
+                            }
+                        }
+                        row = Row::from_fields([]);
+                        line += 1;
+                        line_start = i + 1;
+                        field_start = i + 1;
                     }
                 }
             }
@@ -430,7 +467,13 @@ impl<'a> Reader<'a> {
             return None;
         }
         let raw = record.get(i).unwrap_or_default().trim();
-        let parsed = if raw.contains(',') {
+        // Whole numbers (most FTEs and amounts) need no decimal parser.
+        let whole = (!raw.is_empty() && raw.len() <= 18 && raw.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| raw.parse::<u64>().ok())
+            .flatten();
+        let parsed = if let Some(n) = whole {
+            Ok(Decimal::from(n))
+        } else if raw.contains(',') {
             raw.replace(',', ".").parse::<Decimal>()
         } else {
             raw.parse::<Decimal>()
