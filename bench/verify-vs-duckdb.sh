@@ -6,6 +6,8 @@
 # wall time, peak memory and the ratios.
 #
 # Usage: bench/verify-vs-duckdb.sh [PERSONS]   (default 1000000: ~10M employment, ~3M benefit spells)
+# BENCH_RUNS (default 3): runs per peer and format, alternating; medians are compared, since
+# these machines share their cores with others and single runs vary by up to a fifth.
 # Needs: python3 with the packages in bench/duckdb/requirements.txt (installed into a venv here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,26 +47,32 @@ echo "== converting the shuffled files to Parquet (effekt register convert; not 
 "$bin" register convert "$work/reg" --out "$work/reg-parquet"
 du -sh "$work/reg-parquet"
 
+runs="${BENCH_RUNS:-3}"
+
 compare() { # format, register dir
-  local fmt="$1" dir="$2"
-  echo "== running ($fmt)"
-  local effekt_line duck_line
-  effekt_line=$(measure "effekt-$fmt" "$bin" verify --register "$dir" --definitions bench/definitions/benchmark.toml --out "$work/effekt-$fmt.csv")
-  duck_line=$(measure "duckdb-$fmt" "$venv/bin/python" bench/duckdb/outcomes.py --register "$dir" --format "$fmt" --out "$work/duckdb-$fmt.csv" --threads 2)
-  if ! cmp -s "$work/effekt-$fmt.csv" "$work/duckdb-$fmt.csv"; then
-    echo "MISMATCH between effekt and DuckDB ($fmt):" >&2
-    diff <(head -c 100000000 "$work/effekt-$fmt.csv") <(head -c 100000000 "$work/duckdb-$fmt.csv") | head -20 >&2
-    exit 1
-  fi
+  local fmt="$1" dir="$2" e_lines="" d_lines=""
+  echo "== running ($fmt), $runs runs each, alternating"
+  for i in $(seq "$runs"); do
+    e_lines+="$(measure "effekt-$fmt" "$bin" verify --register "$dir" --definitions bench/definitions/benchmark.toml --out "$work/effekt-$fmt.csv")"$'\n'
+    grep -h "persons," "$work/log.effekt-$fmt" || true
+    d_lines+="$(measure "duckdb-$fmt" "$venv/bin/python" bench/duckdb/outcomes.py --register "$dir" --format "$fmt" --out "$work/duckdb-$fmt.csv" --threads 2)"$'\n'
+    if ! cmp -s "$work/effekt-$fmt.csv" "$work/duckdb-$fmt.csv"; then
+      echo "MISMATCH between effekt and DuckDB ($fmt):" >&2
+      diff <(head -c 100000000 "$work/effekt-$fmt.csv") <(head -c 100000000 "$work/duckdb-$fmt.csv") | head -20 >&2
+      exit 1
+    fi
+  done
   echo "identical rows: $(($(wc -l < "$work/effekt-$fmt.csv") - 1))"
-  grep -h "persons," "$work/log.effekt-$fmt" || true
-  python3 - "$effekt_line" "$duck_line" <<'PY'
-import sys
-e = sys.argv[1].split(); d = sys.argv[2].split()
-es, em, ds, dm = float(e[1]), int(e[2]), float(d[1]), int(d[2])
-print(f"effekt  {es:8.2f} s  peak {em/1024:8.1f} MiB")
-print(f"duckdb  {ds:8.2f} s  peak {dm/1024:8.1f} MiB")
-print(f"speed-up (duckdb/effekt) {ds/es:.2f}x   memory (effekt/duckdb) {em/dm:.2f}")
+  python3 - "$e_lines" "$d_lines" <<'PY'
+import statistics, sys
+def parse(text):
+    rows = [l.split() for l in text.strip().splitlines()]
+    return [float(r[1]) for r in rows], [int(r[2]) for r in rows]
+et, em = parse(sys.argv[1]); dt, dm = parse(sys.argv[2])
+es, ds = statistics.median(et), statistics.median(dt)
+print("effekt  runs " + " ".join(f"{t:.2f}" for t in et) + f"  median {es:.2f} s  peak {max(em)/1024:.1f} MiB")
+print("duckdb  runs " + " ".join(f"{t:.2f}" for t in dt) + f"  median {ds:.2f} s  peak {max(dm)/1024:.1f} MiB")
+print(f"speed-up (duckdb/effekt, medians) {ds/es:.2f}x   memory (effekt/duckdb, peaks) {max(em)/max(dm):.2f}")
 PY
 }
 

@@ -446,7 +446,7 @@ pub fn read_dir(dir: &Path) -> Result<Register, RegisterError> {
     let snapshot = read_snapshot(dir);
     let mut population = read_population(dir);
     if let Ok(persons) = &mut population {
-        persons.par_sort_unstable_by_key(|p| p.id.as_u64());
+        persons.par_sort_by_cached_key(|p| p.id.as_u64());
     }
     // Persons sorted by id have sorted numeric keys: a binary search finds a spell's owner, in
     // parallel and without hashing. An invalid population leaves no owners; the spell files

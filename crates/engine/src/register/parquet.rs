@@ -325,7 +325,7 @@ impl Builder {
 }
 
 /// Rows per row group written: large enough to compress well, small enough to read in parallel.
-const ROWS_PER_GROUP: usize = 1 << 20;
+const ROWS_PER_GROUP: usize = 1 << 17;
 
 /// Writes `dst/<stem>.parquet` from `src/<stem>.csv`, with typed columns, snappy-compressed.
 /// The CSV is expected to be valid (read it with `read_dir` first); comma or semicolon, ISO or
