@@ -118,24 +118,20 @@ async fn participant_outcomes(
     Ok(Json(access.outcomes(id).await?))
 }
 
-/// Each outcome's results per provider from the newest snapshot, small cells suppressed.
+/// Per contract, each outcome's results per provider from the newest snapshot, small cells
+/// suppressed. Empty when no contract has outcome definitions or no snapshot is imported.
 #[utoipa::path(get, path = "/api/results", tag = "effekt",
     responses(
-        (status = 200, description = "One suppressed table per outcome", body = OutcomeResults),
+        (status = 200, description = "Per contract, one suppressed table per outcome", body = Vec<OutcomeResults>),
         (status = 401, description = "Not logged in"),
         (status = 403, description = "The role does not see aggregates"),
-        (status = 404, description = "No contract, outcome definitions or register snapshot yet"),
     ))]
 async fn results(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<OutcomeResults>, WebError> {
+) -> Result<Json<Vec<OutcomeResults>>, WebError> {
     let access = viewer.aggregates(&state, true)?;
-    access
-        .outcome_results()
-        .await?
-        .map(Json)
-        .ok_or(WebError::NotFound { api: true })
+    Ok(Json(access.outcome_results().await?))
 }
 
 /// Participants per provider and status group, small cells suppressed.

@@ -174,7 +174,8 @@ pub struct OverviewPage {
 #[template(path = "results.html")]
 pub struct ResultsPage {
     pub chrome: Chrome,
-    pub results: Option<OutcomeResults>,
+    /// One per contract with outcome definitions.
+    pub results: Vec<OutcomeResults>,
 }
 
 #[derive(Template)]

@@ -150,7 +150,9 @@ both_stores! {
         let investor = app.login("investor").await;
         let res = app.get("/api/results", Some(&investor)).await;
         let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
-        assert_eq!(json["tables"].as_array().unwrap().len(), 4);
-        assert_eq!(json["tables"][0]["total"], "6");
+        assert_eq!(json.as_array().unwrap().len(), 1, "one contract");
+        assert_eq!(json[0]["contract"], "Jobbvei Oslo");
+        assert_eq!(json[0]["tables"].as_array().unwrap().len(), 4);
+        assert_eq!(json[0]["tables"][0]["total"], "6");
     }
 }

@@ -133,21 +133,35 @@ fn column(o: Option<&Outcome>) -> usize {
 }
 
 impl AggregateAccess {
-    /// For the first contract: each outcome's results per provider, as of the newest snapshot,
-    /// with small cells suppressed. `None` when there is no contract, no outcome definition or
+    /// For every contract with outcome definitions: each outcome's results per provider, as of
+    /// the newest snapshot, with small cells suppressed. Empty when there is no such contract or
     /// no snapshot yet.
-    pub async fn outcome_results(&self) -> Result<Option<OutcomeResults>, WebError> {
+    pub async fn outcome_results(&self) -> Result<Vec<OutcomeResults>, WebError> {
         let store = &self.state.store;
-        let Some(contract) = store.contracts().await?.into_iter().next() else {
-            return Ok(None);
-        };
         let Some(record) = store.register_snapshots().await?.into_iter().next() else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        let definitions = store.contract_outcomes(contract.id).await?;
-        if definitions.is_empty() {
-            return Ok(None);
+        let mut all = Vec::new();
+        for contract in store.contracts().await? {
+            let definitions = store.contract_outcomes(contract.id).await?;
+            if definitions.is_empty() {
+                continue;
+            }
+            all.push(
+                self.contract_results(contract, definitions, &record)
+                    .await?,
+            );
         }
+        Ok(all)
+    }
+
+    async fn contract_results(
+        &self,
+        contract: effekt_store::model::ContractRow,
+        definitions: Vec<Definition>,
+        record: &SnapshotRecord,
+    ) -> Result<OutcomeResults, WebError> {
+        let store = &self.state.store;
         let timelines: Vec<ParticipantTimeline> = store
             .participant_timelines(ParticipantScope::Contract(contract.id), None, record.id)
             .await?
@@ -161,7 +175,7 @@ impl AggregateAccess {
             }
         }
         providers.sort_by(|a, b| a.1.cmp(&b.1));
-        let snapshot = snapshot_of(&record);
+        let snapshot = snapshot_of(record);
         let tables = definitions
             .iter()
             .map(|d| {
@@ -194,10 +208,10 @@ impl AggregateAccess {
                 }
             })
             .collect();
-        Ok(Some(OutcomeResults {
+        Ok(OutcomeResults {
             contract: contract.name,
-            snapshot: snapshot_view(&record),
+            snapshot: snapshot_view(record),
             tables,
-        }))
+        })
     }
 }
