@@ -70,6 +70,13 @@ async fn participants(
     Ok(Json(access.list(&q).await?))
 }
 
+/// A participant id from the path; anything else is simply not found.
+fn participant_id(id: &str) -> Result<ParticipantId, WebError> {
+    id.parse::<i64>()
+        .map(ParticipantId)
+        .map_err(|_| WebError::NotFound { api: true })
+}
+
 /// One participant, if within the caller's scope.
 #[utoipa::path(get, path = "/api/participants/{id}", tag = "effekt",
     params(("id" = i64, Path, description = "Participant id")),
@@ -84,10 +91,7 @@ async fn participant(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<ParticipantDetailView>, WebError> {
-    let id = id
-        .parse::<i64>()
-        .map(ParticipantId)
-        .map_err(|_| WebError::NotFound { api: true })?;
+    let id = participant_id(&id)?;
     let access = viewer.participants(&state, Some(id), true).await?;
     Ok(Json(access.get(id, true).await?))
 }
@@ -107,10 +111,7 @@ async fn participant_outcomes(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<ParticipantOutcomes>, WebError> {
-    let id = id
-        .parse::<i64>()
-        .map(ParticipantId)
-        .map_err(|_| WebError::NotFound { api: true })?;
+    let id = participant_id(&id)?;
     let access = viewer.participants(&state, Some(id), true).await?;
     if access.get(id, true).await?.summary.masked {
         return Err(WebError::Forbidden { api: true });

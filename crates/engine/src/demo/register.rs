@@ -97,29 +97,12 @@ fn months_after(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(Months::new(months)).unwrap_or(date)
 }
 
-/// The day a participant left the programme with a job, if they did.
-fn left_with_job(p: &Participant) -> Option<NaiveDate> {
+/// The day a participant left the programme for `reason`, if they did.
+fn left_for(p: &Participant, reason: EndReason) -> Option<NaiveDate> {
     p.statuses
         .periods()
         .iter()
-        .find(|s| {
-            s.ended
-                .as_ref()
-                .is_some_and(|e| e.reason == EndReason::FattJobb)
-        })
-        .map(|s| s.valid_from)
-}
-
-/// The day a participant left the programme for education, if they did.
-fn left_for_education(p: &Participant) -> Option<NaiveDate> {
-    p.statuses
-        .periods()
-        .iter()
-        .find(|s| {
-            s.ended
-                .as_ref()
-                .is_some_and(|e| e.reason == EndReason::Utdanning)
-        })
+        .find(|s| s.ended.as_ref().is_some_and(|e| e.reason == reason))
         .map(|s| s.valid_from)
 }
 
@@ -149,7 +132,7 @@ fn timeline(rng: &mut Rng, p: &Participant, employers: &[OrgNr], serial: &mut u6
             end: (end < DEMO_CUTOFF).then_some(end),
         });
     }
-    let job_from = match left_with_job(p) {
+    let job_from = match left_for(p, EndReason::FattJobb) {
         Some(day) => Some(day),
         None if chance(rng, 30) => Some(shift(index, between(rng, 60, 540))),
         None => None,
@@ -168,7 +151,7 @@ fn timeline(rng: &mut Rng, p: &Participant, employers: &[OrgNr], serial: &mut u6
             subsidised: chance(rng, 15),
         });
     }
-    let education_from = match left_for_education(p) {
+    let education_from = match left_for(p, EndReason::Utdanning) {
         Some(day) => Some(day),
         None if chance(rng, 12) => Some(shift(index, between(rng, 90, 600))),
         None => None,
@@ -223,62 +206,30 @@ fn id_on(person: &Person, day: NaiveDate) -> NationalId {
 
 /// Splits a timeline by the id each spell is filed under.
 fn file_under(person: &Person, t: Timeline) -> Vec<(NationalId, Timeline)> {
-    let mut parts: Vec<(NationalId, Timeline)> = person
+    let ids: Vec<NationalId> = person
         .ids
         .records()
         .iter()
-        .map(|r| (r.national_id.clone(), Timeline::default()))
+        .map(|r| r.national_id.clone())
         .collect();
-    let slot = |day: NaiveDate| {
-        let id = id_on(person, day);
-        parts.iter().position(|(i, _)| *i == id).unwrap_or(0)
-    };
-    let mut placed: Vec<(usize, Timeline)> = Vec::new();
-    for e in t.employment {
-        placed.push((
-            slot(e.start),
-            Timeline {
-                employment: vec![e],
-                ..Timeline::default()
-            },
-        ));
+    let mut parts: Vec<Timeline> = vec![Timeline::default(); ids.len()];
+    // Each spell goes to the timeline of the id held on its first day (the first id if none).
+    macro_rules! file {
+        ($field:ident, $day:ident) => {
+            for spell in t.$field {
+                let id = id_on(person, spell.$day);
+                let i = ids.iter().position(|x| *x == id).unwrap_or(0);
+                if let Some(part) = parts.get_mut(i) {
+                    part.$field.push(spell);
+                }
+            }
+        };
     }
-    for b in t.benefits {
-        placed.push((
-            slot(b.start),
-            Timeline {
-                benefits: vec![b],
-                ..Timeline::default()
-            },
-        ));
-    }
-    for u in t.education {
-        placed.push((
-            slot(u.start),
-            Timeline {
-                education: vec![u],
-                ..Timeline::default()
-            },
-        ));
-    }
-    for l in t.language_tests {
-        placed.push((
-            slot(l.date),
-            Timeline {
-                language_tests: vec![l],
-                ..Timeline::default()
-            },
-        ));
-    }
-    for (i, piece) in placed {
-        if let Some((_, target)) = parts.get_mut(i) {
-            target.employment.extend(piece.employment);
-            target.benefits.extend(piece.benefits);
-            target.education.extend(piece.education);
-            target.language_tests.extend(piece.language_tests);
-        }
-    }
-    parts
+    file!(employment, start);
+    file!(benefits, start);
+    file!(education, start);
+    file!(language_tests, date);
+    ids.into_iter().zip(parts).collect()
 }
 
 /// The demo snapshot for `dataset`, deterministic for the random stream given.
