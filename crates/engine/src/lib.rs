@@ -1,5 +1,5 @@
-//! effekt's bulk work: demo data, register snapshots (reading, validating, generating) and
-//! outcome verification over whole registers. Everything here is deterministic for a given
+//! effekt's bulk work: demo data, register snapshots (reading and validating CSV and Parquet,
+//! converting, generating) and outcome verification over whole registers. Everything here is deterministic for a given
 //! input; the outcome rules themselves live in `effekt_domain::outcomes`.
 
 pub mod demo;
