@@ -29,9 +29,14 @@ impl Progress {
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total);
             if let Ok(style) = ProgressStyle::with_template(
-                "{bar:40} {human_pos}/{human_len} rows  {per_sec}  ETA {eta}",
+                "{bar:40} {human_pos}/{human_len} rows  {rate} rows/s  ETA {eta}",
             ) {
-                bar.set_style(style);
+                bar.set_style(style.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}", state.per_sec());
+                    },
+                ));
             }
             Self::Bar(bar)
         } else {
