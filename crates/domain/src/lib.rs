@@ -6,6 +6,7 @@
 //! functions that the web layer applies and the tests check.
 
 pub mod cef;
+pub mod contract;
 pub mod dataset;
 pub mod dates;
 pub mod ids;
