@@ -1,6 +1,7 @@
 //! The `effekt` binary: the server and the command-line tools.
 
 mod audit;
+mod contract;
 mod demo;
 mod id;
 mod register;
@@ -38,6 +39,11 @@ enum Command {
     },
     /// Computes outcomes straight from register files, without a store.
     Verify(register::VerifyArgs),
+    /// Contract files: what the parties agreed (docs/contracts.md).
+    Contract {
+        #[command(subcommand)]
+        command: contract::ContractCommand,
+    },
     /// The audit log of reads of personal data.
     Audit {
         #[command(subcommand)]
@@ -87,6 +93,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args).await,
         Command::Id { command } => id::run(command),
         Command::Audit { command } => audit::run(command).await,
+        Command::Contract { command } => contract::run(command),
         Command::Register { command } => register::run(command).await,
         Command::Verify(args) => register::verify(args),
     };

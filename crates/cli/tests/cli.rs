@@ -394,3 +394,42 @@ fn register_import_is_all_or_nothing_and_a_second_import_changes_nothing() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn contract_check_lists_every_problem_with_file_and_line() {
+    let examples = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/contracts/rate-card.toml"
+    );
+    let o = effekt(&["contract", "check", examples], &[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("is valid: 5 parties, 4 outcomes"),
+        "{}",
+        stdout(&o)
+    );
+    let dir = std::env::temp_dir().join(format!("effekt-cli-contract-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[contract]\nname = \"x\"\nstarts = 2026-01-01\nends = 2025-01-01\n",
+    )
+    .unwrap();
+    let o = effekt(&["contract", "check", bad.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let path = bad.display().to_string();
+    assert!(
+        out.contains(&format!(
+            "{path}:4: contract.ends: the contract ends (2025-01-01) before it starts (2026-01-01)"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{path}:1: the contract pays for no outcome")),
+        "{out}"
+    );
+    assert!(stderr(&o).contains("problems in"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,4 +1,6 @@
-//! Contracts as executable agreements (issue 4): what each verified result is worth. This
-//! module holds the pure rules; reading contract files lives in the engine.
+//! Contracts as executable agreements (issue 4): the terms the parties agreed and what each
+//! verified result is worth. This module holds the pure rules; reading contract files lives in
+//! the engine.
 
 pub mod scale;
+pub mod terms;

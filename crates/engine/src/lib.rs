@@ -2,6 +2,7 @@
 //! converting, generating) and outcome verification over whole registers. Everything here is deterministic for a given
 //! input; the outcome rules themselves live in `effekt_domain::outcomes`.
 
+pub mod contract;
 pub mod demo;
 pub mod register;
 pub mod verify;

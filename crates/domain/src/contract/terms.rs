@@ -1,0 +1,142 @@
+//! A contract's terms as agreed: parties, the outcomes paid for with their scales and evidence,
+//! caps and payment periods. Built only by checking a contract file (in the engine), so a value
+//! of these types has passed every rule in `docs/contracts.md`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::scale::Scale;
+use crate::money::Nok;
+use crate::orgnr::OrgNr;
+use crate::outcomes::Definition;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRole {
+    Nav,
+    Provider,
+    Investor,
+    Evaluator,
+}
+
+impl PartyRole {
+    pub const ALL: [Self; 4] = [Self::Nav, Self::Provider, Self::Investor, Self::Evaluator];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Nav => "nav",
+            Self::Provider => "provider",
+            Self::Investor => "investor",
+            Self::Evaluator => "evaluator",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub role: PartyRole,
+    pub name: String,
+    pub orgnr: OrgNr,
+    /// The consortium's lead (providers only; the only provider is the lead).
+    pub lead: bool,
+    /// What this consortium member delivers.
+    pub sub_delivery: Option<String>,
+    /// What this investor commits (investors only).
+    pub commitment: Option<Nok>,
+}
+
+/// What proves an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceSource {
+    /// A register snapshot (employment, benefits, education).
+    Register,
+    /// A test certificate (e.g. Norskprøven).
+    TestCertificate,
+    /// Recorded by the provider and verified by the evaluator.
+    ProviderRecord,
+}
+
+impl EvidenceSource {
+    pub const ALL: [Self; 3] = [Self::Register, Self::TestCertificate, Self::ProviderRecord];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::TestCertificate => "test_certificate",
+            Self::ProviderRecord => "provider_record",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+}
+
+/// How long a payment period is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodLength {
+    Monthly,
+    Quarterly,
+    HalfYearly,
+    Yearly,
+}
+
+impl PeriodLength {
+    pub const ALL: [Self; 4] = [
+        Self::Monthly,
+        Self::Quarterly,
+        Self::HalfYearly,
+        Self::Yearly,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::HalfYearly => "half_yearly",
+            Self::Yearly => "yearly",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// One outcome the contract pays for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractOutcome {
+    pub definition: Definition,
+    pub evidence: EvidenceSource,
+    /// How many times it may be paid per participant.
+    pub max_payments: u32,
+    /// The most paid for this outcome over the whole contract.
+    pub cap: Option<Nok>,
+    pub scale: Scale,
+}
+
+/// Caps across outcomes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caps {
+    pub per_participant: Option<Nok>,
+    pub per_period: Option<Nok>,
+    pub per_contract: Option<Nok>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractTerms {
+    pub name: String,
+    pub starts: NaiveDate,
+    pub ends: NaiveDate,
+    pub periods: PeriodLength,
+    pub parties: Vec<Party>,
+    /// In contract order (the order caps are applied in).
+    pub outcomes: Vec<ContractOutcome>,
+    pub caps: Caps,
+}

@@ -1,0 +1,223 @@
+use super::*;
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/contracts");
+
+#[test]
+fn every_example_contract_passes_the_check() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            match check(&text) {
+                Ok(terms) => assert!(!terms.outcomes.is_empty()),
+                Err(problems) => panic!("{}: {problems:?}", path.display()),
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 3, "examples/contracts holds {seen} contracts");
+}
+
+#[test]
+fn the_staged_example_reads_as_agreed() {
+    let text = std::fs::read_to_string(format!("{EXAMPLES}/staged-milestones.toml")).unwrap();
+    let terms = check(&text).unwrap();
+    assert_eq!(
+        terms.periods,
+        PeriodLength::Quarterly,
+        "quarterly by default"
+    );
+    let prices: Vec<Nok> = terms
+        .outcomes
+        .iter()
+        .map(|o| o.scale.price(Decimal::ZERO))
+        .collect();
+    assert_eq!(
+        prices,
+        [
+            Nok::parse("20000").unwrap(),
+            Nok::parse("40000").unwrap(),
+            Nok::parse("40000").unwrap()
+        ]
+    );
+    assert_eq!(
+        terms.caps.per_participant,
+        Some(Nok::parse("100000").unwrap())
+    );
+    assert!(
+        terms
+            .parties
+            .iter()
+            .any(|p| p.role == PartyRole::Provider && p.lead),
+        "the only provider leads"
+    );
+    assert_eq!(terms.outcomes[0].evidence, EvidenceSource::ProviderRecord);
+}
+
+const GOOD: &str = r#"[contract]
+name = "Test"
+starts = 2026-01-01
+ends = 2028-12-31
+
+[[party]]
+role = "nav"
+name = "Nav"
+orgnr = "889640782"
+
+[[party]]
+role = "provider"
+name = "Leverandør"
+orgnr = "910000004"
+
+[[party]]
+role = "investor"
+name = "Investor"
+orgnr = "910000020"
+
+[[outcome]]
+name = "Jobbstart"
+kind = "job_start"
+min_fte = "50"
+months = 24
+scale = { type = "fixed", amount = "20000" }
+
+[[outcome]]
+name = "Norsk"
+kind = "language_level_reached"
+skill = "speaking"
+level = "B1"
+months = 24
+[outcome.scale]
+type = "tiers_highest"
+[[outcome.scale.tier]]
+threshold = "1"
+amount = "5000"
+[[outcome.scale.tier]]
+threshold = "2"
+amount = "9000"
+"#;
+
+fn problems(text: &str) -> Vec<String> {
+    match check(text) {
+        Ok(_) => panic!("expected problems"),
+        Err(p) => p.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn the_good_file_is_good() {
+    let terms = check(GOOD).unwrap();
+    assert_eq!(terms.outcomes.len(), 2);
+    assert_eq!(
+        terms.outcomes[1].scale.price(Decimal::from(3)),
+        Nok::parse("9000").unwrap()
+    );
+}
+
+#[test]
+fn unknown_keys_are_named_with_their_line() {
+    let p = problems(&GOOD.replace("ends = 2028-12-31", "ends = 2028-12-31\nend = 2029-01-01"));
+    assert_eq!(p.len(), 1);
+    assert!(
+        p[0].starts_with("line 5:") && p[0].contains("unknown field `end`"),
+        "{p:?}"
+    );
+    // In an outcome's own parameters (checked by the outcome kind).
+    let p = problems(&GOOD.replace("min_fte = \"50\"", "min_ftee = \"50\""));
+    assert!(
+        p[0].contains("outcome[1]") && p[0].contains("min_ftee"),
+        "{p:?}"
+    );
+    // In a scale.
+    let p = problems(&GOOD.replace(
+        "amount = \"20000\" }",
+        "amount = \"20000\", bonus = \"1\" }",
+    ));
+    assert!(p[0].contains("unknown field `bonus`"), "{p:?}");
+}
+
+#[test]
+fn unordered_tiers_floor_above_target_and_negative_amounts_are_refused_where_they_are() {
+    let p = problems(&GOOD.replace("threshold = \"2\"", "threshold = \"1\""));
+    assert_eq!(p, ["line 40: outcome[2].scale.tier[2].threshold: tier 2 starts at 1, not above the tier before it (1): tiers must be in increasing order without overlap"]);
+    let linear = GOOD.replace(
+        "scale = { type = \"fixed\", amount = \"20000\" }",
+        "scale = { type = \"linear\", max = \"20000\", floor = \"60\", target = \"50\" }",
+    );
+    let p = problems(&linear);
+    assert_eq!(
+        p,
+        ["line 26: outcome[1].scale.floor: the floor (60) must be below the target (50)"]
+    );
+    let p = problems(&GOOD.replace("amount = \"9000\"", "amount = \"-9000\""));
+    assert!(
+        p[0].starts_with("line 41: outcome[2].scale.tier[2].amount: -9000 is negative"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn caps_that_contradict_each_other_are_refused() {
+    let text = format!("{GOOD}\n[caps]\nper_participant = \"500000\"\nper_contract = \"100000\"\nper_period = \"0\"\n");
+    let p = problems(&text);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("caps.per_participant: contradicts caps.per_contract")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("caps.per_period: a cap of 0 would pay nothing")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn parties_and_outcomes_are_checked_together_and_every_problem_is_listed() {
+    let text = GOOD
+        .replace("orgnr = \"910000004\"", "orgnr = \"910000005\"")
+        .replace("role = \"investor\"", "role = \"bank\"")
+        .replace("name = \"Norsk\"", "name = \"Jobbstart\"\nmax_payments = 0");
+    let p = problems(&text);
+    assert!(
+        p.iter().any(|m| m.starts_with("line 14: party[2].orgnr:")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m
+                .contains("party[3].role: \"bank\" is not nav, provider, investor or evaluator")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("the contract has no investor party")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("outcome[2].name: the outcome name \"Jobbstart\" is used twice")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("outcome[2].max_payments: 0: an outcome is paid at least once")),
+        "{p:?}"
+    );
+    // In line order.
+    let lines: Vec<usize> = check(&text).unwrap_err().iter().map(|p| p.line).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+}
+
+#[test]
+fn a_syntax_error_names_its_line_and_dates_must_be_in_order() {
+    let p = problems(&GOOD.replace("months = 24\nscale", "months = \nscale"));
+    assert!(p[0].starts_with("line 25:"), "{p:?}");
+    let p = problems(&GOOD.replace("ends = 2028-12-31", "ends = 2025-12-31"));
+    assert_eq!(
+        p,
+        ["line 4: contract.ends: the contract ends (2025-12-31) before it starts (2026-01-01)"]
+    );
+}
