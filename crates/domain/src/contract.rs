@@ -2,5 +2,6 @@
 //! verified result is worth. This module holds the pure rules; reading contract files lives in
 //! the engine.
 
+pub mod ledger;
 pub mod scale;
 pub mod terms;

@@ -221,3 +221,131 @@ fn a_syntax_error_names_its_line_and_dates_must_be_in_order() {
         ["line 4: contract.ends: the contract ends (2025-12-31) before it starts (2026-01-01)"]
     );
 }
+
+mod priced {
+    //! Each example contract prices a small cohort whose payments are worked out by hand here.
+    use effekt_domain::contract::ledger::{compute, AchievementInput, CapKind, LineKind};
+
+    use super::*;
+
+    fn example(name: &str) -> ContractTerms {
+        check(&std::fs::read_to_string(format!("{EXAMPLES}/{name}")).unwrap()).unwrap()
+    }
+
+    fn a(p: &str, outcome: usize, date: &str, magnitude: &str) -> AchievementInput {
+        AchievementInput {
+            participant: p.into(),
+            outcome,
+            date: date.parse().unwrap(),
+            magnitude: magnitude.parse().unwrap(),
+            evidence: vec![format!("{p}-{outcome}-{date}")],
+        }
+    }
+
+    fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn kr(k: i64) -> Nok {
+        Nok::from_kroner(k).unwrap()
+    }
+
+    #[test]
+    fn rate_card_with_a_cap_per_participant() {
+        // Outcomes in order: Norsk B1 15,000; Jobbstart 25,000; Varig arbeid 60,000;
+        // Utdanning 20,000. No participant may earn more than 90,000 in all.
+        let t = example("rate-card.toml");
+        let input = [
+            a("P-a", 0, "2026-03-10", "3"),
+            a("P-a", 1, "2026-05-02", "60"),
+            a("P-a", 2, "2026-10-29", "60"),
+            a("P-b", 1, "2026-04-01", "100"),
+            a("P-b", 1, "2026-06-01", "100"),
+            a("P-c", 3, "2025-12-01", "1"),
+        ];
+        let ledger = compute(&t, &input);
+        // P-a: 15,000 + 25,000 + 60,000 = 100,000, so the last payment loses 10,000 to the cap.
+        // P-b: the second job start is not paid (once per participant). P-c: before the start.
+        let lines: Vec<(String, &str, LineKind, Nok)> = ledger
+            .lines
+            .iter()
+            .map(|l| {
+                let label = t.periods.period_of(l.period).label;
+                (
+                    label,
+                    input[l.achievement].participant.as_str(),
+                    l.kind,
+                    l.amount,
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("2026Q1".to_owned(), "P-a", LineKind::Payment, kr(15_000)),
+                ("2026Q2".to_owned(), "P-b", LineKind::Payment, kr(25_000)),
+                ("2026Q2".to_owned(), "P-a", LineKind::Payment, kr(25_000)),
+                ("2026Q4".to_owned(), "P-a", LineKind::Payment, kr(60_000)),
+                (
+                    "2026Q4".to_owned(),
+                    "P-a",
+                    LineKind::Cap(CapKind::Participant),
+                    Nok::ZERO - kr(10_000)
+                ),
+            ]
+        );
+        assert_eq!((ledger.over_payment_limit, ledger.outside_contract), (1, 1));
+        assert_eq!(ledger.period_total(day("2026-04-01")), kr(50_000));
+        assert_eq!(ledger.total(), kr(115_000));
+    }
+
+    #[test]
+    fn staged_milestones_20_40_40() {
+        let t = example("staged-milestones.toml");
+        let ledger = compute(
+            &t,
+            &[
+                a("P-x", 0, "2026-02-01", "1"),
+                a("P-x", 1, "2026-03-15", "50"),
+                a("P-x", 2, "2026-09-12", "62.5"),
+                a("P-y", 0, "2026-02-20", "1"),
+                a("P-y", 1, "2026-07-01", "80"),
+            ],
+        );
+        // P-x earns all three stages, exactly the 100,000 cap: no cap line. P-y two stages.
+        assert!(ledger.lines.iter().all(|l| l.kind == LineKind::Payment));
+        assert_eq!(
+            ledger.period_total(day("2026-01-01")),
+            kr(20_000 + 40_000 + 20_000)
+        );
+        assert_eq!(ledger.period_total(day("2026-07-01")), kr(40_000 + 40_000));
+        assert_eq!(ledger.total(), kr(160_000));
+    }
+
+    #[test]
+    fn benefit_free_months_and_a_graduated_two_year_bonus() {
+        // 2,500 per benefit-free month, at most 24 per participant; the bonus is linear from
+        // nothing at 50 % FTE to 30,000 at 100 %: 75 % gives 15,000. Paid half-yearly.
+        let t = example("benefit-free-months.toml");
+        let mut input: Vec<AchievementInput> = (0..30)
+            .map(|i| {
+                let month =
+                    chrono::NaiveDate::from_ymd_opt(2026 + (i / 12), (i % 12) as u32 + 1, 1)
+                        .unwrap();
+                a("P-m", 0, &month.to_string(), "1")
+            })
+            .collect();
+        input.push(a("P-m", 1, "2028-03-01", "75"));
+        input.push(a("P-n", 1, "2028-04-01", "40"));
+        let ledger = compute(&t, &input);
+        assert_eq!(ledger.over_payment_limit, 6);
+        assert_eq!(ledger.period_total(day("2026-01-01")), kr(6 * 2_500));
+        assert_eq!(ledger.period_total(day("2027-07-01")), kr(6 * 2_500));
+        assert_eq!(
+            ledger.period_total(day("2028-01-01")),
+            kr(15_000),
+            "no months left, the bonus only; P-n's 40 % is below the floor"
+        );
+        assert_eq!(ledger.total(), kr(24 * 2_500 + 15_000));
+    }
+}

@@ -1,0 +1,245 @@
+//! The ledger fold (issue 4, §2 and §5): verified achievements priced under the contract's terms,
+//! in a fixed order, with every cap that bites shown as its own line. The same input always
+//! gives the same lines; nothing here reads a clock or a store.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::terms::{ContractTerms, PeriodLength};
+use crate::money::Nok;
+
+/// One verified achievement to price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AchievementInput {
+    /// The participant's pseudonym for this contract.
+    pub participant: String,
+    /// The outcome's position in the contract (0-based).
+    pub outcome: usize,
+    pub date: NaiveDate,
+    pub magnitude: Decimal,
+    pub evidence: Vec<String>,
+}
+
+/// A payment period, aligned to the calendar: `2026-07`, `2026Q3`, `2026H2` or `2026`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub label: String,
+}
+
+impl PeriodLength {
+    fn months(self) -> u32 {
+        match self {
+            Self::Monthly => 1,
+            Self::Quarterly => 3,
+            Self::HalfYearly => 6,
+            Self::Yearly => 12,
+        }
+    }
+
+    /// The first day of the period holding `date`.
+    pub fn start_of(self, date: NaiveDate) -> NaiveDate {
+        let first_month = (date.month() - 1) / self.months() * self.months() + 1;
+        NaiveDate::from_ymd_opt(date.year(), first_month, 1).unwrap_or(date)
+    }
+
+    /// The period holding `date`.
+    pub fn period_of(self, date: NaiveDate) -> Period {
+        let start = self.start_of(date);
+        let (year, month) = (start.year(), start.month());
+        let end = start
+            .checked_add_months(chrono::Months::new(self.months()))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(date);
+        let label = match self {
+            Self::Monthly => format!("{year}-{month:02}"),
+            Self::Quarterly => format!("{year}Q{}", (month - 1) / 3 + 1),
+            Self::HalfYearly => format!("{year}H{}", (month - 1) / 6 + 1),
+            Self::Yearly => format!("{year}"),
+        };
+        Period { start, end, label }
+    }
+}
+
+/// Which cap reduced a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapKind {
+    Outcome,
+    Participant,
+    Period,
+    Contract,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// The scale's price for the achievement.
+    Payment,
+    /// A reduction (negative amount) because this cap would otherwise be exceeded.
+    Cap(CapKind),
+}
+
+/// One ledger line. It refers to its achievement by position in the input (participant,
+/// outcome, date, magnitude and evidence are there), so that pricing a whole contract copies
+/// no text; statements join the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub achievement: usize,
+    /// The first day of the payment period.
+    pub period: NaiveDate,
+    pub kind: LineKind,
+    pub amount: Nok,
+}
+
+/// The lines, in the order they were priced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    pub lines: Vec<Line>,
+    /// Achievements dated outside the contract, not priced.
+    pub outside_contract: usize,
+    /// Achievements beyond the times their outcome may be paid per participant.
+    pub over_payment_limit: usize,
+}
+
+impl Ledger {
+    /// What is payable in the period starting `period` (payments less cap lines).
+    pub fn period_total(&self, period: NaiveDate) -> Nok {
+        self.lines
+            .iter()
+            .filter(|l| l.period == period)
+            .fold(Nok::ZERO, |sum, l| sum + l.amount)
+    }
+
+    pub fn total(&self) -> Nok {
+        self.lines.iter().fold(Nok::ZERO, |sum, l| sum + l.amount)
+    }
+}
+
+fn room(cap: Option<Nok>, paid: Nok) -> Option<Nok> {
+    cap.map(|c| if paid >= c { Nok::ZERO } else { c - paid })
+}
+
+/// Prices `achievements` under `terms`: sorted by date, then the outcome's place in the
+/// contract, then pseudonym (then magnitude and evidence, so that no input order matters); each
+/// outcome paid at most `max_payments` times per participant; when a payment would take a cap
+/// past its limit, the payment line is followed by a cap line that brings it down to what is
+/// left (the smallest room wins; ties go to the outcome cap, then participant, period and
+/// contract).
+pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledger {
+    // Pseudonyms as numbers in their own sort order: the sort and the running totals then
+    // compare and index integers, not text.
+    let mut names: Vec<&str> = achievements
+        .iter()
+        .map(|a| a.participant.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let who = |a: &AchievementInput| names.binary_search(&a.participant.as_str()).unwrap_or(0);
+    let mut order: Vec<(NaiveDate, usize, usize, Decimal, usize)> = achievements
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.date, a.outcome, who(a), a.magnitude, i))
+        .collect();
+    order.sort_unstable_by(|x, y| {
+        (x.0, x.1, x.2, x.3)
+            .cmp(&(y.0, y.1, y.2, y.3))
+            .then_with(|| {
+                let (ex, ey) = (achievements.get(x.4), achievements.get(y.4));
+                ex.map(|a| &a.evidence)
+                    .cmp(&ey.map(|a| &a.evidence))
+                    .then(x.4.cmp(&y.4))
+            })
+    });
+    let outcomes = terms.outcomes.len();
+    let mut ledger = Ledger {
+        lines: Vec::with_capacity(achievements.len()),
+        ..Ledger::default()
+    };
+    let mut times = vec![0u32; names.len() * outcomes];
+    let mut by_participant = vec![Nok::ZERO; names.len()];
+    let mut by_outcome = vec![Nok::ZERO; outcomes];
+    let mut by_period: Vec<(NaiveDate, Nok)> = Vec::new();
+    let mut total = Nok::ZERO;
+    for (date, o, p, magnitude, index) in order {
+        let Some(outcome) = terms.outcomes.get(o) else {
+            continue;
+        };
+        if date < terms.starts || date > terms.ends {
+            ledger.outside_contract += 1;
+            continue;
+        }
+        let price = outcome.scale.price(magnitude);
+        if price == Nok::ZERO {
+            continue;
+        }
+        let Some(count) = times.get_mut(p * outcomes + o) else {
+            continue;
+        };
+        if *count >= outcome.max_payments {
+            ledger.over_payment_limit += 1;
+            continue;
+        }
+        *count += 1;
+        let period = terms.periods.start_of(date);
+        let slot = match by_period.iter().position(|(s, _)| *s == period) {
+            Some(i) => i,
+            None => {
+                by_period.push((period, Nok::ZERO));
+                by_period.len() - 1
+            }
+        };
+        let get = |v: &[Nok], i: usize| v.get(i).copied().unwrap_or_default();
+        let rooms = [
+            (CapKind::Outcome, room(outcome.cap, get(&by_outcome, o))),
+            (
+                CapKind::Participant,
+                room(terms.caps.per_participant, get(&by_participant, p)),
+            ),
+            (
+                CapKind::Period,
+                room(
+                    terms.caps.per_period,
+                    by_period.get(slot).map(|x| x.1).unwrap_or_default(),
+                ),
+            ),
+            (CapKind::Contract, room(terms.caps.per_contract, total)),
+        ];
+        let binding = rooms
+            .iter()
+            .filter_map(|(kind, r)| r.map(|r| (r, *kind)))
+            .filter(|(r, _)| *r < price)
+            .min_by_key(|(r, _)| *r);
+        let line = |kind, amount| Line {
+            achievement: index,
+            period,
+            kind,
+            amount,
+        };
+        ledger.lines.push(line(LineKind::Payment, price));
+        let allowed = match binding {
+            Some((left, kind)) => {
+                ledger
+                    .lines
+                    .push(line(LineKind::Cap(kind), Nok::ZERO - (price - left)));
+                left
+            }
+            None => price,
+        };
+        let add = |sum: Option<&mut Nok>| {
+            if let Some(sum) = sum {
+                *sum = *sum + allowed;
+            }
+        };
+        add(by_outcome.get_mut(o));
+        add(by_participant.get_mut(p));
+        add(by_period.get_mut(slot).map(|x| &mut x.1));
+        total = total + allowed;
+    }
+    ledger
+}
+
+#[cfg(test)]
+mod tests;

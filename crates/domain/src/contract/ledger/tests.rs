@@ -1,0 +1,183 @@
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::contract::scale::Scale;
+use crate::contract::terms::{Caps, ContractOutcome, EvidenceSource};
+use crate::outcomes::{Definition, OutcomeKind};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+#[test]
+fn periods_follow_the_calendar() {
+    let d = day("2026-08-15");
+    assert_eq!(PeriodLength::Quarterly.period_of(d).label, "2026Q3");
+    assert_eq!(
+        PeriodLength::Quarterly.period_of(d).start,
+        day("2026-07-01")
+    );
+    assert_eq!(PeriodLength::Quarterly.period_of(d).end, day("2026-09-30"));
+    assert_eq!(PeriodLength::Monthly.period_of(d).label, "2026-08");
+    assert_eq!(PeriodLength::HalfYearly.period_of(d).label, "2026H2");
+    assert_eq!(PeriodLength::HalfYearly.period_of(d).end, day("2026-12-31"));
+    assert_eq!(PeriodLength::Yearly.period_of(d).label, "2026");
+}
+
+fn terms(
+    amounts: &[i64],
+    max_payments: u32,
+    outcome_cap: Option<i64>,
+    caps: Caps,
+) -> ContractTerms {
+    ContractTerms {
+        name: "t".into(),
+        starts: day("2026-01-01"),
+        ends: day("2030-12-31"),
+        periods: PeriodLength::Quarterly,
+        parties: Vec::new(),
+        outcomes: amounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ContractOutcome {
+                definition: Definition {
+                    name: format!("o{i}"),
+                    kind: OutcomeKind::EducationStart { months: 24 },
+                },
+                evidence: EvidenceSource::Register,
+                max_payments,
+                cap: outcome_cap.map(Nok::from_ore),
+                scale: Scale::Fixed {
+                    amount: Nok::from_ore(*a),
+                },
+            })
+            .collect(),
+        caps,
+    }
+}
+
+fn achievement() -> impl Strategy<Value = AchievementInput> {
+    (0usize..4, 0usize..3, 0i64..2000).prop_map(|(p, o, d)| AchievementInput {
+        participant: format!("P-{p}"),
+        outcome: o,
+        date: day("2025-10-01") + chrono::Duration::days(d),
+        magnitude: Decimal::ONE,
+        evidence: vec![format!("e{d}")],
+    })
+}
+
+fn sum_by(
+    ledger: &Ledger,
+    input: &[AchievementInput],
+    key: impl Fn(&Line, &AchievementInput) -> String,
+) -> std::collections::HashMap<String, i64> {
+    let mut m = std::collections::HashMap::new();
+    for l in &ledger.lines {
+        *m.entry(key(l, &input[l.achievement])).or_insert(0) += l.amount.ore();
+    }
+    m
+}
+
+/// The lines with their achievements filled in, independent of input positions.
+fn resolved(
+    ledger: &Ledger,
+    input: &[AchievementInput],
+) -> Vec<(AchievementInput, NaiveDate, LineKind, Nok)> {
+    ledger
+        .lines
+        .iter()
+        .map(|l| (input[l.achievement].clone(), l.period, l.kind, l.amount))
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn caps_limits_order_and_totals_hold(
+        amounts in prop::collection::vec(1i64..5_000_000, 3),
+        max_payments in 1u32..3,
+        outcome_cap in prop::option::of(1i64..20_000_000),
+        per_participant in prop::option::of(1i64..10_000_000),
+        per_period in prop::option::of(1i64..10_000_000),
+        per_contract in prop::option::of(1i64..40_000_000),
+        mut input in prop::collection::vec(achievement(), 0..60),
+    ) {
+        let caps = Caps {
+            per_participant: per_participant.map(Nok::from_ore),
+            per_period: per_period.map(Nok::from_ore),
+            per_contract: per_contract.map(Nok::from_ore),
+        };
+        let t = terms(&amounts, max_payments, outcome_cap, caps);
+        let ledger = compute(&t, &input);
+
+        // Caps are never exceeded.
+        for (_, sum) in sum_by(&ledger, &input, |_, a| a.participant.clone()) {
+            prop_assert!(per_participant.is_none_or(|c| sum <= c));
+        }
+        for (_, sum) in sum_by(&ledger, &input, |l, _| l.period.to_string()) {
+            prop_assert!(per_period.is_none_or(|c| sum <= c));
+        }
+        for (_, sum) in sum_by(&ledger, &input, |_, a| a.outcome.to_string()) {
+            prop_assert!(outcome_cap.is_none_or(|c| sum <= c));
+        }
+        prop_assert!(per_contract.is_none_or(|c| ledger.total().ore() <= c));
+        // Nothing is paid below zero: a cap line never takes more than its payment.
+        for (_, sum) in sum_by(&ledger, &input, |l, _| l.achievement.to_string()) {
+            prop_assert!(sum >= 0);
+        }
+        // The period statements add up to the lines.
+        let periods: std::collections::BTreeSet<NaiveDate> = ledger.lines.iter().map(|l| l.period).collect();
+        let by_period: i64 = periods.iter().map(|p| ledger.period_total(*p).ore()).sum();
+        prop_assert_eq!(by_period, ledger.total().ore());
+        // No outcome is paid more often per participant than the contract allows.
+        let mut times = std::collections::HashMap::new();
+        for l in ledger.lines.iter().filter(|l| l.kind == LineKind::Payment) {
+            let a = &input[l.achievement];
+            *times.entry((a.participant.clone(), a.outcome)).or_insert(0u32) += 1;
+        }
+        prop_assert!(times.values().all(|n| *n <= max_payments));
+        // The same input in another order gives the same lines; computing again changes nothing.
+        let before = resolved(&ledger, &input);
+        input.reverse();
+        let again = compute(&t, &input);
+        prop_assert_eq!(resolved(&again, &input), before);
+        prop_assert_eq!(&compute(&t, &input), &again);
+    }
+}
+
+#[test]
+fn a_cap_line_shows_what_a_cap_took() {
+    let t = terms(
+        &[6_000_000, 4_000_000],
+        1,
+        None,
+        Caps {
+            per_participant: Some(Nok::from_ore(8_000_000)),
+            per_period: None,
+            per_contract: None,
+        },
+    );
+    let a = |outcome, date: &str| AchievementInput {
+        participant: "P-1".into(),
+        outcome,
+        date: day(date),
+        magnitude: Decimal::ONE,
+        evidence: vec![],
+    };
+    let ledger = compute(&t, &[a(1, "2026-05-01"), a(0, "2026-02-01")]);
+    let lines: Vec<(usize, LineKind, i64)> = ledger
+        .lines
+        .iter()
+        .map(|l| (l.achievement, l.kind, l.amount.ore()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (1, LineKind::Payment, 6_000_000),
+            (0, LineKind::Payment, 4_000_000),
+            (0, LineKind::Cap(CapKind::Participant), -2_000_000),
+        ]
+    );
+    assert_eq!(ledger.period_total(day("2026-01-01")).ore(), 6_000_000);
+    assert_eq!(ledger.period_total(day("2026-04-01")).ore(), 2_000_000);
+}
