@@ -3,5 +3,6 @@
 //! the engine.
 
 pub mod ledger;
+pub mod returns;
 pub mod scale;
 pub mod terms;

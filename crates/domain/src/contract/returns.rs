@@ -1,0 +1,163 @@
+//! Investor returns (issue 4, §6): XIRR as spreadsheets compute it (actual/365, from the first
+//! cash flow's date), the money multiple, and the distribution waterfall of outcome income.
+//! Rates are floating point, as in every spreadsheet; money stays exact.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Nok;
+
+/// One dated cash flow from the investor's side: negative paid in, positive paid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CashFlow {
+    pub date: NaiveDate,
+    pub amount: Nok,
+}
+
+fn years(from: NaiveDate, to: NaiveDate) -> f64 {
+    (to - from).num_days() as f64 / 365.0
+}
+
+fn npv(flows: &[CashFlow], first: NaiveDate, rate: f64) -> f64 {
+    flows
+        .iter()
+        .map(|f| f.amount.ore() as f64 / (1.0 + rate).powf(years(first, f.date)))
+        .sum()
+}
+
+fn npv_derivative(flows: &[CashFlow], first: NaiveDate, rate: f64) -> f64 {
+    flows
+        .iter()
+        .map(|f| {
+            let t = years(first, f.date);
+            -t * f.amount.ore() as f64 / (1.0 + rate).powf(t + 1.0)
+        })
+        .sum()
+}
+
+/// The annual rate that makes the flows' net present value zero (actual/365, dated from the
+/// earliest flow), or `None` when there is none: flows all of one sign, or no root found.
+/// Newton's method from 10 % as spreadsheets do, with bisection when it does not settle.
+pub fn xirr(flows: &[CashFlow]) -> Option<f64> {
+    let first = flows.iter().map(|f| f.date).min()?;
+    let (ins, outs) = (
+        flows.iter().any(|f| f.amount.ore() < 0),
+        flows.iter().any(|f| f.amount.ore() > 0),
+    );
+    if !(ins && outs) {
+        return None;
+    }
+    let mut rate = 0.1;
+    for _ in 0..100 {
+        let value = npv(flows, first, rate);
+        let slope = npv_derivative(flows, first, rate);
+        if slope == 0.0 || !slope.is_finite() {
+            break;
+        }
+        let next = rate - value / slope;
+        if !next.is_finite() || next <= -1.0 {
+            break;
+        }
+        if (next - rate).abs() < 1e-12 {
+            return Some(next);
+        }
+        rate = next;
+    }
+    // Bisection over (-100 %, 10,000 %) where the net present value changes sign.
+    let (mut lo, mut hi) = (-0.999_999_999, 100.0);
+    let (mut f_lo, f_hi) = (npv(flows, first, lo), npv(flows, first, hi));
+    if f_lo.signum() == f_hi.signum() {
+        return None;
+    }
+    for _ in 0..300 {
+        let mid = (lo + hi) / 2.0;
+        let f_mid = npv(flows, first, mid);
+        if f_mid == 0.0 || (hi - lo) < 1e-14 {
+            return Some(mid);
+        }
+        if f_mid.signum() == f_lo.signum() {
+            lo = mid;
+            f_lo = f_mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some((lo + hi) / 2.0)
+}
+
+/// Money back per krone paid in: what the investor received over what they put in (`None`
+/// when nothing was put in).
+pub fn money_multiple(flows: &[CashFlow]) -> Option<Decimal> {
+    let paid_in: i64 = flows
+        .iter()
+        .filter(|f| f.amount.ore() < 0)
+        .map(|f| -f.amount.ore())
+        .sum();
+    let received: i64 = flows
+        .iter()
+        .filter(|f| f.amount.ore() > 0)
+        .map(|f| f.amount.ore())
+        .sum();
+    (paid_in > 0).then(|| Decimal::from(received) / Decimal::from(paid_in))
+}
+
+/// Where outcome income above the investors' capped return goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Excess {
+    /// Back to Nav.
+    ToNav,
+    /// Kept in the programme.
+    Reinvested,
+}
+
+/// The waterfall's terms: investors get their capital back first, then a return of at most
+/// `return_cap` (a share of the capital drawn, e.g. 0.30 for 30 %); what is left goes where
+/// `excess` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waterfall {
+    pub return_cap: Decimal,
+    pub excess: Excess,
+}
+
+/// How income was distributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Distribution {
+    pub capital_returned: Nok,
+    pub return_paid: Nok,
+    pub excess_to_nav: Nok,
+    pub excess_reinvested: Nok,
+    /// Capital drawn and not returned: the investors' loss.
+    pub investor_loss: Nok,
+}
+
+impl Waterfall {
+    /// Distributes `income` against `drawn` capital. The return cap is rounded down to whole
+    /// øre, so that investors are never paid above it.
+    pub fn distribute(&self, drawn: Nok, income: Nok) -> Distribution {
+        let income = income.max(Nok::ZERO);
+        let drawn = drawn.max(Nok::ZERO);
+        let capital_returned = income.min(drawn);
+        let cap = (drawn.to_decimal() * self.return_cap.max(Decimal::ZERO))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+        let cap = Nok::from_decimal(cap).unwrap_or(Nok::ZERO);
+        let after_capital = income - capital_returned;
+        let return_paid = after_capital.min(cap);
+        let excess = after_capital - return_paid;
+        let (excess_to_nav, excess_reinvested) = match self.excess {
+            Excess::ToNav => (excess, Nok::ZERO),
+            Excess::Reinvested => (Nok::ZERO, excess),
+        };
+        Distribution {
+            capital_returned,
+            return_paid,
+            excess_to_nav,
+            excess_reinvested,
+            investor_loss: drawn - capital_returned,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

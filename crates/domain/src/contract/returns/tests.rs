@@ -1,0 +1,138 @@
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use super::*;
+
+const CASHFLOWS: &str = include_str!("../../../../../tests/fixtures/xirr/cashflows.csv");
+/// LibreOffice Calc 7.4's XIRR on the same flows (`scripts/xirr-reference.sh`).
+const REFERENCE: &str = include_str!("../../../../../tests/fixtures/xirr/reference.csv");
+
+fn cases() -> Vec<(String, Vec<CashFlow>)> {
+    let mut out: Vec<(String, Vec<CashFlow>)> = Vec::new();
+    for line in CASHFLOWS.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let flow = CashFlow {
+            date: f[1].parse().unwrap(),
+            amount: Nok::parse(f[2]).unwrap(),
+        };
+        match out.iter_mut().find(|(n, _)| n == f[0]) {
+            Some((_, flows)) => flows.push(flow),
+            None => out.push((f[0].to_owned(), vec![flow])),
+        }
+    }
+    out
+}
+
+#[test]
+fn xirr_agrees_with_libreoffice_to_1e_6() {
+    let reference: Vec<(String, f64)> = REFERENCE
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (name, value) = l.split_once(',').unwrap();
+            (name.to_owned(), value.parse().unwrap())
+        })
+        .collect();
+    let cases = cases();
+    assert_eq!(cases.len(), reference.len());
+    for ((name, flows), (ref_name, want)) in cases.iter().zip(&reference) {
+        assert_eq!(name, ref_name);
+        let got = xirr(flows).unwrap();
+        assert!(
+            (got - want).abs() < 1e-6,
+            "{name}: effekt {got}, LibreOffice {want}"
+        );
+    }
+}
+
+#[test]
+fn xirr_needs_money_both_ways() {
+    let d = |s: &str| s.parse().unwrap();
+    assert_eq!(xirr(&[]), None);
+    assert_eq!(
+        xirr(&[CashFlow {
+            date: d("2026-01-01"),
+            amount: Nok::from_kroner(-5).unwrap()
+        }]),
+        None
+    );
+}
+
+#[test]
+fn the_money_multiple_is_received_over_paid_in() {
+    let (_, flows) = cases()
+        .into_iter()
+        .find(|(n, _)| n == "irregular_with_second_drawdown")
+        .unwrap();
+    // 9,200,000 back on 7,500,000 in.
+    assert_eq!(
+        money_multiple(&flows),
+        Some(Decimal::new(92, 0) / Decimal::new(75, 0))
+    );
+    assert_eq!(money_multiple(&[]), None);
+}
+
+#[test]
+fn the_waterfall_returns_capital_then_a_capped_return_then_the_excess() {
+    let w = Waterfall {
+        return_cap: Decimal::new(30, 2),
+        excess: Excess::ToNav,
+    };
+    let kr = |k: i64| Nok::from_kroner(k).unwrap();
+    // 10 M drawn, 14 M of income: 10 M capital, 3 M return (30 %), 1 M back to Nav.
+    assert_eq!(
+        w.distribute(kr(10_000_000), kr(14_000_000)),
+        Distribution {
+            capital_returned: kr(10_000_000),
+            return_paid: kr(3_000_000),
+            excess_to_nav: kr(1_000_000),
+            excess_reinvested: Nok::ZERO,
+            investor_loss: Nok::ZERO,
+        }
+    );
+    // Too little income: a loss, no return.
+    let d = w.distribute(kr(10_000_000), kr(6_500_000));
+    assert_eq!(
+        (d.capital_returned, d.return_paid, d.investor_loss),
+        (kr(6_500_000), Nok::ZERO, kr(3_500_000))
+    );
+    let reinvest = Waterfall {
+        return_cap: Decimal::new(30, 2),
+        excess: Excess::Reinvested,
+    };
+    assert_eq!(
+        reinvest
+            .distribute(kr(10_000_000), kr(14_000_000))
+            .excess_reinvested,
+        kr(1_000_000)
+    );
+}
+
+proptest! {
+    #[test]
+    fn the_waterfall_hands_out_exactly_the_income(
+        drawn in 0i64..10_000_000_000, income in 0i64..20_000_000_000, cap in 0i64..200,
+    ) {
+        let w = Waterfall { return_cap: Decimal::new(cap, 2), excess: Excess::ToNav };
+        let d = w.distribute(Nok::from_ore(drawn), Nok::from_ore(income));
+        prop_assert_eq!(d.capital_returned + d.return_paid + d.excess_to_nav + d.excess_reinvested, Nok::from_ore(income));
+        prop_assert!(d.return_paid.to_decimal() <= Nok::from_ore(drawn).to_decimal() * Decimal::new(cap, 2));
+        prop_assert_eq!(d.capital_returned + d.investor_loss, Nok::from_ore(drawn));
+    }
+
+    /// XIRR is the rate at which the flows are worth nothing today.
+    #[test]
+    fn xirr_zeroes_the_present_value(
+        first in -100_000_000i64..-1_000, later in prop::collection::vec((1i64..3_000, 1_000i64..100_000_000), 1..8),
+    ) {
+        let start: NaiveDate = "2026-01-01".parse().unwrap();
+        let mut flows = vec![CashFlow { date: start, amount: Nok::from_ore(first) }];
+        for (days, amount) in later {
+            flows.push(CashFlow { date: start + chrono::Duration::days(days), amount: Nok::from_ore(amount) });
+        }
+        if let Some(rate) = xirr(&flows) {
+            let scale: f64 = flows.iter().map(|f| (f.amount.ore() as f64).abs()).sum();
+            prop_assert!(npv(&flows, start, rate).abs() / scale < 1e-9, "rate {rate}");
+        }
+    }
+}
