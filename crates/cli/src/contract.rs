@@ -1,11 +1,18 @@
-//! `effekt contract check FILE`: a contract file checked as a whole, every problem with its
-//! line and key (docs/contracts.md).
+//! `effekt contract check|import FILE` and `effekt ledger compute`: contract files checked as a
+//! whole (every problem with its line and key), stored as versions, and priced (docs/contracts.md).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use effekt_domain::contract::ledger::{compute, LineKind};
+use effekt_domain::contract::terms::ContractTerms;
+use effekt_domain::ids::ContractId;
+use effekt_domain::outcomes::timeline::Snapshot;
 use effekt_engine::contract;
+use effekt_engine::ledger::{achievements, Participant};
+use effekt_store::model::ParticipantScope;
+use effekt_store::Location;
 
 use crate::CliError;
 
@@ -16,26 +23,45 @@ pub enum ContractCommand {
         /// A contract file (TOML).
         file: PathBuf,
     },
+    /// Checks a contract file and stores it: as the next version of `--contract`, or as a new
+    /// contract. Nothing is stored when the file has any problem.
+    Import {
+        file: PathBuf,
+        /// The contract this file is the next version of; without it a new contract is made.
+        #[arg(long)]
+        contract: Option<i64>,
+        /// Participants the contract is for (a new contract only).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        target_cohort: u32,
+        #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
+        database: String,
+    },
 }
 
-pub fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
-    let ContractCommand::Check { file } = command;
-    let text = std::fs::read_to_string(&file)
+#[derive(Subcommand)]
+pub enum LedgerCommand {
+    /// Prices every participant's achievements under the contract's newest terms and the newest
+    /// register snapshot, and prints the lines of one payment period as CSV. The same input
+    /// always gives the same bytes.
+    Compute {
+        #[arg(long)]
+        contract: i64,
+        /// The period, as the contract counts them: 2026-07, 2026Q3, 2026H2 or 2026.
+        #[arg(long)]
+        period: String,
+        /// Where to write the CSV (standard output when left out).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
+        database: String,
+    },
+}
+
+fn read_checked(file: &PathBuf) -> Result<Result<ContractTerms, ExitCode>, CliError> {
+    let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?;
     match contract::check(&text) {
-        Ok(terms) => {
-            println!(
-                "{}: the contract {:?} is valid: {} parties, {} outcomes, {} to {}, paid {}",
-                file.display(),
-                terms.name,
-                terms.parties.len(),
-                terms.outcomes.len(),
-                terms.starts,
-                terms.ends,
-                terms.periods.code()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Ok(terms) => Ok(Ok(terms)),
         Err(problems) => {
             // `FILE:LINE: key: message`, as compilers print, so editors can jump to the line.
             for p in &problems {
@@ -46,12 +72,180 @@ pub fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
                 }
             }
             eprintln!(
-                "effekt: {} problem{} in {}",
+                "effekt: {} problem{} in {}; nothing was stored",
                 problems.len(),
                 if problems.len() == 1 { "" } else { "s" },
                 file.display()
             );
-            Ok(ExitCode::FAILURE)
+            Ok(Err(ExitCode::FAILURE))
         }
     }
+}
+
+pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
+    let (file, store) = match command {
+        ContractCommand::Check { file } => (file, None),
+        ContractCommand::Import {
+            file,
+            contract,
+            target_cohort,
+            database,
+        } => (file, Some((contract, target_cohort, database))),
+    };
+    let terms = match read_checked(&file)? {
+        Ok(terms) => terms,
+        Err(code) => return Ok(code),
+    };
+    if let Some((contract, target_cohort, database)) = store {
+        let store = effekt_store::open(&Location::parse(&database)?).await?;
+        let (id, version) = store
+            .add_contract_version(
+                contract.map(ContractId),
+                &terms,
+                target_cohort,
+                chrono::Utc::now(),
+            )
+            .await?;
+        println!(
+            "Stored {:?} as contract {} version {version}: {} outcomes.",
+            terms.name,
+            id.0,
+            terms.outcomes.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}: the contract {:?} is valid: {} parties, {} outcomes, {} to {}, paid {}",
+        file.display(),
+        terms.name,
+        terms.parties.len(),
+        terms.outcomes.len(),
+        terms.starts,
+        terms.ends,
+        terms.periods.code()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
+    let LedgerCommand::Compute {
+        contract,
+        period,
+        out,
+        database,
+    } = command;
+    let contract = ContractId(contract);
+    let store = effekt_store::open(&Location::parse(&database)?).await?;
+    let Some((version, terms)) = store.contract_terms(contract).await? else {
+        return Err(CliError::Config(format!(
+            "contract {} has no stored terms; store them with `effekt contract import FILE --contract {}`",
+            contract.0, contract.0
+        )));
+    };
+    let Some(wanted) = terms.periods.parse_label(&period) else {
+        return Err(CliError::Config(format!(
+            "--period {period:?}: the contract is paid {}; name a period like {}",
+            terms.periods.code(),
+            terms.periods.period_of(terms.starts).label
+        )));
+    };
+    if wanted.end < terms.starts || wanted.start > terms.ends {
+        return Err(CliError::Config(format!(
+            "--period {period}: outside the contract ({} to {})",
+            terms.starts, terms.ends
+        )));
+    }
+    let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
+        return Err(CliError::Config(
+            "no register snapshot is stored; import one with `effekt register import DIR`".into(),
+        ));
+    };
+    let key = crate::serve::pseudonym_key(&store, crate::mode_from_env()?).await?;
+    let timelines = store
+        .participant_timelines(ParticipantScope::Contract(contract), None, snapshot.id)
+        .await?;
+    let participants: Vec<Participant> = timelines
+        .iter()
+        .filter(|t| t.in_register)
+        .filter_map(|t| {
+            Some(Participant {
+                pseudonym: key.pseudonym(contract, t.person),
+                index_date: t.index_date?,
+                timeline: &t.timeline,
+            })
+        })
+        .collect();
+    let judged = Snapshot {
+        id: snapshot.key.clone(),
+        cutoff: snapshot.cutoff,
+    };
+    let input = achievements(&terms, &participants, &judged);
+    let ledger = compute(&terms, &input);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "period",
+        "participant",
+        "outcome",
+        "date",
+        "magnitude",
+        "line",
+        "amount_nok",
+        "evidence",
+        "contract_version",
+        "snapshot",
+    ];
+    let csv_err = |e: csv::Error| CliError::Config(e.to_string());
+    w.write_record(header).map_err(csv_err)?;
+    for line in ledger.lines.iter().filter(|l| l.period == wanted.start) {
+        let Some(a) = input.get(line.achievement) else {
+            continue;
+        };
+        let outcome = terms
+            .outcomes
+            .get(a.outcome)
+            .map(|o| o.definition.name.as_str())
+            .unwrap_or_default();
+        let kind = match line.kind {
+            LineKind::Payment => "payment".to_owned(),
+            LineKind::Cap(c) => format!("cap:{}", format!("{c:?}").to_lowercase()),
+        };
+        w.write_record([
+            wanted.label.as_str(),
+            &a.participant,
+            outcome,
+            &a.date.to_string(),
+            &effekt_domain::outcomes::format_magnitude(a.magnitude),
+            &kind,
+            &line.amount.to_decimal().to_string(),
+            &a.evidence.join(" "),
+            &version.to_string(),
+            &snapshot.key,
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| CliError::Config(e.to_string()))?;
+    match out {
+        Some(path) => std::fs::write(&path, &bytes)
+            .map_err(|e| CliError::Config(format!("{}: {e}", path.display())))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&bytes)
+                .map_err(CliError::Output)?;
+        }
+    }
+    eprintln!(
+        "{}: {} lines, {} payable (contract version {version}, snapshot {})",
+        wanted.label,
+        ledger
+            .lines
+            .iter()
+            .filter(|l| l.period == wanted.start)
+            .count(),
+        ledger.period_total(wanted.start),
+        snapshot.key
+    );
+    Ok(ExitCode::SUCCESS)
 }

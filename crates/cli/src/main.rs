@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         command: contract::ContractCommand,
     },
+    /// Payments: achievements priced under a contract's terms.
+    Ledger {
+        #[command(subcommand)]
+        command: contract::LedgerCommand,
+    },
     /// The audit log of reads of personal data.
     Audit {
         #[command(subcommand)]
@@ -93,7 +98,8 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args).await,
         Command::Id { command } => id::run(command),
         Command::Audit { command } => audit::run(command).await,
-        Command::Contract { command } => contract::run(command),
+        Command::Contract { command } => contract::run(command).await,
+        Command::Ledger { command } => contract::ledger(command).await,
         Command::Register { command } => register::run(command).await,
         Command::Verify(args) => register::verify(args),
     };

@@ -433,3 +433,98 @@ fn contract_check_lists_every_problem_with_file_and_line() {
     assert!(stderr(&o).contains("problems in"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_periods() {
+    let dir = std::env::temp_dir().join(format!("effekt-cli-ledger-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("demo.db");
+    let db = db.to_str().unwrap();
+    let o = effekt(
+        &[
+            "demo",
+            "--no-serve",
+            "--database",
+            db,
+            "--participants",
+            "300",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rate_card = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/contracts/staged-milestones.toml"
+    );
+    let o = effekt(
+        &[
+            "contract",
+            "import",
+            rate_card,
+            "--contract",
+            "1",
+            "--database",
+            db,
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("as contract 1 version 1: 3 outcomes"),
+        "{}",
+        stdout(&o)
+    );
+    let compute = |period: &str| {
+        effekt(
+            &[
+                "ledger",
+                "compute",
+                "--contract",
+                "1",
+                "--period",
+                period,
+                "--database",
+                db,
+            ],
+            &[("EFFEKT_MODE", "demo")],
+        )
+    };
+    let first = compute("2026Q1");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let text = stdout(&first);
+    assert!(text.starts_with("period,participant,outcome,date,magnitude,line,amount_nok,evidence,contract_version,snapshot\n"), "{text}");
+    assert!(
+        text.lines()
+            .skip(1)
+            .all(|l| l.starts_with("2026Q1,P-") && l.ends_with(",1,demo-2026-10")),
+        "{text}"
+    );
+    assert_eq!(
+        compute("2026Q1").stdout,
+        first.stdout,
+        "unchanged input, identical bytes"
+    );
+    let o = compute("2031Q1");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("outside the contract"),
+        "{}",
+        stderr(&o)
+    );
+    // A new version of the terms is numbered on.
+    let o = effekt(
+        &[
+            "contract",
+            "import",
+            rate_card,
+            "--contract",
+            "1",
+            "--database",
+            db,
+        ],
+        &[],
+    );
+    assert!(stdout(&o).contains("version 2"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

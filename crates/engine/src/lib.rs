@@ -4,5 +4,6 @@
 
 pub mod contract;
 pub mod demo;
+pub mod ledger;
 pub mod register;
 pub mod verify;

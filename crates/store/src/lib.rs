@@ -11,6 +11,7 @@ pub mod fixture;
 pub mod model;
 mod postgres;
 mod sql_bulk;
+mod sql_contract;
 mod sql_impl;
 mod sql_parts;
 mod sql_register;
@@ -26,6 +27,7 @@ use effekt_domain::ids::{ContractId, ParticipantId, PersonKey, UserId};
 use effekt_domain::national_id::NationalId;
 use effekt_domain::person::Protection;
 
+use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
@@ -140,6 +142,18 @@ pub trait Store: Send + Sync + 'static {
         definitions: &[Definition],
     ) -> Result<()>;
     async fn contract_outcomes(&self, contract: ContractId) -> Result<Vec<Definition>>;
+    /// Stores checked terms as the next version of `contract` (a new contract when `None`, with
+    /// `target_cohort`), and makes their outcomes the contract's outcome definitions; all in
+    /// one transaction. Returns the contract and the version number.
+    async fn add_contract_version(
+        &self,
+        contract: Option<ContractId>,
+        terms: &ContractTerms,
+        target_cohort: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(ContractId, u32)>;
+    /// The newest version of the contract's terms, if any was imported.
+    async fn contract_terms(&self, contract: ContractId) -> Result<Option<(u32, ContractTerms)>>;
 
     async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>>;
     /// Stores `value` under `name` unless one exists; returns the stored value either way.

@@ -10,6 +10,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::{Result, StoreError};
 use crate::sql_bulk::impl_bulk_insert;
+use crate::sql_contract::impl_contract_store;
 use crate::sql_impl::impl_store;
 use crate::sql_register::impl_register_store;
 
@@ -105,3 +106,4 @@ impl PgStore {
 impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
 impl_bulk_insert!(PgStore, Postgres);
 impl_register_store!(PgStore, Postgres);
+impl_contract_store!(PgStore, Postgres);

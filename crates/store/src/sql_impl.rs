@@ -657,6 +657,23 @@ macro_rules! impl_store {
                     self.contract_outcomes_sql(contract).await
                 }
 
+                async fn add_contract_version(
+                    &self,
+                    contract: Option<ContractId>,
+                    terms: &effekt_domain::contract::terms::ContractTerms,
+                    target_cohort: u32,
+                    now: DateTime<Utc>,
+                ) -> Result<(ContractId, u32)> {
+                    self.add_contract_version_sql(contract, terms, target_cohort, now).await
+                }
+
+                async fn contract_terms(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Option<(u32, effekt_domain::contract::terms::ContractTerms)>> {
+                    self.contract_terms_sql(contract).await
+                }
+
                 async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>> {
                     Ok(sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
                         .bind(name)

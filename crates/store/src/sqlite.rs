@@ -10,6 +10,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::{Result, StoreError};
 use crate::sql_bulk::impl_bulk_insert;
+use crate::sql_contract::impl_contract_store;
 use crate::sql_impl::impl_store;
 use crate::sql_register::impl_register_store;
 
@@ -91,3 +92,4 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);
 impl_bulk_insert!(SqliteStore, Sqlite);
 impl_register_store!(SqliteStore, Sqlite);
+impl_contract_store!(SqliteStore, Sqlite);

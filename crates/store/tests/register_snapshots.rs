@@ -163,3 +163,44 @@ both_stores! {
         assert_eq!(all[0].timeline.employment[0].id, "A\\1\t2\n3\r4 Ø\\N");
     }
 }
+
+both_stores! {
+    async fn contract_versions_number_on_and_set_the_outcomes(t: TestStore) {
+        seeded(&t).await;
+        let defs = fixture::outcome_definitions();
+        let terms = effekt_domain::contract::terms::ContractTerms {
+            name: "Ny kontrakt".into(),
+            starts: date(2026, 1, 1),
+            ends: date(2029, 12, 31),
+            periods: effekt_domain::contract::terms::PeriodLength::Quarterly,
+            parties: Vec::new(),
+            outcomes: defs
+                .iter()
+                .map(|d| effekt_domain::contract::terms::ContractOutcome {
+                    definition: d.clone(),
+                    evidence: effekt_domain::contract::terms::EvidenceSource::Register,
+                    max_payments: 1,
+                    cap: None,
+                    scale: effekt_domain::contract::scale::Scale::Fixed { amount: effekt_domain::money::Nok::from_ore(100) },
+                })
+                .collect(),
+            caps: Default::default(),
+        };
+        // A new contract gets version 1; its outcomes become the contract's.
+        let (id, version) = t.store.add_contract_version(None, &terms, 40, Utc::now()).await.unwrap();
+        assert_eq!(version, 1);
+        assert_ne!(id, CONTRACT);
+        assert_eq!(t.store.contract_outcomes(id).await.unwrap(), defs);
+        assert_eq!(t.store.contract_terms(id).await.unwrap(), Some((1, terms.clone())));
+        // The next import of the same contract is version 2, with its own outcomes.
+        let mut fewer = terms.clone();
+        fewer.outcomes.truncate(1);
+        assert_eq!(t.store.add_contract_version(Some(id), &fewer, 40, Utc::now()).await.unwrap(), (id, 2));
+        assert_eq!(t.store.contract_outcomes(id).await.unwrap(), defs[..1].to_vec());
+        assert_eq!(t.store.contract_terms(id).await.unwrap().unwrap().0, 2);
+        // An unknown contract is refused and nothing is stored.
+        let missing = effekt_domain::ids::ContractId(999);
+        assert!(matches!(t.store.add_contract_version(Some(missing), &terms, 1, Utc::now()).await, Err(StoreError::Conflict(_))));
+        assert_eq!(t.store.contract_terms(missing).await.unwrap(), None);
+    }
+}

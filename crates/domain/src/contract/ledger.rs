@@ -45,6 +45,29 @@ impl PeriodLength {
         NaiveDate::from_ymd_opt(date.year(), first_month, 1).unwrap_or(date)
     }
 
+    /// The period a label names (`2026-07`, `2026Q3`, `2026H2` or `2026`, whichever this
+    /// length uses); `None` for any other text.
+    pub fn parse_label(self, label: &str) -> Option<Period> {
+        let label = label.trim();
+        let (year, rest) = label.split_at_checked(4)?;
+        let year: i32 = year.parse().ok()?;
+        let month = match (self, rest) {
+            (Self::Yearly, "") => 1,
+            (Self::HalfYearly, "H1") => 1,
+            (Self::HalfYearly, "H2") => 7,
+            (Self::Quarterly, q) if q.len() == 2 && q.starts_with('Q') => {
+                let n: u32 = q[1..].parse().ok().filter(|n| (1..=4).contains(n))?;
+                (n - 1) * 3 + 1
+            }
+            (Self::Monthly, m) if m.len() == 3 && m.starts_with('-') => {
+                m[1..].parse().ok().filter(|n| (1..=12).contains(n))?
+            }
+            _ => return None,
+        };
+        let period = self.period_of(NaiveDate::from_ymd_opt(year, month, 1)?);
+        (period.label == label).then_some(period)
+    }
+
     /// The period holding `date`.
     pub fn period_of(self, date: NaiveDate) -> Period {
         let start = self.start_of(date);

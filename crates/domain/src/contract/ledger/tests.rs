@@ -23,6 +23,29 @@ fn periods_follow_the_calendar() {
     assert_eq!(PeriodLength::HalfYearly.period_of(d).label, "2026H2");
     assert_eq!(PeriodLength::HalfYearly.period_of(d).end, day("2026-12-31"));
     assert_eq!(PeriodLength::Yearly.period_of(d).label, "2026");
+    for (length, label) in [
+        (PeriodLength::Quarterly, "2026Q3"),
+        (PeriodLength::Monthly, "2026-08"),
+        (PeriodLength::HalfYearly, "2026H2"),
+        (PeriodLength::Yearly, "2026"),
+    ] {
+        assert_eq!(
+            length.parse_label(label),
+            Some(length.period_of(d)),
+            "{label}"
+        );
+    }
+    for bad in [
+        "2026Q5", "2026Q0", "2026-13", "2026H3", "26Q1", "2026q3", "2026-7", "",
+    ] {
+        assert_eq!(PeriodLength::Quarterly.parse_label(bad), None, "{bad}");
+        assert_eq!(PeriodLength::Monthly.parse_label(bad), None, "{bad}");
+    }
+    assert_eq!(
+        PeriodLength::Quarterly.parse_label("2026-08"),
+        None,
+        "a month is not a quarter"
+    );
 }
 
 fn terms(
