@@ -23,6 +23,20 @@ pub enum ContractCommand {
         /// A contract file (TOML).
         file: PathBuf,
     },
+    /// Exports the contract and its priced results in the INDIGO data standard (GO Lab's
+    /// impact-bond standard) as JSON; results of fewer than 5 participants are withheld.
+    Export {
+        #[arg(long)]
+        contract: i64,
+        /// Only `indigo` so far.
+        #[arg(long, value_parser = ["indigo"])]
+        format: String,
+        /// Where to write the JSON (standard output when left out).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
+        database: String,
+    },
     /// Checks a contract file and stores it: as the next version of `--contract`, or as a new
     /// contract. Nothing is stored when the file has any problem.
     Import {
@@ -82,8 +96,90 @@ fn read_checked(file: &PathBuf) -> Result<Result<ContractTerms, ExitCode>, CliEr
     }
 }
 
+/// Everything priced for a contract: its newest terms, the newest snapshot, the achievements
+/// and the ledger over them.
+struct Priced {
+    version: u32,
+    terms: ContractTerms,
+    snapshot: effekt_store::model::SnapshotRecord,
+    input: Vec<effekt_domain::contract::ledger::AchievementInput>,
+    ledger: effekt_domain::contract::ledger::Ledger,
+}
+
+async fn priced(database: &str, contract: ContractId) -> Result<Priced, CliError> {
+    let store = effekt_store::open(&Location::parse(database)?).await?;
+    let Some((version, terms)) = store.contract_terms(contract).await? else {
+        return Err(CliError::Config(format!(
+            "contract {} has no stored terms; store them with `effekt contract import FILE --contract {}`",
+            contract.0, contract.0
+        )));
+    };
+    let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
+        return Err(CliError::Config(
+            "no register snapshot is stored; import one with `effekt register import DIR`".into(),
+        ));
+    };
+    let key = crate::serve::pseudonym_key(&store, crate::mode_from_env()?).await?;
+    let timelines = store
+        .participant_timelines(ParticipantScope::Contract(contract), None, snapshot.id)
+        .await?;
+    let participants: Vec<Participant> = timelines
+        .iter()
+        .filter(|t| t.in_register)
+        .filter_map(|t| {
+            Some(Participant {
+                pseudonym: key.pseudonym(contract, t.person),
+                index_date: t.index_date?,
+                timeline: &t.timeline,
+            })
+        })
+        .collect();
+    let judged = Snapshot {
+        id: snapshot.key.clone(),
+        cutoff: snapshot.cutoff,
+    };
+    let input = achievements(&terms, &participants, &judged);
+    let ledger = compute(&terms, &input);
+    Ok(Priced {
+        version,
+        terms,
+        snapshot,
+        input,
+        ledger,
+    })
+}
+
+fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> Result<(), CliError> {
+    match out {
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| CliError::Config(format!("{}: {e}", path.display()))),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(bytes).map_err(CliError::Output)
+        }
+    }
+}
+
 pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
     let (file, store) = match command {
+        ContractCommand::Export {
+            contract,
+            format: _,
+            out,
+            database,
+        } => {
+            let p = priced(&database, ContractId(contract)).await?;
+            let project = effekt_engine::indigo::project(contract, &p.terms, &p.ledger, &p.input);
+            let mut bytes =
+                serde_json::to_vec_pretty(&project).map_err(|e| CliError::Config(e.to_string()))?;
+            bytes.push(b'\n');
+            write_out(out.as_ref(), &bytes)?;
+            eprintln!(
+                "INDIGO project for contract {contract} (terms version {}, snapshot {})",
+                p.version, p.snapshot.key
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         ContractCommand::Check { file } => (file, None),
         ContractCommand::Import {
             file,
@@ -135,13 +231,13 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         database,
     } = command;
     let contract = ContractId(contract);
-    let store = effekt_store::open(&Location::parse(&database)?).await?;
-    let Some((version, terms)) = store.contract_terms(contract).await? else {
-        return Err(CliError::Config(format!(
-            "contract {} has no stored terms; store them with `effekt contract import FILE --contract {}`",
-            contract.0, contract.0
-        )));
-    };
+    let Priced {
+        version,
+        terms,
+        snapshot,
+        input,
+        ledger,
+    } = priced(&database, contract).await?;
     let Some(wanted) = terms.periods.parse_label(&period) else {
         return Err(CliError::Config(format!(
             "--period {period:?}: the contract is paid {}; name a period like {}",
@@ -155,32 +251,6 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
             terms.starts, terms.ends
         )));
     }
-    let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
-        return Err(CliError::Config(
-            "no register snapshot is stored; import one with `effekt register import DIR`".into(),
-        ));
-    };
-    let key = crate::serve::pseudonym_key(&store, crate::mode_from_env()?).await?;
-    let timelines = store
-        .participant_timelines(ParticipantScope::Contract(contract), None, snapshot.id)
-        .await?;
-    let participants: Vec<Participant> = timelines
-        .iter()
-        .filter(|t| t.in_register)
-        .filter_map(|t| {
-            Some(Participant {
-                pseudonym: key.pseudonym(contract, t.person),
-                index_date: t.index_date?,
-                timeline: &t.timeline,
-            })
-        })
-        .collect();
-    let judged = Snapshot {
-        id: snapshot.key.clone(),
-        cutoff: snapshot.cutoff,
-    };
-    let input = achievements(&terms, &participants, &judged);
-    let ledger = compute(&terms, &input);
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "period",
@@ -226,16 +296,7 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
     let bytes = w
         .into_inner()
         .map_err(|e| CliError::Config(e.to_string()))?;
-    match out {
-        Some(path) => std::fs::write(&path, &bytes)
-            .map_err(|e| CliError::Config(format!("{}: {e}", path.display())))?,
-        None => {
-            use std::io::Write;
-            std::io::stdout()
-                .write_all(&bytes)
-                .map_err(CliError::Output)?;
-        }
-    }
+    write_out(out.as_ref(), &bytes)?;
     eprintln!(
         "{}: {} lines, {} payable (contract version {version}, snapshot {})",
         wanted.label,

@@ -349,3 +349,144 @@ mod priced {
         assert_eq!(ledger.total(), kr(24 * 2_500 + 15_000));
     }
 }
+
+mod indigo {
+    //! The INDIGO export of a priced example contract: valid against the standard's schema,
+    //! every section populated, every id resolving, and small results withheld.
+    use effekt_domain::contract::ledger::{compute, AchievementInput};
+    use serde_json::Value;
+
+    use super::*;
+
+    const SCHEMA: &str = include_str!("../../../../../shared/standards/indigo/project.json");
+
+    fn project() -> Value {
+        let terms =
+            check(&std::fs::read_to_string(format!("{EXAMPLES}/rate-card.toml")).unwrap()).unwrap();
+        // Eight participants start a job in 2026Q2 (a large cell); three reach B1 in 2026Q1.
+        let mut input: Vec<AchievementInput> = (0..8)
+            .map(|p| AchievementInput {
+                participant: format!("P-{p}"),
+                outcome: 1,
+                date: format!("2026-04-{:02}", p + 1).parse().unwrap(),
+                magnitude: "60".parse().unwrap(),
+                evidence: vec![format!("E{p}")],
+            })
+            .collect();
+        input.extend((0..3).map(|p| AchievementInput {
+            participant: format!("P-{p}"),
+            outcome: 0,
+            date: "2026-02-01".parse().unwrap(),
+            magnitude: "3".parse().unwrap(),
+            evidence: vec![format!("T{p}")],
+        }));
+        let ledger = compute(&terms, &input);
+        crate::indigo::project(1, &terms, &ledger, &input)
+    }
+
+    #[test]
+    fn the_export_is_valid_indigo() {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let validator = jsonschema::draft7::new(&schema).unwrap();
+        let project = project();
+        let errors: Vec<String> = validator
+            .iter_errors(&project)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        // The schema requires nothing, so check that what matters is there.
+        for section in [
+            "outcome_metrics",
+            "outcome_pricings",
+            "outcome_payments",
+            "investments",
+            "results",
+        ] {
+            assert!(
+                !project[section].as_array().unwrap().is_empty(),
+                "{section} is empty"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_resolve_and_small_cells_are_withheld() {
+        let project = project();
+        let metrics: Vec<&str> = project["outcome_metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(metrics.len(), 4);
+        for section in ["outcome_pricings", "outcome_payments", "results"] {
+            for item in project[section].as_array().unwrap() {
+                let id = item["outcome_metric_id"]["value"].as_str().unwrap();
+                assert!(
+                    metrics.contains(&id),
+                    "{section} names {id}, which is no outcome metric"
+                );
+            }
+        }
+        // Organisations are the contract's parties, by organisation number.
+        let payment = &project["outcome_payments"].as_array().unwrap()[1];
+        assert_eq!(
+            payment["payer_organisation_id"]["value"],
+            "NO-BRC-889640782"
+        );
+        assert_eq!(
+            payment["recipient_organisation_id"]["value"],
+            "NO-BRC-910000004"
+        );
+        assert_eq!(
+            project["investments"][0]["organisation_id"]["value"],
+            "NO-BRC-910000020"
+        );
+        assert_eq!(
+            project["investments"][0]["investment_commitment"]["amount"]["value"],
+            12_000_000.0
+        );
+        // 2026Q2 job starts: 8 × 25,000 = 200,000 for 8 participants, published.
+        let jobs = project["outcome_payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["outcome_metric_id"]["value"] == "outcome-metric-2")
+            .unwrap();
+        assert_eq!(jobs["money"]["amount"]["value"], 200_000.0);
+        assert_eq!(jobs["period"]["start_date"]["value"], "2026-04-01");
+        let job_result = project["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["outcome_metric_id"]["value"] == "outcome-metric-2")
+            .unwrap();
+        assert_eq!(
+            job_result["number_with_positive_social_outcomes"]["value"],
+            8
+        );
+        // 2026Q1 language results: three participants, so neither count nor amount is given.
+        let language = project["outcome_payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["outcome_metric_id"]["value"] == "outcome-metric-1")
+            .unwrap();
+        assert!(language["money"].get("amount").is_none(), "{language}");
+        let language_result = project["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["outcome_metric_id"]["value"] == "outcome-metric-1")
+            .unwrap();
+        assert_eq!(language_result["outcomes_achieved"]["value"], "<5");
+        assert!(language_result
+            .get("number_with_positive_social_outcomes")
+            .is_none());
+        // Fixed prices are published per unit.
+        assert_eq!(
+            project["outcome_pricings"][1]["price_per_unit"]["amount"]["value"],
+            25_000.0
+        );
+    }
+}
