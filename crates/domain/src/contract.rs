@@ -2,6 +2,7 @@
 //! verified result is worth. This module holds the pure rules; reading contract files lives in
 //! the engine.
 
+pub mod cohort;
 pub mod ledger;
 pub mod returns;
 pub mod scale;

@@ -1,0 +1,172 @@
+//! Cohort-level payment mechanisms (issue 4, §3): payments for what a whole cohort achieved
+//! against a comparison group, from figures the independent evaluator certifies (recorded with
+//! who and when) until effekt computes them itself. Each mechanism is a pure function of the
+//! certified figures; amounts are exact and rounded once to øre, half away from zero.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::scale::{to_ore, Scale};
+use crate::money::Nok;
+
+/// A figure for one cohort, certified by the evaluator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertifiedFigure {
+    pub cohort: String,
+    /// Participants in the cohort.
+    pub cohort_size: u32,
+    /// The measured value: a rate in percent, a reduction in percent, or savings in kroner.
+    pub value: Decimal,
+    pub certified_by: String,
+    pub certified_on: NaiveDate,
+}
+
+/// One cohort payment, with the figure it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CohortLine {
+    pub cohort: String,
+    pub amount: Nok,
+    /// Why, in words (for the statement).
+    pub reason: String,
+}
+
+/// A graduated cohort scale: the scale applied to the cohort's figure, e.g. nothing at 25 %
+/// employment, linear to the maximum at 45 %.
+pub fn graduated(scale: &Scale, figures: &[CertifiedFigure]) -> Vec<CohortLine> {
+    figures
+        .iter()
+        .map(|f| CohortLine {
+            cohort: f.cohort.clone(),
+            amount: scale.price(f.value),
+            reason: format!(
+                "{} certified by {} on {}",
+                f.value, f.certified_by, f.certified_on
+            ),
+        })
+        .collect()
+}
+
+/// A trigger against a comparison group (the Peterborough model): a cohort whose reduction
+/// reaches `threshold` percent earns `per_participant` for each of its participants; at the
+/// end, if the reduction over all cohorts together (weighted by cohort size) reaches
+/// `pooled_threshold`, every participant is paid for, less what the cohorts already received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub threshold: Decimal,
+    pub per_participant: Nok,
+    pub pooled_threshold: Decimal,
+}
+
+impl Trigger {
+    /// The cohort payments, then (when `final_round`) the pooled top-up as a line for the
+    /// cohort `"pooled"`.
+    pub fn price(&self, figures: &[CertifiedFigure], final_round: bool) -> Vec<CohortLine> {
+        let mut lines: Vec<CohortLine> = figures
+            .iter()
+            .filter(|f| f.value >= self.threshold)
+            .map(|f| CohortLine {
+                cohort: f.cohort.clone(),
+                amount: to_ore(self.per_participant.to_decimal() * Decimal::from(f.cohort_size)),
+                reason: format!(
+                    "reduction {} % ≥ {} % (certified by {} on {})",
+                    f.value, self.threshold, f.certified_by, f.certified_on
+                ),
+            })
+            .collect();
+        if final_round {
+            let size: u64 = figures.iter().map(|f| u64::from(f.cohort_size)).sum();
+            if size > 0 {
+                let weighted: Decimal = figures
+                    .iter()
+                    .map(|f| f.value * Decimal::from(f.cohort_size))
+                    .sum::<Decimal>()
+                    / Decimal::from(size);
+                if weighted >= self.pooled_threshold {
+                    let due = to_ore(self.per_participant.to_decimal() * Decimal::from(size));
+                    let paid = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+                    if due > paid {
+                        lines.push(CohortLine {
+                            cohort: "pooled".into(),
+                            amount: due - paid,
+                            reason: format!(
+                                "pooled reduction {} % ≥ {} %: {} due for {size} participants, {} already paid",
+                                weighted.round_dp(4),
+                                self.pooled_threshold,
+                                due,
+                                paid
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        lines
+    }
+}
+
+/// A share of measured public savings against a control group (the Koto-SIB model), or tiered
+/// savings bands (the Norrköping model: the bands' rates are shares of each krone saved), with
+/// an optional cap and an extra paid only when a second outcome's figure reaches a threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavingsShare {
+    /// Applied to the savings in kroner: `TiersCumulative` bands with rates as shares, or
+    /// `Linear` and so on; a plain share `s` is one band from 0 at rate `s`.
+    pub scale: Scale,
+    pub cap: Option<Nok>,
+    pub extra: Option<ConditionalExtra>,
+}
+
+/// An extra amount when another certified figure for the same cohort reaches `at_least`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConditionalExtra {
+    pub at_least: Decimal,
+    pub amount: Nok,
+}
+
+impl SavingsShare {
+    /// `savings` per cohort; `condition` holds the second outcome's figures (matched by cohort).
+    pub fn price(
+        &self,
+        savings: &[CertifiedFigure],
+        condition: &[CertifiedFigure],
+    ) -> Vec<CohortLine> {
+        savings
+            .iter()
+            .map(|f| {
+                let base = self.scale.price(f.value.max(Decimal::ZERO));
+                let capped = match self.cap {
+                    Some(cap) if base > cap => cap,
+                    _ => base,
+                };
+                let extra = self
+                    .extra
+                    .as_ref()
+                    .filter(|e| {
+                        condition
+                            .iter()
+                            .any(|c| c.cohort == f.cohort && c.value >= e.at_least)
+                    })
+                    .map_or(Nok::ZERO, |e| e.amount);
+                let mut reason = format!(
+                    "savings {} kr certified by {} on {}",
+                    f.value, f.certified_by, f.certified_on
+                );
+                if capped < base {
+                    reason.push_str(&format!("; capped at {}", capped));
+                }
+                if extra > Nok::ZERO {
+                    reason.push_str(&format!("; extra {extra} for the second outcome"));
+                }
+                CohortLine {
+                    cohort: f.cohort.clone(),
+                    amount: capped + extra,
+                    reason,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;
