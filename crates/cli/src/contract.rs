@@ -211,11 +211,12 @@ pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{}: the contract {:?} is valid: {} parties, {} outcomes, {} to {}, paid {}",
+        "{}: the contract {:?} is valid: {} parties, {} outcomes, {} cohort outcomes, {} to {}, paid {}",
         file.display(),
         terms.name,
         terms.parties.len(),
         terms.outcomes.len(),
+        terms.cohort_outcomes.len(),
         terms.starts,
         terms.ends,
         terms.periods.code()

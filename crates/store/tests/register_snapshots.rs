@@ -184,6 +184,7 @@ both_stores! {
                     scale: effekt_domain::contract::scale::Scale::Fixed { amount: effekt_domain::money::Nok::from_ore(100) },
                 })
                 .collect(),
+            cohort_outcomes: Vec::new(),
             caps: Default::default(),
         };
         // A new contract gets version 1; its outcomes become the contract's.

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::cohort::{SavingsShare, Trigger};
 use super::scale::Scale;
 use crate::money::Nok;
 use crate::orgnr::OrgNr;
@@ -129,6 +130,31 @@ pub struct Caps {
     pub per_contract: Option<Nok>,
 }
 
+/// How a cohort-level outcome is paid (see [`super::cohort`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mechanism", rename_all = "snake_case")]
+pub enum CohortMechanism {
+    /// The scale applied to the cohort's certified figure.
+    Graduated { scale: Scale },
+    /// A threshold per cohort, and a pooled test at the end.
+    Trigger { trigger: Trigger },
+    /// A share of (or bands on) certified savings; `extra_when` names the cohort outcome whose
+    /// figure the extra depends on.
+    SavingsShare {
+        share: SavingsShare,
+        extra_when: Option<String>,
+    },
+}
+
+/// An outcome judged for a whole cohort against a comparison group, from a figure the
+/// evaluator certifies (e.g. `employment_rate`, `reduction_vs_comparison`, `savings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CohortOutcome {
+    pub name: String,
+    pub figure: String,
+    pub mechanism: CohortMechanism,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractTerms {
     pub name: String,
@@ -138,5 +164,8 @@ pub struct ContractTerms {
     pub parties: Vec<Party>,
     /// In contract order (the order caps are applied in).
     pub outcomes: Vec<ContractOutcome>,
+    /// Outcomes paid per cohort from certified figures (none in most contracts).
+    #[serde(default)]
+    pub cohort_outcomes: Vec<CohortOutcome>,
     pub caps: Caps,
 }

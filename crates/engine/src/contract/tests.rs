@@ -10,13 +10,18 @@ fn every_example_contract_passes_the_check() {
         if path.extension().is_some_and(|e| e == "toml") {
             let text = std::fs::read_to_string(&path).unwrap();
             match check(&text) {
-                Ok(terms) => assert!(!terms.outcomes.is_empty()),
+                Ok(terms) => {
+                    assert!(!terms.outcomes.is_empty() || !terms.cohort_outcomes.is_empty())
+                }
                 Err(problems) => panic!("{}: {problems:?}", path.display()),
             }
             seen += 1;
         }
     }
-    assert!(seen >= 3, "examples/contracts holds {seen} contracts");
+    assert!(
+        seen >= 7,
+        "examples/contracts holds {seen} contracts, one per mechanism of DESIGN.md §3"
+    );
 }
 
 #[test]
@@ -487,6 +492,121 @@ mod indigo {
         assert_eq!(
             project["outcome_pricings"][1]["price_per_unit"]["amount"]["value"],
             25_000.0
+        );
+    }
+}
+
+mod cohorts {
+    //! The cohort-level examples, priced on hand-made certified figures worked out below.
+    use effekt_domain::contract::cohort::{graduated, CertifiedFigure};
+    use effekt_domain::contract::terms::CohortMechanism;
+
+    use super::*;
+
+    fn example(name: &str) -> ContractTerms {
+        check(&std::fs::read_to_string(format!("{EXAMPLES}/{name}")).unwrap()).unwrap()
+    }
+
+    fn figure(cohort: &str, size: u32, value: &str) -> CertifiedFigure {
+        CertifiedFigure {
+            cohort: cohort.into(),
+            cohort_size: size,
+            value: value.parse().unwrap(),
+            certified_by: "Uavhengig evaluator AS".into(),
+            certified_on: "2028-03-01".parse().unwrap(),
+        }
+    }
+
+    fn kr(k: i64) -> Nok {
+        Nok::from_kroner(k).unwrap()
+    }
+
+    #[test]
+    fn graduated_cohort_scale() {
+        let t = example("graduated-cohort-scale.toml");
+        let CohortMechanism::Graduated { scale } = &t.cohort_outcomes[0].mechanism else {
+            panic!()
+        };
+        // 37.5 % employment: (37.5 − 25) / 20 × 2,000,000 = 1,250,000.
+        assert_eq!(
+            graduated(scale, &[figure("2026", 100, "37.5")])[0].amount,
+            kr(1_250_000)
+        );
+    }
+
+    #[test]
+    fn cohort_trigger() {
+        let t = example("cohort-trigger.toml");
+        let CohortMechanism::Trigger { trigger } = &t.cohort_outcomes[0].mechanism else {
+            panic!()
+        };
+        let cohorts = [
+            figure("C1", 1000, "8.4"),
+            figure("C2", 1000, "11"),
+            figure("C3", 800, "6"),
+        ];
+        // C2 alone: 3,000,000; pooled 8.64 % ≥ 7.5 %: 8,400,000 due, 5,400,000 more.
+        let total = trigger
+            .price(&cohorts, true)
+            .iter()
+            .fold(Nok::ZERO, |s, l| s + l.amount);
+        assert_eq!(total, kr(8_400_000));
+    }
+
+    #[test]
+    fn savings_share_and_tiered_savings() {
+        let t = example("savings-share.toml");
+        let CohortMechanism::SavingsShare { share, .. } = &t.cohort_outcomes[0].mechanism else {
+            panic!()
+        };
+        // 40 % of 1,500,000 = 600,000; 40 % of 2,500,000 = 1,000,000, capped at 800,000.
+        let lines = share.price(
+            &[figure("A", 100, "1500000"), figure("B", 100, "2500000")],
+            &[],
+        );
+        assert_eq!(
+            (lines[0].amount, lines[1].amount),
+            (kr(600_000), kr(800_000))
+        );
+
+        let t = example("tiered-savings.toml");
+        let CohortMechanism::SavingsShare { share, extra_when } = &t.cohort_outcomes[1].mechanism
+        else {
+            panic!()
+        };
+        assert_eq!(extra_when.as_deref(), Some("Sysselsetting i kohorten"));
+        // 2,000,000 saved: 500,000 + 300,000, and the extra at 32 % employment: 1,000,000.
+        let lines = share.price(&[figure("C1", 150, "2000000")], &[figure("C1", 150, "32")]);
+        assert_eq!(lines[0].amount, kr(1_000_000));
+    }
+
+    #[test]
+    fn cohort_outcomes_are_checked() {
+        let base = std::fs::read_to_string(format!("{EXAMPLES}/tiered-savings.toml")).unwrap();
+        let p = problems(&base.replace(
+            "when = \"Sysselsetting i kohorten\"",
+            "when = \"Sysselsetting\"",
+        ));
+        assert!(
+            p.iter().any(|m| m
+                .contains("cohort_outcome[2].extra.when: \"Sysselsetting\" is no cohort outcome")),
+            "{p:?}"
+        );
+        let p = problems(&base.replace("mechanism = \"graduated\"", "mechanism = \"bonus\""));
+        assert!(
+            p.iter().any(|m| m.contains(
+                "cohort_outcome[1].mechanism: \"bonus\" is not graduated, trigger or savings_share"
+            )),
+            "{p:?}"
+        );
+        let p = problems(&base.replace(
+            "floor = \"25\", target = \"45\"",
+            "floor = \"45\", target = \"25\"",
+        ));
+        assert!(
+            p.iter()
+                .any(|m| m.contains("cohort_outcome[1].scale.floor")),
+            "{p:?}"
         );
     }
 }

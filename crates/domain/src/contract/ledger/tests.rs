@@ -76,6 +76,7 @@ fn terms(
                 },
             })
             .collect(),
+        cohort_outcomes: Vec::new(),
         caps,
     }
 }
