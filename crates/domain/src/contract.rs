@@ -6,4 +6,5 @@ pub mod cohort;
 pub mod ledger;
 pub mod returns;
 pub mod scale;
+pub mod statement;
 pub mod terms;

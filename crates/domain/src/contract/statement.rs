@@ -1,0 +1,163 @@
+//! A period's payment statement and its path to payment (issue 4, §5): computed by a Nav
+//! contract manager → verified by the independent evaluator → approved by two different Nav
+//! users, neither of whom computed or verified it → paid. Every step is kept as an event, and
+//! a step that breaks the separation of duties is refused with the reason.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::UserId;
+use crate::money::Nok;
+use crate::role::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Computed,
+    Verified,
+    /// One of the two approvals given.
+    HalfApproved,
+    Approved,
+    Paid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Compute,
+    Verify,
+    Approve,
+    Pay,
+}
+
+/// Who did a step, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub step: Step,
+    pub by: UserId,
+    pub role: Role,
+    pub at: DateTime<Utc>,
+}
+
+/// Why a step was refused. The messages are shown to the user who tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    #[error("this step is for {0}")]
+    WrongRole(&'static str),
+    #[error("the statement is {0:?}; this step is not next")]
+    NotNext(Stage),
+    #[error("you computed this statement, so you cannot approve it")]
+    OwnComputation,
+    #[error("you verified this statement, so you cannot approve it")]
+    OwnVerification,
+    #[error("you have already approved this statement; a second Nav user must approve it")]
+    SecondApprovalBySameUser,
+}
+
+fn is_nav(role: Role) -> bool {
+    matches!(role, Role::NavContractManager | Role::NavCaseOfficer)
+}
+
+/// A period's statement: its total as computed and every step taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub period: String,
+    pub total: Nok,
+    pub events: Vec<Event>,
+}
+
+impl Statement {
+    /// A computed statement; only a Nav contract manager computes.
+    pub fn compute(
+        period: &str,
+        total: Nok,
+        by: UserId,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> Result<Self, StepError> {
+        if role != Role::NavContractManager {
+            return Err(StepError::WrongRole("a Nav contract manager"));
+        }
+        Ok(Self {
+            period: period.to_owned(),
+            total,
+            events: vec![Event {
+                step: Step::Compute,
+                by,
+                role,
+                at,
+            }],
+        })
+    }
+
+    pub fn stage(&self) -> Stage {
+        let count = |s: Step| self.events.iter().filter(|e| e.step == s).count();
+        if count(Step::Pay) > 0 {
+            Stage::Paid
+        } else if count(Step::Approve) >= 2 {
+            Stage::Approved
+        } else if count(Step::Approve) == 1 {
+            Stage::HalfApproved
+        } else if count(Step::Verify) > 0 {
+            Stage::Verified
+        } else {
+            Stage::Computed
+        }
+    }
+
+    fn did(&self, step: Step, by: UserId) -> bool {
+        self.events.iter().any(|e| e.step == step && e.by == by)
+    }
+
+    /// Takes `step` for `by` (with `role`), or says why not; a refused step changes nothing.
+    pub fn take(
+        &mut self,
+        step: Step,
+        by: UserId,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> Result<Stage, StepError> {
+        let stage = self.stage();
+        match step {
+            Step::Compute => return Err(StepError::NotNext(stage)),
+            Step::Verify => {
+                if role != Role::Evaluator {
+                    return Err(StepError::WrongRole("the independent evaluator"));
+                }
+                if stage != Stage::Computed {
+                    return Err(StepError::NotNext(stage));
+                }
+            }
+            Step::Approve => {
+                if !is_nav(role) {
+                    return Err(StepError::WrongRole("Nav users"));
+                }
+                if !matches!(stage, Stage::Verified | Stage::HalfApproved) {
+                    return Err(StepError::NotNext(stage));
+                }
+                if self.did(Step::Compute, by) {
+                    return Err(StepError::OwnComputation);
+                }
+                if self.did(Step::Verify, by) {
+                    return Err(StepError::OwnVerification);
+                }
+                if self.did(Step::Approve, by) {
+                    return Err(StepError::SecondApprovalBySameUser);
+                }
+            }
+            Step::Pay => {
+                if role != Role::NavContractManager {
+                    return Err(StepError::WrongRole("a Nav contract manager"));
+                }
+                if stage != Stage::Approved {
+                    return Err(StepError::NotNext(stage));
+                }
+            }
+        }
+        self.events.push(Event { step, by, role, at });
+        Ok(self.stage())
+    }
+}
+
+#[cfg(test)]
+mod tests;
