@@ -8,6 +8,7 @@ use clap::Subcommand;
 use effekt_domain::contract::ledger::{compute, LineKind};
 use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::ids::ContractId;
+use effekt_domain::money::Nok;
 use effekt_domain::outcomes::timeline::Snapshot;
 use effekt_engine::contract;
 use effekt_engine::ledger::{achievements, Participant};
@@ -63,12 +64,54 @@ pub enum LedgerCommand {
         /// The period, as the contract counts them: 2026-07, 2026Q3, 2026H2 or 2026.
         #[arg(long)]
         period: String,
-        /// Where to write the CSV (standard output when left out).
+        /// Where to write the statement (standard output when left out; required for xlsx).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// csv (default) or xlsx.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "xlsx"])]
+        format: String,
         #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
         database: String,
     },
+}
+
+/// The statement as a spreadsheet: the same columns as the CSV, amounts and magnitudes as
+/// numbers, and a total row.
+fn xlsx(header: &[&str], rows: &[Vec<String>], total: Nok) -> Result<Vec<u8>, CliError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| CliError::Config(format!("xlsx: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Utbetaling").map_err(err)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, value) in row.iter().enumerate() {
+            let c = c as u16;
+            match (header.get(c as usize).copied(), value.parse::<f64>()) {
+                (Some("amount_nok"), Ok(n)) => sheet.write_number_with_format(r, c, n, &money),
+                (Some("magnitude" | "contract_version"), Ok(n)) => sheet.write_number(r, c, n),
+                _ => sheet.write_string(r, c, value),
+            }
+            .map_err(err)?;
+        }
+    }
+    let last = rows.len() as u32 + 1;
+    sheet
+        .write_string_with_format(last, 0, "Totalt", &bold)
+        .map_err(err)?;
+    let amount_col = header.iter().position(|h| *h == "amount_nok").unwrap_or(6) as u16;
+    sheet
+        .write_number_with_format(last, amount_col, total.ore() as f64 / 100.0, &money)
+        .map_err(err)?;
+    sheet.autofit();
+    book.save_to_buffer().map_err(err)
 }
 
 fn read_checked(file: &PathBuf) -> Result<Result<ContractTerms, ExitCode>, CliError> {
@@ -229,8 +272,15 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         contract,
         period,
         out,
+        format,
         database,
     } = command;
+    if format == "xlsx" && out.is_none() {
+        return Err(CliError::Config(
+            "--format xlsx needs --out FILE.xlsx (a spreadsheet is not written to a terminal)"
+                .into(),
+        ));
+    }
     let contract = ContractId(contract);
     let Priced {
         version,
@@ -252,7 +302,7 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
             terms.starts, terms.ends
         )));
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut rows: Vec<Vec<String>> = Vec::new();
     let header = [
         "period",
         "participant",
@@ -265,8 +315,6 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         "contract_version",
         "snapshot",
     ];
-    let csv_err = |e: csv::Error| CliError::Config(e.to_string());
-    w.write_record(header).map_err(csv_err)?;
     for line in ledger.lines.iter().filter(|l| l.period == wanted.start) {
         let Some(a) = input.get(line.achievement) else {
             continue;
@@ -280,23 +328,31 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
             LineKind::Payment => "payment".to_owned(),
             LineKind::Cap(c) => format!("cap:{}", format!("{c:?}").to_lowercase()),
         };
-        w.write_record([
-            wanted.label.as_str(),
-            &a.participant,
-            outcome,
-            &a.date.to_string(),
-            &effekt_domain::outcomes::format_magnitude(a.magnitude),
-            &kind,
-            &line.amount.to_decimal().to_string(),
-            &a.evidence.join(" "),
-            &version.to_string(),
-            &snapshot.key,
-        ])
-        .map_err(csv_err)?;
+        rows.push(vec![
+            wanted.label.clone(),
+            a.participant.clone(),
+            outcome.to_owned(),
+            a.date.to_string(),
+            effekt_domain::outcomes::format_magnitude(a.magnitude),
+            kind,
+            line.amount.to_decimal().to_string(),
+            a.evidence.join(" "),
+            version.to_string(),
+            snapshot.key.clone(),
+        ]);
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| CliError::Config(e.to_string()))?;
+    let bytes = if format == "xlsx" {
+        xlsx(&header, &rows, ledger.period_total(wanted.start))?
+    } else {
+        let csv_err = |e: csv::Error| CliError::Config(e.to_string());
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(header).map_err(csv_err)?;
+        for row in &rows {
+            w.write_record(row).map_err(csv_err)?;
+        }
+        w.into_inner()
+            .map_err(|e| CliError::Config(e.to_string()))?
+    };
     write_out(out.as_ref(), &bytes)?;
     eprintln!(
         "{}: {} lines, {} payable (contract version {version}, snapshot {})",
