@@ -1,3 +1,6 @@
+use effekt_domain::money::Nok;
+use rust_decimal::Decimal;
+
 use super::*;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/contracts");

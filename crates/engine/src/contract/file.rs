@@ -1,0 +1,136 @@
+//! The shape of a contract file as serde reads it: text where the checker wants to parse and
+//! locate values itself, unknown keys refused.
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct File {
+    pub(super) contract: Section,
+    #[serde(default)]
+    pub(super) party: Vec<PartyEntry>,
+    #[serde(default)]
+    pub(super) outcome: Vec<OutcomeEntry>,
+    #[serde(default)]
+    pub(super) cohort_outcome: Vec<CohortEntry>,
+    #[serde(default)]
+    pub(super) caps: CapsEntry,
+}
+
+/// An outcome paid per cohort from a figure the evaluator certifies.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CohortEntry {
+    pub(super) name: String,
+    pub(super) figure: String,
+    pub(super) mechanism: String,
+    #[serde(default)]
+    pub(super) scale: Option<ScaleEntry>,
+    #[serde(default)]
+    pub(super) trigger: Option<TriggerEntry>,
+    #[serde(default)]
+    pub(super) cap: Option<String>,
+    #[serde(default)]
+    pub(super) extra: Option<ExtraEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TriggerEntry {
+    pub(super) threshold: String,
+    pub(super) per_participant: String,
+    pub(super) pooled_threshold: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ExtraEntry {
+    pub(super) when: String,
+    pub(super) at_least: String,
+    pub(super) amount: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Section {
+    pub(super) name: String,
+    pub(super) starts: toml::value::Datetime,
+    pub(super) ends: toml::value::Datetime,
+    #[serde(default)]
+    pub(super) periods: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PartyEntry {
+    pub(super) role: String,
+    pub(super) name: String,
+    pub(super) orgnr: String,
+    #[serde(default)]
+    pub(super) lead: bool,
+    #[serde(default)]
+    pub(super) sub_delivery: Option<String>,
+    #[serde(default)]
+    pub(super) commitment: Option<String>,
+}
+
+/// An outcome: its own keys, the scale, and the outcome kind's keys (checked by the domain).
+#[derive(Deserialize)]
+pub(super) struct OutcomeEntry {
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) evidence: Option<String>,
+    #[serde(default)]
+    pub(super) max_payments: Option<i64>,
+    #[serde(default)]
+    pub(super) cap: Option<String>,
+    pub(super) scale: ScaleEntry,
+    #[serde(flatten)]
+    pub(super) kind: toml::Table,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub(super) enum ScaleEntry {
+    Fixed {
+        amount: String,
+    },
+    Linear {
+        max: String,
+        floor: String,
+        target: String,
+    },
+    TiersCumulative {
+        band: Vec<BandEntry>,
+        #[serde(default)]
+        up_to: Option<String>,
+    },
+    TiersHighest {
+        tier: Vec<TierEntry>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BandEntry {
+    pub(super) from: String,
+    pub(super) rate: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TierEntry {
+    pub(super) threshold: String,
+    pub(super) amount: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CapsEntry {
+    #[serde(default)]
+    pub(super) per_participant: Option<String>,
+    #[serde(default)]
+    pub(super) per_period: Option<String>,
+    #[serde(default)]
+    pub(super) per_contract: Option<String>,
+}
