@@ -149,7 +149,13 @@ struct Priced {
     ledger: effekt_domain::contract::ledger::Ledger,
 }
 
-async fn priced(database: &str, contract: ContractId) -> Result<Priced, CliError> {
+/// `check` sees the terms before anything is read or priced, so that a bad argument fails at
+/// once; what it returns comes back with the prices.
+async fn priced<T>(
+    database: &str,
+    contract: ContractId,
+    check: impl FnOnce(&ContractTerms) -> Result<T, CliError>,
+) -> Result<(Priced, T), CliError> {
     let store = effekt_store::open(&Location::parse(database)?).await?;
     let Some((version, terms)) = store.contract_terms(contract).await? else {
         return Err(CliError::Config(format!(
@@ -157,6 +163,7 @@ async fn priced(database: &str, contract: ContractId) -> Result<Priced, CliError
             contract.0, contract.0
         )));
     };
+    let checked = check(&terms)?;
     let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
         return Err(CliError::Config(
             "no register snapshot is stored; import one with `effekt register import DIR`".into(),
@@ -183,13 +190,16 @@ async fn priced(database: &str, contract: ContractId) -> Result<Priced, CliError
     };
     let input = achievements(&terms, &participants, &judged);
     let ledger = compute(&terms, &input);
-    Ok(Priced {
-        version,
-        terms,
-        snapshot,
-        input,
-        ledger,
-    })
+    Ok((
+        Priced {
+            version,
+            terms,
+            snapshot,
+            input,
+            ledger,
+        },
+        checked,
+    ))
 }
 
 fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> Result<(), CliError> {
@@ -211,7 +221,7 @@ pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
             out,
             database,
         } => {
-            let p = priced(&database, ContractId(contract)).await?;
+            let (p, ()) = priced(&database, ContractId(contract), |_| Ok(())).await?;
             let project = effekt_engine::indigo::project(contract, &p.terms, &p.ledger, &p.input);
             let mut bytes =
                 serde_json::to_vec_pretty(&project).map_err(|e| CliError::Config(e.to_string()))?;
@@ -282,26 +292,32 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         ));
     }
     let contract = ContractId(contract);
-    let Priced {
-        version,
-        terms,
-        snapshot,
-        input,
-        ledger,
-    } = priced(&database, contract).await?;
-    let Some(wanted) = terms.periods.parse_label(&period) else {
-        return Err(CliError::Config(format!(
-            "--period {period:?}: the contract is paid {}; name a period like {}",
-            terms.periods.code(),
-            terms.periods.period_of(terms.starts).label
-        )));
+    let the_period = |terms: &ContractTerms| {
+        let Some(wanted) = terms.periods.parse_label(&period) else {
+            return Err(CliError::Config(format!(
+                "--period {period:?}: the contract is paid {}; name a period like {}",
+                terms.periods.code(),
+                terms.periods.period_of(terms.starts).label
+            )));
+        };
+        if wanted.end < terms.starts || wanted.start > terms.ends {
+            return Err(CliError::Config(format!(
+                "--period {period}: outside the contract ({} to {})",
+                terms.starts, terms.ends
+            )));
+        }
+        Ok(wanted)
     };
-    if wanted.end < terms.starts || wanted.start > terms.ends {
-        return Err(CliError::Config(format!(
-            "--period {period}: outside the contract ({} to {})",
-            terms.starts, terms.ends
-        )));
-    }
+    let (
+        Priced {
+            version,
+            terms,
+            snapshot,
+            input,
+            ledger,
+        },
+        wanted,
+    ) = priced(&database, contract, the_period).await?;
     let mut rows: Vec<Vec<String>> = Vec::new();
     let header = [
         "period",
