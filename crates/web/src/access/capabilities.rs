@@ -20,7 +20,7 @@ use crate::forms::FieldError;
 use crate::WebError;
 
 /// Whether this viewer sees the person's identifying fields.
-fn unmasked(protection: Protection, viewer_assigned: bool) -> bool {
+pub(super) fn unmasked(protection: Protection, viewer_assigned: bool) -> bool {
     !protection.is_protected() || viewer_assigned
 }
 

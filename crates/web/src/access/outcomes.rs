@@ -75,6 +75,31 @@ fn judge(d: &Definition, t: &ParticipantTimeline, snapshot: &Snapshot) -> Option
 }
 
 impl ParticipantAccess {
+    /// The outcomes for the API, which shows no participant page first: a participant outside
+    /// the scope is not found, a masked one is refused (both audited as denied), and only the
+    /// register read is audited, not the person details used to decide.
+    pub async fn outcomes_unless_masked(
+        &self,
+        id: ParticipantId,
+    ) -> Result<ParticipantOutcomes, WebError> {
+        let d = self
+            .state
+            .store
+            .participant(self.scope, id, self.viewer.user.id)
+            .await?;
+        match d {
+            None => {
+                audit::deny(&self.state, &self.viewer, id, "participant.outcomes").await?;
+                Err(WebError::NotFound { api: true })
+            }
+            Some(d) if !super::capabilities::unmasked(d.protection, d.viewer_assigned) => {
+                audit::deny(&self.state, &self.viewer, id, "participant.outcomes").await?;
+                Err(WebError::Forbidden { api: true })
+            }
+            Some(_) => self.outcomes(id).await,
+        }
+    }
+
     /// The participant's outcomes under its contract, from the newest snapshot. Reading the
     /// register data is audited; a participant outside the scope is not found (and audited as
     /// a denied read).
