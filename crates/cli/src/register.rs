@@ -124,6 +124,13 @@ fn convert(dir: &std::path::Path, out: &std::path::Path) -> Result<ExitCode, Cli
     }
     std::fs::create_dir_all(out)
         .map_err(|e| CliError::Config(format!("{}: {e}", out.display())))?;
+    // Parquet beside the CSV files would leave a folder with both, which no reader accepts.
+    if std::fs::canonicalize(out).ok() == std::fs::canonicalize(dir).ok() {
+        return Err(CliError::Config(format!(
+            "--out {}: write the Parquet files to another folder than the CSV files",
+            out.display()
+        )));
+    }
     for stem in register::STEMS {
         register::csv_to_parquet(dir, out, stem).map_err(CliError::Config)?;
     }

@@ -297,6 +297,25 @@ fn both_formats_give_the_same_outcomes_and_verify_writes_parquet() {
     let c = dir.join("c.parquet");
     assert!(verify(&dir.join("converted"), &c).status.success());
     assert_eq!(&std::fs::read(&c).unwrap()[..4], b"PAR1");
+    // Converting into the CSV folder itself is refused: it would hold both formats.
+    let csv_dir = dir.join("both/csv");
+    let o = effekt(
+        &[
+            "register",
+            "convert",
+            csv_dir.to_str().unwrap(),
+            "--out",
+            csv_dir.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("another folder than the CSV files"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!csv_dir.join("employment.parquet").exists());
     // Any other output name is refused before anything is read.
     let o = verify(&dir.join("converted"), &dir.join("out.txt"));
     assert_eq!(o.status.code(), Some(1));
