@@ -5,15 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use effekt_domain::contract::ledger::{compute, LineKind};
 use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::ids::ContractId;
 use effekt_domain::money::Nok;
-use effekt_domain::outcomes::timeline::Snapshot;
 use effekt_engine::contract;
-use effekt_engine::ledger::{achievements, Participant};
-use effekt_store::model::ParticipantScope;
 use effekt_store::Location;
+use effekt_web::ledger::{self, Pricing};
+use effekt_web::statement_file;
 
 use crate::CliError;
 
@@ -75,45 +73,6 @@ pub enum LedgerCommand {
     },
 }
 
-/// The statement as a spreadsheet: the same columns as the CSV, amounts and magnitudes as
-/// numbers, and a total row.
-fn xlsx(header: &[&str], rows: &[Vec<String>], total: Nok) -> Result<Vec<u8>, CliError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| CliError::Config(format!("xlsx: {e}"));
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Utbetaling").map_err(err)?;
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("#,##0.00");
-    for (c, h) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, value) in row.iter().enumerate() {
-            let c = c as u16;
-            match (header.get(c as usize).copied(), value.parse::<f64>()) {
-                (Some("amount_nok"), Ok(n)) => sheet.write_number_with_format(r, c, n, &money),
-                (Some("magnitude" | "contract_version"), Ok(n)) => sheet.write_number(r, c, n),
-                _ => sheet.write_string(r, c, value),
-            }
-            .map_err(err)?;
-        }
-    }
-    let last = rows.len() as u32 + 1;
-    sheet
-        .write_string_with_format(last, 0, "Totalt", &bold)
-        .map_err(err)?;
-    let amount_col = header.iter().position(|h| *h == "amount_nok").unwrap_or(6) as u16;
-    sheet
-        .write_number_with_format(last, amount_col, total.ore() as f64 / 100.0, &money)
-        .map_err(err)?;
-    sheet.autofit();
-    book.save_to_buffer().map_err(err)
-}
-
 fn read_checked(file: &PathBuf) -> Result<Result<ContractTerms, ExitCode>, CliError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?;
@@ -139,67 +98,13 @@ fn read_checked(file: &PathBuf) -> Result<Result<ContractTerms, ExitCode>, CliEr
     }
 }
 
-/// Everything priced for a contract: its newest terms, the newest snapshot, the achievements
-/// and the ledger over them.
-struct Priced {
-    version: u32,
-    terms: ContractTerms,
-    snapshot: effekt_store::model::SnapshotRecord,
-    input: Vec<effekt_domain::contract::ledger::AchievementInput>,
-    ledger: effekt_domain::contract::ledger::Ledger,
-}
-
-/// `check` sees the terms before anything is read or priced, so that a bad argument fails at
-/// once; what it returns comes back with the prices.
-async fn priced<T>(
-    database: &str,
+/// Prices the contract through the product's ledger (the same as the statement pages).
+async fn priced(
+    store: &std::sync::Arc<dyn effekt_store::Store>,
     contract: ContractId,
-    check: impl FnOnce(&ContractTerms) -> Result<T, CliError>,
-) -> Result<(Priced, T), CliError> {
-    let store = effekt_store::open(&Location::parse(database)?).await?;
-    let Some((version, terms)) = store.contract_terms(contract).await? else {
-        return Err(CliError::Config(format!(
-            "contract {} has no stored terms; store them with `effekt contract import FILE --contract {}`",
-            contract.0, contract.0
-        )));
-    };
-    let checked = check(&terms)?;
-    let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
-        return Err(CliError::Config(
-            "no register snapshot is stored; import one with `effekt register import DIR`".into(),
-        ));
-    };
-    let key = crate::serve::pseudonym_key(&store, crate::mode_from_env()?).await?;
-    let timelines = store
-        .participant_timelines(ParticipantScope::Contract(contract), None, snapshot.id)
-        .await?;
-    let participants: Vec<Participant> = timelines
-        .iter()
-        .filter(|t| t.in_register)
-        .filter_map(|t| {
-            Some(Participant {
-                pseudonym: key.pseudonym(contract, t.person),
-                index_date: t.index_date?,
-                timeline: &t.timeline,
-            })
-        })
-        .collect();
-    let judged = Snapshot {
-        id: snapshot.key.clone(),
-        cutoff: snapshot.cutoff,
-    };
-    let input = achievements(&terms, &participants, &judged);
-    let ledger = compute(&terms, &input);
-    Ok((
-        Priced {
-            version,
-            terms,
-            snapshot,
-            input,
-            ledger,
-        },
-        checked,
-    ))
+) -> Result<Pricing, CliError> {
+    let key = crate::serve::pseudonym_key(store, crate::mode_from_env()?).await?;
+    Ok(ledger::price(store.as_ref(), &key, contract).await?)
 }
 
 fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> Result<(), CliError> {
@@ -221,15 +126,20 @@ pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
             out,
             database,
         } => {
-            let (p, ()) = priced(&database, ContractId(contract), |_| Ok(())).await?;
-            let project = effekt_engine::indigo::project(contract, &p.terms, &p.ledger, &p.input);
+            let store = effekt_store::open(&Location::parse(&database)?).await?;
+            let p = priced(&store, ContractId(contract)).await?;
+            let Some(terms) = p.terms() else {
+                return Err(ledger::LedgerError::NoTerms(contract).into());
+            };
+            let project = effekt_engine::indigo::project(contract, terms, &p.ledger, &p.input);
             let mut bytes =
                 serde_json::to_vec_pretty(&project).map_err(|e| CliError::Config(e.to_string()))?;
             bytes.push(b'\n');
             write_out(out.as_ref(), &bytes)?;
             eprintln!(
                 "INDIGO project for contract {contract} (terms version {}, snapshot {})",
-                p.version, p.snapshot.key
+                p.versions_of(&[]),
+                p.snapshot.key
             );
             return Ok(ExitCode::SUCCESS);
         }
@@ -292,94 +202,65 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         ));
     }
     let contract = ContractId(contract);
-    let the_period = |terms: &ContractTerms| {
-        let Some(wanted) = terms.periods.parse_label(&period) else {
-            return Err(CliError::Config(format!(
-                "--period {period:?}: the contract is paid {}; name a period like {}",
-                terms.periods.code(),
-                terms.periods.period_of(terms.starts).label
-            )));
-        };
-        if wanted.end < terms.starts || wanted.start > terms.ends {
-            return Err(CliError::Config(format!(
-                "--period {period}: outside the contract ({} to {})",
-                terms.starts, terms.ends
-            )));
-        }
-        Ok(wanted)
+    let store = effekt_store::open(&Location::parse(&database)?).await?;
+    // The period is checked against the terms before anything is read or priced.
+    let Some((_, terms)) = store.contract_terms(contract).await? else {
+        return Err(ledger::LedgerError::NoTerms(contract.0).into());
     };
-    let (
-        Priced {
-            version,
-            terms,
-            snapshot,
-            input,
-            ledger,
-        },
-        wanted,
-    ) = priced(&database, contract, the_period).await?;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let header = [
-        "period",
-        "participant",
-        "outcome",
-        "date",
-        "magnitude",
-        "line",
-        "amount_nok",
-        "evidence",
-        "contract_version",
-        "snapshot",
-    ];
-    for line in ledger.lines.iter().filter(|l| l.period == wanted.start) {
-        let Some(a) = input.get(line.achievement) else {
-            continue;
-        };
-        let outcome = terms
-            .outcomes
-            .get(a.outcome)
-            .map(|o| o.definition.name.as_str())
-            .unwrap_or_default();
-        let kind = match line.kind {
-            LineKind::Payment => "payment".to_owned(),
-            LineKind::Cap(c) => format!("cap:{}", format!("{c:?}").to_lowercase()),
-        };
-        rows.push(vec![
-            wanted.label.clone(),
-            a.participant.clone(),
-            outcome.to_owned(),
-            a.date.to_string(),
-            effekt_domain::outcomes::format_magnitude(a.magnitude),
-            kind,
-            line.amount.to_decimal().to_string(),
-            a.evidence.join(" "),
-            version.to_string(),
-            snapshot.key.clone(),
-        ]);
-    }
+    let wanted = ledger::parse_period(&terms, &period)?;
+    let statements = store.statements(contract).await?;
+    let stored = ledger::current(&statements)
+        .into_iter()
+        .find(|s| s.period == wanted.label && s.rules().stage().is_booked())
+        .cloned();
+    let (lines, snapshot, what) = match stored {
+        Some(s) => {
+            let lines: Vec<_> = store
+                .statement_lines(&[s.id], None)
+                .await?
+                .into_iter()
+                .map(|(_, l)| l)
+                .collect();
+            let what = format!(
+                "statement {} as {} (contract version {})",
+                s.id,
+                s.rules().stage().label_nb().to_lowercase(),
+                s.versions
+            );
+            (lines, s.snapshot, what)
+        }
+        None => {
+            let p = priced(&store, contract).await?;
+            let open = p.open_period(&statements);
+            let is_open = open.as_ref() == Some(&wanted);
+            let booked = ledger::booked_lines(store.as_ref(), &statements).await?;
+            let lines = p.draft(&wanted, is_open, &booked);
+            let what = format!(
+                "{} (contract version {})",
+                if is_open {
+                    "the open period as computed now, with adjustments"
+                } else {
+                    "a preview: earlier periods are not yet approved, so no adjustments"
+                },
+                p.versions_of(&lines)
+            );
+            (lines, p.snapshot.key, what)
+        }
+    };
+    let rows = statement_file::rows(&wanted.label, &snapshot, &lines);
+    let total = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
     let bytes = if format == "xlsx" {
-        xlsx(&header, &rows, ledger.period_total(wanted.start))?
+        statement_file::xlsx(&rows, total)
     } else {
-        let csv_err = |e: csv::Error| CliError::Config(e.to_string());
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(header).map_err(csv_err)?;
-        for row in &rows {
-            w.write_record(row).map_err(csv_err)?;
-        }
-        w.into_inner()
-            .map_err(|e| CliError::Config(e.to_string()))?
-    };
+        statement_file::csv(&rows)
+    }
+    .map_err(|e| CliError::Config(e.to_string()))?;
     write_out(out.as_ref(), &bytes)?;
     eprintln!(
-        "{}: {} lines, {} payable (contract version {version}, snapshot {})",
+        "{}: {} lines, {} payable: {what}, snapshot {snapshot}",
         wanted.label,
-        ledger
-            .lines
-            .iter()
-            .filter(|l| l.period == wanted.start)
-            .count(),
-        ledger.period_total(wanted.start),
-        snapshot.key
+        lines.len(),
+        total
     );
     Ok(ExitCode::SUCCESS)
 }

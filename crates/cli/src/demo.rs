@@ -5,11 +5,17 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chrono::{Days, NaiveDate};
 use clap::Args;
+use effekt_domain::contract::statement::{Statement, Step, StepError};
+use effekt_domain::ids::{ContractId, UserId};
 use effekt_domain::mode::Mode;
+use effekt_domain::money::Nok;
+use effekt_domain::role::Role;
 use effekt_engine::demo::{self, DemoScope, DEFAULT_PARTICIPANTS, DEFAULT_SEED, DEMO_PASSWORD};
-use effekt_store::model::{NewUser, UserScope};
+use effekt_store::model::{NewStatement, NewUser, UserScope};
 use effekt_store::{Location, Store};
+use effekt_web::ledger;
 
 use crate::CliError;
 
@@ -51,7 +57,12 @@ pub async fn seed(store: &Arc<dyn Store>, seed: u64, participants: usize) -> Res
     store.insert_dataset(&demo.dataset).await?;
     for contract in &demo.dataset.contracts {
         store
-            .set_contract_outcomes(contract.id, &demo.outcomes)
+            .add_contract_version(
+                Some(contract.id),
+                &demo.terms,
+                contract.target_cohort,
+                chrono::Utc::now(),
+            )
             .await?;
     }
     // Generated, not read from files: the seed and size identify its content.
@@ -78,7 +89,92 @@ pub async fn seed(store: &Arc<dyn Store>, seed: u64, participants: usize) -> Res
             store.assign_staff(*id, *participant).await?;
         }
     }
+    let by_role = |role: Role| -> Vec<UserId> {
+        demo.users
+            .iter()
+            .filter(|u| u.role == role)
+            .filter_map(|u| ids.get(&u.username).copied())
+            .collect()
+    };
+    let (managers, evaluators, officers) = (
+        by_role(Role::NavContractManager),
+        by_role(Role::Evaluator),
+        by_role(Role::NavCaseOfficer),
+    );
+    if let (Some(&manager), Some(&evaluator), [first, second, ..]) =
+        (managers.first(), evaluators.first(), officers.as_slice())
+    {
+        for contract in &demo.dataset.contracts {
+            let staff = [manager, evaluator, *first, *second];
+            paid_statements(store, contract.id, staff).await?;
+        }
+    }
     Ok(())
+}
+
+/// The demo's payment history: every period that ended before 1 July 2026 computed by the
+/// contract manager ten days after it ended, verified by the evaluator, approved by the two
+/// case officers and paid, through the same rules and ledger as the pages. The next period is
+/// left open, to be computed in the demo.
+async fn paid_statements(
+    store: &Arc<dyn Store>,
+    contract: ContractId,
+    [manager, evaluator, first, second]: [UserId; 4],
+) -> Result<(), CliError> {
+    let key = crate::serve::pseudonym_key(store, Mode::Demo).await?;
+    let pricing = ledger::price(store.as_ref(), &key, contract).await?;
+    let Some(last) = NaiveDate::from_ymd_opt(2026, 6, 30) else {
+        return Ok(());
+    };
+    loop {
+        let statements = store.statements(contract).await?;
+        let Some(period) = pricing.open_period(&statements) else {
+            return Ok(());
+        };
+        if period.end > last {
+            return Ok(());
+        }
+        let at = |days: u64| {
+            let day = period
+                .end
+                .checked_add_days(Days::new(days))
+                .unwrap_or(period.end);
+            day.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc()
+        };
+        let refused = |e: StepError| CliError::Config(format!("demo statement: {e}"));
+        let mut rules = Statement::compute(
+            &period.label,
+            Nok::ZERO,
+            manager,
+            Role::NavContractManager,
+            at(10),
+        )
+        .map_err(refused)?;
+        let booked = ledger::booked_lines(store.as_ref(), &statements).await?;
+        let lines = pricing.draft(&period, true, &booked);
+        let new = NewStatement {
+            contract,
+            period: period.label.clone(),
+            period_start: period.start,
+            versions: pricing.versions_of(&lines),
+            snapshot: pricing.snapshot.key.clone(),
+            lines,
+            computed: rules.events[0],
+        };
+        let id = store.add_statement(&new, None).await?;
+        for (step, by, role, days) in [
+            (Step::Verify, evaluator, Role::Evaluator, 14),
+            (Step::Approve, first, Role::NavCaseOfficer, 17),
+            (Step::Approve, second, Role::NavCaseOfficer, 18),
+            (Step::Pay, manager, Role::NavContractManager, 25),
+        ] {
+            let before = rules.events.len();
+            rules.take(step, by, role, at(days)).map_err(refused)?;
+            if let Some(event) = rules.events.get(before) {
+                store.add_statement_event(id, before, event).await?;
+            }
+        }
+    }
 }
 
 pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {

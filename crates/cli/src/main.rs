@@ -71,6 +71,8 @@ pub enum CliError {
     Web(#[from] effekt_web::WebError),
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
+    #[error("{0}")]
+    Ledger(#[from] effekt_web::ledger::LedgerError),
 }
 
 /// `EFFEKT_MODE`, production when unset.

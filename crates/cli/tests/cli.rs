@@ -489,8 +489,9 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
         &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // The demo stored its own terms as version 1.
     assert!(
-        stdout(&o).contains("as contract 1 version 1: 3 outcomes"),
+        stdout(&o).contains("as contract 1 version 2: 3 outcomes"),
         "{}",
         stdout(&o)
     );
@@ -509,18 +510,40 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
             &[("EFFEKT_MODE", "demo")],
         )
     };
-    let first = compute("2026Q1");
-    assert!(first.status.success(), "{}", stderr(&first));
-    let text = stdout(&first);
-    assert!(text.starts_with("period,participant,outcome,date,magnitude,line,amount_nok,evidence,contract_version,snapshot\n"), "{text}");
+    const HEADER: &str = "period,participant,outcome,date,magnitude,line,adjustment,amount_nok,evidence,contract_version,snapshot\n";
+    // 2026Q1 was approved and paid in the demo: its lines are what was approved, under the
+    // demo's terms (version 1), whatever was imported since.
+    let paid = compute("2026Q1");
+    assert!(paid.status.success(), "{}", stderr(&paid));
+    let text = stdout(&paid);
+    assert!(text.starts_with(HEADER), "{text}");
+    assert!(text.lines().count() > 1, "{text}");
     assert!(
         text.lines()
             .skip(1)
             .all(|l| l.starts_with("2026Q1,P-") && l.ends_with(",1,demo-2026-10")),
         "{text}"
     );
+    assert!(stderr(&paid).contains("as utbetalt"), "{}", stderr(&paid));
+    // 2026Q3 is open: its own lines under version 2, and adjustments for the approved periods
+    // that version 2 prices differently.
+    let first = compute("2026Q3");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let text = stdout(&first);
+    assert!(text.starts_with(HEADER), "{text}");
+    assert!(
+        text.lines().skip(1).any(|l| l.contains(",yes,")),
+        "adjustments for approved periods: {text}"
+    );
+    assert!(
+        text.lines()
+            .skip(1)
+            .filter(|l| l.contains(",no,"))
+            .all(|l| l.starts_with("2026Q3,P-") && l.ends_with(",2,demo-2026-10")),
+        "{text}"
+    );
     assert_eq!(
-        compute("2026Q1").stdout,
+        compute("2026Q3").stdout,
         first.stdout,
         "unchanged input, identical bytes"
     );
@@ -544,6 +567,6 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
         ],
         &[],
     );
-    assert!(stdout(&o).contains("version 2"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("version 3"), "{}", stdout(&o));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -3,8 +3,10 @@
 //! the engine.
 
 pub mod cohort;
+pub mod judging;
 pub mod ledger;
 pub mod returns;
 pub mod scale;
+pub mod settlement;
 pub mod statement;
 pub mod terms;

@@ -16,6 +16,7 @@ mod places;
 mod random;
 mod register;
 mod statuses;
+mod terms;
 #[cfg(test)]
 mod tests;
 
@@ -81,6 +82,8 @@ pub struct Demo {
     pub assignments: Vec<(String, ParticipantId)>,
     pub register: Register,
     pub outcomes: Vec<Definition>,
+    /// The contract's terms (its outcomes are `outcomes`, priced).
+    pub terms: effekt_domain::contract::terms::ContractTerms,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,6 +102,8 @@ pub enum DemoError {
     IdHistory(#[from] IdHistoryError),
     #[error("generated an invalid contract: {0}")]
     Contract(#[from] ContractError),
+    #[error("the demo contract's terms do not pass the checker: {0}")]
+    Terms(String),
     #[error("demo generator inconsistency: {0}")]
     Inconsistent(&'static str),
 }
@@ -143,7 +148,9 @@ pub fn generate(seed: u64, participants: usize) -> Result<Demo, DemoError> {
     groups::groups(&mut dataset);
     let assignments = groups::assignments(&mut stream(seed, STREAM_ASSIGNMENTS), &dataset);
     let register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
+    let terms = terms::contract_terms(&dataset)?;
     Ok(Demo {
+        terms,
         dataset,
         users: catalogue::users(),
         assignments,

@@ -5,6 +5,5 @@
 pub mod contract;
 pub mod demo;
 pub mod indigo;
-pub mod ledger;
 pub mod register;
 pub mod verify;

@@ -15,6 +15,7 @@ mod sql_contract;
 mod sql_impl;
 mod sql_parts;
 mod sql_register;
+mod sql_statement;
 mod sqlite;
 pub mod testing;
 
@@ -23,7 +24,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use effekt_domain::dataset::Dataset;
-use effekt_domain::ids::{ContractId, ParticipantId, PersonKey, UserId};
+use effekt_domain::ids::{ContractId, ParticipantId, PersonKey, ProviderId, UserId};
 use effekt_domain::national_id::NationalId;
 use effekt_domain::person::Protection;
 
@@ -32,9 +33,9 @@ use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
-    AuditExportRow, AuditRecord, ContractRow, GroupRow, ImportOutcome, NewUser, Page,
+    AuditExportRow, AuditRecord, ContractRow, GroupRow, ImportOutcome, NewStatement, NewUser, Page,
     ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
-    SessionRecord, SnapshotRecord, StatusCount, UserRecord,
+    SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -154,6 +155,30 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(ContractId, u32)>;
     /// The newest version of the contract's terms, if any was imported.
     async fn contract_terms(&self, contract: ContractId) -> Result<Option<(u32, ContractTerms)>>;
+
+    /// Every statement of the contract (withdrawn ones too), by period then age, with events.
+    async fn statements(&self, contract: ContractId) -> Result<Vec<StatementRecord>>;
+    async fn statement(&self, id: i64) -> Result<Option<StatementRecord>>;
+    /// The lines of `statements`, each with its statement id, in statement then line order;
+    /// only those of `provider`'s participants when given.
+    async fn statement_lines(
+        &self,
+        statements: &[i64],
+        provider: Option<ProviderId>,
+    ) -> Result<Vec<(i64, StatementLineRecord)>>;
+    /// Stores a computed statement with its lines in one transaction, withdrawing the
+    /// period's current statement, which must be `replaces` (`None`: there is none); if another
+    /// statement became current meanwhile it is a [`StoreError::Conflict`]. The total is the
+    /// sum of the lines.
+    async fn add_statement(&self, new: &NewStatement, replaces: Option<i64>) -> Result<i64>;
+    /// Appends a step the domain's rules allowed, as the statement's event number
+    /// `taken_before`; a [`StoreError::Conflict`] when another step got that number first.
+    async fn add_statement_event(
+        &self,
+        statement: i64,
+        taken_before: usize,
+        event: &effekt_domain::contract::statement::Event,
+    ) -> Result<()>;
 
     async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>>;
     /// Stores `value` under `name` unless one exists; returns the stored value either way.

@@ -271,3 +271,70 @@ pub struct ParticipantTimeline {
     pub in_register: bool,
     pub timeline: effekt_domain::outcomes::timeline::Timeline,
 }
+
+/// One step taken on a statement, with the user's name for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementEventRecord {
+    pub event: effekt_domain::contract::statement::Event,
+    pub user_name: String,
+}
+
+/// A period's payment statement as stored (its lines are read separately).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementRecord {
+    pub id: i64,
+    pub contract: ContractId,
+    pub period: String,
+    pub period_start: NaiveDate,
+    /// The contract versions that priced it, e.g. `1,2`.
+    pub versions: String,
+    /// The register snapshot it was priced from.
+    pub snapshot: String,
+    pub total: effekt_domain::money::Nok,
+    pub computed_at: DateTime<Utc>,
+    /// In the order they were taken; the first is the computation.
+    pub events: Vec<StatementEventRecord>,
+}
+
+impl StatementRecord {
+    /// The statement as the domain's rules see it.
+    pub fn rules(&self) -> effekt_domain::contract::statement::Statement {
+        effekt_domain::contract::statement::Statement {
+            period: self.period.clone(),
+            total: self.total,
+            events: self.events.iter().map(|e| e.event).collect(),
+        }
+    }
+}
+
+/// A statement line. `person` is for auditing reads only and is never shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementLineRecord {
+    pub participant: String,
+    pub person: PersonKey,
+    pub provider: ProviderId,
+    pub outcome: String,
+    pub date: NaiveDate,
+    pub occurrence: u32,
+    pub kind: effekt_domain::contract::ledger::LineKind,
+    /// Corrects a line of an earlier statement.
+    pub adjustment: bool,
+    pub magnitude: Option<rust_decimal::Decimal>,
+    pub amount: effekt_domain::money::Nok,
+    /// Evidence ids, separated by spaces.
+    pub evidence: String,
+    pub version: Option<u32>,
+}
+
+/// A computed statement to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStatement {
+    pub contract: ContractId,
+    pub period: String,
+    pub period_start: NaiveDate,
+    pub versions: String,
+    pub snapshot: String,
+    pub lines: Vec<StatementLineRecord>,
+    /// The computation step (who and when).
+    pub computed: effekt_domain::contract::statement::Event,
+}

@@ -674,6 +674,42 @@ macro_rules! impl_store {
                     self.contract_terms_sql(contract).await
                 }
 
+                async fn statements(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<$crate::model::StatementRecord>> {
+                    self.statements_sql(contract).await
+                }
+
+                async fn statement(&self, id: i64) -> Result<Option<$crate::model::StatementRecord>> {
+                    self.statement_sql(id).await
+                }
+
+                async fn statement_lines(
+                    &self,
+                    statements: &[i64],
+                    provider: Option<effekt_domain::ids::ProviderId>,
+                ) -> Result<Vec<(i64, $crate::model::StatementLineRecord)>> {
+                    self.statement_lines_sql(statements, provider).await
+                }
+
+                async fn add_statement(
+                    &self,
+                    new: &$crate::model::NewStatement,
+                    replaces: Option<i64>,
+                ) -> Result<i64> {
+                    self.add_statement_sql(new, replaces).await
+                }
+
+                async fn add_statement_event(
+                    &self,
+                    statement: i64,
+                    taken_before: usize,
+                    event: &effekt_domain::contract::statement::Event,
+                ) -> Result<()> {
+                    self.add_statement_event_sql(statement, taken_before, event).await
+                }
+
                 async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>> {
                     Ok(sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
                         .bind(name)

@@ -9,8 +9,10 @@ mod error;
 pub mod forms;
 mod health;
 pub mod i18n;
+pub mod ledger;
 pub(crate) mod pages;
 mod query;
+pub mod statement_file;
 mod views;
 
 use std::net::SocketAddr;

@@ -6,8 +6,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::access::{
-    AggregateOverview, OutcomeResults, ParticipantDetailView, ParticipantList, ParticipantOutcomes,
-    PseudonymisedList, UserView, Viewer,
+    AggregateOverview, ContractStatements, OutcomeResults, ParticipantDetailView, ParticipantList,
+    ParticipantOutcomes, PseudonymisedList, StatementDetail, UserView, Viewer,
 };
 use crate::i18n::Lang;
 
@@ -53,6 +53,13 @@ impl Chrome {
                         href: "/resultater",
                         label: lang.t("nav-results"),
                         current: current.starts_with("/resultater"),
+                    });
+                }
+                if v.user.role != effekt_domain::role::Role::Administrator {
+                    items.push(NavItem {
+                        href: "/utbetalinger",
+                        label: lang.t("nav-statements"),
+                        current: current.starts_with("/utbetalinger"),
                     });
                 }
                 items
@@ -176,6 +183,34 @@ pub struct ResultsPage {
     pub chrome: Chrome,
     /// One per contract with outcome definitions.
     pub results: Vec<OutcomeResults>,
+}
+
+#[derive(Template)]
+#[template(path = "statements.html")]
+pub struct StatementsPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub contracts: Vec<ContractStatements>,
+    /// Why the last computation was refused.
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "statement.html")]
+pub struct StatementPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub s: StatementDetail,
+    /// More lines than the page shows (the downloads hold them all).
+    pub more_lines: bool,
+    /// Why the last step was refused.
+    pub error: Option<String>,
+}
+
+impl StatementPage {
+    pub fn step_label(&self, step: &str) -> String {
+        self.chrome.t(&format!("statement-step-{step}"))
+    }
 }
 
 #[derive(Template)]

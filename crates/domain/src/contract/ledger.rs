@@ -87,7 +87,7 @@ impl PeriodLength {
 }
 
 /// Which cap reduced a payment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CapKind {
     Outcome,
@@ -96,7 +96,7 @@ pub enum CapKind {
     Contract,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// The scale's price for the achievement.
@@ -115,6 +115,8 @@ pub struct Line {
     pub period: NaiveDate,
     pub kind: LineKind,
     pub amount: Nok,
+    /// The contract version that priced it.
+    pub version: u32,
 }
 
 /// The lines, in the order they were priced.
@@ -125,6 +127,31 @@ pub struct Ledger {
     pub outside_contract: usize,
     /// Achievements beyond the times their outcome may be paid per participant.
     pub over_payment_limit: usize,
+}
+
+impl LineKind {
+    /// `payment` or `cap:outcome|participant|period|contract`, as statements print it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Payment => "payment",
+            Self::Cap(CapKind::Outcome) => "cap:outcome",
+            Self::Cap(CapKind::Participant) => "cap:participant",
+            Self::Cap(CapKind::Period) => "cap:period",
+            Self::Cap(CapKind::Contract) => "cap:contract",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Payment,
+            Self::Cap(CapKind::Outcome),
+            Self::Cap(CapKind::Participant),
+            Self::Cap(CapKind::Period),
+            Self::Cap(CapKind::Contract),
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
 }
 
 impl Ledger {
@@ -145,13 +172,44 @@ fn room(cap: Option<Nok>, paid: Nok) -> Option<Nok> {
     cap.map(|c| if paid >= c { Nok::ZERO } else { c - paid })
 }
 
-/// Prices `achievements` under `terms`: sorted by date, then the outcome's place in the
-/// contract, then pseudonym (then magnitude and evidence, so that no input order matters); each
-/// outcome paid at most `max_payments` times per participant; when a payment would take a cap
-/// past its limit, the payment line is followed by a cap line that brings it down to what is
-/// left (the smallest room wins; ties go to the outcome cap, then participant, period and
-/// contract).
+/// One version of the contract's terms and the day from which it prices achievements.
+#[derive(Debug, Clone, Copy)]
+pub struct InForce<'a> {
+    pub version: u32,
+    /// The first achievement date this version prices (the first version: the contract start).
+    pub from: NaiveDate,
+    pub terms: &'a ContractTerms,
+}
+
+/// The position in `versions` (sorted by `from`) of the version in force on `date`; dates before
+/// the first version belong to it.
+pub fn in_force_on(versions: &[InForce<'_>], date: NaiveDate) -> usize {
+    versions
+        .iter()
+        .rposition(|v| v.from <= date)
+        .unwrap_or_default()
+}
+
+/// Prices `achievements` under `terms` alone; see [`compute_in_force`].
 pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledger {
+    compute_in_force(
+        &[InForce {
+            version: 1,
+            from: terms.starts,
+            terms,
+        }],
+        achievements,
+    )
+}
+
+/// Prices `achievements`, each under the version in force on its date (its `outcome` is a
+/// position in that version's outcomes; outcomes are the same outcome across versions when
+/// they have the same name): sorted by date, then the outcome's place in the contract, then
+/// pseudonym (then magnitude and evidence, so that no input order matters); each outcome paid
+/// at most `max_payments` times per participant; when a payment would take a cap past its
+/// limit, the payment line is followed by a cap line that brings it down to what is left (the
+/// smallest room wins; ties go to the outcome cap, then participant, period and contract).
+pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInput]) -> Ledger {
     // Pseudonyms as numbers in their own sort order: the sort and the running totals then
     // compare and index integers, not text.
     let mut names: Vec<&str> = achievements
@@ -161,6 +219,27 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
     names.sort_unstable();
     names.dedup();
     let who = |a: &AchievementInput| names.binary_search(&a.participant.as_str()).unwrap_or(0);
+    // Outcomes across versions, by name: `global[v][o]` is version v's outcome o.
+    let mut outcome_names: Vec<&str> = Vec::new();
+    let global: Vec<Vec<usize>> = versions
+        .iter()
+        .map(|v| {
+            v.terms
+                .outcomes
+                .iter()
+                .map(|o| {
+                    let name = o.definition.name.as_str();
+                    match outcome_names.iter().position(|n| *n == name) {
+                        Some(g) => g,
+                        None => {
+                            outcome_names.push(name);
+                            outcome_names.len() - 1
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect();
     let mut order: Vec<(NaiveDate, usize, usize, Decimal, usize)> = achievements
         .iter()
         .enumerate()
@@ -176,7 +255,7 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
                     .then(x.4.cmp(&y.4))
             })
     });
-    let outcomes = terms.outcomes.len();
+    let outcomes = outcome_names.len();
     let mut ledger = Ledger {
         lines: Vec::with_capacity(achievements.len()),
         ..Ledger::default()
@@ -186,8 +265,20 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
     let mut by_outcome = vec![Nok::ZERO; outcomes];
     let mut by_period: Vec<(NaiveDate, Nok)> = Vec::new();
     let mut total = Nok::ZERO;
+    let mut current = 0;
     for (date, o, p, magnitude, index) in order {
-        let Some(outcome) = terms.outcomes.get(o) else {
+        // Dates ascend, so the version in force only moves forward.
+        while versions.get(current + 1).is_some_and(|v| v.from <= date) {
+            current += 1;
+        }
+        let Some(version) = versions.get(current) else {
+            continue;
+        };
+        let terms = version.terms;
+        let (Some(outcome), Some(&g)) = (
+            terms.outcomes.get(o),
+            global.get(current).and_then(|g| g.get(o)),
+        ) else {
             continue;
         };
         if date < terms.starts || date > terms.ends {
@@ -198,7 +289,7 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
         if price == Nok::ZERO {
             continue;
         }
-        let Some(count) = times.get_mut(p * outcomes + o) else {
+        let Some(count) = times.get_mut(p * outcomes + g) else {
             continue;
         };
         if *count >= outcome.max_payments {
@@ -216,7 +307,7 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
         };
         let get = |v: &[Nok], i: usize| v.get(i).copied().unwrap_or_default();
         let rooms = [
-            (CapKind::Outcome, room(outcome.cap, get(&by_outcome, o))),
+            (CapKind::Outcome, room(outcome.cap, get(&by_outcome, g))),
             (
                 CapKind::Participant,
                 room(terms.caps.per_participant, get(&by_participant, p)),
@@ -240,6 +331,7 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
             period,
             kind,
             amount,
+            version: version.version,
         };
         ledger.lines.push(line(LineKind::Payment, price));
         let allowed = match binding {
@@ -256,7 +348,7 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
                 *sum = *sum + allowed;
             }
         };
-        add(by_outcome.get_mut(o));
+        add(by_outcome.get_mut(g));
         add(by_participant.get_mut(p));
         add(by_period.get_mut(slot).map(|x| &mut x.1));
         total = total + allowed;

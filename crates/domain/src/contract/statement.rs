@@ -19,6 +19,37 @@ pub enum Stage {
     HalfApproved,
     Approved,
     Paid,
+    /// Replaced by a new computation before it was approved.
+    Withdrawn,
+}
+
+impl Stage {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Computed => "computed",
+            Self::Verified => "verified",
+            Self::HalfApproved => "half_approved",
+            Self::Approved => "approved",
+            Self::Paid => "paid",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Self::Computed => "Beregnet",
+            Self::Verified => "Verifisert",
+            Self::HalfApproved => "Godkjent av én",
+            Self::Approved => "Godkjent",
+            Self::Paid => "Utbetalt",
+            Self::Withdrawn => "Trukket tilbake",
+        }
+    }
+
+    /// Approved or paid: its lines are booked and are never changed.
+    pub fn is_booked(self) -> bool {
+        matches!(self, Self::Approved | Self::Paid)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +59,42 @@ pub enum Step {
     Verify,
     Approve,
     Pay,
+    /// Set aside before approval, because the statement is computed again.
+    Withdraw,
+}
+
+impl Step {
+    pub const ALL: [Self; 5] = [
+        Self::Compute,
+        Self::Verify,
+        Self::Approve,
+        Self::Pay,
+        Self::Withdraw,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Compute => "compute",
+            Self::Verify => "verify",
+            Self::Approve => "approve",
+            Self::Pay => "pay",
+            Self::Withdraw => "withdraw",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Self::Compute => "Beregnet",
+            Self::Verify => "Verifisert",
+            Self::Approve => "Godkjent",
+            Self::Pay => "Utbetalt",
+            Self::Withdraw => "Trukket tilbake",
+        }
+    }
 }
 
 /// Who did a step, and when.
@@ -92,7 +159,9 @@ impl Statement {
 
     pub fn stage(&self) -> Stage {
         let count = |s: Step| self.events.iter().filter(|e| e.step == s).count();
-        if count(Step::Pay) > 0 {
+        if count(Step::Withdraw) > 0 {
+            Stage::Withdrawn
+        } else if count(Step::Pay) > 0 {
             Stage::Paid
         } else if count(Step::Approve) >= 2 {
             Stage::Approved
@@ -150,6 +219,14 @@ impl Statement {
                     return Err(StepError::WrongRole("a Nav contract manager"));
                 }
                 if stage != Stage::Approved {
+                    return Err(StepError::NotNext(stage));
+                }
+            }
+            Step::Withdraw => {
+                if role != Role::NavContractManager {
+                    return Err(StepError::WrongRole("a Nav contract manager"));
+                }
+                if stage.is_booked() || stage == Stage::Withdrawn {
                     return Err(StepError::NotNext(stage));
                 }
             }

@@ -8,6 +8,7 @@ mod audit;
 mod capabilities;
 mod outcomes;
 pub mod session;
+mod statements;
 mod views;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +21,7 @@ use effekt_store::model::{ParticipantScope, UserRecord, UserScope};
 use effekt_store::Store;
 
 pub use capabilities::{AdminAccess, AggregateAccess, ParticipantAccess, PseudonymisedAccess};
+pub use statements::{StatementAccess, LINES_ON_PAGE};
 pub use views::*;
 
 use crate::{Config, WebError};
@@ -148,6 +150,21 @@ impl Viewer {
             Role::Evaluator => Ok(PseudonymisedAccess::new(state.clone(), self.clone())),
             _ => Err(WebError::Forbidden { api }),
         }
+    }
+
+    /// Payment statements: Nav users and the evaluator see lines by pseudonym, provider staff
+    /// their own organisation's share, investors and the facilitator totals per outcome.
+    pub fn statements(&self, state: &AppState, api: bool) -> Result<StatementAccess, WebError> {
+        use statements::Sight;
+        let sight = match (self.user.role, self.user.scope) {
+            (Role::NavContractManager | Role::NavCaseOfficer | Role::Evaluator, _) => Sight::Lines,
+            (Role::ProviderStaff | Role::ProviderAdmin, UserScope::Provider(p)) => {
+                Sight::OwnShare(p)
+            }
+            (Role::Investor | Role::Facilitator, _) => Sight::Totals,
+            _ => return Err(WebError::Forbidden { api }),
+        };
+        Ok(StatementAccess::new(state.clone(), self.clone(), sight))
     }
 
     /// Accounts and configuration: the administrator only.

@@ -190,3 +190,95 @@ pub struct OutcomeResults {
     pub snapshot: SnapshotView,
     pub tables: Vec<OutcomeTable>,
 }
+
+/// A statement in a list: the period, where it stands, and the total this viewer may see.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatementSummary {
+    pub id: i64,
+    /// `2026Q3`, `2026-07`, `2026H2` or `2026`.
+    pub period: String,
+    /// computed | verified | half_approved | approved | paid | withdrawn
+    pub stage: String,
+    pub stage_label: String,
+    /// The whole total, or for provider staff their organisation's share.
+    pub total: Option<String>,
+    pub computed_by: String,
+    pub computed_on: Option<NaiveDate>,
+}
+
+/// A contract's payment periods.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContractStatements {
+    pub contract_id: i64,
+    pub contract: String,
+    /// monthly | quarterly | half_yearly | yearly
+    pub periods: String,
+    /// The first period not yet approved: the one to compute next.
+    pub open_period: Option<String>,
+    /// Whether this viewer may compute the open period now.
+    pub can_compute: bool,
+    /// Why the open period cannot be computed now, if it cannot.
+    pub compute_blocked_because: Option<String>,
+    /// The current statement of each period, oldest first.
+    pub statements: Vec<StatementSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    /// compute | verify | approve | pay | withdraw
+    pub step: String,
+    pub step_label: String,
+    pub by: String,
+    pub role_label: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One statement line, by pseudonym.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LineView {
+    pub participant: String,
+    pub outcome: String,
+    pub date: NaiveDate,
+    pub magnitude: Option<String>,
+    /// payment | cap:outcome | cap:participant | cap:period | cap:contract
+    pub kind: String,
+    pub kind_label: String,
+    /// Corrects a line of an earlier, approved statement.
+    pub adjustment: bool,
+    pub amount: String,
+    /// Evidence ids (register spells, test ids) and the register snapshot.
+    pub evidence: String,
+    pub version: Option<u32>,
+}
+
+/// An outcome's total on a statement, for those who see no lines.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutcomeTotalView {
+    pub outcome: String,
+    /// Participants with a line: a number, "<5" or "x".
+    pub participants: String,
+    /// Hidden with a suppressed count.
+    pub amount: Option<String>,
+}
+
+/// A statement as the viewer may see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatementDetail {
+    pub summary: StatementSummary,
+    pub contract: String,
+    pub versions: String,
+    pub snapshot: String,
+    /// True for provider staff: lines and total are their organisation's share only.
+    pub own_share_only: bool,
+    pub events: Vec<EventView>,
+    /// Steps this viewer may take now: verify | approve | pay.
+    pub actions: Vec<String>,
+    /// Empty for those who see totals only.
+    pub lines: Vec<LineView>,
+    /// All lines this viewer may see (the page shows at most 300).
+    pub line_count: usize,
+    /// For those who see no lines.
+    pub by_outcome: Vec<OutcomeTotalView>,
+    /// Approved or paid: the lines will never change.
+    pub booked: bool,
+}

@@ -3,6 +3,7 @@
 mod login;
 mod participants;
 mod roles;
+mod statements;
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -30,6 +31,11 @@ pub fn routes() -> Router<AppState> {
         .route("/resultater", get(roles::results))
         .route("/evaluering", get(roles::evaluation))
         .route("/admin/brukere", get(roles::users))
+        .route("/utbetalinger", get(statements::list))
+        .route("/utbetalinger/beregn", post(statements::compute))
+        .route("/utbetalinger/{id}", get(statements::show))
+        .route("/utbetalinger/{id}/steg", post(statements::step))
+        .route("/utbetalinger/{id}/{file}", get(statements::download))
         .route("/static/effekt.css", get(css))
 }
 

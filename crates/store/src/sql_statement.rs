@@ -1,0 +1,291 @@
+//! Payment statements in SQL, expanded per database by [`impl_statement_store!`]. All three
+//! tables are append-only (the migration's triggers): a draft computed again is withdrawn by an
+//! event, and a step is an event whose number makes concurrent duplicates fail.
+
+/// Adds the statement methods to `$store`; the [`crate::Store`] implementation calls them.
+macro_rules! impl_statement_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use chrono::NaiveDate;
+            use effekt_domain::contract::ledger::LineKind;
+            use effekt_domain::contract::statement::{Event, Step};
+            use effekt_domain::ids::{ContractId, PersonKey, ProviderId, UserId};
+            use effekt_domain::money::Nok;
+            use effekt_domain::role::Role;
+            use sqlx::Row;
+
+            use $crate::error::{corrupt, Result, StoreError};
+            use $crate::model::{
+                NewStatement, StatementEventRecord, StatementLineRecord, StatementRecord,
+            };
+
+            const STATEMENT_COLUMNS: &str = "id, contract_id, period, period_start, versions, \
+                 snapshot, total_ore, computed_at";
+
+            fn statement_row(row: &<$db as sqlx::Database>::Row) -> Result<StatementRecord> {
+                Ok(StatementRecord {
+                    id: row.try_get(0)?,
+                    contract: ContractId(row.try_get(1)?),
+                    period: row.try_get(2)?,
+                    period_start: row.try_get(3)?,
+                    versions: row.try_get(4)?,
+                    snapshot: row.try_get(5)?,
+                    total: Nok::from_ore(row.try_get(6)?),
+                    computed_at: row.try_get(7)?,
+                    events: Vec::new(),
+                })
+            }
+
+            fn seq(n: usize) -> i64 {
+                i64::try_from(n).unwrap_or(i64::MAX)
+            }
+
+            impl $store {
+                async fn with_events(&self, mut all: Vec<StatementRecord>) -> Result<Vec<StatementRecord>> {
+                    for s in &mut all {
+                        let rows = sqlx::query(
+                            "SELECT e.step, e.user_id, e.role, e.at, u.display_name \
+                             FROM statement_events e JOIN users u ON u.id = e.user_id \
+                             WHERE e.statement_id = $1 ORDER BY e.seq",
+                        )
+                        .bind(s.id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                        for row in rows {
+                            let step: String = row.try_get(0)?;
+                            let role: String = row.try_get(2)?;
+                            s.events.push(StatementEventRecord {
+                                event: Event {
+                                    step: Step::from_code(&step)
+                                        .ok_or_else(|| corrupt(format!("step {step:?}")))?,
+                                    by: UserId(row.try_get(1)?),
+                                    role: Role::from_code(&role)
+                                        .ok_or_else(|| corrupt(format!("role {role:?}")))?,
+                                    at: row.try_get(3)?,
+                                },
+                                user_name: row.try_get(4)?,
+                            });
+                        }
+                    }
+                    Ok(all)
+                }
+
+                pub(crate) async fn statements_sql(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<StatementRecord>> {
+                    let rows = sqlx::query(&format!(
+                        "SELECT {STATEMENT_COLUMNS} FROM statements WHERE contract_id = $1 \
+                         ORDER BY period_start, id"
+                    ))
+                    .bind(contract.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let all = rows.iter().map(statement_row).collect::<Result<Vec<_>>>()?;
+                    self.with_events(all).await
+                }
+
+                pub(crate) async fn statement_sql(&self, id: i64) -> Result<Option<StatementRecord>> {
+                    let row = sqlx::query(&format!(
+                        "SELECT {STATEMENT_COLUMNS} FROM statements WHERE id = $1"
+                    ))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some(row) = row else { return Ok(None) };
+                    Ok(self.with_events(vec![statement_row(&row)?]).await?.pop())
+                }
+
+                pub(crate) async fn statement_lines_sql(
+                    &self,
+                    statements: &[i64],
+                    provider: Option<ProviderId>,
+                ) -> Result<Vec<(i64, StatementLineRecord)>> {
+                    let mut out = Vec::new();
+                    for id in statements {
+                        let rows = sqlx::query(
+                            "SELECT participant, person_key, provider_id, outcome, achievement_date, \
+                             occurrence, kind, adjustment, magnitude, amount_ore, evidence, \
+                             contract_version FROM statement_lines \
+                             WHERE statement_id = $1 AND ($2 IS NULL OR provider_id = $2) ORDER BY seq",
+                        )
+                        .bind(*id)
+                        .bind(provider.map(|p| p.0))
+                        .fetch_all(&self.pool)
+                        .await?;
+                        for row in rows {
+                            let kind: String = row.try_get(6)?;
+                            let magnitude: Option<String> = row.try_get(8)?;
+                            let occurrence: i64 = row.try_get(5)?;
+                            let version: Option<i64> = row.try_get(11)?;
+                            out.push((
+                                *id,
+                                StatementLineRecord {
+                                    participant: row.try_get(0)?,
+                                    person: PersonKey(row.try_get(1)?),
+                                    provider: ProviderId(row.try_get(2)?),
+                                    outcome: row.try_get(3)?,
+                                    date: row.try_get::<NaiveDate, _>(4)?,
+                                    occurrence: u32::try_from(occurrence).map_err(corrupt)?,
+                                    kind: LineKind::from_code(&kind)
+                                        .ok_or_else(|| corrupt(format!("line kind {kind:?}")))?,
+                                    adjustment: row.try_get(7)?,
+                                    magnitude: magnitude
+                                        .map(|m| m.parse().map_err(corrupt))
+                                        .transpose()?,
+                                    amount: Nok::from_ore(row.try_get(9)?),
+                                    evidence: row.try_get(10)?,
+                                    version: version
+                                        .map(|v| u32::try_from(v).map_err(corrupt))
+                                        .transpose()?,
+                                },
+                            ));
+                        }
+                    }
+                    Ok(out)
+                }
+
+                /// The statement of `period` that is not withdrawn, inside `tx`.
+                async fn current_in(
+                    tx: &mut sqlx::Transaction<'_, $db>,
+                    contract: ContractId,
+                    period: &str,
+                ) -> Result<Option<i64>> {
+                    Ok(sqlx::query_scalar(
+                        "SELECT s.id FROM statements s WHERE s.contract_id = $1 AND s.period = $2 \
+                         AND NOT EXISTS (SELECT 1 FROM statement_events e \
+                                         WHERE e.statement_id = s.id AND e.step = 'withdraw') \
+                         ORDER BY s.id DESC LIMIT 1",
+                    )
+                    .bind(contract.0)
+                    .bind(period)
+                    .fetch_optional(&mut **tx)
+                    .await?)
+                }
+
+                pub(crate) async fn add_statement_sql(
+                    &self,
+                    new: &NewStatement,
+                    replaces: Option<i64>,
+                ) -> Result<i64> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    // Serialises statements per contract (a row lock in PostgreSQL; SQLite's
+                    // write transaction already holds the database).
+                    sqlx::query("UPDATE contracts SET id = id WHERE id = $1")
+                        .bind(new.contract.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    let current = Self::current_in(&mut tx, new.contract, &new.period).await?;
+                    if current != replaces {
+                        return Err(StoreError::Conflict(format!(
+                            "the statement for {} changed meanwhile; reload and try again",
+                            new.period
+                        )));
+                    }
+                    if let Some(old) = current {
+                        let taken: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM statement_events WHERE statement_id = $1",
+                        )
+                        .bind(old)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        insert_event(&mut tx, old, taken, &Event {
+                            step: Step::Withdraw,
+                            ..new.computed
+                        })
+                        .await?;
+                    }
+                    let total = new.lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO statements (contract_id, period, period_start, versions, \
+                         snapshot, total_ore, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         RETURNING id",
+                    )
+                    .bind(new.contract.0)
+                    .bind(&new.period)
+                    .bind(new.period_start)
+                    .bind(&new.versions)
+                    .bind(&new.snapshot)
+                    .bind(total.ore())
+                    .bind(new.computed.at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for (n, l) in new.lines.iter().enumerate() {
+                        sqlx::query(
+                            "INSERT INTO statement_lines (statement_id, seq, participant, person_key, \
+                             provider_id, outcome, achievement_date, occurrence, kind, adjustment, \
+                             magnitude, amount_ore, evidence, contract_version) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                        )
+                        .bind(id)
+                        .bind(seq(n))
+                        .bind(&l.participant)
+                        .bind(l.person.0)
+                        .bind(l.provider.0)
+                        .bind(&l.outcome)
+                        .bind(l.date)
+                        .bind(i64::from(l.occurrence))
+                        .bind(l.kind.code())
+                        .bind(l.adjustment)
+                        .bind(l.magnitude.map(|m| m.to_string()))
+                        .bind(l.amount.ore())
+                        .bind(&l.evidence)
+                        .bind(l.version.map(i64::from))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    insert_event(&mut tx, id, 0, &new.computed).await?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                pub(crate) async fn add_statement_event_sql(
+                    &self,
+                    statement: i64,
+                    taken_before: usize,
+                    event: &Event,
+                ) -> Result<()> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    insert_event(&mut tx, statement, seq(taken_before), event)
+                        .await
+                        .map_err(|e| match e {
+                            StoreError::Database(sqlx::Error::Database(d))
+                                if d.is_unique_violation() =>
+                            {
+                                StoreError::Conflict(
+                                    "someone else took a step on this statement meanwhile; reload"
+                                        .into(),
+                                )
+                            }
+                            e => e,
+                        })?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+
+            async fn insert_event(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                statement: i64,
+                seq: i64,
+                event: &Event,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO statement_events (statement_id, seq, step, user_id, role, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(statement)
+                .bind(seq)
+                .bind(event.step.code())
+                .bind(event.by.0)
+                .bind(event.role.code())
+                .bind(event.at)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+        };
+    };
+}
+
+pub(crate) use impl_statement_store;

@@ -1,0 +1,472 @@
+//! Payment statements in the product (issue 4, §5 and §7): each contract's periods with their
+//! statements, a statement with its lines, and the steps computed → verified → approved twice
+//! → paid. What a viewer sees of a statement depends on the role:
+//!
+//! - Nav users and the evaluator see every line, by pseudonym (never a name or national id);
+//! - provider staff see only the lines of their own organisation's participants, and their
+//!   share of the total;
+//! - investors and the facilitator see no line at all: totals per outcome, with the number of
+//!   participants suppressed below 5 and the amount hidden with it.
+//!
+//! Reading lines is audited, one record per person behind the lines shown. The steps are kept
+//! as append-only events (who, role, when); the domain's rules decide which step is allowed.
+
+use chrono::Utc;
+use effekt_domain::contract::ledger::{CapKind, LineKind};
+use effekt_domain::contract::statement::{Event, Stage, Statement, Step, StepError};
+use effekt_domain::dates::oslo_date;
+use effekt_domain::ids::{ContractId, ProviderId};
+use effekt_domain::money::Nok;
+use effekt_domain::role::Role;
+use effekt_domain::suppression::suppress;
+use effekt_store::model::{NewStatement, StatementLineRecord, StatementRecord};
+use effekt_store::StoreError;
+
+use super::views::{
+    ContractStatements, EventView, LineView, OutcomeTotalView, StatementDetail, StatementSummary,
+};
+use super::{audit, AppState, Viewer};
+use crate::ledger::{self, LedgerError};
+use crate::WebError;
+
+/// Lines shown on the page; the CSV and XLSX downloads hold them all.
+pub const LINES_ON_PAGE: usize = 300;
+
+/// How much of a statement the viewer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sight {
+    /// Every line, by pseudonym.
+    Lines,
+    /// Only the lines of this provider's participants.
+    OwnShare(ProviderId),
+    /// Totals per outcome, suppressed; no lines.
+    Totals,
+}
+
+/// Statements for everyone in a contract except the administrator.
+pub struct StatementAccess {
+    pub(super) state: AppState,
+    pub(super) viewer: Viewer,
+    pub(super) sight: Sight,
+}
+
+fn kind_nb(kind: LineKind, adjustment: bool) -> String {
+    let base = match kind {
+        LineKind::Payment => "Betaling",
+        LineKind::Cap(CapKind::Outcome) => "Tak per resultat",
+        LineKind::Cap(CapKind::Participant) => "Tak per deltaker",
+        LineKind::Cap(CapKind::Period) => "Tak per periode",
+        LineKind::Cap(CapKind::Contract) => "Tak for kontrakten",
+    };
+    if adjustment {
+        format!("Justering: {}", base.to_lowercase())
+    } else {
+        base.to_owned()
+    }
+}
+
+/// Why a step was refused, in the words of the page.
+fn refusal_nb(e: StepError) -> String {
+    match e {
+        StepError::WrongRole(_) => "Din rolle kan ikke ta dette steget.".into(),
+        StepError::NotNext(stage) => format!(
+            "Oppgjøret er «{}», så dette steget er ikke det neste.",
+            stage.label_nb()
+        ),
+        StepError::OwnComputation => {
+            "Du beregnet dette oppgjøret og kan derfor ikke godkjenne det.".into()
+        }
+        StepError::OwnVerification => {
+            "Du verifiserte dette oppgjøret og kan derfor ikke godkjenne det.".into()
+        }
+        StepError::SecondApprovalBySameUser => {
+            "Du har allerede godkjent. En annen Nav-bruker må gi den andre godkjenningen.".into()
+        }
+    }
+}
+
+fn ledger_error(e: LedgerError) -> WebError {
+    match e {
+        LedgerError::Store(e) => e.into(),
+        other => WebError::BadRequest {
+            api: false,
+            message: other.to_string(),
+        },
+    }
+}
+
+fn conflict_or(e: StoreError) -> WebError {
+    match e {
+        StoreError::Conflict(message) => WebError::BadRequest {
+            api: false,
+            message: format!(
+                "Noen andre endret oppgjøret samtidig ({message}). Last siden på nytt."
+            ),
+        },
+        e => e.into(),
+    }
+}
+
+fn summary(s: &StatementRecord, shown_total: Option<Nok>) -> StatementSummary {
+    let stage = s.rules().stage();
+    let computed = s.events.first();
+    StatementSummary {
+        id: s.id,
+        period: s.period.clone(),
+        stage: stage.code().to_owned(),
+        stage_label: stage.label_nb().to_owned(),
+        total: shown_total.map(|t| t.to_string()),
+        computed_by: computed.map(|e| e.user_name.clone()).unwrap_or_default(),
+        computed_on: computed.map(|e| oslo_date(e.event.at)),
+    }
+}
+
+fn line_view(l: &StatementLineRecord) -> LineView {
+    LineView {
+        participant: l.participant.clone(),
+        outcome: l.outcome.clone(),
+        date: l.date,
+        magnitude: l.magnitude.map(effekt_domain::outcomes::format_magnitude),
+        kind: l.kind.code().to_owned(),
+        kind_label: kind_nb(l.kind, l.adjustment),
+        adjustment: l.adjustment,
+        amount: l.amount.to_string(),
+        evidence: l.evidence.clone(),
+        version: l.version,
+    }
+}
+
+impl StatementAccess {
+    pub(super) fn new(state: AppState, viewer: Viewer, sight: Sight) -> Self {
+        Self {
+            state,
+            viewer,
+            sight,
+        }
+    }
+
+    fn provider(&self) -> Option<ProviderId> {
+        match self.sight {
+            Sight::OwnShare(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The total this viewer may see of a statement: the whole, or the provider's share.
+    async fn shown_total(&self, s: &StatementRecord) -> Result<Nok, WebError> {
+        Ok(match self.provider() {
+            None => s.total,
+            Some(p) => self
+                .state
+                .store
+                .statement_lines(&[s.id], Some(p))
+                .await?
+                .iter()
+                .fold(Nok::ZERO, |sum, (_, l)| sum + l.amount),
+        })
+    }
+
+    /// Every contract with stored terms: its statements (the current one of each period) and
+    /// the open period, with whether this viewer may compute it now and why not.
+    pub async fn overview(&self) -> Result<Vec<ContractStatements>, WebError> {
+        let store = &self.state.store;
+        let mut out = Vec::new();
+        for contract in store.contracts().await? {
+            let Some((_, terms)) = store.contract_terms(contract.id).await? else {
+                continue;
+            };
+            let all = store.statements(contract.id).await?;
+            let mut statements = Vec::new();
+            for s in ledger::current(&all) {
+                statements.push(summary(s, Some(self.shown_total(s).await?)));
+            }
+            let today = oslo_date(Utc::now());
+            let snapshot = store.register_snapshots().await?.into_iter().next();
+            let open = ledger::open_period(&terms, &all);
+            let blocker = open.as_ref().and_then(|p| {
+                if self.viewer.user.role != Role::NavContractManager {
+                    Some("Bare Nav-kontraktsforvalteren beregner oppgjør.".to_owned())
+                } else if p.end >= today {
+                    Some(format!(
+                        "Perioden {} er ikke over ennå (slutter {}).",
+                        p.label,
+                        p.end.format("%d.%m.%Y")
+                    ))
+                } else {
+                    match &snapshot {
+                        None => Some("Det finnes ikke noe registeruttrekk ennå.".to_owned()),
+                        Some(s) if s.cutoff < p.end => Some(format!(
+                            "Registeruttrekket {} går bare til {}; det må dekke hele perioden.",
+                            s.key,
+                            s.cutoff.format("%d.%m.%Y")
+                        )),
+                        Some(_) => None,
+                    }
+                }
+            });
+            out.push(ContractStatements {
+                contract_id: contract.id.0,
+                contract: contract.name,
+                periods: terms.periods.code().to_owned(),
+                open_period: open.as_ref().map(|p| p.label.clone()),
+                can_compute: open.is_some() && blocker.is_none(),
+                compute_blocked_because: blocker,
+                statements,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Computes the open period of `contract` (Nav contract manager only) and stores it,
+    /// withdrawing a draft of the same period. Returns the new statement's id.
+    pub async fn compute(&self, contract: ContractId, period: &str) -> Result<i64, WebError> {
+        let bad = |message: String| WebError::BadRequest {
+            api: false,
+            message,
+        };
+        let now = Utc::now();
+        let store = &self.state.store;
+        let pricing = ledger::price(store.as_ref(), &self.state.pseudonyms, contract)
+            .await
+            .map_err(ledger_error)?;
+        let wanted = pricing.period(period).map_err(ledger_error)?;
+        let all = store.statements(contract).await?;
+        let open = pricing.open_period(&all);
+        if open.as_ref() != Some(&wanted) {
+            return Err(bad(match open {
+                Some(o) => format!(
+                    "Bare den første åpne perioden ({}) kan beregnes; {} er {}.",
+                    o.label,
+                    wanted.label,
+                    if o.start > wanted.start {
+                        "allerede godkjent"
+                    } else {
+                        "ikke åpen ennå"
+                    }
+                ),
+                None => "Alle periodene i kontrakten er godkjent.".into(),
+            }));
+        }
+        if wanted.end >= oslo_date(now) {
+            return Err(bad(format!("Perioden {} er ikke over ennå.", wanted.label)));
+        }
+        if pricing.snapshot.cutoff < wanted.end {
+            return Err(bad(format!(
+                "Registeruttrekket {} dekker ikke hele {}.",
+                pricing.snapshot.key, wanted.label
+            )));
+        }
+        let computed = Statement::compute(
+            &wanted.label,
+            Nok::ZERO,
+            self.viewer.user.id,
+            self.viewer.user.role,
+            now,
+        )
+        .map_err(|e| bad(refusal_nb(e)))?;
+        let booked = ledger::booked_lines(store.as_ref(), &all).await?;
+        let lines = pricing.draft(&wanted, true, &booked);
+        let replaces = ledger::current(&all)
+            .into_iter()
+            .find(|s| s.period == wanted.label)
+            .map(|s| s.id);
+        let new = NewStatement {
+            contract,
+            period: wanted.label.clone(),
+            period_start: wanted.start,
+            versions: pricing.versions_of(&lines),
+            snapshot: pricing.snapshot.key.clone(),
+            lines,
+            computed: computed.events[0],
+        };
+        let id = store
+            .add_statement(&new, replaces)
+            .await
+            .map_err(conflict_or)?;
+        tracing::info!(statement = id, contract = contract.0, period = %wanted.label,
+            user = %self.viewer.user.username, "statement computed");
+        Ok(id)
+    }
+
+    /// Takes `step` on the statement as this viewer, or says why not (nothing changes then).
+    pub async fn take(&self, id: i64, step: Step) -> Result<Stage, WebError> {
+        let store = &self.state.store;
+        let Some(record) = store.statement(id).await? else {
+            return Err(WebError::NotFound { api: false });
+        };
+        let mut rules = record.rules();
+        let before = rules.events.len();
+        let now = Utc::now();
+        let stage = rules
+            .take(step, self.viewer.user.id, self.viewer.user.role, now)
+            .map_err(|e| WebError::BadRequest {
+                api: false,
+                message: refusal_nb(e),
+            })?;
+        let event = Event {
+            step,
+            by: self.viewer.user.id,
+            role: self.viewer.user.role,
+            at: now,
+        };
+        store
+            .add_statement_event(id, before, &event)
+            .await
+            .map_err(conflict_or)?;
+        tracing::info!(statement = id, step = step.code(), user = %self.viewer.user.username,
+            "statement step taken");
+        Ok(stage)
+    }
+
+    /// The statement as this viewer may see it; reading lines is audited. `all_lines` gives
+    /// every line (for downloads) instead of the first [`LINES_ON_PAGE`].
+    pub async fn detail(&self, id: i64, all_lines: bool) -> Result<StatementDetail, WebError> {
+        let store = &self.state.store;
+        let Some(record) = store.statement(id).await? else {
+            return Err(WebError::NotFound { api: false });
+        };
+        let contract = store
+            .contracts()
+            .await?
+            .into_iter()
+            .find(|c| c.id == record.contract)
+            .map(|c| c.name)
+            .unwrap_or_default();
+        let rules = record.rules();
+        let stage = rules.stage();
+        let actions = self.actions(&rules);
+        let lines = store.statement_lines(&[id], self.provider()).await?;
+        let shown_total = lines.iter().fold(Nok::ZERO, |s, (_, l)| s + l.amount);
+        let (line_views, line_count, by_outcome) = match self.sight {
+            Sight::Totals => (Vec::new(), 0, totals_by_outcome(&lines)),
+            Sight::Lines | Sight::OwnShare(_) => {
+                let take = if all_lines {
+                    lines.len()
+                } else {
+                    LINES_ON_PAGE
+                };
+                let shown: Vec<&StatementLineRecord> =
+                    lines.iter().map(|(_, l)| l).take(take).collect();
+                let mut people: Vec<_> = shown.iter().map(|l| l.person).collect();
+                people.sort_unstable_by_key(|p| p.0);
+                people.dedup();
+                audit::permit(&self.state, &self.viewer, people, "statement.lines").await?;
+                (
+                    shown.into_iter().map(line_view).collect(),
+                    lines.len(),
+                    Vec::new(),
+                )
+            }
+        };
+        Ok(StatementDetail {
+            summary: summary(
+                &record,
+                Some(if self.provider().is_some() {
+                    shown_total
+                } else {
+                    record.total
+                }),
+            ),
+            contract,
+            versions: record.versions.clone(),
+            snapshot: record.snapshot.clone(),
+            own_share_only: self.provider().is_some(),
+            events: record
+                .events
+                .iter()
+                .map(|e| EventView {
+                    step: e.event.step.code().to_owned(),
+                    step_label: e.event.step.label_nb().to_owned(),
+                    by: e.user_name.clone(),
+                    role_label: e.event.role.label_nb().to_owned(),
+                    at: e.event.at,
+                })
+                .collect(),
+            actions,
+            lines: line_views,
+            line_count,
+            by_outcome,
+            booked: stage.is_booked(),
+        })
+    }
+
+    /// Every line this viewer may see, for a download; audited like the page. Those who see
+    /// totals only are refused.
+    pub async fn lines(
+        &self,
+        id: i64,
+    ) -> Result<(StatementRecord, Vec<StatementLineRecord>), WebError> {
+        if self.sight == Sight::Totals {
+            return Err(WebError::Forbidden { api: false });
+        }
+        let store = &self.state.store;
+        let Some(record) = store.statement(id).await? else {
+            return Err(WebError::NotFound { api: false });
+        };
+        let lines: Vec<StatementLineRecord> = store
+            .statement_lines(&[id], self.provider())
+            .await?
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        let mut people: Vec<_> = lines.iter().map(|l| l.person).collect();
+        people.sort_unstable_by_key(|p| p.0);
+        people.dedup();
+        audit::permit(&self.state, &self.viewer, people, "statement.lines").await?;
+        Ok((record, lines))
+    }
+
+    /// The steps this viewer could take now (the rules decide again when one is taken).
+    fn actions(&self, rules: &Statement) -> Vec<String> {
+        [Step::Verify, Step::Approve, Step::Pay]
+            .into_iter()
+            .filter(|step| {
+                let mut trial = rules.clone();
+                trial
+                    .take(
+                        *step,
+                        self.viewer.user.id,
+                        self.viewer.user.role,
+                        Utc::now(),
+                    )
+                    .is_ok()
+            })
+            .map(|s| s.code().to_owned())
+            .collect()
+    }
+}
+
+/// Per outcome: participants with a line (suppressed below 5, and secondarily) and the net
+/// amount, shown only where the count is.
+fn totals_by_outcome(lines: &[(i64, StatementLineRecord)]) -> Vec<OutcomeTotalView> {
+    let mut outcomes: Vec<(String, Vec<&str>, Nok)> = Vec::new();
+    for (_, l) in lines {
+        let i = match outcomes.iter().position(|o| o.0 == l.outcome) {
+            Some(i) => i,
+            None => {
+                outcomes.push((l.outcome.clone(), Vec::new(), Nok::ZERO));
+                outcomes.len() - 1
+            }
+        };
+        if let Some(o) = outcomes.get_mut(i) {
+            if !o.1.contains(&l.participant.as_str()) {
+                o.1.push(l.participant.as_str());
+            }
+            o.2 = o.2 + l.amount;
+        }
+    }
+    let counts: Vec<Vec<u64>> = outcomes.iter().map(|o| vec![o.1.len() as u64]).collect();
+    let s = suppress(&counts);
+    outcomes
+        .iter()
+        .zip(&s.cells)
+        .map(|((name, _, amount), cells)| {
+            let cell = cells.first().copied();
+            OutcomeTotalView {
+                outcome: name.clone(),
+                participants: cell.map(|c| c.display()).unwrap_or_default(),
+                amount: cell.filter(|c| c.is_shown()).map(|_| amount.to_string()),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,282 @@
+//! The contract's ledger over the store: the terms stored for a contract × the newest register
+//! snapshot × its participants (found through their id history, pseudonymised) priced by the
+//! domain's fold, and settled against the lines already on approved statements. The statement
+//! pages and `effekt ledger compute` both price through here, so they cannot disagree.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use effekt_domain::contract::judging::{achievements, Participant};
+use effekt_domain::contract::ledger::{
+    compute_in_force, AchievementInput, InForce, Ledger, Period,
+};
+use effekt_domain::contract::settlement::{keyed, settle, BookedLine, PricedLine, SettledLine};
+use effekt_domain::contract::terms::ContractTerms;
+use effekt_domain::ids::{ContractId, PersonKey, ProviderId};
+use effekt_domain::outcomes::timeline::Snapshot;
+use effekt_domain::pseudonym::PseudonymKey;
+use effekt_store::model::{ParticipantScope, SnapshotRecord, StatementLineRecord, StatementRecord};
+use effekt_store::{Store, StoreError};
+
+/// Why a contract cannot be priced or a period settled. The messages are for users.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("contract {0} has no stored terms; store them with `effekt contract import FILE --contract {0}`")]
+    NoTerms(i64),
+    #[error("no register snapshot is stored; import one with `effekt register import DIR`")]
+    NoSnapshot,
+    #[error("{0}")]
+    Period(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A contract priced now.
+pub struct Pricing {
+    pub contract: ContractId,
+    /// Contract version, first day it prices, terms; by that day.
+    pub versions: Vec<(u32, NaiveDate, ContractTerms)>,
+    pub snapshot: SnapshotRecord,
+    pub input: Vec<AchievementInput>,
+    pub ledger: Ledger,
+    pub priced: Vec<PricedLine>,
+    /// Pseudonym → the person (for auditing reads) and provider (for the provider's share).
+    people: HashMap<String, (PersonKey, ProviderId)>,
+}
+
+fn in_force(versions: &[(u32, NaiveDate, ContractTerms)]) -> Vec<InForce<'_>> {
+    versions
+        .iter()
+        .map(|(version, from, terms)| InForce {
+            version: *version,
+            from: *from,
+            terms,
+        })
+        .collect()
+}
+
+/// Prices the whole contract under its stored terms and the newest snapshot.
+pub async fn price(
+    store: &dyn Store,
+    key: &PseudonymKey,
+    contract: ContractId,
+) -> Result<Pricing, LedgerError> {
+    let Some((version, terms)) = store.contract_terms(contract).await? else {
+        return Err(LedgerError::NoTerms(contract.0));
+    };
+    let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
+        return Err(LedgerError::NoSnapshot);
+    };
+    // Until amendments carry effective dates, the newest version prices the whole contract.
+    let versions = vec![(version, terms.starts, terms)];
+    let timelines = store
+        .participant_timelines(ParticipantScope::Contract(contract), None, snapshot.id)
+        .await?;
+    let mut people = HashMap::new();
+    let participants: Vec<Participant> = timelines
+        .iter()
+        .filter(|t| t.in_register)
+        .filter_map(|t| {
+            let pseudonym = key.pseudonym(contract, t.person);
+            people.insert(pseudonym.clone(), (t.person, t.provider));
+            Some(Participant {
+                pseudonym,
+                index_date: t.index_date?,
+                timeline: &t.timeline,
+            })
+        })
+        .collect();
+    let judged = Snapshot {
+        id: snapshot.key.clone(),
+        cutoff: snapshot.cutoff,
+    };
+    let schedule = in_force(&versions);
+    let input = achievements(&schedule, &participants, &judged);
+    let ledger = compute_in_force(&schedule, &input);
+    let priced = keyed(&schedule, &ledger, &input);
+    drop(schedule);
+    Ok(Pricing {
+        contract,
+        versions,
+        snapshot,
+        input,
+        ledger,
+        priced,
+        people,
+    })
+}
+
+/// The statement of each period that is not withdrawn, by period start.
+pub fn current(statements: &[StatementRecord]) -> Vec<&StatementRecord> {
+    let mut out: Vec<&StatementRecord> = Vec::new();
+    for s in statements {
+        if s.rules().stage() == effekt_domain::contract::statement::Stage::Withdrawn {
+            continue;
+        }
+        match out.iter_mut().find(|c| c.period == s.period) {
+            Some(c) if c.id < s.id => *c = s,
+            Some(_) => {}
+            None => out.push(s),
+        }
+    }
+    out.sort_by_key(|s| s.period_start);
+    out
+}
+
+impl Pricing {
+    /// The newest terms.
+    pub fn terms(&self) -> Option<&ContractTerms> {
+        self.versions.last().map(|v| &v.2)
+    }
+
+    /// The period a label names (see [`parse_period`]).
+    pub fn period(&self, label: &str) -> Result<Period, LedgerError> {
+        parse_period(
+            self.terms().ok_or(LedgerError::NoTerms(self.contract.0))?,
+            label,
+        )
+    }
+
+    /// The first period whose statement is not yet approved (see [`open_period`]).
+    pub fn open_period(&self, statements: &[StatementRecord]) -> Option<Period> {
+        open_period(self.terms()?, statements)
+    }
+
+    /// The lines the statement of `period` holds now: its own lines, and when it is the open
+    /// period, an adjustment for every earlier line whose price changed since it was approved.
+    /// `booked` are the lines of approved and paid statements.
+    pub fn draft(
+        &self,
+        period: &Period,
+        open: bool,
+        booked: &[StatementLineRecord],
+    ) -> Vec<StatementLineRecord> {
+        let booked_keys: Vec<BookedLine> = booked
+            .iter()
+            .map(|b| BookedLine {
+                key: effekt_domain::contract::settlement::LineKey {
+                    date: b.date,
+                    outcome: b.outcome.clone(),
+                    participant: b.participant.clone(),
+                    kind: b.kind,
+                    occurrence: b.occurrence,
+                },
+                amount: b.amount,
+            })
+            .collect();
+        let settled: Vec<SettledLine> = if open {
+            settle(&self.priced, &booked_keys, period.start)
+        } else {
+            let own: Vec<PricedLine> = self
+                .priced
+                .iter()
+                .filter(|p| p.period == period.start)
+                .cloned()
+                .collect();
+            settle(&own, &booked_keys, period.start)
+                .into_iter()
+                .filter(|l| !l.adjustment)
+                .collect()
+        };
+        settled
+            .into_iter()
+            .filter_map(|l| {
+                let achievement = l.priced.and_then(|(_, a)| self.input.get(a));
+                let earlier = booked.iter().find(|b| {
+                    b.participant == l.key.participant
+                        && b.outcome == l.key.outcome
+                        && b.date == l.key.date
+                        && b.kind == l.key.kind
+                        && b.occurrence == l.key.occurrence
+                });
+                let (person, provider) = self
+                    .people
+                    .get(&l.key.participant)
+                    .copied()
+                    .or_else(|| earlier.map(|b| (b.person, b.provider)))?;
+                Some(StatementLineRecord {
+                    participant: l.key.participant.clone(),
+                    person,
+                    provider,
+                    outcome: l.key.outcome.clone(),
+                    date: l.key.date,
+                    occurrence: l.key.occurrence,
+                    kind: l.key.kind,
+                    adjustment: l.adjustment,
+                    magnitude: achievement.map(|a| a.magnitude),
+                    amount: l.amount,
+                    evidence: achievement
+                        .map(|a| a.evidence.join(" "))
+                        .unwrap_or_default(),
+                    version: l.priced.map(|(v, _)| v),
+                })
+            })
+            .collect()
+    }
+
+    /// The versions that priced `lines`, as stored on a statement (`1,2`); the newest when
+    /// there are no lines.
+    pub fn versions_of(&self, lines: &[StatementLineRecord]) -> String {
+        let mut v: Vec<u32> = lines.iter().filter_map(|l| l.version).collect();
+        if v.is_empty() {
+            v.extend(self.versions.last().map(|v| v.0));
+        }
+        v.sort_unstable();
+        v.dedup();
+        v.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// The period a label names, if the contract is paid in such periods and it overlaps the
+/// contract.
+pub fn parse_period(terms: &ContractTerms, label: &str) -> Result<Period, LedgerError> {
+    let Some(period) = terms.periods.parse_label(label) else {
+        return Err(LedgerError::Period(format!(
+            "{label:?} is not a period of this contract: it is paid {}; name a period like {}",
+            terms.periods.code(),
+            terms.periods.period_of(terms.starts).label
+        )));
+    };
+    if period.end < terms.starts || period.start > terms.ends {
+        return Err(LedgerError::Period(format!(
+            "{label} is outside the contract ({} to {})",
+            terms.starts, terms.ends
+        )));
+    }
+    Ok(period)
+}
+
+/// The first period whose statement is not yet approved: the only one that may be computed,
+/// and the one adjustments are booked in. `None` when every period is approved.
+pub fn open_period(terms: &ContractTerms, statements: &[StatementRecord]) -> Option<Period> {
+    let current = current(statements);
+    let mut period = terms.periods.period_of(terms.starts);
+    while period.start <= terms.ends {
+        let booked = current
+            .iter()
+            .any(|s| s.period == period.label && s.rules().stage().is_booked());
+        if !booked {
+            return Some(period);
+        }
+        period = terms.periods.period_of(period.end.succ_opt()?);
+    }
+    None
+}
+
+/// The lines of every approved or paid statement of the contract.
+pub async fn booked_lines(
+    store: &dyn Store,
+    statements: &[StatementRecord],
+) -> Result<Vec<StatementLineRecord>, StoreError> {
+    let ids: Vec<i64> = current(statements)
+        .into_iter()
+        .filter(|s| s.rules().stage().is_booked())
+        .map(|s| s.id)
+        .collect();
+    Ok(store
+        .statement_lines(&ids, None)
+        .await?
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect())
+}
