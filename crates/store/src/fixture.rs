@@ -451,3 +451,58 @@ pub fn outcome_definitions() -> Vec<effekt_domain::outcomes::Definition> {
         },
     ]
 }
+
+/// The fixture contract's terms: [`outcome_definitions`] at fixed prices (50,000, 30,000,
+/// 20,000 and 10,000 kr), quarterly, at most 70,000 kr per participant.
+pub fn contract_terms(
+    varig_arbeid_kroner: i64,
+) -> Option<effekt_domain::contract::terms::ContractTerms> {
+    use effekt_domain::contract::scale::Scale;
+    use effekt_domain::contract::terms::{
+        Caps, ContractOutcome, ContractTerms, EvidenceSource, Party, PartyRole, PeriodLength,
+    };
+    use effekt_domain::money::Nok;
+    use effekt_domain::orgnr::OrgNr;
+    let prices = [varig_arbeid_kroner, 30_000, 20_000, 10_000];
+    let party = |role, name: &str, orgnr: &str| -> Option<Party> {
+        Some(Party {
+            role,
+            name: name.into(),
+            orgnr: OrgNr::parse(orgnr).ok()?,
+            lead: role == PartyRole::Provider,
+            sub_delivery: None,
+            commitment: None,
+        })
+    };
+    Some(ContractTerms {
+        name: "Jobbvei Oslo".into(),
+        starts: date(2025, 1, 1),
+        ends: date(2027, 12, 31),
+        periods: PeriodLength::Quarterly,
+        parties: vec![
+            party(PartyRole::Nav, "Nav Oslo", "889640782")?,
+            party(PartyRole::Provider, "Leverandør A", "910000004")?,
+            party(PartyRole::Investor, "Investor", "910000020")?,
+        ],
+        outcomes: outcome_definitions()
+            .into_iter()
+            .zip(prices)
+            .map(|(definition, kroner)| {
+                Some(ContractOutcome {
+                    definition,
+                    evidence: EvidenceSource::Register,
+                    max_payments: 1,
+                    cap: None,
+                    scale: Scale::Fixed {
+                        amount: Nok::from_kroner(kroner)?,
+                    },
+                })
+            })
+            .collect::<Option<Vec<_>>>()?,
+        cohort_outcomes: Vec::new(),
+        caps: Caps {
+            per_participant: Nok::from_kroner(70_000),
+            ..Caps::default()
+        },
+    })
+}

@@ -52,6 +52,7 @@ const PAGES: &[&str] = &[
     "/resultater",
     "/evaluering",
     "/admin/brukere",
+    "/utbetalinger",
 ];
 const API: &[&str] = &[
     "/api/participants",
@@ -63,17 +64,23 @@ const API: &[&str] = &[
 ];
 
 /// Expected status of each page and endpoint per role (paths as in PAGES then API).
-fn expected(role: &str) -> [u16; 12] {
+fn expected(role: &str) -> [u16; 13] {
     match role {
-        "veileder1" | "ansatt.a" | "admin.a" => {
-            [200, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403]
-        }
-        "veileder2" | "ansatt.b" => [200, 404, 403, 403, 403, 403, 200, 404, 404, 403, 403, 403],
-        "forvalter" | "investor" | "tilrettelegger" => {
-            [403, 403, 200, 200, 403, 403, 403, 403, 403, 200, 200, 403]
-        }
-        "evaluator" => [403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 200],
-        "administrator" => [403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403],
+        "veileder1" | "ansatt.a" | "admin.a" => [
+            200, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403, 403,
+        ],
+        "veileder2" | "ansatt.b" => [
+            200, 404, 403, 403, 403, 403, 200, 200, 404, 404, 403, 403, 403,
+        ],
+        "forvalter" | "investor" | "tilrettelegger" => [
+            403, 403, 200, 200, 403, 403, 200, 403, 403, 403, 200, 200, 403,
+        ],
+        "evaluator" => [
+            403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 200,
+        ],
+        "administrator" => [
+            403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403,
+        ],
         _ => unreachable!(),
     }
 }

@@ -267,6 +267,44 @@ async function walkEvaluation(page, role) {
   }
 }
 
+/** Payments: the list of statements, one paid statement, and for the contract manager the
+ * open period computed by keyboard. Lines show pseudonyms only, and investors see none. */
+async function walkStatements(page, role) {
+  await tabToSelector(page, 'nav.main-nav a[href="/utbetalinger"]', { max: 25 });
+  await enterAndWait(page, pathIs('/utbetalinger'));
+  await visited(page, role.key, 'utbetalinger');
+  await assertNoPersonalData(page);
+  const stages = await page.locator('tbody .tag').allInnerTexts();
+  assert.ok(stages.filter((s) => s.trim() === 'Utbetalt').length >= 4, `the demo has paid periods: ${stages}`);
+
+  await tabToSelector(page, 'tbody a[href="/utbetalinger/6"]', { max: 40 });
+  await enterAndWait(page, pathIs('/utbetalinger/6'));
+  await visited(page, role.key, 'utbetaling-2026Q2');
+  assert.match(await page.locator('h1').innerText(), /2026Q2/);
+  await assertNoPersonalData(page);
+  const pseudonyms = await page.locator('tbody code').allInnerTexts();
+  if (role.kind === 'overview' && role.key !== 'contract-manager') {
+    assert.equal(pseudonyms.length, 0, `${role.user} must see no statement line`);
+    assert.equal(await page.locator('a[href$="linjer.csv"]').count(), 0, 'no download of lines');
+  } else {
+    assert.ok(pseudonyms.length > 0, `${role.user} should see lines`);
+    for (const p of pseudonyms) assert.match(p.trim(), /^P-\S+$/, `"${p}" should be a pseudonym`);
+  }
+  if (role.key.startsWith('provider')) {
+    assert.match(await bodyText(page), /Deres andel/);
+  }
+
+  if (role.key === 'contract-manager') {
+    await page.goto('/utbetalinger');
+    await tabToSelector(page, 'form[action="/utbetalinger/beregn"] button', { max: 40 });
+    await enterAndWait(page, /\/utbetalinger\/\d+$/);
+    await visited(page, role.key, 'utbetaling-beregnet');
+    assert.match(await page.locator('h1').innerText(), /2026Q3/);
+    assert.equal((await page.locator('.tag.stage-computed').innerText()).trim(), 'Beregnet');
+    await assertNoPersonalData(page);
+  }
+}
+
 async function walkUsers(page, role) {
   await checkSkipLink(page);
   const usernames = (await page.locator('tbody tr td:first-child').allInnerTexts()).map((u) => u.trim());
@@ -329,6 +367,7 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         if (role.kind === 'overview') await walkOverview(page, role);
         if (role.kind === 'evaluation') await walkEvaluation(page, role);
         if (role.kind === 'users') await walkUsers(page, role);
+        if (role.kind !== 'users') await walkStatements(page, role);
         await keyboardLogout(page, role);
       } catch (err) {
         await screenshot(page, role.key, 'FAILED').catch(() => {});

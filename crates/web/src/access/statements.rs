@@ -126,7 +126,11 @@ fn line_view(l: &StatementLineRecord) -> LineView {
         participant: l.participant.clone(),
         outcome: l.outcome.clone(),
         date: l.date,
-        magnitude: l.magnitude.map(effekt_domain::outcomes::format_magnitude),
+        // A magnitude of 1 is a result reached, not an amount of anything.
+        magnitude: l
+            .magnitude
+            .filter(|m| *m != rust_decimal::Decimal::ONE)
+            .map(|m| m.normalize().to_string().replace('.', ",")),
         kind: l.kind.code().to_owned(),
         kind_label: kind_nb(l.kind, l.adjustment),
         adjustment: l.adjustment,

@@ -56,8 +56,14 @@ impl App {
     pub async fn new(t: TestStore) -> Self {
         let data = fixture::dataset().unwrap();
         t.store.insert_dataset(&data).await.unwrap();
+        // The contract's terms (which also make its outcome definitions).
         t.store
-            .set_contract_outcomes(CONTRACT, &fixture::outcome_definitions())
+            .add_contract_version(
+                Some(CONTRACT),
+                &fixture::contract_terms(50_000).unwrap(),
+                6,
+                chrono::Utc::now(),
+            )
             .await
             .unwrap();
         t.store
@@ -130,6 +136,20 @@ impl App {
             req = req.header(header::COOKIE, c);
         }
         self.request(req.body(Body::from(form.to_owned())).unwrap())
+            .await
+    }
+
+    /// Posts a form with the session's CSRF token, taken from `page` (a page with a form).
+    pub async fn post_with_csrf(
+        &self,
+        page: &str,
+        path: &str,
+        cookie: &str,
+        form: &str,
+    ) -> Response {
+        let html = self.get(page, Some(cookie)).await.body;
+        let token = hidden(&html, "csrf").unwrap();
+        self.post_form(path, Some(cookie), &format!("csrf={token}&{form}"))
             .await
     }
 
