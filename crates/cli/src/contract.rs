@@ -36,11 +36,12 @@ pub enum ContractCommand {
         #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
         database: String,
     },
-    /// Checks a contract file and stores it: as the next version of `--contract`, or as a new
-    /// contract. Nothing is stored when the file has any problem.
+    /// Checks a contract file and stores it as a new contract's terms, or as the first terms of
+    /// `--contract` (a contract that has none yet). Later changes are amendments, agreed in the
+    /// product. Nothing is stored when the file has any problem.
     Import {
         file: PathBuf,
-        /// The contract this file is the next version of; without it a new contract is made.
+        /// A contract without terms yet; without it a new contract is made.
         #[arg(long)]
         contract: Option<i64>,
         /// Participants the contract is for (a new contract only).
@@ -73,11 +74,12 @@ pub enum LedgerCommand {
     },
 }
 
-fn read_checked(file: &PathBuf) -> Result<Result<ContractTerms, ExitCode>, CliError> {
+/// The checked terms and the file's text, or the exit code after printing every problem.
+fn read_checked(file: &PathBuf) -> Result<Result<(ContractTerms, String), ExitCode>, CliError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?;
     match contract::check(&text) {
-        Ok(terms) => Ok(Ok(terms)),
+        Ok(terms) => Ok(Ok((terms, text))),
         Err(problems) => {
             // `FILE:LINE: key: message`, as compilers print, so editors can jump to the line.
             for p in &problems {
@@ -151,16 +153,26 @@ pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
             database,
         } => (file, Some((contract, target_cohort, database))),
     };
-    let terms = match read_checked(&file)? {
-        Ok(terms) => terms,
+    let (terms, text) = match read_checked(&file)? {
+        Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
     if let Some((contract, target_cohort, database)) = store {
         let store = effekt_store::open(&Location::parse(&database)?).await?;
+        if let Some(id) = contract {
+            // Terms in force change only by an amendment the parties agree to.
+            if let Some((version, _)) = store.contract_terms(ContractId(id)).await? {
+                return Err(CliError::Config(format!(
+                    "contract {id} already has terms (version {version}); changes are amendments, \
+                     proposed and agreed by the parties at /kontrakter/{id}"
+                )));
+            }
+        }
         let (id, version) = store
             .add_contract_version(
                 contract.map(ContractId),
                 &terms,
+                Some(&text),
                 target_cohort,
                 chrono::Utc::now(),
             )

@@ -60,6 +60,7 @@ pub async fn seed(store: &Arc<dyn Store>, seed: u64, participants: usize) -> Res
             .add_contract_version(
                 Some(contract.id),
                 &demo.terms,
+                Some(&demo.terms_source),
                 contract.target_cohort,
                 chrono::Utc::now(),
             )

@@ -2,6 +2,7 @@
 //! verified result is worth. This module holds the pure rules; reading contract files lives in
 //! the engine.
 
+pub mod amendment;
 pub mod cohort;
 pub mod judging;
 pub mod ledger;

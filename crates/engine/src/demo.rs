@@ -84,6 +84,8 @@ pub struct Demo {
     pub outcomes: Vec<Definition>,
     /// The contract's terms (its outcomes are `outcomes`, priced).
     pub terms: effekt_domain::contract::terms::ContractTerms,
+    /// The contract file text the terms were read from.
+    pub terms_source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -148,9 +150,10 @@ pub fn generate(seed: u64, participants: usize) -> Result<Demo, DemoError> {
     groups::groups(&mut dataset);
     let assignments = groups::assignments(&mut stream(seed, STREAM_ASSIGNMENTS), &dataset);
     let register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
-    let terms = terms::contract_terms(&dataset)?;
+    let (terms, terms_source) = terms::contract_terms(&dataset)?;
     Ok(Demo {
         terms,
+        terms_source,
         dataset,
         users: catalogue::users(),
         assignments,

@@ -452,8 +452,10 @@ pub fn outcome_definitions() -> Vec<effekt_domain::outcomes::Definition> {
     ]
 }
 
-/// The fixture contract's terms: [`outcome_definitions`] at fixed prices (50,000, 30,000,
-/// 20,000 and 10,000 kr), quarterly, at most 70,000 kr per participant.
+/// The fixture contract's terms: [`outcome_definitions`] at fixed prices (Varig arbeid at
+/// `varig_arbeid_kroner`, then 30,000, 20,000 and 10,000 kr), quarterly, at most 70,000 kr per
+/// participant; Nav, providers A (lead) and B, the investor and an evaluator. The same terms
+/// as the contract file [`CONTRACT_FILE`].
 pub fn contract_terms(
     varig_arbeid_kroner: i64,
 ) -> Option<effekt_domain::contract::terms::ContractTerms> {
@@ -469,7 +471,7 @@ pub fn contract_terms(
             role,
             name: name.into(),
             orgnr: OrgNr::parse(orgnr).ok()?,
-            lead: role == PartyRole::Provider,
+            lead: name == "Leverandør A",
             sub_delivery: None,
             commitment: None,
         })
@@ -482,7 +484,9 @@ pub fn contract_terms(
         parties: vec![
             party(PartyRole::Nav, "Nav Oslo", "889640782")?,
             party(PartyRole::Provider, "Leverandør A", "910000004")?,
+            party(PartyRole::Provider, "Leverandør B", "910000012")?,
             party(PartyRole::Investor, "Investor", "910000020")?,
+            party(PartyRole::Evaluator, "Evaluator", "910000039")?,
         ],
         outcomes: outcome_definitions()
             .into_iter()
@@ -506,3 +510,71 @@ pub fn contract_terms(
         },
     })
 }
+
+/// The fixture contract's terms as a contract file, with `{VARIG}` for Varig arbeid's price in
+/// kroner (see [`contract_terms`]).
+pub const CONTRACT_FILE: &str = r#"[contract]
+name = "Jobbvei Oslo"
+starts = 2025-01-01
+ends = 2027-12-31
+periods = "quarterly"
+
+[[party]]
+role = "nav"
+name = "Nav Oslo"
+orgnr = "889640782"
+
+[[party]]
+role = "provider"
+name = "Leverandør A"
+orgnr = "910000004"
+lead = true
+
+[[party]]
+role = "provider"
+name = "Leverandør B"
+orgnr = "910000012"
+
+[[party]]
+role = "investor"
+name = "Investor"
+orgnr = "910000020"
+
+[[party]]
+role = "evaluator"
+name = "Evaluator"
+orgnr = "910000039"
+
+[[outcome]]
+name = "Varig arbeid"
+kind = "sustained_employment"
+min_fte = "50"
+weeks = 26
+months = 24
+max_gap_days = 14
+scale = { type = "fixed", amount = "{VARIG}" }
+
+[[outcome]]
+name = "Seks måneder uten ytelser"
+kind = "months_without_benefits"
+count = 6
+months = 24
+scale = { type = "fixed", amount = "30000" }
+
+[[outcome]]
+name = "Utdanning påbegynt"
+kind = "education_start"
+months = 24
+scale = { type = "fixed", amount = "20000" }
+
+[[outcome]]
+name = "Norsk muntlig B1"
+kind = "language_level_reached"
+skill = "speaking"
+level = "B1"
+months = 24
+scale = { type = "fixed", amount = "10000" }
+
+[caps]
+per_participant = "70000"
+"#;

@@ -33,9 +33,10 @@ use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
-    AuditExportRow, AuditRecord, ContractRow, GroupRow, ImportOutcome, NewStatement, NewUser, Page,
-    ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
-    SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord,
+    AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, ImportOutcome,
+    NewStatement, NewUser, Page, ParticipantDetail, ParticipantQuery, ParticipantRow,
+    ParticipantScope, ParticipantTimeline, Proposal, SessionRecord, SnapshotRecord,
+    StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -150,11 +151,34 @@ pub trait Store: Send + Sync + 'static {
         &self,
         contract: Option<ContractId>,
         terms: &ContractTerms,
+        source: Option<&str>,
         target_cohort: u32,
         now: DateTime<Utc>,
     ) -> Result<(ContractId, u32)>;
-    /// The newest version of the contract's terms, if any was imported.
+    /// The newest version of the contract's terms in force, if any.
     async fn contract_terms(&self, contract: ContractId) -> Result<Option<(u32, ContractTerms)>>;
+    /// Every version of the contract (proposed and rejected ones too), oldest first.
+    async fn contract_versions(&self, contract: ContractId) -> Result<Vec<ContractVersionRecord>>;
+    /// Stores a proposed amendment as the next version, with the proposer's approval; a
+    /// [`StoreError::Conflict`] while another proposal waits.
+    async fn propose_contract_version(
+        &self,
+        contract: ContractId,
+        proposal: &Proposal<'_>,
+    ) -> Result<u32>;
+    /// Records a party's decision on a proposed version, which had `decided_before` decisions,
+    /// and moves it to `becomes` (the domain's verdict); in force, its outcomes become the
+    /// contract's. A [`StoreError::Conflict`] if the proposal changed meanwhile.
+    async fn decide_contract_version(
+        &self,
+        contract: ContractId,
+        version: u32,
+        decision: &effekt_domain::contract::amendment::PartyDecision,
+        decided_before: usize,
+        becomes: effekt_domain::contract::amendment::VersionState,
+    ) -> Result<()>;
+    /// The organisation number of a provider or investor user's organisation.
+    async fn organisation_number(&self, scope: UserScope) -> Result<Option<String>>;
 
     /// Every statement of the contract (withdrawn ones too), by period then age, with events.
     async fn statements(&self, contract: ContractId) -> Result<Vec<StatementRecord>>;

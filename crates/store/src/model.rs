@@ -338,3 +338,30 @@ pub struct NewStatement {
     /// The computation step (who and when).
     pub computed: effekt_domain::contract::statement::Event,
 }
+
+/// A stored version of a contract's terms, with every party's decision on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractVersionRecord {
+    pub version: u32,
+    pub terms: effekt_domain::contract::terms::ContractTerms,
+    /// `None`: in force from the contract's start.
+    pub effective_from: Option<NaiveDate>,
+    pub state: effekt_domain::contract::amendment::VersionState,
+    /// The display name of the user who proposed it (`None` for imported files).
+    pub proposed_by: Option<String>,
+    pub stored_at: DateTime<Utc>,
+    /// The contract file text it was read from, when known.
+    pub source: Option<String>,
+    /// In the order given, with the deciding user's display name.
+    pub decisions: Vec<(effekt_domain::contract::amendment::PartyDecision, String)>,
+}
+
+/// A proposed amendment: checked terms, the effective date, and the proposer's party's
+/// approval (proposing is agreeing).
+#[derive(Debug, Clone, Copy)]
+pub struct Proposal<'a> {
+    pub terms: &'a effekt_domain::contract::terms::ContractTerms,
+    pub source: Option<&'a str>,
+    pub effective_from: NaiveDate,
+    pub decision: effekt_domain::contract::amendment::PartyDecision,
+}

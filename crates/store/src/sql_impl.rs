@@ -661,10 +661,54 @@ macro_rules! impl_store {
                     &self,
                     contract: Option<ContractId>,
                     terms: &effekt_domain::contract::terms::ContractTerms,
+                    source: Option<&str>,
                     target_cohort: u32,
                     now: DateTime<Utc>,
                 ) -> Result<(ContractId, u32)> {
-                    self.add_contract_version_sql(contract, terms, target_cohort, now).await
+                    self.add_contract_version_sql(contract, terms, source, target_cohort, now)
+                        .await
+                }
+
+                async fn contract_versions(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<$crate::model::ContractVersionRecord>> {
+                    self.contract_versions_sql(contract).await
+                }
+
+                async fn propose_contract_version(
+                    &self,
+                    contract: ContractId,
+                    proposal: &$crate::model::Proposal<'_>,
+                ) -> Result<u32> {
+                    self.propose_contract_version_sql(contract, proposal).await
+                }
+
+                async fn decide_contract_version(
+                    &self,
+                    contract: ContractId,
+                    version: u32,
+                    decision: &effekt_domain::contract::amendment::PartyDecision,
+                    decided_before: usize,
+                    becomes: effekt_domain::contract::amendment::VersionState,
+                ) -> Result<()> {
+                    self.decide_contract_version_sql(contract, version, decision, decided_before, becomes)
+                        .await
+                }
+
+                async fn organisation_number(
+                    &self,
+                    scope: $crate::model::UserScope,
+                ) -> Result<Option<String>> {
+                    let (table, id) = match scope {
+                        $crate::model::UserScope::Provider(p) => ("providers", p.0),
+                        $crate::model::UserScope::Investor(i) => ("investors", i.0),
+                        _ => return Ok(None),
+                    };
+                    Ok(sqlx::query_scalar(&format!("SELECT orgnr FROM {table} WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?)
                 }
 
                 async fn contract_terms(

@@ -188,7 +188,7 @@ both_stores! {
             caps: Default::default(),
         };
         // A new contract gets version 1; its outcomes become the contract's.
-        let (id, version) = t.store.add_contract_version(None, &terms, 40, Utc::now()).await.unwrap();
+        let (id, version) = t.store.add_contract_version(None, &terms, None, 40, Utc::now()).await.unwrap();
         assert_eq!(version, 1);
         assert_ne!(id, CONTRACT);
         assert_eq!(t.store.contract_outcomes(id).await.unwrap(), defs);
@@ -196,12 +196,12 @@ both_stores! {
         // The next import of the same contract is version 2, with its own outcomes.
         let mut fewer = terms.clone();
         fewer.outcomes.truncate(1);
-        assert_eq!(t.store.add_contract_version(Some(id), &fewer, 40, Utc::now()).await.unwrap(), (id, 2));
+        assert_eq!(t.store.add_contract_version(Some(id), &fewer, None, 40, Utc::now()).await.unwrap(), (id, 2));
         assert_eq!(t.store.contract_outcomes(id).await.unwrap(), defs[..1].to_vec());
         assert_eq!(t.store.contract_terms(id).await.unwrap().unwrap().0, 2);
         // An unknown contract is refused and nothing is stored.
         let missing = effekt_domain::ids::ContractId(999);
-        assert!(matches!(t.store.add_contract_version(Some(missing), &terms, 1, Utc::now()).await, Err(StoreError::Conflict(_))));
+        assert!(matches!(t.store.add_contract_version(Some(missing), &terms, None, 1, Utc::now()).await, Err(StoreError::Conflict(_))));
         assert_eq!(t.store.contract_terms(missing).await.unwrap(), None);
     }
 }

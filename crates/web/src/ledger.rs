@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use effekt_domain::contract::amendment::VersionState;
 use effekt_domain::contract::judging::{achievements, Participant};
 use effekt_domain::contract::ledger::{
     compute_in_force, AchievementInput, InForce, Ledger, Period,
@@ -34,7 +35,7 @@ pub enum LedgerError {
 /// A contract priced now.
 pub struct Pricing {
     pub contract: ContractId,
-    /// Contract version, first day it prices, terms; by that day.
+    /// The versions in force: number, first day it prices, terms; by that day.
     pub versions: Vec<(u32, NaiveDate, ContractTerms)>,
     pub snapshot: SnapshotRecord,
     pub input: Vec<AchievementInput>,
@@ -61,14 +62,27 @@ pub async fn price(
     key: &PseudonymKey,
     contract: ContractId,
 ) -> Result<Pricing, LedgerError> {
-    let Some((version, terms)) = store.contract_terms(contract).await? else {
+    let mut versions: Vec<(u32, NaiveDate, ContractTerms)> = store
+        .contract_versions(contract)
+        .await?
+        .into_iter()
+        .filter(|v| v.state == VersionState::InForce)
+        .map(|v| {
+            (
+                v.version,
+                v.effective_from.unwrap_or(v.terms.starts),
+                v.terms,
+            )
+        })
+        .collect();
+    if versions.is_empty() {
         return Err(LedgerError::NoTerms(contract.0));
-    };
+    }
+    // By effective date; of two from the same day, the later version wins.
+    versions.sort_by_key(|(version, from, _)| (*from, *version));
     let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
         return Err(LedgerError::NoSnapshot);
     };
-    // Until amendments carry effective dates, the newest version prices the whole contract.
-    let versions = vec![(version, terms.starts, terms)];
     let timelines = store
         .participant_timelines(ParticipantScope::Contract(contract), None, snapshot.id)
         .await?;
@@ -124,9 +138,9 @@ pub fn current(statements: &[StatementRecord]) -> Vec<&StatementRecord> {
 }
 
 impl Pricing {
-    /// The newest terms.
+    /// The newest terms in force (the highest version number).
     pub fn terms(&self) -> Option<&ContractTerms> {
-        self.versions.last().map(|v| &v.2)
+        self.versions.iter().max_by_key(|v| v.0).map(|v| &v.2)
     }
 
     /// The period a label names (see [`parse_period`]).

@@ -6,8 +6,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::access::{
-    AggregateOverview, ContractStatements, OutcomeResults, ParticipantDetailView, ParticipantList,
-    ParticipantOutcomes, PseudonymisedList, StatementDetail, UserView, Viewer,
+    AggregateOverview, ContractStatements, ContractView, OutcomeResults, ParticipantDetailView,
+    ParticipantList, ParticipantOutcomes, PseudonymisedList, StatementDetail, UserView, Viewer,
 };
 use crate::i18n::Lang;
 
@@ -56,6 +56,11 @@ impl Chrome {
                     });
                 }
                 if v.user.role != effekt_domain::role::Role::Administrator {
+                    items.push(NavItem {
+                        href: "/kontrakter",
+                        label: lang.t("nav-contract"),
+                        current: current.starts_with("/kontrakter"),
+                    });
                     items.push(NavItem {
                         href: "/utbetalinger",
                         label: lang.t("nav-statements"),
@@ -183,6 +188,40 @@ pub struct ResultsPage {
     pub chrome: Chrome,
     /// One per contract with outcome definitions.
     pub results: Vec<OutcomeResults>,
+}
+
+#[derive(Template)]
+#[template(path = "contracts.html")]
+pub struct ContractsPage {
+    pub chrome: Chrome,
+    /// (id, name)
+    pub contracts: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "contract.html")]
+pub struct ContractPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub c: ContractView,
+    /// How often the contract pays, in words.
+    pub periods_label: String,
+    /// The proposal form: effective date and contract file text as typed.
+    pub effective: String,
+    pub text: String,
+    pub errors: Vec<FieldError>,
+    /// Why the last decision or proposal was refused, when not about one field.
+    pub error: Option<String>,
+}
+
+impl ContractPage {
+    pub fn errors_for(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect()
+    }
 }
 
 #[derive(Template)]

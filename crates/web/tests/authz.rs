@@ -53,6 +53,7 @@ const PAGES: &[&str] = &[
     "/evaluering",
     "/admin/brukere",
     "/utbetalinger",
+    "/kontrakter/1",
 ];
 const API: &[&str] = &[
     "/api/participants",
@@ -64,23 +65,14 @@ const API: &[&str] = &[
 ];
 
 /// Expected status of each page and endpoint per role (paths as in PAGES then API).
-fn expected(role: &str) -> [u16; 13] {
+#[rustfmt::skip]
+fn expected(role: &str) -> [u16; 14] {
     match role {
-        "veileder1" | "ansatt.a" | "admin.a" => [
-            200, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403, 403,
-        ],
-        "veileder2" | "ansatt.b" => [
-            200, 404, 403, 403, 403, 403, 200, 200, 404, 404, 403, 403, 403,
-        ],
-        "forvalter" | "investor" | "tilrettelegger" => [
-            403, 403, 200, 200, 403, 403, 200, 403, 403, 403, 200, 200, 403,
-        ],
-        "evaluator" => [
-            403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403, 200,
-        ],
-        "administrator" => [
-            403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403,
-        ],
+        "veileder1" | "ansatt.a" | "admin.a" => [200, 200, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403],
+        "veileder2" | "ansatt.b" | "admin.b" => [200, 404, 403, 403, 403, 403, 200, 200, 200, 404, 404, 403, 403, 403],
+        "forvalter" | "investor" | "tilrettelegger" => [403, 403, 200, 200, 403, 403, 200, 200, 403, 403, 403, 200, 200, 403],
+        "evaluator" => [403, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 200],
+        "administrator" => [403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
         _ => unreachable!(),
     }
 }

@@ -175,11 +175,14 @@ both_stores! {
         }
         let q3 = settle(&app, &s, "2025Q3").await;
         let approved = app.t.store.statement_lines(&[q3], None).await.unwrap();
-        // The parties agree to pay 55,000 for Varig arbeid from the start (a new version).
-        app.t.store
-            .add_contract_version(Some(CONTRACT), &fixture::contract_terms(55_000).unwrap(), 6, chrono::Utc::now())
-            .await
-            .unwrap();
+        // The parties agree to pay 55,000 for Varig arbeid from the start: an amendment before
+        // approved periods, so every party agrees (version 2).
+        assert_eq!(app.propose(&s.manager, "01.01.2025", 55_000).await.status, StatusCode::SEE_OTHER);
+        for who in ["admin.a", "admin.b", "investor", "evaluator"] {
+            let cookie = app.login(who).await;
+            let res = app.decide(&cookie, 2, "approve").await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{who}: {}", res.body);
+        }
         let q4 = compute(&app, &s, "2025Q4").await;
         let lines: Vec<_> = app.t.store.statement_lines(&[q4], None).await.unwrap().into_iter().map(|(_, l)| l).collect();
         // By date: Dawit's and Amina's Varig arbeid 5,000 more each; Dawit's cap line on

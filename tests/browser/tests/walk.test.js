@@ -305,6 +305,21 @@ async function walkStatements(page, role) {
   }
 }
 
+/** The contract: terms in plain words and versions; the contract manager gets the form to
+ * propose an amendment, others in the contract read it. */
+async function walkContract(page, role) {
+  await tabToSelector(page, 'nav.main-nav a[href="/kontrakter"]', { max: 25 });
+  await enterAndWait(page, pathIs('/kontrakter/1'));
+  await visited(page, role.key, 'kontrakt');
+  await assertNoPersonalData(page);
+  assert.equal((await page.locator('h1').innerText()).trim(), 'Jobbvei Oslo');
+  const outcomes = await page.locator('section[aria-labelledby="outcomes-heading"] tbody tr').count();
+  assert.equal(outcomes, 5, 'the demo contract pays for five outcomes');
+  const form = await page.locator('form[action="/kontrakter/1/endringer"]').count();
+  assert.equal(form, role.key === 'contract-manager' || role.key === 'investor' || role.key === 'provider-admin' ? 1 : 0,
+    `${role.user}: the proposal form is for those who act for a party`);
+}
+
 async function walkUsers(page, role) {
   await checkSkipLink(page);
   const usernames = (await page.locator('tbody tr td:first-child').allInnerTexts()).map((u) => u.trim());
@@ -368,6 +383,7 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         if (role.kind === 'evaluation') await walkEvaluation(page, role);
         if (role.kind === 'users') await walkUsers(page, role);
         if (role.kind !== 'users') await walkStatements(page, role);
+        if (role.kind !== 'users') await walkContract(page, role);
         await keyboardLogout(page, role);
       } catch (err) {
         await screenshot(page, role.key, 'FAILED').catch(() => {});

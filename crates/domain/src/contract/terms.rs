@@ -11,7 +11,7 @@ use crate::money::Nok;
 use crate::orgnr::OrgNr;
 use crate::outcomes::Definition;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartyRole {
     Nav,

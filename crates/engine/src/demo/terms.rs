@@ -133,10 +133,10 @@ per_participant = "150000"
 per_contract = "20000000"
 "#;
 
-/// The demo contract's terms, checked.
-pub fn contract_terms(dataset: &Dataset) -> Result<ContractTerms, DemoError> {
+/// The demo contract's terms, checked, with the contract file text they were read from.
+pub fn contract_terms(dataset: &Dataset) -> Result<(ContractTerms, String), DemoError> {
     let text = text(dataset)?;
-    crate::contract::check(&text).map_err(|problems| {
+    let terms = crate::contract::check(&text).map_err(|problems| {
         DemoError::Terms(
             problems
                 .iter()
@@ -144,5 +144,6 @@ pub fn contract_terms(dataset: &Dataset) -> Result<ContractTerms, DemoError> {
                 .collect::<Vec<_>>()
                 .join("; "),
         )
-    })
+    })?;
+    Ok((terms, text))
 }

@@ -6,6 +6,7 @@
 
 mod audit;
 mod capabilities;
+mod contracts;
 mod outcomes;
 pub mod session;
 mod statements;
@@ -21,6 +22,7 @@ use effekt_store::model::{ParticipantScope, UserRecord, UserScope};
 use effekt_store::Store;
 
 pub use capabilities::{AdminAccess, AggregateAccess, ParticipantAccess, PseudonymisedAccess};
+pub use contracts::{ContractAccess, ProposalRefused};
 pub use statements::{StatementAccess, LINES_ON_PAGE};
 pub use views::*;
 
@@ -165,6 +167,14 @@ impl Viewer {
             _ => return Err(WebError::Forbidden { api }),
         };
         Ok(StatementAccess::new(state.clone(), self.clone(), sight))
+    }
+
+    /// The contract's terms and amendments: everyone in a contract, not the administrator.
+    pub fn contracts(&self, state: &AppState) -> Result<ContractAccess, WebError> {
+        match self.user.role {
+            Role::Administrator => Err(WebError::Forbidden { api: false }),
+            _ => Ok(ContractAccess::new(state.clone(), self.clone())),
+        }
     }
 
     /// Accounts and configuration: the administrator only.

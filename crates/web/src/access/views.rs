@@ -282,3 +282,86 @@ pub struct StatementDetail {
     /// Approved or paid: the lines will never change.
     pub booked: bool,
 }
+
+/// A party to the contract.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PartyView {
+    pub role: String,
+    pub name: String,
+    pub orgnr: String,
+    pub lead: bool,
+    pub sub_delivery: Option<String>,
+    pub commitment: Option<String>,
+}
+
+/// An outcome the contract pays for, in words.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutcomeTermView {
+    pub name: String,
+    pub requirement: String,
+    pub price: String,
+    pub max_payments: u32,
+    pub cap: Option<String>,
+}
+
+/// A version of the terms and what it changed from the version in force before it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionView {
+    pub version: u32,
+    pub effective_from: String,
+    /// proposed | in_force | rejected
+    pub state: String,
+    pub state_label: String,
+    pub proposed_by: Option<String>,
+    pub changes: Vec<String>,
+}
+
+/// A party whose answer a proposal needs, and the answer so far.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequiredView {
+    pub party: String,
+    pub answer: String,
+    pub answered: bool,
+}
+
+/// The amendment waiting for the parties.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposalView {
+    pub version: u32,
+    pub effective_from: String,
+    /// Effective before the first open period: approved periods are re-priced, and every party
+    /// must agree.
+    pub retroactive: bool,
+    pub proposed_by: String,
+    pub changes: Vec<String>,
+    pub required: Vec<RequiredView>,
+    /// Consortium members told of the proposal whose approval it does not need.
+    pub notified: Vec<String>,
+    /// Whether the viewer's party is asked and has not answered.
+    pub you_may_decide: bool,
+}
+
+/// A contract as its parties read it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContractView {
+    pub id: i64,
+    pub name: String,
+    pub starts: String,
+    pub ends: String,
+    pub periods: String,
+    /// The version in force.
+    pub version: u32,
+    pub parties: Vec<PartyView>,
+    pub outcomes: Vec<OutcomeTermView>,
+    /// (label, amount) of each cap set.
+    pub caps: Vec<(String, String)>,
+    /// Newest first.
+    pub versions: Vec<VersionView>,
+    pub pending: Option<ProposalView>,
+    /// Whether the viewer may propose an amendment now.
+    pub can_propose: bool,
+    /// The party the viewer acts for.
+    pub acts_for: Option<String>,
+    /// The contract file text of the version in force (to start an amendment from).
+    pub source: String,
+}

@@ -1,5 +1,6 @@
 //! The server-rendered pages (Norwegian paths, as users see them).
 
+mod contracts;
 mod login;
 mod participants;
 mod roles;
@@ -31,6 +32,13 @@ pub fn routes() -> Router<AppState> {
         .route("/resultater", get(roles::results))
         .route("/evaluering", get(roles::evaluation))
         .route("/admin/brukere", get(roles::users))
+        .route("/kontrakter", get(contracts::list))
+        .route("/kontrakter/{id}", get(contracts::show))
+        .route("/kontrakter/{id}/endringer", post(contracts::propose))
+        .route(
+            "/kontrakter/{id}/versjoner/{version}",
+            post(contracts::decide),
+        )
         .route("/utbetalinger", get(statements::list))
         .route("/utbetalinger/beregn", post(statements::compute))
         .route("/utbetalinger/{id}", get(statements::show))

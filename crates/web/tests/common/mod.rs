@@ -16,6 +16,11 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "riktig-passord-2026";
 
+/// The fixture contract as a file, Varig arbeid at `kroner`.
+pub fn contract_file(kroner: i64) -> String {
+    fixture::CONTRACT_FILE.replace("{VARIG}", &kroner.to_string())
+}
+
 pub struct App {
     pub t: TestStore,
     pub router: Router,
@@ -34,6 +39,7 @@ pub const USERS: &[(&str, Role)] = &[
     ("ansatt.a", Role::ProviderStaff),
     ("ansatt.b", Role::ProviderStaff),
     ("admin.a", Role::ProviderAdmin),
+    ("admin.b", Role::ProviderAdmin),
     ("forvalter", Role::NavContractManager),
     ("investor", Role::Investor),
     ("evaluator", Role::Evaluator),
@@ -46,7 +52,7 @@ fn scope(username: &str) -> UserScope {
         "veileder1" => UserScope::NavOffice(OFFICE_GRUNERLOKKA),
         "veileder2" => UserScope::NavOffice(OFFICE_SONDRE),
         "ansatt.a" | "admin.a" => UserScope::Provider(PROVIDER_A),
-        "ansatt.b" => UserScope::Provider(PROVIDER_B),
+        "ansatt.b" | "admin.b" => UserScope::Provider(PROVIDER_B),
         "investor" => UserScope::Investor(INVESTOR),
         _ => UserScope::None,
     }
@@ -61,6 +67,7 @@ impl App {
             .add_contract_version(
                 Some(CONTRACT),
                 &fixture::contract_terms(50_000).unwrap(),
+                Some(&contract_file(50_000)),
                 6,
                 chrono::Utc::now(),
             )
@@ -153,6 +160,25 @@ impl App {
             .await
     }
 
+    /// Proposes Varig arbeid at `kroner` effective `effective` as Nav, through the contract page.
+    pub async fn propose(&self, nav: &str, effective: &str, kroner: i64) -> Response {
+        let text = contract_file(kroner);
+        let form = format!("gyldig_fra={effective}&vilkar={}", urlencode(&text));
+        self.post_with_csrf("/kontrakter/1", "/kontrakter/1/endringer", nav, &form)
+            .await
+    }
+
+    /// The viewer's party approves or rejects version `version` of the fixture contract.
+    pub async fn decide(&self, cookie: &str, version: u32, decision: &str) -> Response {
+        self.post_with_csrf(
+            "/kontrakter/1",
+            &format!("/kontrakter/1/versjoner/{version}"),
+            cookie,
+            &format!("beslutning={decision}"),
+        )
+        .await
+    }
+
     /// Logs in through the real form; returns the session cookie (`name=value`).
     pub async fn try_login(&self, username: &str, password: &str) -> Response {
         let form = self.get("/logg-inn", None).await;
@@ -195,4 +221,18 @@ pub fn hidden(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_owned())
+}
+
+/// Form-encodes a value.
+pub fn urlencode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

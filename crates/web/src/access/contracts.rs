@@ -1,0 +1,403 @@
+//! The contract in the product (issue 4, §1 and §4): its terms in plain words, every version
+//! with what it changed, and amendments proposed and agreed by the parties. The rules are the
+//! domain's (`contract::amendment`); this decides who acts for which party:
+//!
+//! - Nav: the Nav contract manager;
+//! - a provider: its provider admin (provider staff read only);
+//! - an investor: its investor users;
+//! - the evaluator (asked only when an amendment re-prices approved periods).
+//!
+//! Everyone but the administrator reads the contract; none of it is personal data.
+
+use chrono::{NaiveDate, Utc};
+use effekt_domain::contract::amendment::{
+    self, differences, AmendmentError, Decision, PartyDecision, PartyKey, VersionState,
+};
+use effekt_domain::contract::terms::{ContractTerms, PartyRole};
+use effekt_domain::dates::oslo_date;
+use effekt_domain::ids::ContractId;
+use effekt_domain::orgnr::OrgNr;
+use effekt_domain::role::Role;
+use effekt_store::model::{ContractVersionRecord, Proposal};
+use effekt_store::StoreError;
+
+use super::views::{
+    ContractView, OutcomeTermView, PartyView, ProposalView, RequiredView, VersionView,
+};
+use super::{AppState, Viewer};
+use crate::ledger;
+use crate::WebError;
+
+/// Reading contracts, and acting for the viewer's party.
+pub struct ContractAccess {
+    pub(super) state: AppState,
+    pub(super) viewer: Viewer,
+}
+
+/// Why a proposal was refused: problems in the file (line, key, message) or a broken rule.
+#[derive(Debug)]
+pub enum ProposalRefused {
+    Form(Vec<(&'static str, String)>),
+}
+
+fn role_nb(role: PartyRole) -> &'static str {
+    match role {
+        PartyRole::Nav => "Nav",
+        PartyRole::Provider => "Leverandør",
+        PartyRole::Investor => "Investor",
+        PartyRole::Evaluator => "Evaluator",
+    }
+}
+
+fn party_label(terms: &ContractTerms, key: PartyKey) -> String {
+    terms
+        .parties
+        .iter()
+        .find(|p| PartyKey::from(*p) == key)
+        .map_or_else(
+            || format!("{} {}", role_nb(key.role), key.orgnr),
+            |p| format!("{} ({})", p.name, role_nb(p.role).to_lowercase()),
+        )
+}
+
+fn date_nb(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+fn bad(message: impl Into<String>) -> WebError {
+    WebError::BadRequest {
+        api: false,
+        message: message.into(),
+    }
+}
+
+fn conflict_or(e: StoreError) -> WebError {
+    match e {
+        StoreError::Conflict(m) => bad(format!(
+            "Kontrakten ble endret samtidig ({m}). Last siden på nytt."
+        )),
+        e => e.into(),
+    }
+}
+
+/// The version in force before `version` (the highest in-force version number below it).
+fn in_force_before(
+    versions: &[ContractVersionRecord],
+    version: u32,
+) -> Option<&ContractVersionRecord> {
+    versions
+        .iter()
+        .filter(|v| v.version < version && v.state == VersionState::InForce)
+        .max_by_key(|v| v.version)
+}
+
+impl ContractAccess {
+    pub(super) fn new(state: AppState, viewer: Viewer) -> Self {
+        Self { state, viewer }
+    }
+
+    /// The party the viewer acts for in `terms`, if any.
+    async fn party(&self, terms: &ContractTerms) -> Result<Option<PartyKey>, WebError> {
+        let by_role = |role: PartyRole| {
+            terms
+                .parties
+                .iter()
+                .find(|p| p.role == role)
+                .map(PartyKey::from)
+        };
+        let own = |role: PartyRole, orgnr: Option<String>| {
+            orgnr
+                .and_then(|o| OrgNr::parse(&o).ok())
+                .map(|orgnr| PartyKey { role, orgnr })
+                .filter(|k| terms.parties.iter().any(|p| PartyKey::from(p) == *k))
+        };
+        let store = &self.state.store;
+        Ok(match self.viewer.user.role {
+            Role::NavContractManager => by_role(PartyRole::Nav),
+            Role::Evaluator => by_role(PartyRole::Evaluator),
+            Role::ProviderAdmin => own(
+                PartyRole::Provider,
+                store.organisation_number(self.viewer.user.scope).await?,
+            ),
+            Role::Investor => own(
+                PartyRole::Investor,
+                store.organisation_number(self.viewer.user.scope).await?,
+            ),
+            _ => None,
+        })
+    }
+
+    /// Whether amendments effective on `effective` re-price an approved period.
+    async fn retroactive(
+        &self,
+        contract: ContractId,
+        terms: &ContractTerms,
+        effective: NaiveDate,
+    ) -> Result<bool, WebError> {
+        let statements = self.state.store.statements(contract).await?;
+        let open = ledger::open_period(terms, &statements).map(|p| p.start);
+        Ok(amendment::is_retroactive(effective, open))
+    }
+
+    async fn versions(&self, contract: ContractId) -> Result<Vec<ContractVersionRecord>, WebError> {
+        let versions = self.state.store.contract_versions(contract).await?;
+        if versions.is_empty() {
+            return Err(WebError::NotFound { api: false });
+        }
+        Ok(versions)
+    }
+
+    /// Contracts with terms: id and name.
+    pub async fn list(&self) -> Result<Vec<(i64, String)>, WebError> {
+        let mut out = Vec::new();
+        for c in self.state.store.contracts().await? {
+            if self.state.store.contract_terms(c.id).await?.is_some() {
+                out.push((c.id.0, c.name));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The contract as this viewer sees it: the terms in force, every version, the pending
+    /// proposal with each party's answer, and what the viewer may do.
+    pub async fn view(&self, contract: ContractId) -> Result<ContractView, WebError> {
+        let versions = self.versions(contract).await?;
+        let Some(current) = versions
+            .iter()
+            .filter(|v| v.state == VersionState::InForce)
+            .max_by_key(|v| v.version)
+        else {
+            return Err(WebError::NotFound { api: false });
+        };
+        let terms = &current.terms;
+        let party = self.party(terms).await?;
+        let version_views = versions
+            .iter()
+            .map(|v| VersionView {
+                version: v.version,
+                effective_from: date_nb(v.effective_from.unwrap_or(v.terms.starts)),
+                state: v.state.code().to_owned(),
+                state_label: v.state.label_nb().to_owned(),
+                proposed_by: v.proposed_by.clone(),
+                changes: in_force_before(&versions, v.version)
+                    .map(|before| differences(&before.terms, &v.terms))
+                    .unwrap_or_default(),
+            })
+            .rev()
+            .collect();
+        let mut pending = None;
+        if let Some(p) = versions.iter().find(|v| v.state == VersionState::Proposed) {
+            let base = in_force_before(&versions, p.version).map_or(terms, |b| &b.terms);
+            let effective = p.effective_from.unwrap_or(p.terms.starts);
+            let retroactive = self.retroactive(contract, base, effective).await?;
+            let required = amendment::required(base, retroactive);
+            let decisions: Vec<PartyDecision> = p.decisions.iter().map(|d| d.0).collect();
+            let you_may_decide = party
+                .is_some_and(|k| amendment::may_decide(&required, &decisions, p.state, k).is_ok());
+            pending = Some(ProposalView {
+                version: p.version,
+                effective_from: date_nb(effective),
+                retroactive,
+                proposed_by: p.proposed_by.clone().unwrap_or_default(),
+                changes: differences(base, &p.terms),
+                required: required
+                    .iter()
+                    .map(|k| {
+                        let answer = p.decisions.iter().find(|(d, _)| d.party == *k);
+                        RequiredView {
+                            party: party_label(base, *k),
+                            answer: match answer {
+                                Some((d, who)) => format!(
+                                    "{} av {}, {}",
+                                    if d.decision == Decision::Approve {
+                                        "Godkjent"
+                                    } else {
+                                        "Avvist"
+                                    },
+                                    who,
+                                    date_nb(oslo_date(d.at))
+                                ),
+                                None => "Venter".to_owned(),
+                            },
+                            answered: answer.is_some(),
+                        }
+                    })
+                    .collect(),
+                notified: base
+                    .parties
+                    .iter()
+                    .filter(|x| {
+                        x.role == PartyRole::Provider && !required.contains(&PartyKey::from(*x))
+                    })
+                    .map(|x| x.name.clone())
+                    .collect(),
+                you_may_decide,
+            });
+        }
+        let can_propose =
+            pending.is_none() && party.is_some_and(|k| amendment::may_propose(terms, k).is_ok());
+        Ok(ContractView {
+            id: contract.0,
+            name: terms.name.clone(),
+            starts: date_nb(terms.starts),
+            ends: date_nb(terms.ends),
+            periods: terms.periods.code().to_owned(),
+            version: current.version,
+            parties: terms
+                .parties
+                .iter()
+                .map(|p| PartyView {
+                    role: role_nb(p.role).to_owned(),
+                    name: p.name.clone(),
+                    orgnr: p.orgnr.to_string(),
+                    lead: p.lead,
+                    sub_delivery: p.sub_delivery.clone(),
+                    commitment: p.commitment.map(|c| c.to_string()),
+                })
+                .collect(),
+            outcomes: terms
+                .outcomes
+                .iter()
+                .map(|o| OutcomeTermView {
+                    name: o.definition.name.clone(),
+                    requirement: amendment::words::kind_nb(&o.definition.kind),
+                    price: amendment::words::scale_nb(&o.scale),
+                    max_payments: o.max_payments,
+                    cap: o.cap.map(|c| c.to_string()),
+                })
+                .collect(),
+            caps: [
+                ("Tak per deltaker", terms.caps.per_participant),
+                ("Tak per periode", terms.caps.per_period),
+                ("Tak for hele kontrakten", terms.caps.per_contract),
+            ]
+            .into_iter()
+            .filter_map(|(label, cap)| cap.map(|c| (label.to_owned(), c.to_string())))
+            .collect(),
+            versions: version_views,
+            pending,
+            can_propose,
+            acts_for: party.map(|k| party_label(terms, k)),
+            source: current.source.clone().unwrap_or_default(),
+        })
+    }
+
+    /// Proposes new terms (a contract file's text) effective on `effective`, as the viewer's
+    /// party; returns the new version. Problems in the file come back with line and key.
+    pub async fn propose(
+        &self,
+        contract: ContractId,
+        effective: NaiveDate,
+        text: &str,
+    ) -> Result<Result<u32, ProposalRefused>, WebError> {
+        let Some((_, current)) = self.state.store.contract_terms(contract).await? else {
+            return Err(WebError::NotFound { api: false });
+        };
+        let Some(party) = self.party(&current).await? else {
+            return Err(bad(AmendmentError::NotAParty.to_string()));
+        };
+        amendment::may_propose(&current, party).map_err(|e| bad(e.to_string()))?;
+        let waiting = self
+            .versions(contract)
+            .await?
+            .iter()
+            .any(|v| v.state == VersionState::Proposed);
+        if waiting {
+            return Err(bad(
+                "Et forslag venter allerede på svar fra partene; det må avgjøres først.",
+            ));
+        }
+        let terms = match effekt_engine::contract::check(text) {
+            Ok(t) => t,
+            Err(problems) => {
+                return Ok(Err(ProposalRefused::Form(
+                    problems
+                        .iter()
+                        .map(|p| {
+                            let place = if p.key.is_empty() {
+                                format!("linje {}", p.line)
+                            } else {
+                                format!("linje {}, {}", p.line, p.key)
+                            };
+                            ("vilkar", format!("{place}: {}", p.message))
+                        })
+                        .collect(),
+                )))
+            }
+        };
+        if let Err(e) = amendment::check_proposal(&current, &terms, effective) {
+            return Ok(Err(ProposalRefused::Form(vec![(
+                "gyldig_fra",
+                e.to_string(),
+            )])));
+        }
+        if differences(&current, &terms).is_empty() {
+            return Ok(Err(ProposalRefused::Form(vec![(
+                "vilkar",
+                "Vilkårene er de samme som gjelder nå.".to_owned(),
+            )])));
+        }
+        let proposal = Proposal {
+            terms: &terms,
+            source: Some(text),
+            effective_from: effective,
+            decision: PartyDecision {
+                party,
+                by: self.viewer.user.id,
+                decision: Decision::Approve,
+                at: Utc::now(),
+            },
+        };
+        let version = self
+            .state
+            .store
+            .propose_contract_version(contract, &proposal)
+            .await
+            .map_err(conflict_or)?;
+        tracing::info!(contract = contract.0, version, user = %self.viewer.user.username,
+            "amendment proposed");
+        Ok(Ok(version))
+    }
+
+    /// Records the viewer's party's decision on a proposed version; returns where it stands.
+    pub async fn decide(
+        &self,
+        contract: ContractId,
+        version: u32,
+        decision: Decision,
+    ) -> Result<VersionState, WebError> {
+        let versions = self.versions(contract).await?;
+        let Some(proposal) = versions.iter().find(|v| v.version == version) else {
+            return Err(WebError::NotFound { api: false });
+        };
+        let Some(base) = in_force_before(&versions, version) else {
+            return Err(bad(AmendmentError::NotProposed.to_string()));
+        };
+        let Some(party) = self.party(&base.terms).await? else {
+            return Err(bad(AmendmentError::NotAParty.to_string()));
+        };
+        let effective = proposal.effective_from.unwrap_or(proposal.terms.starts);
+        let retroactive = self.retroactive(contract, &base.terms, effective).await?;
+        let required = amendment::required(&base.terms, retroactive);
+        let mut decisions: Vec<PartyDecision> = proposal.decisions.iter().map(|d| d.0).collect();
+        amendment::may_decide(&required, &decisions, proposal.state, party)
+            .map_err(|e| bad(e.to_string()))?;
+        let before = decisions.len();
+        let record = PartyDecision {
+            party,
+            by: self.viewer.user.id,
+            decision,
+            at: Utc::now(),
+        };
+        decisions.push(record);
+        let becomes = amendment::state(&required, &decisions);
+        self.state
+            .store
+            .decide_contract_version(contract, version, &record, before, becomes)
+            .await
+            .map_err(conflict_or)?;
+        tracing::info!(contract = contract.0, version, decision = decision.code(),
+            state = becomes.code(), user = %self.viewer.user.username, "amendment decided");
+        Ok(becomes)
+    }
+}

@@ -1,0 +1,196 @@
+//! `/kontrakter`: the contract's terms in plain words, its versions, and amendments proposed
+//! and agreed by the parties. A refused proposal shows the form again with every problem;
+//! a refused decision shows the reason. Nothing changes then.
+
+use std::collections::HashMap;
+
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use effekt_domain::contract::amendment::Decision;
+use effekt_domain::dates::parse_civil_date;
+use effekt_domain::ids::ContractId;
+
+use crate::access::{session, AppState, ContractAccess, ProposalRefused, Viewer};
+use crate::views::{self, Chrome, ContractPage, ContractsPage, FieldError};
+use crate::WebError;
+
+fn id(raw: &str) -> Result<i64, WebError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(WebError::NotFound { api: false })
+}
+
+/// `GET /kontrakter`
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let access = viewer.contracts(&state)?;
+    let contracts = access.list().await?;
+    if let [(only, _)] = contracts.as_slice() {
+        return Ok(Redirect::to(&format!("/kontrakter/{only}")).into_response());
+    }
+    let chrome = Chrome::new(
+        super::lang(&headers),
+        "contracts-title",
+        Some(&viewer),
+        "/kontrakter",
+    );
+    Ok(views::html(&ContractsPage { chrome, contracts }))
+}
+
+/// What the proposal form held, to show it again.
+#[derive(Default)]
+struct Draft {
+    effective: String,
+    text: Option<String>,
+    errors: Vec<FieldError>,
+}
+
+async fn page(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    access: &ContractAccess,
+    contract: i64,
+    draft: Draft,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let c = access.view(ContractId(contract)).await?;
+    let mut chrome = Chrome::new(
+        super::lang(headers),
+        "contract-title",
+        Some(viewer),
+        "/kontrakter",
+    );
+    chrome.title = c.name.clone();
+    let failed = error.is_some() || !draft.errors.is_empty();
+    let periods_label = chrome.t(&format!("contract-periods-{}", c.periods));
+    let mut response = views::html(&ContractPage {
+        periods_label,
+        chrome,
+        csrf_token: viewer.csrf_token.clone(),
+        text: draft.text.unwrap_or_else(|| c.source.clone()),
+        effective: draft.effective,
+        errors: draft.errors,
+        error,
+        c,
+    });
+    if failed {
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(response)
+}
+
+/// `GET /kontrakter/{id}`
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let access = viewer.contracts(&state)?;
+    page(
+        &viewer,
+        &headers,
+        &access,
+        id(&raw)?,
+        Draft::default(),
+        None,
+    )
+    .await
+}
+
+fn csrf(viewer: &Viewer, form: &HashMap<String, String>) -> Result<(), WebError> {
+    session::check_csrf(
+        &viewer.csrf_token,
+        form.get("csrf").map(String::as_str).unwrap_or_default(),
+    )
+}
+
+/// `POST /kontrakter/{id}/endringer`: proposes an amendment as the viewer's party.
+pub async fn propose(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let access = viewer.contracts(&state)?;
+    csrf(&viewer, &form)?;
+    let contract = id(&raw)?;
+    let effective_raw = form
+        .get("gyldig_fra")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
+    let text = form.get("vilkar").cloned().unwrap_or_default();
+    let mut draft = Draft {
+        effective: effective_raw.clone(),
+        text: Some(text.clone()),
+        errors: Vec::new(),
+    };
+    let effective = match parse_civil_date(&effective_raw) {
+        Ok(d) => d,
+        Err(e) => {
+            draft
+                .errors
+                .push(FieldError::new("gyldig_fra", e.message_nb()));
+            return page(&viewer, &headers, &access, contract, draft, None).await;
+        }
+    };
+    match access.propose(ContractId(contract), effective, &text).await {
+        Ok(Ok(_)) => Ok(Redirect::to(&format!("/kontrakter/{contract}")).into_response()),
+        Ok(Err(ProposalRefused::Form(problems))) => {
+            draft.errors = problems
+                .into_iter()
+                .map(|(field, message)| FieldError::new(field, message))
+                .collect();
+            page(&viewer, &headers, &access, contract, draft, None).await
+        }
+        Err(WebError::BadRequest { message, .. }) => {
+            page(&viewer, &headers, &access, contract, draft, Some(message)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /kontrakter/{id}/versjoner/{version}`: the viewer's party approves or rejects.
+pub async fn decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((raw, version)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let access = viewer.contracts(&state)?;
+    csrf(&viewer, &form)?;
+    let contract = id(&raw)?;
+    let version = version
+        .parse::<u32>()
+        .map_err(|_| WebError::NotFound { api: false })?;
+    let decision = form.get("beslutning").and_then(|d| Decision::from_code(d));
+    let result = match decision {
+        Some(d) => access.decide(ContractId(contract), version, d).await,
+        None => Err(WebError::BadRequest {
+            api: false,
+            message: "Velg godkjenn eller avvis.".into(),
+        }),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/kontrakter/{contract}")).into_response()),
+        Err(WebError::BadRequest { message, .. }) => {
+            page(
+                &viewer,
+                &headers,
+                &access,
+                contract,
+                Draft::default(),
+                Some(message),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
