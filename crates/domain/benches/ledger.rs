@@ -57,6 +57,7 @@ fn terms() -> ContractTerms {
             })
             .collect(),
         cohort_outcomes: Vec::new(),
+        investment: None,
         caps: Caps {
             per_participant: Some(Nok::from_kroner(150_000).unwrap()),
             per_period: Some(Nok::from_kroner(6_000_000).unwrap()),

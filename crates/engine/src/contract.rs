@@ -14,6 +14,7 @@ use effekt_domain::outcomes::{Definition, OutcomeKind};
 mod checker;
 mod cohorts;
 mod file;
+mod investment;
 
 use checker::{scale_path, Checker, Lines, Step};
 use file::{CapsEntry, File, OutcomeEntry, PartyEntry, ScaleEntry};
@@ -87,6 +88,13 @@ pub fn check(text: &str) -> Result<ContractTerms, Vec<Problem>> {
     let cohort_outcomes =
         cohorts::check_cohort_outcomes(&mut c, &file.cohort_outcome, &file.outcome);
     let caps = check_caps(&mut c, &file.caps, &outcomes);
+    let investment = investment::check_investment(
+        &mut c,
+        file.investment.as_ref(),
+        &file.drawdown,
+        &parties,
+        starts.zip(ends),
+    );
 
     if !c.problems.is_empty() {
         c.problems.sort_by_key(|p| p.line);
@@ -101,6 +109,7 @@ pub fn check(text: &str) -> Result<ContractTerms, Vec<Problem>> {
             parties,
             outcomes: outcomes.into_iter().flatten().collect(),
             cohort_outcomes,
+            investment,
             caps,
         }),
         _ => Err(vec![Problem {

@@ -504,6 +504,7 @@ pub fn contract_terms(
             })
             .collect::<Option<Vec<_>>>()?,
         cohort_outcomes: Vec::new(),
+        investment: None,
         caps: Caps {
             per_participant: Nok::from_kroner(70_000),
             ..Caps::default()

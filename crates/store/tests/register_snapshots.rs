@@ -185,6 +185,7 @@ both_stores! {
                 })
                 .collect(),
             cohort_outcomes: Vec::new(),
+            investment: None,
             caps: Default::default(),
         };
         // A new contract gets version 1; its outcomes become the contract's.

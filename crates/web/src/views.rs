@@ -6,8 +6,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::access::{
-    AggregateOverview, ContractStatements, ContractView, OutcomeResults, ParticipantDetailView,
-    ParticipantList, ParticipantOutcomes, PseudonymisedList, StatementDetail, UserView, Viewer,
+    AggregateOverview, ContractStatements, ContractView, InvestmentView, OutcomeResults,
+    ParticipantDetailView, ParticipantList, ParticipantOutcomes, PseudonymisedList,
+    StatementDetail, UserView, Viewer,
 };
 use crate::i18n::Lang;
 
@@ -53,6 +54,11 @@ impl Chrome {
                         href: "/resultater",
                         label: lang.t("nav-results"),
                         current: current.starts_with("/resultater"),
+                    });
+                    items.push(NavItem {
+                        href: "/investeringer",
+                        label: lang.t("nav-investments"),
+                        current: current.starts_with("/investeringer"),
                     });
                 }
                 if v.user.role != effekt_domain::role::Role::Administrator {
@@ -188,6 +194,13 @@ pub struct ResultsPage {
     pub chrome: Chrome,
     /// One per contract with outcome definitions.
     pub results: Vec<OutcomeResults>,
+}
+
+#[derive(Template)]
+#[template(path = "investments.html")]
+pub struct InvestmentsPage {
+    pub chrome: Chrome,
+    pub investments: Vec<InvestmentView>,
 }
 
 #[derive(Template)]

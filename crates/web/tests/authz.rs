@@ -54,6 +54,7 @@ const PAGES: &[&str] = &[
     "/admin/brukere",
     "/utbetalinger",
     "/kontrakter/1",
+    "/investeringer",
 ];
 const API: &[&str] = &[
     "/api/participants",
@@ -66,13 +67,13 @@ const API: &[&str] = &[
 
 /// Expected status of each page and endpoint per role (paths as in PAGES then API).
 #[rustfmt::skip]
-fn expected(role: &str) -> [u16; 14] {
+fn expected(role: &str) -> [u16; 15] {
     match role {
-        "veileder1" | "ansatt.a" | "admin.a" => [200, 200, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403],
-        "veileder2" | "ansatt.b" | "admin.b" => [200, 404, 403, 403, 403, 403, 200, 200, 200, 404, 404, 403, 403, 403],
-        "forvalter" | "investor" | "tilrettelegger" => [403, 403, 200, 200, 403, 403, 200, 200, 403, 403, 403, 200, 200, 403],
-        "evaluator" => [403, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 200],
-        "administrator" => [403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        "veileder1" | "ansatt.a" | "admin.a" => [200, 200, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200, 403, 403, 403],
+        "veileder2" | "ansatt.b" | "admin.b" => [200, 404, 403, 403, 403, 403, 200, 200, 403, 200, 404, 404, 403, 403, 403],
+        "forvalter" | "investor" | "tilrettelegger" => [403, 403, 200, 200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 403],
+        "evaluator" => [403, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 200],
+        "administrator" => [403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403],
         _ => unreachable!(),
     }
 }

@@ -237,6 +237,15 @@ async function walkOverview(page, role) {
   }
   await assertNoPersonalData(page);
 
+  // Investments: positions, the waterfall and progress per cohort, from the main navigation.
+  await tabToSelector(page, 'nav.main-nav a[href="/investeringer"]', { max: 20 });
+  await enterAndWait(page, pathIs('/investeringer'));
+  await visited(page, role.key, 'investeringer');
+  assert.equal((await page.locator('h1').innerText()).trim(), 'Investeringer');
+  const positions = await page.locator('section tbody tr').first().locator('th').innerText();
+  assert.ok(positions.length > 0, 'an investor row');
+  await assertNoPersonalData(page);
+
   if (role.forbidden) {
     const res = await page.goto(role.forbidden);
     assert.equal(res.status(), 403, `${role.user} opening ${role.forbidden}`);

@@ -168,4 +168,7 @@ pub struct ContractTerms {
     #[serde(default)]
     pub cohort_outcomes: Vec<CohortOutcome>,
     pub caps: Caps,
+    /// The waterfall and the drawdown schedule, when the contract is investor-financed.
+    #[serde(default)]
+    pub investment: Option<super::investors::Investment>,
 }

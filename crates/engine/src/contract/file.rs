@@ -15,6 +15,28 @@ pub(super) struct File {
     pub(super) cohort_outcome: Vec<CohortEntry>,
     #[serde(default)]
     pub(super) caps: CapsEntry,
+    #[serde(default)]
+    pub(super) investment: Option<InvestmentEntry>,
+    #[serde(default)]
+    pub(super) drawdown: Vec<DrawdownEntry>,
+}
+
+/// The waterfall: `return_cap` as a share of the capital drawn (e.g. "0.30"), and where the
+/// excess goes (`to_nav` or `reinvested`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct InvestmentEntry {
+    pub(super) return_cap: String,
+    pub(super) excess: String,
+}
+
+/// Capital an investor (by organisation number) pays in on a date.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DrawdownEntry {
+    pub(super) investor: String,
+    pub(super) date: toml::value::Datetime,
+    pub(super) amount: String,
 }
 
 /// An outcome paid per cohort from a figure the evaluator certifies.

@@ -76,8 +76,47 @@ fn text(dataset: &Dataset) -> Result<String, DemoError> {
         format!("[[party]]\nrole = \"evaluator\"\nname = \"Uavhengig evaluator AS\"\norgnr = \"{EVALUATOR_ORGNR}\"\n"),
     );
     let _ = write!(t, "{OUTCOMES}");
+    w(
+        &mut t,
+        "\n[investment]\nreturn_cap = \"0.30\"\nexcess = \"to_nav\"\n".into(),
+    );
+    for (i, commitment) in dataset
+        .commitments
+        .iter()
+        .filter(|c| c.contract == CONTRACT)
+        .enumerate()
+    {
+        let orgnr = dataset
+            .investors
+            .iter()
+            .find(|x| x.id == commitment.investor)
+            .map(|x| x.orgnr)
+            .ok_or(DemoError::Inconsistent("an investor is missing"))?;
+        for (date, kroner) in DRAWDOWNS.get(i).copied().unwrap_or_default() {
+            w(
+                &mut t,
+                format!(
+                    "[[drawdown]]\ninvestor = \"{orgnr}\"\ndate = {date}\namount = \"{kroner}\"\n"
+                ),
+            );
+        }
+    }
     Ok(t)
 }
+
+/// Capital drawn per investor (in the order of their commitments): (date, kroner).
+const DRAWDOWNS: [&[(&str, u32)]; 2] = [
+    &[
+        ("2025-01-15", 2_000_000),
+        ("2025-07-01", 1_500_000),
+        ("2026-01-15", 1_500_000),
+    ],
+    &[
+        ("2025-01-15", 1_000_000),
+        ("2025-10-01", 1_000_000),
+        ("2026-04-01", 1_000_000),
+    ],
+];
 
 const OUTCOMES: &str = r#"
 [[outcome]]

@@ -7,6 +7,7 @@
 mod audit;
 mod capabilities;
 mod contracts;
+mod investments;
 mod outcomes;
 pub mod session;
 mod statements;
@@ -23,6 +24,7 @@ use effekt_store::Store;
 
 pub use capabilities::{AdminAccess, AggregateAccess, ParticipantAccess, PseudonymisedAccess};
 pub use contracts::{ContractAccess, ProposalRefused};
+pub use investments::InvestmentAccess;
 pub use statements::{StatementAccess, LINES_ON_PAGE};
 pub use views::*;
 
@@ -167,6 +169,17 @@ impl Viewer {
             _ => return Err(WebError::Forbidden { api }),
         };
         Ok(StatementAccess::new(state.clone(), self.clone(), sight))
+    }
+
+    /// Investors' positions and returns: investors (their own), the Nav contract manager and
+    /// the facilitator.
+    pub fn investments(&self, state: &AppState) -> Result<InvestmentAccess, WebError> {
+        match self.user.role {
+            Role::Investor | Role::NavContractManager | Role::Facilitator => {
+                Ok(InvestmentAccess::new(state.clone(), self.clone()))
+            }
+            _ => Err(WebError::Forbidden { api: false }),
+        }
     }
 
     /// The contract's terms and amendments: everyone in a contract, not the administrator.

@@ -365,3 +365,60 @@ pub struct ContractView {
     /// The contract file text of the version in force (to start an amendment from).
     pub source: String,
 }
+
+/// One investor's position (or all investors'), actual to today and projected to the end.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PositionView {
+    pub investor: String,
+    pub committed: Option<String>,
+    pub drawn: String,
+    pub received: String,
+    /// "12,3 %" or "–" when it cannot be computed yet (no money back).
+    pub xirr_actual: String,
+    pub multiple_actual: String,
+    pub drawn_projected: String,
+    pub received_projected: String,
+    pub xirr_projected: String,
+    pub multiple_projected: String,
+}
+
+/// Counts per cohort and provider, suppressed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CountTable {
+    pub title: String,
+    pub rows: Vec<AggregateRow>,
+    pub totals: Vec<String>,
+    pub total: String,
+}
+
+/// Participants per cohort (half-year of start) and provider, started and with at least one
+/// outcome achieved; small cells suppressed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProgressTable {
+    pub snapshot: String,
+    /// Provider names.
+    pub columns: Vec<String>,
+    pub tables: Vec<CountTable>,
+}
+
+/// A contract's financing as an investor, the contract manager or the facilitator sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InvestmentView {
+    pub contract: String,
+    /// The waterfall's return cap, e.g. "30 %".
+    pub return_cap: String,
+    /// Excess back to Nav (else reinvested).
+    pub excess_to_nav: bool,
+    pub today: NaiveDate,
+    /// Investors shown (an investor sees only its own).
+    pub rows: Vec<PositionView>,
+    pub total: PositionView,
+    /// (label, amount) to today and projected to the contract's end.
+    pub waterfall_actual: Vec<(String, String)>,
+    pub waterfall_projected: Vec<(String, String)>,
+    /// Paid statements so far.
+    pub paid_periods: usize,
+    /// The income per period the projection assumes.
+    pub run_rate: Option<String>,
+    pub progress: Option<ProgressTable>,
+}

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/oversikt", get(roles::overview))
         .route("/resultater", get(roles::results))
+        .route("/investeringer", get(roles::investments))
         .route("/evaluering", get(roles::evaluation))
         .route("/admin/brukere", get(roles::users))
         .route("/kontrakter", get(contracts::list))

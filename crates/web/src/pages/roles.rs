@@ -8,7 +8,9 @@ use axum::response::Response;
 
 use crate::access::{AppState, Viewer};
 use crate::query;
-use crate::views::{self, Chrome, EvaluationPage, OverviewPage, ResultsPage, UsersPage};
+use crate::views::{
+    self, Chrome, EvaluationPage, InvestmentsPage, OverviewPage, ResultsPage, UsersPage,
+};
 use crate::WebError;
 
 pub async fn overview(
@@ -42,6 +44,26 @@ pub async fn results(
         "/resultater",
     );
     Ok(views::html(&ResultsPage { chrome, results }))
+}
+
+/// `/investeringer`: positions, the waterfall and returns, and progress per cohort.
+pub async fn investments(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let access = viewer.investments(&state)?;
+    let investments = access.overview().await?;
+    let chrome = Chrome::new(
+        super::lang(&headers),
+        "investments-title",
+        Some(&viewer),
+        "/investeringer",
+    );
+    Ok(views::html(&InvestmentsPage {
+        chrome,
+        investments,
+    }))
 }
 
 pub async fn evaluation(

@@ -45,6 +45,7 @@ fn terms() -> ContractTerms {
             },
         }],
         cohort_outcomes: Vec::new(),
+        investment: None,
         caps: Caps::default(),
     }
 }
@@ -168,6 +169,17 @@ fn the_difference_between_versions_is_said_in_plain_words() {
     });
     new.caps.per_participant = Nok::from_kroner(100_000);
     new.parties.remove(2);
+    new.investment = Some(crate::contract::investors::Investment {
+        waterfall: crate::contract::returns::Waterfall {
+            return_cap: "0.3".parse().unwrap(),
+            excess: crate::contract::returns::Excess::ToNav,
+        },
+        drawdowns: vec![crate::contract::investors::Drawdown {
+            investor: OrgNr::parse("910000020").unwrap(),
+            date: day("2026-02-01"),
+            amount: Nok::from_kroner(1_000_000).unwrap(),
+        }],
+    });
     assert_eq!(
         differences(&old, &new),
         vec![
@@ -176,6 +188,7 @@ fn the_difference_between_versions_is_said_in_plain_words() {
             "Resultatmålet «Utdanning» får ny pris: fast kr\u{a0}25\u{a0}000,00 (var: fast kr\u{a0}20\u{a0}000,00).",
             "Nytt resultatmål «Jobbstart»: jobbstart i minst 50 % stilling (uten lønnstilskudd) innen 24 måneder, fast kr\u{a0}25\u{a0}000,00.",
             "Taket per deltaker blir kr\u{a0}100\u{a0}000,00 (var: ingen grense).",
+            "Investeringsvilkår legges til: avkastning opp til 30 % av kapitalen, overskudd tilbake til Nav; 1 trekk, til sammen kr\u{a0}1\u{a0}000\u{a0}000,00.",
         ]
     );
 }

@@ -251,6 +251,50 @@ fn party_changes(old: &ContractTerms, new: &ContractTerms, out: &mut Vec<String>
     }
 }
 
+fn waterfall_nb(w: &crate::contract::returns::Waterfall) -> String {
+    let excess = match w.excess {
+        crate::contract::returns::Excess::ToNav => "overskudd tilbake til Nav",
+        crate::contract::returns::Excess::Reinvested => "overskudd reinvesteres",
+    };
+    format!(
+        "avkastning opp til {} % av kapitalen, {excess}",
+        number(w.return_cap * Decimal::ONE_HUNDRED)
+    )
+}
+
+fn drawdowns_nb(i: &crate::contract::investors::Investment) -> String {
+    let total = i.drawdowns.iter().fold(Nok::ZERO, |s, d| s + d.amount);
+    format!("{} trekk, til sammen {total}", i.drawdowns.len())
+}
+
+fn investment_changes(old: &ContractTerms, new: &ContractTerms, out: &mut Vec<String>) {
+    match (&old.investment, &new.investment) {
+        (None, Some(n)) => out.push(format!(
+            "Investeringsvilkår legges til: {}; {}.",
+            waterfall_nb(&n.waterfall),
+            drawdowns_nb(n)
+        )),
+        (Some(_), None) => out.push("Investeringsvilkårene fjernes.".to_owned()),
+        (Some(o), Some(n)) => {
+            if o.waterfall != n.waterfall {
+                out.push(format!(
+                    "Fordelingen blir: {} (var: {}).",
+                    waterfall_nb(&n.waterfall),
+                    waterfall_nb(&o.waterfall)
+                ));
+            }
+            if o.drawdowns != n.drawdowns {
+                out.push(format!(
+                    "Trekkplanen blir {} (var: {}).",
+                    drawdowns_nb(n),
+                    drawdowns_nb(o)
+                ));
+            }
+        }
+        (None, None) => {}
+    }
+}
+
 /// Every change from `old` to `new`, one sentence each; empty when the terms are the same.
 pub fn differences(old: &ContractTerms, new: &ContractTerms) -> Vec<String> {
     let mut out = Vec::new();
@@ -310,6 +354,7 @@ pub fn differences(old: &ContractTerms, new: &ContractTerms) -> Vec<String> {
             ));
         }
     }
+    investment_changes(old, new, &mut out);
     if old.cohort_outcomes != new.cohort_outcomes {
         out.push("Resultatmålene for hele kohorter endres.".to_owned());
     }

@@ -77,6 +77,7 @@ fn terms(
             })
             .collect(),
         cohort_outcomes: Vec::new(),
+        investment: None,
         caps,
     }
 }

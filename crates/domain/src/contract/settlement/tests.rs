@@ -39,6 +39,7 @@ fn terms(prices: &[i64], per_participant: Option<i64>) -> ContractTerms {
             })
             .collect(),
         cohort_outcomes: Vec::new(),
+        investment: None,
         caps: Caps {
             per_participant: per_participant.map(kr),
             ..Caps::default()

@@ -1,0 +1,212 @@
+//! The investors' side of a contract (issue 4, §6): capital drawn down from their commitments,
+//! outcome income distributed through the waterfall, and each investor's cash flows, XIRR and
+//! money multiple, actual (to a day) and projected (to the contract's end).
+//!
+//! Income reaches investors through the waterfall: as each payment arrives, the investors'
+//! cumulative share (capital back, then the capped return) is worked out again on the capital
+//! drawn by then, and what it grew by is paid out that day, split between investors in
+//! proportion to the capital each has drawn, to the øre (largest remainders).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::returns::{money_multiple, xirr, CashFlow, Distribution, Waterfall};
+use crate::money::Nok;
+use crate::orgnr::OrgNr;
+
+/// Capital an investor pays in on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drawdown {
+    pub investor: OrgNr,
+    pub date: NaiveDate,
+    pub amount: Nok,
+}
+
+/// How the contract is financed: the waterfall and the drawdown schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Investment {
+    pub waterfall: Waterfall,
+    /// By date.
+    pub drawdowns: Vec<Drawdown>,
+}
+
+/// Outcome income: a payment from Nav on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Income {
+    pub date: NaiveDate,
+    pub amount: Nok,
+}
+
+/// One investor's position.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Position {
+    pub investor: OrgNr,
+    pub drawn: Nok,
+    pub received: Nok,
+    /// Drawdowns negative, distributions positive, by date.
+    pub flows: Vec<CashFlow>,
+    pub xirr: Option<f64>,
+    pub multiple: Option<rust_decimal::Decimal>,
+}
+
+/// Every investor's position and the waterfall's split of all income.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub positions: Vec<Position>,
+    pub income: Nok,
+    pub drawn: Nok,
+    pub distribution: Distribution,
+}
+
+/// Splits `amount` in proportion to `weights` (øre), exactly: floors, then one øre each to the
+/// largest remainders (ties to the first).
+fn pro_rata(amount: Nok, weights: &[i64]) -> Vec<Nok> {
+    let total: i128 = weights.iter().map(|w| i128::from(*w.max(&0))).sum();
+    if total == 0 {
+        return vec![Nok::ZERO; weights.len()];
+    }
+    let a = i128::from(amount.ore());
+    let mut shares: Vec<(i128, i128)> = weights
+        .iter()
+        .map(|w| {
+            let p = a * i128::from(*w.max(&0));
+            (p.div_euclid(total), p.rem_euclid(total))
+        })
+        .collect();
+    let mut left = a - shares.iter().map(|s| s.0).sum::<i128>();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|x, y| shares[*y].1.cmp(&shares[*x].1).then(x.cmp(y)));
+    for i in order {
+        if left <= 0 {
+            break;
+        }
+        if let Some(s) = shares.get_mut(i) {
+            s.0 += 1;
+            left -= 1;
+        }
+    }
+    shares
+        .into_iter()
+        .map(|(s, _)| Nok::from_ore(i64::try_from(s).unwrap_or(i64::MAX)))
+        .collect()
+}
+
+/// The investors' positions given the drawdowns and income up to and including `until` (all
+/// of both when `None`).
+pub fn report(
+    investment: &Investment,
+    investors: &[OrgNr],
+    income: &[Income],
+    until: Option<NaiveDate>,
+) -> Report {
+    let within = |d: NaiveDate| until.is_none_or(|u| d <= u);
+    let mut drawdowns: Vec<Drawdown> = investment
+        .drawdowns
+        .iter()
+        .filter(|d| within(d.date))
+        .copied()
+        .collect();
+    drawdowns.sort_by_key(|d| d.date);
+    let mut payments: Vec<Income> = income.iter().filter(|i| within(i.date)).copied().collect();
+    payments.sort_by_key(|i| i.date);
+
+    let mut flows: Vec<Vec<CashFlow>> = vec![Vec::new(); investors.len()];
+    let mut drawn = vec![0i64; investors.len()];
+    for d in &drawdowns {
+        if let Some(i) = investors.iter().position(|o| *o == d.investor) {
+            if let (Some(f), Some(s)) = (flows.get_mut(i), drawn.get_mut(i)) {
+                f.push(CashFlow {
+                    date: d.date,
+                    amount: Nok::ZERO - d.amount,
+                });
+                *s += d.amount.ore();
+            }
+        }
+    }
+    let drawn_by = |date: NaiveDate| -> Vec<i64> {
+        investors
+            .iter()
+            .map(|o| {
+                drawdowns
+                    .iter()
+                    .filter(|d| d.investor == *o && d.date <= date)
+                    .map(|d| d.amount.ore())
+                    .sum()
+            })
+            .collect()
+    };
+    let mut received_total = Nok::ZERO;
+    let mut income_total = Nok::ZERO;
+    let mut received = vec![Nok::ZERO; investors.len()];
+    for p in &payments {
+        income_total = income_total + p.amount;
+        let weights = drawn_by(p.date);
+        let capital = Nok::from_ore(weights.iter().sum());
+        let d = investment.waterfall.distribute(capital, income_total);
+        let to_investors = d.capital_returned + d.return_paid;
+        let paid_now = to_investors - received_total;
+        if paid_now <= Nok::ZERO {
+            continue;
+        }
+        received_total = to_investors;
+        for (i, share) in pro_rata(paid_now, &weights).into_iter().enumerate() {
+            if share > Nok::ZERO {
+                if let (Some(f), Some(r)) = (flows.get_mut(i), received.get_mut(i)) {
+                    f.push(CashFlow {
+                        date: p.date,
+                        amount: share,
+                    });
+                    *r = *r + share;
+                }
+            }
+        }
+    }
+    let total_drawn = Nok::from_ore(drawn.iter().sum());
+    let positions = investors
+        .iter()
+        .zip(flows)
+        .zip(drawn.iter().zip(received))
+        .map(|((o, f), (d, r))| Position {
+            investor: *o,
+            drawn: Nok::from_ore(*d),
+            received: r,
+            xirr: xirr(&f),
+            multiple: money_multiple(&f),
+            flows: f,
+        })
+        .collect();
+    Report {
+        positions,
+        income: income_total,
+        drawn: total_drawn,
+        distribution: investment.waterfall.distribute(total_drawn, income_total),
+    }
+}
+
+/// Future income at the recent run rate: the mean of the last `window` paid periods' totals,
+/// once per remaining period, each paid `pay_after_days` after the period ends.
+pub fn run_rate(
+    paid: &[Income],
+    window: usize,
+    remaining_period_ends: &[NaiveDate],
+    pay_after_days: u64,
+) -> Vec<Income> {
+    let recent: Vec<&Income> = paid.iter().rev().take(window).collect();
+    if recent.is_empty() {
+        return Vec::new();
+    }
+    let sum: i64 = recent.iter().map(|i| i.amount.ore()).sum();
+    let mean = Nok::from_ore(sum / i64::try_from(recent.len()).unwrap_or(1));
+    remaining_period_ends
+        .iter()
+        .map(|end| Income {
+            date: end
+                .checked_add_days(chrono::Days::new(pay_after_days))
+                .unwrap_or(*end),
+            amount: mean,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,182 @@
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::contract::returns::Excess;
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn kr(n: i64) -> Nok {
+    Nok::from_kroner(n).unwrap()
+}
+
+fn org(s: &str) -> OrgNr {
+    OrgNr::parse(s).unwrap()
+}
+
+fn investment(cap: &str, drawdowns: Vec<Drawdown>) -> Investment {
+    Investment {
+        waterfall: Waterfall {
+            return_cap: cap.parse().unwrap(),
+            excess: Excess::ToNav,
+        },
+        drawdowns,
+    }
+}
+
+#[test]
+fn one_investor_ten_percent_over_one_year() {
+    let a = org("910000020");
+    let inv = investment(
+        "0.30",
+        vec![Drawdown {
+            investor: a,
+            date: day("2025-01-01"),
+            amount: kr(1_000_000),
+        }],
+    );
+    let r = report(
+        &inv,
+        &[a],
+        &[Income {
+            date: day("2026-01-01"),
+            amount: kr(1_100_000),
+        }],
+        None,
+    );
+    let p = &r.positions[0];
+    assert_eq!(p.received, kr(1_100_000));
+    // 365 days (2025 is not a leap year): (1.1)^(365/365) − 1 = 10 %.
+    assert!((p.xirr.unwrap() - 0.10).abs() < 1e-9, "{:?}", p.xirr);
+    assert_eq!(p.multiple, Some(Decimal::new(11, 1)));
+    assert_eq!(r.distribution.capital_returned, kr(1_000_000));
+    assert_eq!(r.distribution.return_paid, kr(100_000));
+}
+
+#[test]
+fn two_investors_share_by_capital_drawn_and_the_excess_goes_to_nav() {
+    let (a, b) = (org("910000020"), org("910000047"));
+    let inv = investment(
+        "0.30",
+        vec![
+            Drawdown {
+                investor: a,
+                date: day("2025-01-01"),
+                amount: kr(600_000),
+            },
+            Drawdown {
+                investor: b,
+                date: day("2025-01-01"),
+                amount: kr(400_000),
+            },
+        ],
+    );
+    let income = [
+        Income {
+            date: day("2025-07-01"),
+            amount: kr(500_000),
+        },
+        Income {
+            date: day("2026-01-01"),
+            amount: kr(1_000_000),
+        },
+    ];
+    let r = report(&inv, &[a, b], &income, None);
+    // 1,500,000 in: 1,000,000 capital back, 300,000 return (30 % cap), 200,000 back to Nav.
+    assert_eq!(r.distribution.return_paid, kr(300_000));
+    assert_eq!(r.distribution.excess_to_nav, kr(200_000));
+    assert_eq!(r.positions[0].received, kr(780_000));
+    assert_eq!(r.positions[1].received, kr(520_000));
+    // The first payment all goes to capital: 300,000 and 200,000.
+    assert_eq!(
+        r.positions[0].flows[1],
+        CashFlow {
+            date: day("2025-07-01"),
+            amount: kr(300_000)
+        }
+    );
+    // Actual to the end of 2025: only the first payment; nothing earned yet.
+    let mid = report(&inv, &[a, b], &income, Some(day("2025-12-31")));
+    assert_eq!(mid.income, kr(500_000));
+    assert_eq!(mid.positions[1].received, kr(200_000));
+    assert_eq!(mid.distribution.investor_loss, kr(500_000));
+}
+
+#[test]
+fn the_run_rate_repeats_the_mean_of_recent_periods() {
+    let paid = [
+        Income {
+            date: day("2025-04-25"),
+            amount: kr(100),
+        },
+        Income {
+            date: day("2025-07-25"),
+            amount: kr(300),
+        },
+        Income {
+            date: day("2025-10-25"),
+            amount: kr(500),
+        },
+    ];
+    let ahead = run_rate(&paid, 2, &[day("2025-12-31"), day("2026-03-31")], 25);
+    assert_eq!(
+        ahead,
+        vec![
+            Income {
+                date: day("2026-01-25"),
+                amount: kr(400)
+            },
+            Income {
+                date: day("2026-04-25"),
+                amount: kr(400)
+            },
+        ]
+    );
+    assert!(run_rate(&[], 4, &[day("2025-12-31")], 25).is_empty());
+}
+
+proptest! {
+    /// Whatever the drawdowns and payments, investors receive exactly what the waterfall gives
+    /// them, no distribution is negative, and nobody receives before drawing.
+    #[test]
+    fn investors_receive_exactly_their_waterfall_share(
+        draws in prop::collection::vec((0usize..3, 0i64..700, 1i64..5_000_000), 1..8),
+        pays in prop::collection::vec((0i64..900, 1i64..4_000_000), 0..10),
+        cap in 0u32..80,
+    ) {
+        let orgs = [org("910000020"), org("910000047"), org("910000004")];
+        let start = day("2025-01-01");
+        let inv = investment(
+            &format!("0.{cap:02}"),
+            draws.iter().map(|(i, d, a)| Drawdown {
+                investor: orgs[*i],
+                date: start + chrono::Days::new(*d as u64),
+                amount: Nok::from_ore(*a * 100),
+            }).collect(),
+        );
+        let income: Vec<Income> = pays.iter().map(|(d, a)| Income {
+            date: start + chrono::Days::new(*d as u64),
+            amount: Nok::from_ore(*a * 100),
+        }).collect();
+        let r = report(&inv, &orgs, &income, None);
+        let received = r.positions.iter().fold(Nok::ZERO, |s, p| s + p.received);
+        let d = &r.distribution;
+        // Never more than the waterfall gives them; exactly that once every drawdown came
+        // before the last payment (later capital is not yet matched by income).
+        prop_assert!(received <= d.capital_returned + d.return_paid);
+        let last_payment = income.iter().map(|i| i.date).max();
+        if last_payment.is_some_and(|last| inv.drawdowns.iter().all(|x| x.date <= last)) {
+            prop_assert_eq!(received, d.capital_returned + d.return_paid);
+        }
+        for p in &r.positions {
+            let before: Vec<&CashFlow> = p.flows.iter().filter(|f| f.amount > Nok::ZERO).collect();
+            let first = p.flows.iter().filter(|f| f.amount < Nok::ZERO).map(|f| f.date).min();
+            prop_assert!(before.iter().all(|f| first.is_some_and(|d| f.date >= d)), "paid before drawing");
+            if p.drawn == Nok::ZERO {
+                prop_assert_eq!(p.received, Nok::ZERO);
+            }
+        }
+    }
+}

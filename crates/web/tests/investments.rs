@@ -1,0 +1,114 @@
+//! The investors' page on both stores: the waterfall worked out by hand, each investor seeing
+//! only its own position, and who may not see it at all (issue 4, §6).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use effekt_store::both_stores;
+
+fn kr(amount: &str) -> String {
+    format!("kr\u{a0}{}", amount.replace(' ', "\u{a0}"))
+}
+
+/// The fixture contract with a 30 % return cap and one drawdown of 100,000 on 15.01.2025,
+/// agreed by Nav, the lead and the investor before any period was approved (version 2).
+async fn financed(app: &App) {
+    let nav = app.login("forvalter").await;
+    let text = format!(
+        "{}\n[investment]\nreturn_cap = \"0.30\"\nexcess = \"to_nav\"\n\n[[drawdown]]\ninvestor = \"910000020\"\ndate = 2025-01-15\namount = \"100000\"\n",
+        contract_file(50_000)
+    );
+    let form = format!("gyldig_fra=01.01.2025&vilkar={}", urlencode(&text));
+    let res = app
+        .post_with_csrf("/kontrakter/1", "/kontrakter/1/endringer", &nav, &form)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    for who in ["admin.a", "investor"] {
+        let cookie = app.login(who).await;
+        assert_eq!(
+            app.decide(&cookie, 2, "approve").await.status,
+            StatusCode::SEE_OTHER,
+            "{who}"
+        );
+    }
+}
+
+/// Computes, verifies, approves and pays the first open period, `period`.
+async fn pay(app: &App, period: &str) {
+    let nav = app.login("forvalter").await;
+    let res = app
+        .post_with_csrf(
+            "/utbetalinger",
+            "/utbetalinger/beregn",
+            &nav,
+            &format!("contract=1&period={period}"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let id = res.headers["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    for (who, step) in [
+        ("evaluator", "verify"),
+        ("veileder1", "approve"),
+        ("veileder2", "approve"),
+        ("forvalter", "pay"),
+    ] {
+        let cookie = app.login(who).await;
+        let res = app
+            .post_with_csrf(
+                "/utbetalinger",
+                &format!("/utbetalinger/{id}/steg"),
+                &cookie,
+                &format!("step={step}"),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{who} {step}");
+    }
+}
+
+both_stores! {
+    async fn outcome_income_goes_through_the_waterfall(t: TestStore) {
+        let app = App::new(t).await;
+        let nav = app.login("forvalter").await;
+        let page = app.get("/investeringer", Some(&nav)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Ingen kontrakt har vilkår for investeringer"), "no [investment] yet");
+        financed(&app).await;
+        for period in ["2025Q1", "2025Q2", "2025Q3"] {
+            pay(&app, period).await;
+        }
+        // 200,000 paid for 2025Q3 against 100,000 drawn: 100,000 capital back, 30,000 return
+        // (the 30 % cap), 70,000 back to Nav.
+        let page = app.get("/investeringer", Some(&nav)).await.body;
+        for amount in ["200 000,00", "100 000,00", "130 000,00", "30 000,00", "70 000,00"] {
+            assert!(page.contains(&kr(amount)), "{amount}: {page}");
+        }
+        assert!(page.contains("1,30"), "money multiple 1.30: {page}");
+        // Progress per cohort: six participants, so every cell is suppressed.
+        let cells: Vec<&str> = page.split("<td class=\"num\">").skip(1).map(|c| c.split('<').next().unwrap()).collect();
+        assert!(cells.contains(&"&#60;5"), "{page}");
+        for c in &cells {
+            if let Ok(n) = c.parse::<u64>() {
+                assert!(n >= 5, "an unsuppressed count under 5: {n}");
+            }
+        }
+        let investor = app.login("investor").await;
+        let theirs = app.get("/investeringer", Some(&investor)).await;
+        assert_eq!(theirs.status, StatusCode::OK);
+        assert!(theirs.body.contains(&kr("130 000,00")));
+        let facilitator = app.login("tilrettelegger").await;
+        assert_eq!(app.get("/investeringer", Some(&facilitator)).await.status, StatusCode::OK);
+        for who in ["evaluator", "veileder1", "ansatt.a", "admin.a", "administrator"] {
+            let cookie = app.login(who).await;
+            assert_eq!(app.get("/investeringer", Some(&cookie)).await.status, StatusCode::FORBIDDEN, "{who}");
+        }
+    }
+}
