@@ -2,6 +2,8 @@
 //! in a fixed order, with every cap that bites shown as its own line. The same input always
 //! gives the same lines; nothing here reads a clock or a store.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -211,14 +213,23 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
 /// smallest room wins; ties go to the outcome cap, then participant, period and contract).
 pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInput]) -> Ledger {
     // Pseudonyms as numbers in their own sort order: the sort and the running totals then
-    // compare and index integers, not text.
-    let mut names: Vec<&str> = achievements
+    // compare and index integers, not text. Only the distinct names are sorted.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let who_first: Vec<usize> = achievements
         .iter()
-        .map(|a| a.participant.as_str())
+        .map(|a| {
+            let next = ids.len();
+            *ids.entry(a.participant.as_str()).or_insert(next)
+        })
         .collect();
+    let mut names: Vec<(&str, usize)> = ids.into_iter().collect();
     names.sort_unstable();
-    names.dedup();
-    let who = |a: &AchievementInput| names.binary_search(&a.participant.as_str()).unwrap_or(0);
+    let mut rank = vec![0usize; names.len()];
+    for (r, (_, first)) in names.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(*first) {
+            *slot = r;
+        }
+    }
     // Outcomes across versions, by name: `global[v][o]` is version v's outcome o.
     let mut outcome_names: Vec<&str> = Vec::new();
     let global: Vec<Vec<usize>> = versions
@@ -240,20 +251,27 @@ pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInp
                 .collect()
         })
         .collect();
-    let mut order: Vec<(NaiveDate, usize, usize, Decimal, usize)> = achievements
+    // Date, outcome and participant packed into one integer, so that the sort compares one
+    // number; magnitude, evidence and position only break its rare ties.
+    let mut order: Vec<(u128, usize)> = achievements
         .iter()
+        .zip(&who_first)
         .enumerate()
-        .map(|(i, a)| (a.date, a.outcome, who(a), a.magnitude, i))
+        .map(|(i, (a, first))| {
+            let day = u128::from(u32::try_from(a.date.num_days_from_ce()).unwrap_or(0));
+            let outcome = u128::from(u32::try_from(a.outcome).unwrap_or(u32::MAX));
+            let who = rank.get(*first).copied().unwrap_or(0) as u128;
+            ((day << 96) | (outcome << 64) | who, i)
+        })
         .collect();
     order.sort_unstable_by(|x, y| {
-        (x.0, x.1, x.2, x.3)
-            .cmp(&(y.0, y.1, y.2, y.3))
-            .then_with(|| {
-                let (ex, ey) = (achievements.get(x.4), achievements.get(y.4));
-                ex.map(|a| &a.evidence)
-                    .cmp(&ey.map(|a| &a.evidence))
-                    .then(x.4.cmp(&y.4))
-            })
+        x.0.cmp(&y.0).then_with(|| {
+            let (ex, ey) = (achievements.get(x.1), achievements.get(y.1));
+            ex.map(|a| a.magnitude)
+                .cmp(&ey.map(|a| a.magnitude))
+                .then_with(|| ex.map(|a| &a.evidence).cmp(&ey.map(|a| &a.evidence)))
+                .then(x.1.cmp(&y.1))
+        })
     });
     let outcomes = outcome_names.len();
     let mut ledger = Ledger {
@@ -266,7 +284,12 @@ pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInp
     let mut by_period: Vec<(NaiveDate, Nok)> = Vec::new();
     let mut total = Nok::ZERO;
     let mut current = 0;
-    for (date, o, p, magnitude, index) in order {
+    for (key, index) in order {
+        let Some(a) = achievements.get(index) else {
+            continue;
+        };
+        let (date, o, magnitude) = (a.date, a.outcome, a.magnitude);
+        let p = (key & u128::from(u64::MAX)) as usize;
         // Dates ascend, so the version in force only moves forward.
         while versions.get(current + 1).is_some_and(|v| v.from <= date) {
             current += 1;
