@@ -191,10 +191,14 @@ pub trait Store: Send + Sync + 'static {
         provider: Option<ProviderId>,
     ) -> Result<Vec<(i64, StatementLineRecord)>>;
     /// Stores a computed statement with its lines in one transaction, withdrawing the
-    /// period's current statement, which must be `replaces` (`None`: there is none); if another
-    /// statement became current meanwhile it is a [`StoreError::Conflict`]. The total is the
-    /// sum of the lines.
-    async fn add_statement(&self, new: &NewStatement, replaces: Option<i64>) -> Result<i64>;
+    /// period's current statement, which must be `replaces` (`None`: there is none) with as
+    /// many events as the caller saw; if it changed meanwhile (another statement, or a step
+    /// taken on it) it is a [`StoreError::Conflict`]. The total is the sum of the lines.
+    async fn add_statement(
+        &self,
+        new: &NewStatement,
+        replaces: Option<(i64, usize)>,
+    ) -> Result<i64>;
     /// Appends a step the domain's rules allowed, as the statement's event number
     /// `taken_before`; a [`StoreError::Conflict`] when another step got that number first.
     async fn add_statement_event(

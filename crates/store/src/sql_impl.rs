@@ -740,7 +740,7 @@ macro_rules! impl_store {
                 async fn add_statement(
                     &self,
                     new: &$crate::model::NewStatement,
-                    replaces: Option<i64>,
+                    replaces: Option<(i64, usize)>,
                 ) -> Result<i64> {
                     self.add_statement_sql(new, replaces).await
                 }

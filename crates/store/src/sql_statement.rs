@@ -166,8 +166,14 @@ macro_rules! impl_statement_store {
                 pub(crate) async fn add_statement_sql(
                     &self,
                     new: &NewStatement,
-                    replaces: Option<i64>,
+                    replaces: Option<(i64, usize)>,
                 ) -> Result<i64> {
+                    let changed = || {
+                        StoreError::Conflict(format!(
+                            "the statement for {} changed meanwhile; reload and try again",
+                            new.period
+                        ))
+                    };
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     // Serialises statements per contract (a row lock in PostgreSQL; SQLite's
                     // write transaction already holds the database).
@@ -176,24 +182,33 @@ macro_rules! impl_statement_store {
                         .execute(&mut *tx)
                         .await?;
                     let current = Self::current_in(&mut tx, new.contract, &new.period).await?;
-                    if current != replaces {
-                        return Err(StoreError::Conflict(format!(
-                            "the statement for {} changed meanwhile; reload and try again",
-                            new.period
-                        )));
+                    if current != replaces.map(|r| r.0) {
+                        return Err(changed());
                     }
-                    if let Some(old) = current {
+                    if let Some((old, seen)) = replaces {
+                        // The draft must still be as the caller saw it (not approved since).
                         let taken: i64 = sqlx::query_scalar(
                             "SELECT COUNT(*) FROM statement_events WHERE statement_id = $1",
                         )
                         .bind(old)
                         .fetch_one(&mut *tx)
                         .await?;
+                        if usize::try_from(taken).ok() != Some(seen) {
+                            return Err(changed());
+                        }
                         insert_event(&mut tx, old, taken, &Event {
                             step: Step::Withdraw,
                             ..new.computed
                         })
-                        .await?;
+                        .await
+                        .map_err(|e| match e {
+                            StoreError::Database(sqlx::Error::Database(d))
+                                if d.is_unique_violation() =>
+                            {
+                                changed()
+                            }
+                            e => e,
+                        })?;
                     }
                     let total = new.lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
                     let id: i64 = sqlx::query_scalar(

@@ -110,7 +110,12 @@ both_stores! {
             t.store.add_statement(&new_statement(manager, vec![]), None).await,
             Err(StoreError::Conflict(_))
         ));
-        let second = t.store.add_statement(&new_statement(manager, vec![line("P-c", PROVIDER_A, 100)]), Some(first)).await.unwrap();
+        // ... as it was: it has two events now (computed, verified), not one.
+        assert!(matches!(
+            t.store.add_statement(&new_statement(manager, vec![]), Some((first, 1))).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let second = t.store.add_statement(&new_statement(manager, vec![line("P-c", PROVIDER_A, 100)]), Some((first, 2))).await.unwrap();
         let old = t.store.statement(first).await.unwrap().unwrap();
         assert_eq!(old.rules().stage(), Stage::Withdrawn);
         assert_eq!(old.events.len(), 3);

@@ -56,30 +56,46 @@ fn in_force(versions: &[(u32, NaiveDate, ContractTerms)]) -> Vec<InForce<'_>> {
         .collect()
 }
 
+/// Which version prices which days: taken in version order, each version replaces every
+/// earlier one from its effective date on (a later version effective earlier than an older one
+/// overrides it entirely from then), and the result is ordered by date.
+pub fn schedule(
+    mut in_force: Vec<(u32, NaiveDate, ContractTerms)>,
+) -> Vec<(u32, NaiveDate, ContractTerms)> {
+    in_force.sort_by_key(|v| v.0);
+    let mut out: Vec<(u32, NaiveDate, ContractTerms)> = Vec::new();
+    for v in in_force {
+        out.retain(|(_, from, _)| *from < v.1);
+        out.push(v);
+    }
+    out.sort_by_key(|v| v.1);
+    out
+}
+
 /// Prices the whole contract under its stored terms and the newest snapshot.
 pub async fn price(
     store: &dyn Store,
     key: &PseudonymKey,
     contract: ContractId,
 ) -> Result<Pricing, LedgerError> {
-    let mut versions: Vec<(u32, NaiveDate, ContractTerms)> = store
-        .contract_versions(contract)
-        .await?
-        .into_iter()
-        .filter(|v| v.state == VersionState::InForce)
-        .map(|v| {
-            (
-                v.version,
-                v.effective_from.unwrap_or(v.terms.starts),
-                v.terms,
-            )
-        })
-        .collect();
+    let versions = schedule(
+        store
+            .contract_versions(contract)
+            .await?
+            .into_iter()
+            .filter(|v| v.state == VersionState::InForce)
+            .map(|v| {
+                (
+                    v.version,
+                    v.effective_from.unwrap_or(v.terms.starts),
+                    v.terms,
+                )
+            })
+            .collect(),
+    );
     if versions.is_empty() {
         return Err(LedgerError::NoTerms(contract.0));
     }
-    // By effective date; of two from the same day, the later version wins.
-    versions.sort_by_key(|(version, from, _)| (*from, *version));
     let Some(snapshot) = store.register_snapshots().await?.into_iter().next() else {
         return Err(LedgerError::NoSnapshot);
     };
@@ -196,18 +212,14 @@ impl Pricing {
             .into_iter()
             .filter_map(|l| {
                 let achievement = l.priced.and_then(|(_, a)| self.input.get(a));
-                let earlier = booked.iter().find(|b| {
-                    b.participant == l.key.participant
-                        && b.outcome == l.key.outcome
-                        && b.date == l.key.date
-                        && b.kind == l.key.kind
-                        && b.occurrence == l.key.occurrence
-                });
-                let (person, provider) = self
-                    .people
-                    .get(&l.key.participant)
-                    .copied()
-                    .or_else(|| earlier.map(|b| (b.person, b.provider)))?;
+                // A participant no longer in the contract: as on the line it corrects.
+                let (person, provider) =
+                    self.people.get(&l.key.participant).copied().or_else(|| {
+                        booked
+                            .iter()
+                            .find(|b| b.participant == l.key.participant)
+                            .map(|b| (b.person, b.provider))
+                    })?;
                 Some(StatementLineRecord {
                     participant: l.key.participant.clone(),
                     person,
@@ -293,4 +305,49 @@ pub async fn booked_lines(
         .into_iter()
         .map(|(_, l)| l)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn terms(name: &str) -> ContractTerms {
+        ContractTerms {
+            name: name.into(),
+            starts: "2025-01-01".parse().unwrap(),
+            ends: "2027-12-31".parse().unwrap(),
+            periods: effekt_domain::contract::terms::PeriodLength::Quarterly,
+            parties: Vec::new(),
+            outcomes: Vec::new(),
+            cohort_outcomes: Vec::new(),
+            caps: Default::default(),
+            investment: None,
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_later_version_overrides_older_ones_from_its_effective_date() {
+        // v2 from 1 October, then v3 (built on v2) from 1 August: v3 prices from August on,
+        // and v2 never does.
+        let s = schedule(vec![
+            (3, day("2026-08-01"), terms("v3")),
+            (1, day("2025-01-01"), terms("v1")),
+            (2, day("2026-10-01"), terms("v2")),
+        ]);
+        let got: Vec<(u32, NaiveDate)> = s.iter().map(|v| (v.0, v.1)).collect();
+        assert_eq!(got, vec![(1, day("2025-01-01")), (3, day("2026-08-01"))]);
+        // A version from the start replaces everything before it.
+        let s = schedule(vec![
+            (1, day("2025-01-01"), terms("v1")),
+            (2, day("2026-01-01"), terms("v2")),
+            (3, day("2025-01-01"), terms("v3")),
+        ]);
+        assert_eq!(s.iter().map(|v| v.0).collect::<Vec<_>>(), vec![3]);
+    }
 }

@@ -175,15 +175,23 @@ both_stores! {
         }
         let q3 = settle(&app, &s, "2025Q3").await;
         let approved = app.t.store.statement_lines(&[q3], None).await.unwrap();
-        // The parties agree to pay 55,000 for Varig arbeid from the start: an amendment before
-        // approved periods, so every party agrees (version 2).
+        // A draft of 2025Q4 under version 1 ...
+        let stale = compute(&app, &s, "2025Q4").await;
+        // ... then the parties agree to pay 55,000 for Varig arbeid from the start: an
+        // amendment before approved periods, so every party agrees (version 2).
         assert_eq!(app.propose(&s.manager, "01.01.2025", 55_000).await.status, StatusCode::SEE_OTHER);
         for who in ["admin.a", "admin.b", "investor", "evaluator"] {
             let cookie = app.login(who).await;
             let res = app.decide(&cookie, 2, "approve").await;
             assert_eq!(res.status, StatusCode::SEE_OTHER, "{who}: {}", res.body);
         }
+        // The draft no longer matches the terms in force: nobody may vouch for it.
+        let refused = step(&app, &s.evaluator, stale, "verify").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("må beregne det på nytt"), "{}", refused.body);
+        assert_eq!(stage(&app, stale).await, Stage::Computed);
         let q4 = compute(&app, &s, "2025Q4").await;
+        assert_eq!(stage(&app, stale).await, Stage::Withdrawn);
         let lines: Vec<_> = app.t.store.statement_lines(&[q4], None).await.unwrap().into_iter().map(|(_, l)| l).collect();
         // By date: Dawit's and Amina's Varig arbeid 5,000 more each; Dawit's cap line on
         // 30.09 takes 5,000 more, since his 70,000 cap still holds.
@@ -243,7 +251,10 @@ both_stores! {
             let res = app.get(&page, Some(&cookie)).await;
             assert_eq!(res.status, StatusCode::OK, "{who}");
             assert!(!res.body.contains("P-"), "{who} saw a pseudonym: {}", res.body);
-            assert!(res.body.contains(&kr("200 000,00")), "{who} sees the total");
+            // Every outcome's amount is hidden, so the total is too: it would give them away.
+            assert!(!res.body.contains(&kr("200 000,00")), "{who} must not see the total");
+            let list = app.get("/utbetalinger", Some(&cookie)).await.body;
+            assert!(!list.contains(&kr("200 000,00")), "{who}: nor in the list");
             // Two participants with Varig arbeid: under 5, so count and amount are hidden.
             assert!(res.body.contains("&#60;5") && !res.body.contains(&kr("100 000,00")), "{}", res.body);
             assert!(!res.body.contains(&kr("20 000,00")), "Yusuf's line alone must not show");

@@ -73,9 +73,10 @@ fn bad(message: impl Into<String>) -> WebError {
 
 fn conflict_or(e: StoreError) -> WebError {
     match e {
-        StoreError::Conflict(m) => bad(format!(
-            "Kontrakten ble endret samtidig ({m}). Last siden på nytt."
-        )),
+        StoreError::Conflict(m) => {
+            tracing::info!(conflict = %m, "contract changed meanwhile");
+            bad("Kontrakten ble endret samtidig. Last siden på nytt.")
+        }
         e => e.into(),
     }
 }
@@ -331,7 +332,7 @@ impl ContractAccess {
                 e.to_string(),
             )])));
         }
-        if differences(&current, &terms).is_empty() {
+        if current == terms {
             return Ok(Err(ProposalRefused::Form(vec![(
                 "vilkar",
                 "Vilkårene er de samme som gjelder nå.".to_owned(),

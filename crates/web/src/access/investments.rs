@@ -181,6 +181,13 @@ impl InvestmentAccess {
             let Some(investment) = terms.investment.clone() else {
                 continue;
             };
+            let party = terms
+                .parties
+                .iter()
+                .any(|p| p.role == PartyRole::Investor && Some(p.orgnr) == own);
+            if self.viewer.user.role == Role::Investor && !party {
+                continue;
+            }
             let investors: Vec<_> = terms
                 .parties
                 .iter()

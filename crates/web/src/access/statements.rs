@@ -14,6 +14,7 @@
 use chrono::Utc;
 use effekt_domain::contract::ledger::{CapKind, LineKind};
 use effekt_domain::contract::statement::{Event, Stage, Statement, Step, StepError};
+use effekt_domain::contract::terms::{ContractTerms, PartyRole};
 use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::{ContractId, ProviderId};
 use effekt_domain::money::Nok;
@@ -86,23 +87,27 @@ fn refusal_nb(e: StepError) -> String {
 }
 
 fn ledger_error(e: LedgerError) -> WebError {
-    match e {
-        LedgerError::Store(e) => e.into(),
-        other => WebError::BadRequest {
-            api: false,
-            message: other.to_string(),
-        },
+    let message = match e {
+        LedgerError::Store(e) => return e.into(),
+        LedgerError::NoTerms(_) => "Kontrakten har ingen vilkår ennå.".to_owned(),
+        LedgerError::NoSnapshot => "Det finnes ikke noe registeruttrekk ennå.".to_owned(),
+        LedgerError::Period(_) => "Perioden finnes ikke i kontrakten.".to_owned(),
+    };
+    WebError::BadRequest {
+        api: false,
+        message,
     }
 }
 
 fn conflict_or(e: StoreError) -> WebError {
     match e {
-        StoreError::Conflict(message) => WebError::BadRequest {
-            api: false,
-            message: format!(
-                "Noen andre endret oppgjøret samtidig ({message}). Last siden på nytt."
-            ),
-        },
+        StoreError::Conflict(m) => {
+            tracing::info!(conflict = %m, "statement changed meanwhile");
+            WebError::BadRequest {
+                api: false,
+                message: "Noen andre endret oppgjøret samtidig. Last siden på nytt.".into(),
+            }
+        }
         e => e.into(),
     }
 }
@@ -157,17 +162,56 @@ impl StatementAccess {
     }
 
     /// The total this viewer may see of a statement: the whole, or the provider's share.
-    async fn shown_total(&self, s: &StatementRecord) -> Result<Nok, WebError> {
-        Ok(match self.provider() {
-            None => s.total,
-            Some(p) => self
-                .state
-                .store
-                .statement_lines(&[s.id], Some(p))
-                .await?
-                .iter()
-                .fold(Nok::ZERO, |sum, (_, l)| sum + l.amount),
+    /// `None` for those who see totals only when an outcome's amount is hidden: the total
+    /// less the amounts shown would give the hidden amount away, and with a fixed price the
+    /// count under 5.
+    async fn shown_total(&self, s: &StatementRecord) -> Result<Option<Nok>, WebError> {
+        let store = &self.state.store;
+        Ok(match self.sight {
+            Sight::Lines => Some(s.total),
+            Sight::OwnShare(p) => Some(
+                store
+                    .statement_lines(&[s.id], Some(p))
+                    .await?
+                    .iter()
+                    .fold(Nok::ZERO, |sum, (_, l)| sum + l.amount),
+            ),
+            Sight::Totals => {
+                let lines = store.statement_lines(&[s.id], None).await?;
+                totals_by_outcome(&lines)
+                    .iter()
+                    .all(|o| o.amount.is_some())
+                    .then_some(s.total)
+            }
         })
+    }
+
+    /// Not found unless the statement's contract is one the viewer is a party to.
+    async fn own_contract(&self, record: &StatementRecord) -> Result<(), WebError> {
+        let terms = self.state.store.contract_terms(record.contract).await?;
+        match terms {
+            Some((_, t)) if self.is_party(&t).await? => Ok(()),
+            _ => Err(WebError::NotFound { api: false }),
+        }
+    }
+
+    /// Whether the viewer's organisation is a party to `terms`: providers and investors see
+    /// only their own contracts; Nav and the evaluator see every contract.
+    async fn is_party(&self, terms: &ContractTerms) -> Result<bool, WebError> {
+        let role = match self.viewer.user.role {
+            Role::ProviderStaff | Role::ProviderAdmin => PartyRole::Provider,
+            Role::Investor => PartyRole::Investor,
+            _ => return Ok(true),
+        };
+        let own = self
+            .state
+            .store
+            .organisation_number(self.viewer.user.scope)
+            .await?;
+        Ok(terms
+            .parties
+            .iter()
+            .any(|p| p.role == role && own.as_deref() == Some(p.orgnr.to_string().as_str())))
     }
 
     /// Every contract with stored terms: its statements (the current one of each period) and
@@ -179,10 +223,13 @@ impl StatementAccess {
             let Some((_, terms)) = store.contract_terms(contract.id).await? else {
                 continue;
             };
+            if !self.is_party(&terms).await? {
+                continue;
+            }
             let all = store.statements(contract.id).await?;
             let mut statements = Vec::new();
             for s in ledger::current(&all) {
-                statements.push(summary(s, Some(self.shown_total(s).await?)));
+                statements.push(summary(s, self.shown_total(s).await?));
             }
             let today = oslo_date(Utc::now());
             let snapshot = store.register_snapshots().await?.into_iter().next();
@@ -273,7 +320,7 @@ impl StatementAccess {
         let replaces = ledger::current(&all)
             .into_iter()
             .find(|s| s.period == wanted.label)
-            .map(|s| s.id);
+            .map(|s| (s.id, s.events.len()));
         let new = NewStatement {
             contract,
             period: wanted.label.clone(),
@@ -298,6 +345,15 @@ impl StatementAccess {
         let Some(record) = store.statement(id).await? else {
             return Err(WebError::NotFound { api: false });
         };
+        if matches!(step, Step::Verify | Step::Approve) && self.is_stale(&record).await? {
+            return Err(WebError::BadRequest {
+                api: false,
+                message:
+                    "Vilkårene eller registeruttrekket er endret siden oppgjøret ble beregnet. \
+                          Kontraktsforvalteren må beregne det på nytt."
+                        .into(),
+            });
+        }
         let mut rules = record.rules();
         let before = rules.events.len();
         let now = Utc::now();
@@ -322,6 +378,27 @@ impl StatementAccess {
         Ok(stage)
     }
 
+    /// Whether the statement's lines differ from what the terms in force and the newest
+    /// snapshot give now: then it must be computed again before anyone vouches for it.
+    async fn is_stale(&self, record: &StatementRecord) -> Result<bool, WebError> {
+        let store = &self.state.store;
+        let pricing = ledger::price(store.as_ref(), &self.state.pseudonyms, record.contract)
+            .await
+            .map_err(ledger_error)?;
+        let period = pricing.period(&record.period).map_err(ledger_error)?;
+        let all = store.statements(record.contract).await?;
+        let open = pricing.open_period(&all).as_ref() == Some(&period);
+        let booked = ledger::booked_lines(store.as_ref(), &all).await?;
+        let now = pricing.draft(&period, open, &booked);
+        let stored: Vec<StatementLineRecord> = store
+            .statement_lines(&[record.id], None)
+            .await?
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        Ok(now != stored)
+    }
+
     /// The statement as this viewer may see it; reading lines is audited. `all_lines` gives
     /// every line (for downloads) instead of the first [`LINES_ON_PAGE`].
     pub async fn detail(&self, id: i64, all_lines: bool) -> Result<StatementDetail, WebError> {
@@ -336,6 +413,7 @@ impl StatementAccess {
             .find(|c| c.id == record.contract)
             .map(|c| c.name)
             .unwrap_or_default();
+        self.own_contract(&record).await?;
         let rules = record.rules();
         let stage = rules.stage();
         let actions = self.actions(&rules);
@@ -365,11 +443,14 @@ impl StatementAccess {
         Ok(StatementDetail {
             summary: summary(
                 &record,
-                Some(if self.provider().is_some() {
-                    shown_total
-                } else {
-                    record.total
-                }),
+                match self.sight {
+                    Sight::Lines => Some(record.total),
+                    Sight::OwnShare(_) => Some(shown_total),
+                    Sight::Totals => by_outcome
+                        .iter()
+                        .all(|o| o.amount.is_some())
+                        .then_some(record.total),
+                },
             ),
             contract,
             versions: record.versions.clone(),
@@ -407,6 +488,7 @@ impl StatementAccess {
         let Some(record) = store.statement(id).await? else {
             return Err(WebError::NotFound { api: false });
         };
+        self.own_contract(&record).await?;
         let lines: Vec<StatementLineRecord> = store
             .statement_lines(&[id], self.provider())
             .await?

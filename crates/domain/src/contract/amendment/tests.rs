@@ -192,3 +192,29 @@ fn the_difference_between_versions_is_said_in_plain_words() {
         ]
     );
 }
+
+#[test]
+fn a_new_order_of_outcomes_a_renamed_party_and_a_lost_lead_are_changes_too() {
+    let mut old = terms();
+    old.outcomes.push(ContractOutcome {
+        definition: Definition {
+            name: "Språk".into(),
+            kind: OutcomeKind::EducationStart { months: 12 },
+        },
+        ..old.outcomes[0].clone()
+    });
+    let mut new = old.clone();
+    new.outcomes.reverse();
+    new.parties[1].lead = false;
+    new.parties[2].lead = true;
+    new.parties[3].name = "Stiftelsen Ny".into();
+    assert_eq!(
+        differences(&old, &new),
+        vec![
+            "Stor AS er ikke lenger hovedleverandør.",
+            "Liten AS blir hovedleverandør.",
+            "Stiftelsen heter nå Stiftelsen Ny.",
+            "Rekkefølgen på resultatmålene (den takene brukes i) blir: Språk, Utdanning.",
+        ]
+    );
+}

@@ -217,6 +217,9 @@ fn party_changes(old: &ContractTerms, new: &ContractTerms, out: &mut Vec<String>
         {
             None => out.push(format!("Ny part: {}.", party_nb(p))),
             Some(o) => {
+                if o.name != p.name {
+                    out.push(format!("{} heter nå {}.", o.name, p.name));
+                }
                 if o.commitment != p.commitment {
                     out.push(format!(
                         "Tilsagnet fra {} blir {} (var: {}).",
@@ -225,8 +228,12 @@ fn party_changes(old: &ContractTerms, new: &ContractTerms, out: &mut Vec<String>
                         money(o.commitment)
                     ));
                 }
-                if o.lead != p.lead && p.lead {
-                    out.push(format!("{} blir hovedleverandør.", p.name));
+                if o.lead != p.lead {
+                    out.push(if p.lead {
+                        format!("{} blir hovedleverandør.", p.name)
+                    } else {
+                        format!("{} er ikke lenger hovedleverandør.", p.name)
+                    });
                 }
                 if o.sub_delivery != p.sub_delivery {
                     out.push(format!(
@@ -331,6 +338,22 @@ pub fn differences(old: &ContractTerms, new: &ContractTerms) -> Vec<String> {
         {
             out.push(format!("Resultatmålet «{}» fjernes.", o.definition.name));
         }
+    }
+    let order = |t: &ContractTerms| -> Vec<String> {
+        t.outcomes
+            .iter()
+            .map(|o| o.definition.name.clone())
+            .filter(|n| {
+                old.outcomes.iter().any(|x| x.definition.name == *n)
+                    && new.outcomes.iter().any(|x| x.definition.name == *n)
+            })
+            .collect()
+    };
+    if order(old) != order(new) {
+        out.push(format!(
+            "Rekkefølgen på resultatmålene (den takene brukes i) blir: {}.",
+            order(new).join(", ")
+        ));
     }
     let caps = [
         (
