@@ -13,7 +13,7 @@ use effekt_domain::mode::Mode;
 use effekt_domain::money::Nok;
 use effekt_domain::role::Role;
 use effekt_engine::demo::{self, DemoScope, DEFAULT_PARTICIPANTS, DEFAULT_SEED, DEMO_PASSWORD};
-use effekt_store::model::{NewStatement, NewUser, UserScope};
+use effekt_store::model::{NewUser, UserScope};
 use effekt_store::{Location, Store};
 use effekt_web::ledger;
 
@@ -152,16 +152,7 @@ async fn paid_statements(
         )
         .map_err(refused)?;
         let booked = ledger::booked_lines(store.as_ref(), &statements).await?;
-        let lines = pricing.draft(&period, true, &booked);
-        let new = NewStatement {
-            contract,
-            period: period.label.clone(),
-            period_start: period.start,
-            versions: pricing.versions_of(&lines),
-            snapshot: pricing.snapshot.key.clone(),
-            lines,
-            computed: rules.events[0],
-        };
+        let new = pricing.statement(&period, &booked, rules.events[0]);
         let id = store.add_statement(&new, None).await?;
         for (step, by, role, days) in [
             (Step::Verify, evaluator, Role::Evaluator, 14),

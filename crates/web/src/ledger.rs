@@ -16,7 +16,9 @@ use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::ids::{ContractId, PersonKey, ProviderId};
 use effekt_domain::outcomes::timeline::Snapshot;
 use effekt_domain::pseudonym::PseudonymKey;
-use effekt_store::model::{ParticipantScope, SnapshotRecord, StatementLineRecord, StatementRecord};
+use effekt_store::model::{
+    NewStatement, ParticipantScope, SnapshotRecord, StatementLineRecord, StatementRecord,
+};
 use effekt_store::{Store, StoreError};
 
 /// Why a contract cannot be priced or a period settled. The messages are for users.
@@ -238,6 +240,26 @@ impl Pricing {
                 })
             })
             .collect()
+    }
+
+    /// The statement of the open period `period` as computed now: its lines with adjustments
+    /// against `booked`, ready to store with the computation `computed`.
+    pub fn statement(
+        &self,
+        period: &Period,
+        booked: &[StatementLineRecord],
+        computed: effekt_domain::contract::statement::Event,
+    ) -> NewStatement {
+        let lines = self.draft(period, true, booked);
+        NewStatement {
+            contract: self.contract,
+            period: period.label.clone(),
+            period_start: period.start,
+            versions: self.versions_of(&lines),
+            snapshot: self.snapshot.key.clone(),
+            lines,
+            computed,
+        }
     }
 
     /// The versions that priced `lines`, as stored on a statement (`1,2`); the newest when

@@ -20,7 +20,7 @@ use effekt_domain::ids::{ContractId, ProviderId};
 use effekt_domain::money::Nok;
 use effekt_domain::role::Role;
 use effekt_domain::suppression::suppress;
-use effekt_store::model::{NewStatement, StatementLineRecord, StatementRecord};
+use effekt_store::model::{StatementLineRecord, StatementRecord};
 use effekt_store::StoreError;
 
 use super::views::{
@@ -316,20 +316,11 @@ impl StatementAccess {
         )
         .map_err(|e| bad(refusal_nb(e)))?;
         let booked = ledger::booked_lines(store.as_ref(), &all).await?;
-        let lines = pricing.draft(&wanted, true, &booked);
         let replaces = ledger::current(&all)
             .into_iter()
             .find(|s| s.period == wanted.label)
             .map(|s| (s.id, s.events.len()));
-        let new = NewStatement {
-            contract,
-            period: wanted.label.clone(),
-            period_start: wanted.start,
-            versions: pricing.versions_of(&lines),
-            snapshot: pricing.snapshot.key.clone(),
-            lines,
-            computed: computed.events[0],
-        };
+        let new = pricing.statement(&wanted, &booked, computed.events[0]);
         let id = store
             .add_statement(&new, replaces)
             .await

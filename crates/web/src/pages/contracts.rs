@@ -11,16 +11,9 @@ use effekt_domain::contract::amendment::Decision;
 use effekt_domain::dates::parse_civil_date;
 use effekt_domain::ids::ContractId;
 
-use crate::access::{session, AppState, ContractAccess, ProposalRefused, Viewer};
+use crate::access::{AppState, ContractAccess, ProposalRefused, Viewer};
 use crate::views::{self, Chrome, ContractPage, ContractsPage, FieldError};
 use crate::WebError;
-
-fn id(raw: &str) -> Result<i64, WebError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(WebError::NotFound { api: false })
-}
 
 /// `GET /kontrakter`
 pub async fn list(
@@ -96,18 +89,11 @@ pub async fn show(
         &viewer,
         &headers,
         &access,
-        id(&raw)?,
+        super::path_id(&raw)?,
         Draft::default(),
         None,
     )
     .await
-}
-
-fn csrf(viewer: &Viewer, form: &HashMap<String, String>) -> Result<(), WebError> {
-    session::check_csrf(
-        &viewer.csrf_token,
-        form.get("csrf").map(String::as_str).unwrap_or_default(),
-    )
 }
 
 /// `POST /kontrakter/{id}/endringer`: proposes an amendment as the viewer's party.
@@ -119,8 +105,8 @@ pub async fn propose(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let access = viewer.contracts(&state)?;
-    csrf(&viewer, &form)?;
-    let contract = id(&raw)?;
+    super::form_csrf(&viewer, &form)?;
+    let contract = super::path_id(&raw)?;
     let effective_raw = form
         .get("gyldig_fra")
         .map(|s| s.trim().to_owned())
@@ -165,8 +151,8 @@ pub async fn decide(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let access = viewer.contracts(&state)?;
-    csrf(&viewer, &form)?;
-    let contract = id(&raw)?;
+    super::form_csrf(&viewer, &form)?;
+    let contract = super::path_id(&raw)?;
     let version = version
         .parse::<u32>()
         .map_err(|_| WebError::NotFound { api: false })?;

@@ -48,6 +48,25 @@ pub fn routes() -> Router<AppState> {
         .route("/static/effekt.css", get(css))
 }
 
+/// A positive id from a path segment; anything else is not found.
+pub(crate) fn path_id(raw: &str) -> Result<i64, crate::WebError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(crate::WebError::NotFound { api: false })
+}
+
+/// Refuses a form without the session's CSRF token.
+pub(crate) fn form_csrf(
+    viewer: &crate::access::Viewer,
+    form: &std::collections::HashMap<String, String>,
+) -> Result<(), crate::WebError> {
+    session::check_csrf(
+        &viewer.csrf_token,
+        form.get("csrf").map(String::as_str).unwrap_or_default(),
+    )
+}
+
 /// The language of a request: `lang` cookie, then `Accept-Language`, then bokmål.
 pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     let cookie = session::cookie(headers, "lang");

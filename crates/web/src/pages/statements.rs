@@ -11,24 +11,10 @@ use effekt_domain::contract::statement::Step;
 use effekt_domain::ids::ContractId;
 use effekt_domain::money::Nok;
 
-use crate::access::{session, AppState, StatementAccess, Viewer, LINES_ON_PAGE};
+use crate::access::{AppState, StatementAccess, Viewer, LINES_ON_PAGE};
 use crate::statement_file;
 use crate::views::{self, Chrome, StatementPage, StatementsPage};
 use crate::WebError;
-
-fn statement_id(raw: &str) -> Result<i64, WebError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(WebError::NotFound { api: false })
-}
-
-fn csrf(viewer: &Viewer, form: &HashMap<String, String>) -> Result<(), WebError> {
-    session::check_csrf(
-        &viewer.csrf_token,
-        form.get("csrf").map(String::as_str).unwrap_or_default(),
-    )
-}
 
 async fn list_page(
     viewer: &Viewer,
@@ -74,7 +60,7 @@ pub async fn compute(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let access = viewer.statements(&state, false)?;
-    csrf(&viewer, &form)?;
+    super::form_csrf(&viewer, &form)?;
     let contract = form
         .get("contract")
         .and_then(|c| c.parse::<i64>().ok())
@@ -133,7 +119,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let access = viewer.statements(&state, false)?;
-    statement_page(&viewer, &headers, &access, statement_id(&id)?, None).await
+    statement_page(&viewer, &headers, &access, super::path_id(&id)?, None).await
 }
 
 /// `POST /utbetalinger/{id}/steg`: verify, approve or pay.
@@ -145,8 +131,8 @@ pub async fn step(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let access = viewer.statements(&state, false)?;
-    csrf(&viewer, &form)?;
-    let id = statement_id(&id)?;
+    super::form_csrf(&viewer, &form)?;
+    let id = super::path_id(&id)?;
     let step = form
         .get("step")
         .and_then(|s| Step::from_code(s))
@@ -174,7 +160,7 @@ pub async fn download(
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let access = viewer.statements(&state, false)?;
-    let id = statement_id(&id)?;
+    let id = super::path_id(&id)?;
     let xlsx = match file.as_str() {
         "linjer.csv" => false,
         "linjer.xlsx" => true,
