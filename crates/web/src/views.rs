@@ -299,6 +299,15 @@ pub fn html(t: &impl Template) -> Response {
     }
 }
 
+/// A page shown again because what was submitted was refused: status 400 when `refused`.
+pub fn html_refused(t: &impl Template, refused: bool) -> Response {
+    let mut response = html(t);
+    if refused && response.status().is_success() {
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    response
+}
+
 /// The error page for a status (404, 403, 500), without user-specific chrome.
 pub fn error_page(status: StatusCode) -> Response {
     error_page_with(status, None)

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use effekt_domain::contract::amendment::Decision;
 use effekt_domain::dates::parse_civil_date;
@@ -61,20 +61,19 @@ async fn page(
     chrome.title = c.name.clone();
     let failed = error.is_some() || !draft.errors.is_empty();
     let periods_label = chrome.t(&format!("contract-periods-{}", c.periods));
-    let mut response = views::html(&ContractPage {
-        periods_label,
-        chrome,
-        csrf_token: viewer.csrf_token.clone(),
-        text: draft.text.unwrap_or_else(|| c.source.clone()),
-        effective: draft.effective,
-        errors: draft.errors,
-        error,
-        c,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(response)
+    Ok(views::html_refused(
+        &ContractPage {
+            periods_label,
+            chrome,
+            csrf_token: viewer.csrf_token.clone(),
+            text: draft.text.unwrap_or_else(|| c.source.clone()),
+            effective: draft.effective,
+            errors: draft.errors,
+            error,
+            c,
+        },
+        failed,
+    ))
 }
 
 /// `GET /kontrakter/{id}`

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use effekt_domain::dates::oslo_date;
@@ -201,17 +201,16 @@ async fn render(
     } else {
         Some(access.outcomes(id).await?)
     };
-    let mut response = views::html(&ParticipantPage {
-        chrome,
-        p,
-        id_form,
-        saved,
-        outcomes,
-    });
-    if !errors.is_empty() {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(response)
+    Ok(views::html_refused(
+        &ParticipantPage {
+            chrome,
+            p,
+            id_form,
+            saved,
+            outcomes,
+        },
+        !errors.is_empty(),
+    ))
 }
 
 /// `POST /deltakere/{id}/ident`: registers a new national id (Nav case officers).

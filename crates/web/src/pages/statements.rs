@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Form, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use effekt_domain::contract::statement::Step;
 use effekt_domain::ids::ContractId;
@@ -30,16 +30,15 @@ async fn list_page(
         "/utbetalinger",
     );
     let failed = error.is_some();
-    let mut response = views::html(&StatementsPage {
-        chrome,
-        csrf_token: viewer.csrf_token.clone(),
-        contracts,
-        error,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(response)
+    Ok(views::html_refused(
+        &StatementsPage {
+            chrome,
+            csrf_token: viewer.csrf_token.clone(),
+            contracts,
+            error,
+        },
+        failed,
+    ))
 }
 
 /// `GET /utbetalinger`
@@ -98,17 +97,16 @@ async fn statement_page(
     );
     chrome.title = format!("{} {}", chrome.title, s.summary.period);
     let failed = error.is_some();
-    let mut response = views::html(&StatementPage {
-        chrome,
-        csrf_token: viewer.csrf_token.clone(),
-        more_lines: s.line_count > LINES_ON_PAGE,
-        s,
-        error,
-    });
-    if failed {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(response)
+    Ok(views::html_refused(
+        &StatementPage {
+            chrome,
+            csrf_token: viewer.csrf_token.clone(),
+            more_lines: s.line_count > LINES_ON_PAGE,
+            s,
+            error,
+        },
+        failed,
+    ))
 }
 
 /// `GET /utbetalinger/{id}`
