@@ -177,6 +177,21 @@ pub trait Store: Send + Sync + 'static {
         decided_before: usize,
         becomes: effekt_domain::contract::amendment::VersionState,
     ) -> Result<()>;
+    /// Records a figure the evaluator certified for a cohort (append-only; the newest per
+    /// figure and cohort counts).
+    async fn certify_figure(
+        &self,
+        contract: ContractId,
+        figure: &str,
+        certified: &effekt_domain::contract::cohort::CertifiedFigure,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Every certified figure of the contract, oldest first, with when it was certified.
+    async fn certified_figures(
+        &self,
+        contract: ContractId,
+    ) -> Result<Vec<(effekt_domain::contract::cohort::NamedFigure, DateTime<Utc>)>>;
     /// The organisation number of a provider or investor user's organisation.
     async fn organisation_number(&self, scope: UserScope) -> Result<Option<String>>;
 

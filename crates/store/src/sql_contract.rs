@@ -241,6 +241,65 @@ macro_rules! impl_contract_store {
                     Ok(out)
                 }
 
+                pub(crate) async fn certify_figure_sql(
+                    &self,
+                    contract: ContractId,
+                    figure: &str,
+                    certified: &effekt_domain::contract::cohort::CertifiedFigure,
+                    by: UserId,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    sqlx::query(
+                        "INSERT INTO certified_figures (contract_id, figure, cohort, cohort_size, \
+                         value, certified_by, certified_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(contract.0)
+                    .bind(figure)
+                    .bind(&certified.cohort)
+                    .bind(i64::from(certified.cohort_size))
+                    .bind(certified.value.to_string())
+                    .bind(by.0)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn certified_figures_sql(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<(effekt_domain::contract::cohort::NamedFigure, DateTime<Utc>)>> {
+                    let rows = sqlx::query(
+                        "SELECT f.figure, f.cohort, f.cohort_size, f.value, u.display_name, \
+                         f.certified_at FROM certified_figures f \
+                         JOIN users u ON u.id = f.certified_by \
+                         WHERE f.contract_id = $1 ORDER BY f.certified_at, f.id",
+                    )
+                    .bind(contract.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            let size: i64 = row.try_get(2)?;
+                            let value: String = row.try_get(3)?;
+                            let at: DateTime<Utc> = row.try_get(5)?;
+                            Ok((
+                                effekt_domain::contract::cohort::NamedFigure {
+                                    figure: row.try_get(0)?,
+                                    certified: effekt_domain::contract::cohort::CertifiedFigure {
+                                        cohort: row.try_get(1)?,
+                                        cohort_size: u32::try_from(size).map_err(corrupt)?,
+                                        value: value.parse().map_err(corrupt)?,
+                                        certified_by: row.try_get(4)?,
+                                        certified_on: effekt_domain::dates::oslo_date(at),
+                                    },
+                                },
+                                at,
+                            ))
+                        })
+                        .collect()
+                }
+
                 pub(crate) async fn propose_contract_version_sql(
                     &self,
                     contract: ContractId,

@@ -696,6 +696,24 @@ macro_rules! impl_store {
                         .await
                 }
 
+                async fn certify_figure(
+                    &self,
+                    contract: ContractId,
+                    figure: &str,
+                    certified: &effekt_domain::contract::cohort::CertifiedFigure,
+                    by: UserId,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    self.certify_figure_sql(contract, figure, certified, by, at).await
+                }
+
+                async fn certified_figures(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<(effekt_domain::contract::cohort::NamedFigure, DateTime<Utc>)>> {
+                    self.certified_figures_sql(contract).await
+                }
+
                 async fn organisation_number(
                     &self,
                     scope: $crate::model::UserScope,

@@ -222,6 +222,8 @@ pub struct ContractPage {
     /// The proposal form: effective date and contract file text as typed.
     pub effective: String,
     pub text: String,
+    /// The certification form as typed.
+    pub figure: crate::access::FigureInput,
     pub errors: Vec<FieldError>,
     /// Why the last decision or proposal was refused, when not about one field.
     pub error: Option<String>,

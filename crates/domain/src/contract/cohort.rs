@@ -168,5 +168,56 @@ impl SavingsShare {
     }
 }
 
+/// A certified figure with the name the contract's cohort outcomes know it by
+/// (`employment_rate`, `reduction_vs_comparison`, `savings`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedFigure {
+    pub figure: String,
+    pub certified: CertifiedFigure,
+}
+
+/// The newest certification of `figure` for each cohort, by cohort (a figure certified again
+/// replaces the earlier one).
+fn newest(figures: &[NamedFigure], figure: &str) -> Vec<CertifiedFigure> {
+    let mut out: Vec<CertifiedFigure> = Vec::new();
+    for f in figures.iter().filter(|f| f.figure == figure) {
+        match out.iter_mut().find(|o| o.cohort == f.certified.cohort) {
+            Some(o) if o.certified_on <= f.certified.certified_on => *o = f.certified.clone(),
+            Some(_) => {}
+            None => out.push(f.certified.clone()),
+        }
+    }
+    out.sort_by(|a, b| a.cohort.cmp(&b.cohort));
+    out
+}
+
+/// What every cohort outcome pays on the figures certified so far, as (outcome, line); the
+/// pooled test of a trigger only in the `final_round`.
+pub fn price_all(
+    outcomes: &[super::terms::CohortOutcome],
+    figures: &[NamedFigure],
+    final_round: bool,
+) -> Vec<(String, CohortLine)> {
+    use super::terms::CohortMechanism;
+    let mut out = Vec::new();
+    for o in outcomes {
+        let mine = newest(figures, &o.figure);
+        let lines = match &o.mechanism {
+            CohortMechanism::Graduated { scale } => graduated(scale, &mine),
+            CohortMechanism::Trigger { trigger } => trigger.price(&mine, final_round),
+            CohortMechanism::SavingsShare { share, extra_when } => {
+                let condition = extra_when
+                    .as_ref()
+                    .and_then(|name| outcomes.iter().find(|x| &x.name == name))
+                    .map(|x| newest(figures, &x.figure))
+                    .unwrap_or_default();
+                share.price(&mine, &condition)
+            }
+        };
+        out.extend(lines.into_iter().map(|l| (o.name.clone(), l)));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -208,3 +208,17 @@ investments-none = No contract has investment terms yet.
 investments-reached = Reached
 investments-not-yet = Not yet
 investments-started = Started
+
+contract-cohorts = Outcomes for whole cohorts
+contract-cohorts-intro = Some outcomes are paid for a whole cohort against a comparison group, from figures the independent evaluator certifies. A figure certified again replaces the earlier one for the same cohort.
+contract-cohorts-none = No figure has been certified yet.
+contract-cohort-payments = What the certified figures pay now
+contract-cohort-reason = Basis
+contract-figures = Certified figures, newest first
+contract-figure = Figure
+contract-figure-value = Value
+contract-figure-value-hint = Percent for rates and reductions, kroner for savings; for example 37.5.
+contract-certified-by = Certified by
+contract-certify = Certify a figure
+contract-cohort-size = Participants in the cohort
+contract-certify-submit = Certify

@@ -208,3 +208,17 @@ investments-none = Ingen kontrakt har vilkår for investeringer ennå.
 investments-reached = Nådd
 investments-not-yet = Ikke ennå
 investments-started = Startet
+
+contract-cohorts = Resultater for hele kohorter
+contract-cohorts-intro = Noen resultater betales for en hel kohort mot en sammenligningsgruppe, ut fra tall den uavhengige evaluatoren sertifiserer. Et tall som sertifiseres på nytt, erstatter det forrige for samme kohort.
+contract-cohorts-none = Ingen tall er sertifisert ennå.
+contract-cohort-payments = Hva de sertifiserte tallene gir nå
+contract-cohort-reason = Grunnlag
+contract-figures = Sertifiserte tall, nyeste først
+contract-figure = Tall
+contract-figure-value = Verdi
+contract-figure-value-hint = Prosent for andeler og nedgang, kroner for besparelser; for eksempel 37,5.
+contract-certified-by = Sertifisert av
+contract-certify = Sertifiser et tall
+contract-cohort-size = Antall deltakere i kohorten
+contract-certify-submit = Sertifiser

@@ -22,16 +22,27 @@ use effekt_store::model::{ContractVersionRecord, Proposal};
 use effekt_store::StoreError;
 
 use super::views::{
-    ContractView, OutcomeTermView, PartyView, ProposalView, RequiredView, VersionView,
+    CohortPaymentView, CohortView, ContractView, FigureView, OutcomeTermView, PartyView,
+    ProposalView, RequiredView, VersionView,
 };
 use super::{AppState, Viewer};
 use crate::ledger;
 use crate::WebError;
+use effekt_domain::contract::cohort::{price_all, CertifiedFigure, NamedFigure};
 
 /// Reading contracts, and acting for the viewer's party.
 pub struct ContractAccess {
     pub(super) state: AppState,
     pub(super) viewer: Viewer,
+}
+
+/// The certification form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct FigureInput {
+    pub figure: String,
+    pub cohort: String,
+    pub size: String,
+    pub value: String,
 }
 
 /// Why a proposal was refused: problems in the file (line, key, message) or a broken rule.
@@ -280,7 +291,129 @@ impl ContractAccess {
             can_propose,
             acts_for: party.map(|k| party_label(terms, k)),
             source: current.source.clone().unwrap_or_default(),
+            cohorts: self.cohorts(contract, terms, party).await?,
         })
+    }
+
+    /// The certified figures and what the cohort outcomes pay on them, for a contract with
+    /// cohort outcomes.
+    async fn cohorts(
+        &self,
+        contract: ContractId,
+        terms: &ContractTerms,
+        party: Option<PartyKey>,
+    ) -> Result<Option<CohortView>, WebError> {
+        if terms.cohort_outcomes.is_empty() {
+            return Ok(None);
+        }
+        let figures = self.state.store.certified_figures(contract).await?;
+        let named: Vec<NamedFigure> = figures.iter().map(|(f, _)| f.clone()).collect();
+        let final_round = oslo_date(Utc::now()) > terms.ends;
+        let mut names: Vec<String> = terms
+            .cohort_outcomes
+            .iter()
+            .map(|o| o.figure.clone())
+            .collect();
+        names.dedup();
+        Ok(Some(CohortView {
+            figure_names: names,
+            figures: figures
+                .iter()
+                .rev()
+                .map(|(f, _)| FigureView {
+                    figure: f.figure.clone(),
+                    cohort: f.certified.cohort.clone(),
+                    cohort_size: f.certified.cohort_size,
+                    value: f.certified.value.normalize().to_string().replace('.', ","),
+                    certified_by: f.certified.certified_by.clone(),
+                    certified_on: f.certified.certified_on,
+                })
+                .collect(),
+            payments: price_all(&terms.cohort_outcomes, &named, final_round)
+                .into_iter()
+                .map(|(outcome, l)| CohortPaymentView {
+                    outcome,
+                    cohort: l.cohort,
+                    amount: l.amount.to_string(),
+                    reason: l.reason,
+                })
+                .collect(),
+            can_certify: party.is_some_and(|k| k.role == PartyRole::Evaluator),
+        }))
+    }
+
+    /// Records a figure certified by the evaluator. Each field is checked; problems come back
+    /// by field.
+    pub async fn certify(
+        &self,
+        contract: ContractId,
+        input: &FigureInput,
+    ) -> Result<Result<(), Vec<(&'static str, String)>>, WebError> {
+        let Some((_, terms)) = self.state.store.contract_terms(contract).await? else {
+            return Err(WebError::NotFound { api: false });
+        };
+        if !self
+            .party(&terms)
+            .await?
+            .is_some_and(|k| k.role == PartyRole::Evaluator)
+        {
+            return Err(bad("Bare den uavhengige evaluatoren sertifiserer tall."));
+        }
+        let mut problems = Vec::new();
+        let figure = input.figure.trim();
+        if !terms.cohort_outcomes.iter().any(|o| o.figure == figure) {
+            problems.push((
+                "tall_figur",
+                "Velg et tall kontrakten betaler for.".to_owned(),
+            ));
+        }
+        let cohort = input.cohort.trim();
+        if cohort.is_empty() || cohort.chars().count() > 40 {
+            problems.push((
+                "kohort",
+                "Skriv kohorten, for eksempel 2026 (høyst 40 tegn).".to_owned(),
+            ));
+        }
+        let size = input
+            .size
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n));
+        if size.is_none() {
+            problems.push((
+                "storrelse",
+                "Antall deltakere er et helt tall fra 1 til 1 000 000.".to_owned(),
+            ));
+        }
+        let value = input
+            .value
+            .trim()
+            .replace(' ', "")
+            .replace(',', ".")
+            .parse::<rust_decimal::Decimal>()
+            .ok();
+        if value.is_none() {
+            problems.push(("verdi", "Verdien er et tall, for eksempel 37,5.".to_owned()));
+        }
+        let (Some(size), Some(value), true) = (size, value, problems.is_empty()) else {
+            return Ok(Err(problems));
+        };
+        let now = Utc::now();
+        let certified = CertifiedFigure {
+            cohort: cohort.to_owned(),
+            cohort_size: size,
+            value,
+            certified_by: self.viewer.user.display_name.clone(),
+            certified_on: oslo_date(now),
+        };
+        self.state
+            .store
+            .certify_figure(contract, figure, &certified, self.viewer.user.id, now)
+            .await?;
+        tracing::info!(contract = contract.0, figure, cohort, user = %self.viewer.user.username,
+            "figure certified");
+        Ok(Ok(()))
     }
 
     /// Proposes new terms (a contract file's text) effective on `effective`, as the viewer's

@@ -23,7 +23,7 @@ use effekt_store::model::{ParticipantScope, UserRecord, UserScope};
 use effekt_store::Store;
 
 pub use capabilities::{AdminAccess, AggregateAccess, ParticipantAccess, PseudonymisedAccess};
-pub use contracts::{ContractAccess, ProposalRefused};
+pub use contracts::{ContractAccess, FigureInput, ProposalRefused};
 pub use investments::InvestmentAccess;
 pub use statements::{StatementAccess, LINES_ON_PAGE};
 pub use views::*;

@@ -364,6 +364,8 @@ pub struct ContractView {
     pub acts_for: Option<String>,
     /// The contract file text of the version in force (to start an amendment from).
     pub source: String,
+    /// When the contract has cohort-level outcomes.
+    pub cohorts: Option<CohortView>,
 }
 
 /// One investor's position (or all investors'), actual to today and projected to the end.
@@ -421,4 +423,35 @@ pub struct InvestmentView {
     /// The income per period the projection assumes.
     pub run_rate: Option<String>,
     pub progress: Option<ProgressTable>,
+}
+
+/// A figure the evaluator certified for a cohort.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FigureView {
+    pub figure: String,
+    pub cohort: String,
+    pub cohort_size: u32,
+    pub value: String,
+    pub certified_by: String,
+    pub certified_on: NaiveDate,
+}
+
+/// What a cohort outcome pays on the figures certified so far.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CohortPaymentView {
+    pub outcome: String,
+    pub cohort: String,
+    pub amount: String,
+    pub reason: String,
+}
+
+/// Cohort-level outcomes: the certified figures and what they pay.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CohortView {
+    /// The figures the contract's cohort outcomes are priced from.
+    pub figure_names: Vec<String>,
+    pub figures: Vec<FigureView>,
+    pub payments: Vec<CohortPaymentView>,
+    /// The evaluator certifies.
+    pub can_certify: bool,
 }

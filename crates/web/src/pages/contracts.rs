@@ -11,7 +11,7 @@ use effekt_domain::contract::amendment::Decision;
 use effekt_domain::dates::parse_civil_date;
 use effekt_domain::ids::ContractId;
 
-use crate::access::{AppState, ContractAccess, ProposalRefused, Viewer};
+use crate::access::{AppState, ContractAccess, FigureInput, ProposalRefused, Viewer};
 use crate::views::{self, Chrome, ContractPage, ContractsPage, FieldError};
 use crate::WebError;
 
@@ -41,6 +41,7 @@ struct Draft {
     effective: String,
     text: Option<String>,
     errors: Vec<FieldError>,
+    figure: FigureInput,
 }
 
 async fn page(
@@ -68,6 +69,7 @@ async fn page(
             csrf_token: viewer.csrf_token.clone(),
             text: draft.text.unwrap_or_else(|| c.source.clone()),
             effective: draft.effective,
+            figure: draft.figure,
             errors: draft.errors,
             error,
             c,
@@ -114,7 +116,7 @@ pub async fn propose(
     let mut draft = Draft {
         effective: effective_raw.clone(),
         text: Some(text.clone()),
-        errors: Vec::new(),
+        ..Draft::default()
     };
     let effective = match parse_civil_date(&effective_raw) {
         Ok(d) => d,
@@ -165,6 +167,52 @@ pub async fn decide(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/kontrakter/{contract}")).into_response()),
+        Err(WebError::BadRequest { message, .. }) => {
+            page(
+                &viewer,
+                &headers,
+                &access,
+                contract,
+                Draft::default(),
+                Some(message),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /kontrakter/{id}/tall`: the evaluator certifies a cohort's figure.
+pub async fn certify(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let access = viewer.contracts(&state)?;
+    super::form_csrf(&viewer, &form)?;
+    let contract = super::path_id(&raw)?;
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let input = FigureInput {
+        figure: field("tall_figur"),
+        cohort: field("kohort"),
+        size: field("storrelse"),
+        value: field("verdi"),
+    };
+    match access.certify(ContractId(contract), &input).await {
+        Ok(Ok(())) => Ok(Redirect::to(&format!("/kontrakter/{contract}#tall")).into_response()),
+        Ok(Err(problems)) => {
+            let draft = Draft {
+                errors: problems
+                    .into_iter()
+                    .map(|(f, m)| FieldError::new(f, m))
+                    .collect(),
+                figure: input,
+                ..Draft::default()
+            };
+            page(&viewer, &headers, &access, contract, draft, None).await
+        }
         Err(WebError::BadRequest { message, .. }) => {
             page(
                 &viewer,

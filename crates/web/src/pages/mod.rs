@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kontrakter", get(contracts::list))
         .route("/kontrakter/{id}", get(contracts::show))
         .route("/kontrakter/{id}/endringer", post(contracts::propose))
+        .route("/kontrakter/{id}/tall", post(contracts::certify))
         .route(
             "/kontrakter/{id}/versjoner/{version}",
             post(contracts::decide),

@@ -158,3 +158,45 @@ fn tiered_savings_bands_with_a_cap_and_a_conditional_extra() {
     );
     assert!(lines[1].reason.contains("capped at"));
 }
+
+#[test]
+fn every_cohort_outcome_is_priced_on_the_newest_certification() {
+    use crate::contract::terms::{CohortMechanism, CohortOutcome};
+    let scale = Scale::Linear {
+        max: Nok::from_kroner(2_000_000).unwrap(),
+        floor: Decimal::from(25),
+        target: Decimal::from(45),
+    };
+    let outcomes = [CohortOutcome {
+        name: "Sysselsetting".into(),
+        figure: "employment_rate".into(),
+        mechanism: CohortMechanism::Graduated { scale },
+    }];
+    let named = |cohort: &str, value: &str, on: &str| NamedFigure {
+        figure: "employment_rate".into(),
+        certified: CertifiedFigure {
+            cohort: cohort.into(),
+            cohort_size: 100,
+            value: value.parse().unwrap(),
+            certified_by: "Evaluator".into(),
+            certified_on: on.parse().unwrap(),
+        },
+    };
+    // 2026: 30 % then re-certified as 35 % (halfway: 1,000,000); 2027: 50 % (capped at max).
+    let figures = [
+        named("2026", "30", "2027-02-01"),
+        named("2027", "50", "2028-02-01"),
+        named("2026", "35", "2027-03-01"),
+        NamedFigure {
+            figure: "savings".into(),
+            ..named("2026", "999", "2027-02-01")
+        },
+    ];
+    let lines = price_all(&outcomes, &figures, false);
+    let got: Vec<(&str, i64)> = lines
+        .iter()
+        .map(|(_, l)| (l.cohort.as_str(), l.amount.ore()))
+        .collect();
+    assert_eq!(got, vec![("2026", 100_000_000), ("2027", 200_000_000)]);
+    assert!(lines[0].1.reason.contains("35"));
+}
