@@ -307,12 +307,14 @@ impl StatementRecord {
     }
 }
 
-/// A statement line. `person` is for auditing reads only and is never shown.
+/// A statement line. `person` is for auditing reads only and is never shown. A line of a
+/// cohort-level outcome belongs to the contract: no person, no provider, and `participant`
+/// reads "Kohort <cohort>".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementLineRecord {
     pub participant: String,
-    pub person: PersonKey,
-    pub provider: ProviderId,
+    pub person: Option<PersonKey>,
+    pub provider: Option<ProviderId>,
     pub outcome: String,
     pub date: NaiveDate,
     pub occurrence: u32,

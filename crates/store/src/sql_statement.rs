@@ -122,8 +122,10 @@ macro_rules! impl_statement_store {
                                 *id,
                                 StatementLineRecord {
                                     participant: row.try_get(0)?,
-                                    person: PersonKey(row.try_get(1)?),
-                                    provider: ProviderId(row.try_get(2)?),
+                                    person: row.try_get::<Option<i64>, _>(1)?.map(PersonKey),
+                                    provider: row
+                                        .try_get::<Option<i64>, _>(2)?
+                                        .map(ProviderId),
                                     outcome: row.try_get(3)?,
                                     date: row.try_get::<NaiveDate, _>(4)?,
                                     occurrence: u32::try_from(occurrence).map_err(corrupt)?,
@@ -235,8 +237,8 @@ macro_rules! impl_statement_store {
                         .bind(id)
                         .bind(seq(n))
                         .bind(&l.participant)
-                        .bind(l.person.0)
-                        .bind(l.provider.0)
+                        .bind(l.person.map(|p| p.0))
+                        .bind(l.provider.map(|p| p.0))
                         .bind(&l.outcome)
                         .bind(l.date)
                         .bind(i64::from(l.occurrence))

@@ -41,8 +41,8 @@ fn line(
 ) -> StatementLineRecord {
     StatementLineRecord {
         participant: participant.into(),
-        person: PersonKey(1),
-        provider,
+        person: Some(PersonKey(1)),
+        provider: Some(provider),
         outcome: "Jobbstart".into(),
         date: date(2026, 8, 3),
         occurrence: 0,

@@ -7,11 +7,14 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use effekt_domain::contract::amendment::VersionState;
+use effekt_domain::contract::cohort::{price_all, NamedFigure};
 use effekt_domain::contract::judging::{achievements, Participant};
 use effekt_domain::contract::ledger::{
     compute_in_force, AchievementInput, InForce, Ledger, Period,
 };
-use effekt_domain::contract::settlement::{keyed, settle, BookedLine, PricedLine, SettledLine};
+use effekt_domain::contract::settlement::{
+    keyed, settle, BookedLine, LineKey, PricedLine, SettledLine,
+};
 use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::ids::{ContractId, PersonKey, ProviderId};
 use effekt_domain::outcomes::timeline::Snapshot;
@@ -45,6 +48,8 @@ pub struct Pricing {
     pub priced: Vec<PricedLine>,
     /// Pseudonym → the person (for auditing reads) and provider (for the provider's share).
     people: HashMap<String, (PersonKey, ProviderId)>,
+    /// The contract-level lines of cohort outcomes, with their reasons (the evidence).
+    cohort_lines: HashMap<LineKey, String>,
 }
 
 fn in_force(versions: &[(u32, NaiveDate, ContractTerms)]) -> Vec<InForce<'_>> {
@@ -125,8 +130,21 @@ pub async fn price(
     let schedule = in_force(&versions);
     let input = achievements(&schedule, &participants, &judged);
     let ledger = compute_in_force(&schedule, &input);
-    let priced = keyed(&schedule, &ledger, &input);
+    let mut priced = keyed(&schedule, &ledger, &input);
     drop(schedule);
+    let figures: Vec<NamedFigure> = store
+        .certified_figures(contract)
+        .await?
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    let mut cohort_lines = HashMap::new();
+    if let Some((version, _, terms)) = versions.iter().max_by_key(|v| v.0) {
+        for (line, reason) in cohort_priced(terms, *version, &figures) {
+            cohort_lines.insert(line.key.clone(), reason);
+            priced.push(line);
+        }
+    }
     Ok(Pricing {
         contract,
         versions,
@@ -135,7 +153,60 @@ pub async fn price(
         ledger,
         priced,
         people,
+        cohort_lines,
     })
+}
+
+/// The prefix of a contract-level line's `participant`.
+pub const COHORT_PREFIX: &str = "Kohort ";
+
+/// The cohort-level outcomes of `terms` priced on the newest certified figures, as ledger
+/// lines dated on the certification (a cohort's line on its figure's date; a pooled trigger
+/// line on the newest date), never after the contract's end; with each line's reason. The
+/// pooled test of a trigger is made once a figure is certified after the contract's end.
+fn cohort_priced(
+    terms: &ContractTerms,
+    version: u32,
+    figures: &[NamedFigure],
+) -> Vec<(PricedLine, String)> {
+    let final_round = figures
+        .iter()
+        .any(|f| f.certified.certified_on > terms.ends);
+    let newest_day = figures.iter().map(|f| f.certified.certified_on).max();
+    let mut out = Vec::new();
+    for (outcome, line) in price_all(&terms.cohort_outcomes, figures, final_round) {
+        let figure = terms
+            .cohort_outcomes
+            .iter()
+            .find(|o| o.name == outcome)
+            .map(|o| o.figure.as_str());
+        let date = figures
+            .iter()
+            .filter(|f| Some(f.figure.as_str()) == figure && f.certified.cohort == line.cohort)
+            .map(|f| f.certified.certified_on)
+            .max()
+            .or(newest_day);
+        let Some(date) = date.map(|d| d.min(terms.ends)) else {
+            continue;
+        };
+        out.push((
+            PricedLine {
+                key: LineKey {
+                    date,
+                    outcome,
+                    participant: format!("{COHORT_PREFIX}{}", line.cohort),
+                    kind: effekt_domain::contract::ledger::LineKind::Payment,
+                    occurrence: 0,
+                },
+                period: terms.periods.start_of(date),
+                amount: line.amount,
+                version,
+                achievement: usize::MAX,
+            },
+            line.reason,
+        ));
+    }
+    out
 }
 
 /// The statement of each period that is not withdrawn, by period start.
@@ -214,14 +285,22 @@ impl Pricing {
             .into_iter()
             .filter_map(|l| {
                 let achievement = l.priced.and_then(|(_, a)| self.input.get(a));
-                // A participant no longer in the contract: as on the line it corrects.
-                let (person, provider) =
-                    self.people.get(&l.key.participant).copied().or_else(|| {
-                        booked
-                            .iter()
-                            .find(|b| b.participant == l.key.participant)
-                            .map(|b| (b.person, b.provider))
-                    })?;
+                let cohort = self.cohort_lines.get(&l.key);
+                // A contract-level line has no person; a participant no longer in the
+                // contract is as on the line it corrects.
+                let (person, provider) = if cohort.is_some() {
+                    (None, None)
+                } else {
+                    self.people
+                        .get(&l.key.participant)
+                        .map(|(p, v)| (Some(*p), Some(*v)))
+                        .or_else(|| {
+                            booked
+                                .iter()
+                                .find(|b| b.participant == l.key.participant)
+                                .map(|b| (b.person, b.provider))
+                        })?
+                };
                 Some(StatementLineRecord {
                     participant: l.key.participant.clone(),
                     person,
@@ -233,9 +312,11 @@ impl Pricing {
                     adjustment: l.adjustment,
                     magnitude: achievement.map(|a| a.magnitude),
                     amount: l.amount,
-                    evidence: achievement
-                        .map(|a| a.evidence.join(" "))
-                        .unwrap_or_default(),
+                    evidence: match (achievement, cohort) {
+                        (Some(a), _) => a.evidence.join(" "),
+                        (None, Some(reason)) => reason.clone(),
+                        (None, None) => String::new(),
+                    },
                     version: l.priced.map(|(v, _)| v),
                 })
             })

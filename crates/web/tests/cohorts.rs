@@ -62,3 +62,93 @@ both_stores! {
         assert_eq!(app.t.store.certified_figures(id).await.unwrap().len(), 2);
     }
 }
+
+/// Computes, verifies, approves and pays `period` of `contract`; returns the statement id.
+async fn settle(app: &App, contract: i64, period: &str) -> i64 {
+    let nav = app.login("forvalter").await;
+    let res = app
+        .post_with_csrf(
+            "/utbetalinger",
+            "/utbetalinger/beregn",
+            &nav,
+            &format!("contract={contract}&period={period}"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let id: i64 = res.headers["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for (who, step) in [
+        ("evaluator", "verify"),
+        ("veileder1", "approve"),
+        ("veileder2", "approve"),
+        ("forvalter", "pay"),
+    ] {
+        let cookie = app.login(who).await;
+        let res = app
+            .post_with_csrf(
+                "/utbetalinger",
+                &format!("/utbetalinger/{id}/steg"),
+                &cookie,
+                &format!("step={step}"),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "{who} {step}: {}",
+            res.body
+        );
+    }
+    id
+}
+
+both_stores! {
+    async fn cohort_payments_are_contract_level_lines_on_the_statements(t: TestStore) {
+        let app = App::new(t).await;
+        // The graduated example, quarterly from 2025, so that its periods are over.
+        let text = GRADUATED.replace("starts = 2026-01-01", "starts = 2025-01-01").replace("periods = \"yearly\"", "periods = \"quarterly\"");
+        let terms = effekt_engine::contract::check(&text).unwrap();
+        let (id, _) = app.t.store.add_contract_version(None, &terms, Some(&text), 100, chrono::Utc::now()).await.unwrap();
+        let evaluator = app.t.store.user_by_username("evaluator").await.unwrap().unwrap().id;
+        let certify = |value: &str, day: &str| {
+            let at = format!("{day}T10:00:00Z").parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+            effekt_domain::contract::cohort::CertifiedFigure {
+                cohort: "2025".into(),
+                cohort_size: 100,
+                value: value.parse().unwrap(),
+                certified_by: "Test evaluator".into(),
+                certified_on: at.date_naive(),
+            }
+        };
+        // Certified on 15 February 2025: 37.5 % gives 1,250,000 in 2025Q1.
+        let at = "2025-02-15T10:00:00Z".parse().unwrap();
+        app.t.store.certify_figure(id, "employment_rate", &certify("37.5", "2025-02-15"), evaluator, at).await.unwrap();
+        let q1 = settle(&app, id.0, "2025Q1").await;
+        let lines = app.t.store.statement_lines(&[q1], None).await.unwrap();
+        assert_eq!(lines.len(), 1);
+        let l = &lines[0].1;
+        assert_eq!((l.participant.as_str(), l.amount.ore(), l.person, l.provider), ("Kohort 2025", 125_000_000, None, None));
+        assert!(l.evidence.contains("certified by Test evaluator on 2025-02-15"), "{}", l.evidence);
+        // Re-certified on 10 May as 50 %: the Q1 line is reversed in Q2 and the new one paid.
+        let at = "2025-05-10T10:00:00Z".parse().unwrap();
+        app.t.store.certify_figure(id, "employment_rate", &certify("50", "2025-05-10"), evaluator, at).await.unwrap();
+        let q2 = settle(&app, id.0, "2025Q2").await;
+        let lines: Vec<(String, bool, i64)> = app.t.store.statement_lines(&[q2], None).await.unwrap().into_iter()
+            .map(|(_, l)| (l.date.to_string(), l.adjustment, l.amount.ore()))
+            .collect();
+        assert_eq!(lines, vec![("2025-05-10".into(), false, 200_000_000), ("2025-02-15".into(), true, -125_000_000)]);
+        // A contract-level line is nobody's share: providers do not see it.
+        let staff = app.login("ansatt.a").await;
+        let page = app.get(&format!("/utbetalinger/{q2}"), Some(&staff)).await;
+        assert!(!page.body.contains("Kohort 2025"), "{}", page.body);
+        let nav = app.login("forvalter").await;
+        let page = app.get(&format!("/utbetalinger/{q2}"), Some(&nav)).await.body;
+        assert!(page.contains("Kohort 2025") && page.contains(&kr("2 000 000,00")), "{page}");
+    }
+}

@@ -420,7 +420,7 @@ impl StatementAccess {
                 };
                 let shown: Vec<&StatementLineRecord> =
                     lines.iter().map(|(_, l)| l).take(take).collect();
-                let mut people: Vec<_> = shown.iter().map(|l| l.person).collect();
+                let mut people: Vec<_> = shown.iter().filter_map(|l| l.person).collect();
                 people.sort_unstable_by_key(|p| p.0);
                 people.dedup();
                 audit::permit(&self.state, &self.viewer, people, "statement.lines").await?;
@@ -486,7 +486,7 @@ impl StatementAccess {
             .into_iter()
             .map(|(_, l)| l)
             .collect();
-        let mut people: Vec<_> = lines.iter().map(|l| l.person).collect();
+        let mut people: Vec<_> = lines.iter().filter_map(|l| l.person).collect();
         people.sort_unstable_by_key(|p| p.0);
         people.dedup();
         audit::permit(&self.state, &self.viewer, people, "statement.lines").await?;
