@@ -7,13 +7,16 @@ use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 use clap::Args;
+use effekt_domain::contract::amendment::{self, Decision, PartyDecision, PartyKey};
 use effekt_domain::contract::statement::{Statement, Step, StepError};
+use effekt_domain::contract::terms::PartyRole;
 use effekt_domain::ids::{ContractId, UserId};
 use effekt_domain::mode::Mode;
 use effekt_domain::money::Nok;
 use effekt_domain::role::Role;
+use effekt_engine::demo::AMENDMENT_FROM;
 use effekt_engine::demo::{self, DemoScope, DEFAULT_PARTICIPANTS, DEFAULT_SEED, DEMO_PASSWORD};
-use effekt_store::model::{NewUser, UserScope};
+use effekt_store::model::{NewUser, Proposal, UserScope};
 use effekt_store::{Location, Store};
 use effekt_web::ledger;
 
@@ -108,7 +111,99 @@ pub async fn seed(store: &Arc<dyn Store>, seed: u64, participants: usize) -> Res
         for contract in &demo.dataset.contracts {
             let staff = [manager, evaluator, *first, *second];
             paid_statements(store, contract.id, staff).await?;
+            agreed_amendment(store, contract.id, &demo, &ids).await?;
         }
+    }
+    Ok(())
+}
+
+/// The demo's amendment history: version 2 (a job start pays 35,000 from 1 July 2026),
+/// proposed by the contract manager on 15 June 2026 and agreed over the following days by
+/// every party whose answer the domain's rules require.
+async fn agreed_amendment(
+    store: &Arc<dyn Store>,
+    contract: ContractId,
+    demo: &demo::Demo,
+    ids: &std::collections::HashMap<String, UserId>,
+) -> Result<(), CliError> {
+    let (terms, text) = &demo.amendment;
+    let current = &demo.terms;
+    let statements = store.statements(contract).await?;
+    let open = ledger::open_period(current, &statements).map(|p| p.start);
+    let required = amendment::required(current, amendment::is_retroactive(AMENDMENT_FROM, open));
+    let orgnr_of = |scope: DemoScope| match scope {
+        DemoScope::Provider(p) => demo
+            .dataset
+            .providers
+            .iter()
+            .find(|x| x.id == p)
+            .map(|x| x.orgnr),
+        DemoScope::Investor(i) => demo
+            .dataset
+            .investors
+            .iter()
+            .find(|x| x.id == i)
+            .map(|x| x.orgnr),
+        _ => None,
+    };
+    // Who acts for each party: Nav's contract manager, a provider's admin, an investor's user.
+    let actor = |key: &PartyKey| {
+        demo.users
+            .iter()
+            .find(|u| match key.role {
+                PartyRole::Nav => u.role == Role::NavContractManager,
+                PartyRole::Evaluator => u.role == Role::Evaluator,
+                PartyRole::Provider => {
+                    u.role == Role::ProviderAdmin && orgnr_of(u.scope) == Some(key.orgnr)
+                }
+                PartyRole::Investor => {
+                    u.role == Role::Investor && orgnr_of(u.scope) == Some(key.orgnr)
+                }
+            })
+            .and_then(|u| ids.get(&u.username).copied())
+    };
+    // Nav proposes; the others answer in the contract's order.
+    let mut order = required.clone();
+    order.sort_by_key(|k| k.role != PartyRole::Nav);
+    let Some(actors) = order
+        .iter()
+        .map(|k| actor(k).map(|u| (*k, u)))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok(());
+    };
+    let at = |day: u32| {
+        NaiveDate::from_ymd_opt(2026, 6, day)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .map(|d| d.and_utc())
+            .unwrap_or_default()
+    };
+    let mut decisions = Vec::new();
+    for (n, (party, by)) in actors.into_iter().enumerate() {
+        let decision = PartyDecision {
+            party,
+            by,
+            decision: Decision::Approve,
+            at: at(15 + n as u32),
+        };
+        if n == 0 {
+            let proposal = Proposal {
+                terms,
+                source: Some(text),
+                effective_from: AMENDMENT_FROM,
+                decision,
+            };
+            store.propose_contract_version(contract, &proposal).await?;
+        } else {
+            let before = decisions.len();
+            let mut after = decisions.clone();
+            after.push(decision);
+            let becomes = amendment::state(&required, &after);
+            store
+                .decide_contract_version(contract, 2, &decision, before, becomes)
+                .await?;
+        }
+        decisions.push(decision);
     }
     Ok(())
 }

@@ -491,7 +491,7 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
     );
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(
-        stderr(&o).contains("already has terms (version 1); changes are amendments"),
+        stderr(&o).contains("already has terms (version 2); changes are amendments"),
         "{}",
         stderr(&o)
     );
@@ -533,8 +533,8 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
         "{text}"
     );
     assert!(stderr(&paid).contains("as utbetalt"), "{}", stderr(&paid));
-    // 2026Q3 is open: computed now, under version 1 and the same snapshot, so nothing earlier
-    // changed and there is no adjustment.
+    // 2026Q3 is open: computed now, under the demo's amendment (version 2, in force from 1 July
+    // 2026) and the same snapshot; nothing earlier changed, so there is no adjustment.
     let first = compute("2026Q3");
     assert!(first.status.success(), "{}", stderr(&first));
     let text = stdout(&first);
@@ -543,7 +543,14 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
     assert!(
         text.lines().skip(1).all(|l| l.starts_with("2026Q3,P-")
             && l.contains(",no,")
-            && l.ends_with(",1,demo-2026-10")),
+            && l.ends_with(",2,demo-2026-10")),
+        "{text}"
+    );
+    // A job start pays 35,000 under version 2.
+    assert!(
+        text.lines()
+            .filter(|l| l.contains("Jobbstart (minst 50 %)") && l.contains(",payment,"))
+            .all(|l| l.contains(",35000.00,")),
         "{text}"
     );
     assert!(

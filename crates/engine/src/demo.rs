@@ -86,7 +86,15 @@ pub struct Demo {
     pub terms: effekt_domain::contract::terms::ContractTerms,
     /// The contract file text the terms were read from.
     pub terms_source: String,
+    /// Version 2 of the terms and its text, in force from [`AMENDMENT_FROM`].
+    pub amendment: (effekt_domain::contract::terms::ContractTerms, String),
 }
+
+/// The day the demo's amendment (version 2) takes effect.
+pub const AMENDMENT_FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 7, 1) {
+    Some(date) => date,
+    None => chrono::NaiveDate::MIN,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DemoError {
@@ -151,7 +159,9 @@ pub fn generate(seed: u64, participants: usize) -> Result<Demo, DemoError> {
     let assignments = groups::assignments(&mut stream(seed, STREAM_ASSIGNMENTS), &dataset);
     let register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
     let (terms, terms_source) = terms::contract_terms(&dataset)?;
+    let amendment = terms::amendment(&terms_source)?;
     Ok(Demo {
+        amendment,
         terms,
         terms_source,
         dataset,

@@ -186,3 +186,22 @@ pub fn contract_terms(dataset: &Dataset) -> Result<(ContractTerms, String), Demo
     })?;
     Ok((terms, text))
 }
+
+/// The demo's amendment: from 1 July 2026 a job start pays 35,000 instead of 30,000 (version 2,
+/// agreed by Nav, the lead provider and both investors in June 2026).
+pub fn amendment(first: &str) -> Result<(ContractTerms, String), DemoError> {
+    let text = first.replacen(
+        "scale = { type = \"fixed\", amount = \"30000\" }",
+        "scale = { type = \"fixed\", amount = \"35000\" }",
+        1,
+    );
+    let terms = crate::contract::check(&text).map_err(|p| {
+        DemoError::Terms(
+            p.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    Ok((terms, text))
+}
