@@ -10,8 +10,9 @@ use effekt_domain::ids::ParticipantId;
 use utoipa::OpenApi;
 
 use crate::access::{
-    AggregateOverview, AppState, OutcomeResults, ParticipantDetailView, ParticipantList,
-    ParticipantOutcomes, PseudonymisedList, Viewer,
+    AggregateOverview, AppState, ContractStatements, ContractView, InvestmentView, OutcomeResults,
+    ParticipantDetailView, ParticipantList, ParticipantOutcomes, PseudonymisedList,
+    StatementDetail, Viewer,
 };
 use crate::query;
 use crate::WebError;
@@ -19,8 +20,8 @@ use crate::WebError;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "effekt API", description = "Participants, aggregates and pseudonymised data of effektkontrakter. Authentication: the session cookie from logging in at /logg-inn."),
-    paths(participants, participant, participant_outcomes, aggregates, results, pseudonymised),
-    components(schemas(ParticipantList, ParticipantDetailView, ParticipantOutcomes, AggregateOverview, OutcomeResults, PseudonymisedList)),
+    paths(participants, participant, participant_outcomes, aggregates, results, pseudonymised, statements, statement, contract, investments),
+    components(schemas(ParticipantList, ParticipantDetailView, ParticipantOutcomes, AggregateOverview, OutcomeResults, PseudonymisedList, ContractStatements, StatementDetail, ContractView, InvestmentView)),
     tags((name = "effekt"))
 )]
 pub struct ApiDoc;
@@ -34,6 +35,29 @@ pub fn routes() -> Router<AppState> {
         .route("/api/aggregates", get(aggregates))
         .route("/api/results", get(results))
         .route("/api/pseudonymised", get(pseudonymised))
+        .route("/api/statements", get(statements))
+        .route("/api/statements/{id}", get(statement))
+        .route("/api/contracts/{id}", get(contract))
+        .route("/api/investments", get(investments))
+}
+
+/// The capabilities answer as pages do; the API answers the same refusals as JSON.
+fn for_api(e: WebError) -> WebError {
+    match e {
+        WebError::Unauthenticated { .. } => WebError::Unauthenticated { api: true },
+        WebError::Forbidden { .. } => WebError::Forbidden { api: true },
+        WebError::NotFound { .. } => WebError::NotFound { api: true },
+        WebError::BadRequest { message, .. } => WebError::BadRequest { api: true, message },
+        other => other,
+    }
+}
+
+/// A positive id from the path; anything else is not found.
+fn positive_id(raw: &str) -> Result<i64, WebError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(WebError::NotFound { api: true })
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -175,4 +199,79 @@ async fn pseudonymised(
         .await?
         .map(Json)
         .ok_or(WebError::NotFound { api: true })
+}
+
+/// Each contract's payment periods: the current statement of each, and the open period.
+#[utoipa::path(get, path = "/api/statements", tag = "effekt",
+    responses(
+        (status = 200, description = "Per contract the viewer is in", body = Vec<ContractStatements>),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The administrator"),
+    ))]
+async fn statements(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<ContractStatements>>, WebError> {
+    let access = viewer.statements(&state, true)?;
+    Ok(Json(access.overview().await.map_err(for_api)?))
+}
+
+/// One statement with every line the viewer may see (pseudonyms only; a provider's own share;
+/// totals per outcome for investors and the facilitator). Reading lines is audited.
+#[utoipa::path(get, path = "/api/statements/{id}", tag = "effekt",
+    params(("id" = i64, Path, description = "Statement id")),
+    responses(
+        (status = 200, description = "The statement", body = StatementDetail),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The administrator"),
+        (status = 404, description = "No such statement in the viewer's contracts"),
+    ))]
+async fn statement(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<StatementDetail>, WebError> {
+    let access = viewer.statements(&state, true)?;
+    let id = positive_id(&id)?;
+    Ok(Json(access.detail(id, true).await.map_err(for_api)?))
+}
+
+/// A contract's terms in plain words, its versions and any amendment waiting for the parties.
+#[utoipa::path(get, path = "/api/contracts/{id}", tag = "effekt",
+    params(("id" = i64, Path, description = "Contract id")),
+    responses(
+        (status = 200, description = "The contract", body = ContractView),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The administrator"),
+        (status = 404, description = "No such contract with terms"),
+    ))]
+async fn contract(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ContractView>, WebError> {
+    let access = viewer.contracts(&state).map_err(for_api)?;
+    let id = positive_id(&id)?;
+    Ok(Json(
+        access
+            .view(effekt_domain::ids::ContractId(id))
+            .await
+            .map_err(for_api)?,
+    ))
+}
+
+/// Investors' positions, the waterfall and returns, actual and projected, and progress per
+/// cohort and provider (suppressed).
+#[utoipa::path(get, path = "/api/investments", tag = "effekt",
+    responses(
+        (status = 200, description = "Per contract with investment terms", body = Vec<InvestmentView>),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "Not an investor, the contract manager or the facilitator"),
+    ))]
+async fn investments(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<InvestmentView>>, WebError> {
+    let access = viewer.investments(&state).map_err(for_api)?;
+    Ok(Json(access.overview().await.map_err(for_api)?))
 }

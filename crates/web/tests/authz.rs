@@ -63,17 +63,20 @@ const API: &[&str] = &[
     "/api/aggregates",
     "/api/results",
     "/api/pseudonymised",
+    "/api/statements",
+    "/api/contracts/1",
+    "/api/investments",
 ];
 
 /// Expected status of each page and endpoint per role (paths as in PAGES then API).
 #[rustfmt::skip]
-fn expected(role: &str) -> [u16; 15] {
+fn expected(role: &str) -> [u16; 18] {
     match role {
-        "veileder1" | "ansatt.a" | "admin.a" => [200, 200, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200, 403, 403, 403],
-        "veileder2" | "ansatt.b" | "admin.b" => [200, 404, 403, 403, 403, 403, 200, 200, 403, 200, 404, 404, 403, 403, 403],
-        "forvalter" | "investor" | "tilrettelegger" => [403, 403, 200, 200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 403],
-        "evaluator" => [403, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 200],
-        "administrator" => [403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+        "veileder1" | "ansatt.a" | "admin.a" => [200, 200, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200, 403, 403, 403, 200, 200, 403],
+        "veileder2" | "ansatt.b" | "admin.b" => [200, 404, 403, 403, 403, 403, 200, 200, 403, 200, 404, 404, 403, 403, 403, 200, 200, 403],
+        "forvalter" | "investor" | "tilrettelegger" => [403, 403, 200, 200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 403, 200, 200, 200],
+        "evaluator" => [403, 403, 403, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403],
+        "administrator" => [403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
         _ => unreachable!(),
     }
 }

@@ -114,7 +114,7 @@ both_stores! {
         assert!(metrics.contains("effekt_audit_records_total 4"), "{metrics}");
         let spec: serde_json::Value = serde_json::from_str(&app.get("/api/openapi.json", None).await.body).unwrap();
         assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
-        for path in ["/api/participants", "/api/participants/{id}", "/api/aggregates", "/api/pseudonymised"] {
+        for path in ["/api/participants", "/api/participants/{id}", "/api/aggregates", "/api/pseudonymised", "/api/statements", "/api/statements/{id}", "/api/contracts/{id}", "/api/investments"] {
             assert!(spec["paths"][path]["get"].is_object(), "{path} undocumented");
         }
         assert!(spec["components"]["schemas"]["ParticipantList"].is_object());

@@ -278,6 +278,19 @@ both_stores! {
             let csv = app.get(&format!("{page}/linjer.csv"), Some(&cookie)).await.body;
             assert_eq!(csv.lines().count(), mine.len() + 1, "{who}: {csv}");
         }
+        // The JSON API gives each role the same view.
+        let investor = app.login("investor").await;
+        let json: serde_json::Value = serde_json::from_str(&app.get(&format!("/api/statements/{q3}"), Some(&investor)).await.body).unwrap();
+        assert_eq!(json["lines"].as_array().unwrap().len(), 0, "{json}");
+        assert!(!json["by_outcome"].as_array().unwrap().is_empty());
+        assert!(json["summary"]["total"].is_null(), "hidden with the amounts: {json}");
+        let staff_b = app.login("ansatt.b").await;
+        let json: serde_json::Value = serde_json::from_str(&app.get(&format!("/api/statements/{q3}"), Some(&staff_b)).await.body).unwrap();
+        let theirs = all.iter().filter(|(_, l)| l.provider == Some(PROVIDER_B)).count();
+        assert_eq!(json["lines"].as_array().unwrap().len(), theirs);
+        let missing = app.get("/api/statements/99999", Some(&s.manager)).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.body.contains("\"error\""), "JSON, not a page: {}", missing.body);
         // The evaluator: every line, by pseudonym only.
         let res = app.get(&page, Some(&s.evaluator)).await;
         assert_eq!(res.body.matches("<code>P-").count(), all.len());
