@@ -563,6 +563,27 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
         first.stdout,
         "unchanged input, identical bytes"
     );
+    // Every statement transition and amendment decision is in the audit export.
+    let o = effekt(
+        &["audit", "export", "--format", "cef", "--database", db],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cef = stdout(&o);
+    assert!(
+        cef.contains("|audit:change|Utbetaling 2025Q1: Beregnet|INFO|suid=kontrakt.forvalter duid=statement:1 "),
+        "{cef}"
+    );
+    assert!(
+        cef.contains("|audit:change|Utbetaling 2026Q2: Utbetalt|INFO|suid=kontrakt.forvalter "),
+        "{cef}"
+    );
+    assert_eq!(
+        cef.matches("|audit:change|Kontraktsendring versjon 2: godkjent for investor")
+            .count(),
+        2,
+        "{cef}"
+    );
     let o = compute("2031Q1");
     assert_eq!(o.status.code(), Some(1));
     assert!(

@@ -42,12 +42,16 @@ pub struct CefEvent<'a> {
     pub epoch_millis: i64,
     pub request_id: &'a str,
     pub permitted: bool,
+    /// `audit:access` for reads of personal data, `audit:change` for steps that change what is
+    /// paid (statement transitions, amendment decisions).
+    pub signature: &'a str,
 }
 
 impl CefEvent<'_> {
     pub fn line(&self) -> String {
         format!(
-            "CEF:0|effekt|AuditLogger|1.0|audit:access|{}|INFO|suid={} duid={} end={} sproc={} flexString1Label=Decision flexString1={}",
+            "CEF:0|effekt|AuditLogger|1.0|{}|{}|INFO|suid={} duid={} end={} sproc={} flexString1Label=Decision flexString1={}",
+            escape_header(self.signature),
             escape_header(self.name),
             escape_extension(self.actor),
             escape_extension(self.subject),
@@ -71,6 +75,7 @@ mod tests {
             epoch_millis: 1_764_201_600_000,
             request_id: "req-1",
             permitted: true,
+            signature: "audit:access",
         };
         assert_eq!(
             e.line(),
@@ -95,6 +100,7 @@ mod tests {
             epoch_millis: 0,
             request_id: "r",
             permitted: true,
+            signature: "audit:access",
         };
         assert!(e.line().contains("|x\\|y|INFO|suid=evil\\=user "));
     }
