@@ -10,6 +10,7 @@ mod error;
 pub mod fixture;
 pub mod model;
 mod postgres;
+mod sql_accounts;
 mod sql_bulk;
 mod sql_contract;
 mod sql_impl;

@@ -9,6 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::{Result, StoreError};
+use crate::sql_accounts::impl_account_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_impl::impl_store;
@@ -107,5 +108,6 @@ impl PgStore {
 impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
 impl_bulk_insert!(PgStore, Postgres);
 impl_register_store!(PgStore, Postgres);
+impl_account_store!(PgStore, Postgres);
 impl_contract_store!(PgStore, Postgres);
 impl_statement_store!(PgStore, Postgres);

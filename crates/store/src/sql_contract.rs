@@ -241,6 +241,21 @@ macro_rules! impl_contract_store {
                     Ok(out)
                 }
 
+                pub(crate) async fn organisation_number_sql(
+                    &self,
+                    scope: $crate::model::UserScope,
+                ) -> Result<Option<String>> {
+                    let (table, id) = match scope {
+                        $crate::model::UserScope::Provider(p) => ("providers", p.0),
+                        $crate::model::UserScope::Investor(i) => ("investors", i.0),
+                        _ => return Ok(None),
+                    };
+                    Ok(sqlx::query_scalar(&format!("SELECT orgnr FROM {table} WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?)
+                }
+
                 pub(crate) async fn certify_figure_sql(
                     &self,
                     contract: ContractId,

@@ -41,31 +41,41 @@ macro_rules! impl_statement_store {
             }
 
             impl $store {
-                async fn with_events(&self, mut all: Vec<StatementRecord>) -> Result<Vec<StatementRecord>> {
-                    for s in &mut all {
-                        let rows = sqlx::query(
-                            "SELECT e.step, e.user_id, e.role, e.at, u.display_name \
-                             FROM statement_events e JOIN users u ON u.id = e.user_id \
-                             WHERE e.statement_id = $1 ORDER BY e.seq",
-                        )
-                        .bind(s.id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                        for row in rows {
-                            let step: String = row.try_get(0)?;
-                            let role: String = row.try_get(2)?;
-                            s.events.push(StatementEventRecord {
-                                event: Event {
-                                    step: Step::from_code(&step)
-                                        .ok_or_else(|| corrupt(format!("step {step:?}")))?,
-                                    by: UserId(row.try_get(1)?),
-                                    role: Role::from_code(&role)
-                                        .ok_or_else(|| corrupt(format!("role {role:?}")))?,
-                                    at: row.try_get(3)?,
-                                },
-                                user_name: row.try_get(4)?,
-                            });
-                        }
+                /// Adds the events of `all` from one query; `which` selects them (`$1` is
+                /// `key`): by contract, or by statement.
+                async fn with_events(
+                    &self,
+                    mut all: Vec<StatementRecord>,
+                    which: &str,
+                    key: i64,
+                ) -> Result<Vec<StatementRecord>> {
+                    let rows = sqlx::query(&format!(
+                        "SELECT e.statement_id, e.step, e.user_id, e.role, e.at, u.display_name \
+                         FROM statement_events e JOIN users u ON u.id = e.user_id \
+                         JOIN statements s ON s.id = e.statement_id \
+                         WHERE {which} = $1 ORDER BY e.statement_id, e.seq"
+                    ))
+                    .bind(key)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    for row in rows {
+                        let id: i64 = row.try_get(0)?;
+                        let step: String = row.try_get(1)?;
+                        let role: String = row.try_get(3)?;
+                        let Some(s) = all.iter_mut().find(|s| s.id == id) else {
+                            continue;
+                        };
+                        s.events.push(StatementEventRecord {
+                            event: Event {
+                                step: Step::from_code(&step)
+                                    .ok_or_else(|| corrupt(format!("step {step:?}")))?,
+                                by: UserId(row.try_get(2)?),
+                                role: Role::from_code(&role)
+                                    .ok_or_else(|| corrupt(format!("role {role:?}")))?,
+                                at: row.try_get(4)?,
+                            },
+                            user_name: row.try_get(5)?,
+                        });
                     }
                     Ok(all)
                 }
@@ -82,7 +92,7 @@ macro_rules! impl_statement_store {
                     .fetch_all(&self.pool)
                     .await?;
                     let all = rows.iter().map(statement_row).collect::<Result<Vec<_>>>()?;
-                    self.with_events(all).await
+                    self.with_events(all, "s.contract_id", contract.0).await
                 }
 
                 pub(crate) async fn statement_sql(&self, id: i64) -> Result<Option<StatementRecord>> {
@@ -93,7 +103,10 @@ macro_rules! impl_statement_store {
                     .fetch_optional(&self.pool)
                     .await?;
                     let Some(row) = row else { return Ok(None) };
-                    Ok(self.with_events(vec![statement_row(&row)?]).await?.pop())
+                    Ok(self
+                        .with_events(vec![statement_row(&row)?], "s.id", id)
+                        .await?
+                        .pop())
                 }
 
                 pub(crate) async fn statement_lines_sql(
@@ -101,49 +114,58 @@ macro_rules! impl_statement_store {
                     statements: &[i64],
                     provider: Option<ProviderId>,
                 ) -> Result<Vec<(i64, StatementLineRecord)>> {
-                    let mut out = Vec::new();
+                    if statements.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    // One query for all of them; `$1` is the provider, `$2…` the statements.
+                    let list: Vec<String> =
+                        (0..statements.len()).map(|i| format!("${}", i + 2)).collect();
+                    let sql = format!(
+                        "SELECT statement_id, participant, person_key, provider_id, outcome, \
+                         achievement_date, occurrence, kind, adjustment, magnitude, amount_ore, \
+                         evidence, contract_version FROM statement_lines \
+                         WHERE statement_id IN ({}) AND ($1 IS NULL OR provider_id = $1) \
+                         ORDER BY statement_id, seq",
+                        list.join(", ")
+                    );
+                    let mut query = sqlx::query(&sql).bind(provider.map(|p| p.0));
                     for id in statements {
-                        let rows = sqlx::query(
-                            "SELECT participant, person_key, provider_id, outcome, achievement_date, \
-                             occurrence, kind, adjustment, magnitude, amount_ore, evidence, \
-                             contract_version FROM statement_lines \
-                             WHERE statement_id = $1 AND ($2 IS NULL OR provider_id = $2) ORDER BY seq",
-                        )
-                        .bind(*id)
-                        .bind(provider.map(|p| p.0))
-                        .fetch_all(&self.pool)
-                        .await?;
+                        query = query.bind(*id);
+                    }
+                    let rows = query.fetch_all(&self.pool).await?;
+                    let mut out = Vec::with_capacity(rows.len());
                         for row in rows {
-                            let kind: String = row.try_get(6)?;
-                            let magnitude: Option<String> = row.try_get(8)?;
-                            let occurrence: i64 = row.try_get(5)?;
-                            let version: Option<i64> = row.try_get(11)?;
+                            let kind: String = row.try_get(7)?;
+                            let magnitude: Option<String> = row.try_get(9)?;
+                            let occurrence: i64 = row.try_get(6)?;
+                            let version: Option<i64> = row.try_get(12)?;
                             out.push((
-                                *id,
+                                row.try_get::<i64, _>(0)?,
                                 StatementLineRecord {
-                                    participant: row.try_get(0)?,
-                                    person: row.try_get::<Option<i64>, _>(1)?.map(PersonKey),
+                                    participant: row.try_get(1)?,
+                                    person: row.try_get::<Option<i64>, _>(2)?.map(PersonKey),
                                     provider: row
-                                        .try_get::<Option<i64>, _>(2)?
+                                        .try_get::<Option<i64>, _>(3)?
                                         .map(ProviderId),
-                                    outcome: row.try_get(3)?,
-                                    date: row.try_get::<NaiveDate, _>(4)?,
+                                    outcome: row.try_get(4)?,
+                                    date: row.try_get::<NaiveDate, _>(5)?,
                                     occurrence: u32::try_from(occurrence).map_err(corrupt)?,
                                     kind: LineKind::from_code(&kind)
                                         .ok_or_else(|| corrupt(format!("line kind {kind:?}")))?,
-                                    adjustment: row.try_get(7)?,
+                                    adjustment: row.try_get(8)?,
                                     magnitude: magnitude
                                         .map(|m| m.parse().map_err(corrupt))
                                         .transpose()?,
-                                    amount: Nok::from_ore(row.try_get(9)?),
-                                    evidence: row.try_get(10)?,
+                                    amount: Nok::from_ore(row.try_get(10)?),
+                                    evidence: row.try_get(11)?,
                                     version: version
                                         .map(|v| u32::try_from(v).map_err(corrupt))
                                         .transpose()?,
                                 },
                             ));
                         }
-                    }
+                    // In the order the statements were asked for.
+                    out.sort_by_key(|(id, _)| statements.iter().position(|s| s == id));
                     Ok(out)
                 }
 

@@ -9,6 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::{Result, StoreError};
+use crate::sql_accounts::impl_account_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_impl::impl_store;
@@ -93,5 +94,6 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);
 impl_bulk_insert!(SqliteStore, Sqlite);
 impl_register_store!(SqliteStore, Sqlite);
+impl_account_store!(SqliteStore, Sqlite);
 impl_contract_store!(SqliteStore, Sqlite);
 impl_statement_store!(SqliteStore, Sqlite);

@@ -143,13 +143,7 @@ both_stores! {
         let app = App::new(t).await;
         let nav = app.login("forvalter").await;
         // 2025Q1 approved and paid (no results yet).
-        let res = app.post_with_csrf("/utbetalinger", "/utbetalinger/beregn", &nav, "contract=1&period=2025Q1").await;
-        let id: i64 = res.headers["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
-        for (who, step) in [("evaluator", "verify"), ("veileder1", "approve"), ("veileder2", "approve"), ("forvalter", "pay")] {
-            let cookie = app.login(who).await;
-            let res = app.post_with_csrf("/utbetalinger", &format!("/utbetalinger/{id}/steg"), &cookie, &format!("step={step}")).await;
-            assert_eq!(res.status, StatusCode::SEE_OTHER, "{who} {step}");
-        }
+        app.settle_period(1, "2025Q1").await;
         // Effective 1 March 2025, inside the approved 2025Q1.
         assert_eq!(app.propose(&nav, "01.03.2025", 55_000).await.status, StatusCode::SEE_OTHER);
         let page = app.get("/kontrakter/1", Some(&nav)).await.body;

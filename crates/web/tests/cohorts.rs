@@ -63,51 +63,6 @@ both_stores! {
     }
 }
 
-/// Computes, verifies, approves and pays `period` of `contract`; returns the statement id.
-async fn settle(app: &App, contract: i64, period: &str) -> i64 {
-    let nav = app.login("forvalter").await;
-    let res = app
-        .post_with_csrf(
-            "/utbetalinger",
-            "/utbetalinger/beregn",
-            &nav,
-            &format!("contract={contract}&period={period}"),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let id: i64 = res.headers["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    for (who, step) in [
-        ("evaluator", "verify"),
-        ("veileder1", "approve"),
-        ("veileder2", "approve"),
-        ("forvalter", "pay"),
-    ] {
-        let cookie = app.login(who).await;
-        let res = app
-            .post_with_csrf(
-                "/utbetalinger",
-                &format!("/utbetalinger/{id}/steg"),
-                &cookie,
-                &format!("step={step}"),
-            )
-            .await;
-        assert_eq!(
-            res.status,
-            StatusCode::SEE_OTHER,
-            "{who} {step}: {}",
-            res.body
-        );
-    }
-    id
-}
-
 both_stores! {
     async fn cohort_payments_are_contract_level_lines_on_the_statements(t: TestStore) {
         let app = App::new(t).await;
@@ -129,7 +84,7 @@ both_stores! {
         // Certified on 15 February 2025: 37.5 % gives 1,250,000 in 2025Q1.
         let at = "2025-02-15T10:00:00Z".parse().unwrap();
         app.t.store.certify_figure(id, "employment_rate", &certify("37.5", "2025-02-15"), evaluator, at).await.unwrap();
-        let q1 = settle(&app, id.0, "2025Q1").await;
+        let q1 = app.settle_period(id.0, "2025Q1").await;
         let lines = app.t.store.statement_lines(&[q1], None).await.unwrap();
         assert_eq!(lines.len(), 1);
         let l = &lines[0].1;
@@ -138,7 +93,7 @@ both_stores! {
         // Re-certified on 10 May as 50 %: the Q1 line is reversed in Q2 and the new one paid.
         let at = "2025-05-10T10:00:00Z".parse().unwrap();
         app.t.store.certify_figure(id, "employment_rate", &certify("50", "2025-05-10"), evaluator, at).await.unwrap();
-        let q2 = settle(&app, id.0, "2025Q2").await;
+        let q2 = app.settle_period(id.0, "2025Q2").await;
         let lines: Vec<(String, bool, i64)> = app.t.store.statement_lines(&[q2], None).await.unwrap().into_iter()
             .map(|(_, l)| (l.date.to_string(), l.adjustment, l.amount.ore()))
             .collect();

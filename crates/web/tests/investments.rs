@@ -36,44 +36,6 @@ async fn financed(app: &App) {
     }
 }
 
-/// Computes, verifies, approves and pays the first open period, `period`.
-async fn pay(app: &App, period: &str) {
-    let nav = app.login("forvalter").await;
-    let res = app
-        .post_with_csrf(
-            "/utbetalinger",
-            "/utbetalinger/beregn",
-            &nav,
-            &format!("contract=1&period={period}"),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let id = res.headers["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    for (who, step) in [
-        ("evaluator", "verify"),
-        ("veileder1", "approve"),
-        ("veileder2", "approve"),
-        ("forvalter", "pay"),
-    ] {
-        let cookie = app.login(who).await;
-        let res = app
-            .post_with_csrf(
-                "/utbetalinger",
-                &format!("/utbetalinger/{id}/steg"),
-                &cookie,
-                &format!("step={step}"),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{who} {step}");
-    }
-}
-
 both_stores! {
     async fn outcome_income_goes_through_the_waterfall(t: TestStore) {
         let app = App::new(t).await;
@@ -83,7 +45,7 @@ both_stores! {
         assert!(page.body.contains("Ingen kontrakt har vilkår for investeringer"), "no [investment] yet");
         financed(&app).await;
         for period in ["2025Q1", "2025Q2", "2025Q3"] {
-            pay(&app, period).await;
+            app.settle_period(1, period).await;
         }
         // 200,000 paid for 2025Q3 against 100,000 drawn: 100,000 capital back, 30,000 return
         // (the 30 % cap), 70,000 back to Nav.

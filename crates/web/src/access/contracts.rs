@@ -324,7 +324,7 @@ impl ContractAccess {
                     figure: f.figure.clone(),
                     cohort: f.certified.cohort.clone(),
                     cohort_size: f.certified.cohort_size,
-                    value: f.certified.value.normalize().to_string().replace('.', ","),
+                    value: amendment::words::number(f.certified.value),
                     certified_by: f.certified.certified_by.clone(),
                     certified_on: f.certified.certified_on,
                 })

@@ -20,7 +20,7 @@ use super::{audit, AggregateAccess, ParticipantAccess};
 use crate::WebError;
 
 /// A decimal as Norwegian text with at most one decimal ("62,5").
-fn number_nb(m: Decimal) -> String {
+pub(super) fn number_nb(m: Decimal) -> String {
     m.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
         .to_string()

@@ -135,7 +135,7 @@ fn line_view(l: &StatementLineRecord) -> LineView {
         magnitude: l
             .magnitude
             .filter(|m| *m != rust_decimal::Decimal::ONE)
-            .map(|m| m.normalize().to_string().replace('.', ",")),
+            .map(super::outcomes::number_nb),
         kind: l.kind.code().to_owned(),
         kind_label: kind_nb(l.kind, l.adjustment),
         adjustment: l.adjustment,
@@ -162,28 +162,44 @@ impl StatementAccess {
     }
 
     /// The total this viewer may see of a statement: the whole, or the provider's share.
+    /// What each statement's total is for this viewer: the whole, the provider's share, or
     /// `None` for those who see totals only when an outcome's amount is hidden: the total
     /// less the amounts shown would give the hidden amount away, and with a fixed price the
     /// count under 5.
-    async fn shown_total(&self, s: &StatementRecord) -> Result<Option<Nok>, WebError> {
-        let store = &self.state.store;
-        Ok(match self.sight {
-            Sight::Lines => Some(s.total),
-            Sight::OwnShare(p) => Some(
-                store
-                    .statement_lines(&[s.id], Some(p))
-                    .await?
+    async fn shown_totals(
+        &self,
+        statements: &[&StatementRecord],
+    ) -> Result<Vec<Option<Nok>>, WebError> {
+        if self.sight == Sight::Lines {
+            return Ok(statements.iter().map(|s| Some(s.total)).collect());
+        }
+        // One read of the lines of every statement, split by statement.
+        let ids: Vec<i64> = statements.iter().map(|s| s.id).collect();
+        let lines = self
+            .state
+            .store
+            .statement_lines(&ids, self.provider())
+            .await?;
+        Ok(statements
+            .iter()
+            .map(|s| {
+                let mine: Vec<(i64, StatementLineRecord)> = lines
                     .iter()
-                    .fold(Nok::ZERO, |sum, (_, l)| sum + l.amount),
-            ),
-            Sight::Totals => {
-                let lines = store.statement_lines(&[s.id], None).await?;
-                totals_by_outcome(&lines)
-                    .iter()
-                    .all(|o| o.amount.is_some())
-                    .then_some(s.total)
-            }
-        })
+                    .filter(|(id, _)| *id == s.id)
+                    .cloned()
+                    .collect();
+                match self.sight {
+                    Sight::Lines => Some(s.total),
+                    Sight::OwnShare(_) => {
+                        Some(mine.iter().fold(Nok::ZERO, |sum, (_, l)| sum + l.amount))
+                    }
+                    Sight::Totals => totals_by_outcome(&mine)
+                        .iter()
+                        .all(|o| o.amount.is_some())
+                        .then_some(s.total),
+                }
+            })
+            .collect())
     }
 
     /// Not found unless the statement's contract is one the viewer is a party to.
@@ -227,10 +243,13 @@ impl StatementAccess {
                 continue;
             }
             let all = store.statements(contract.id).await?;
-            let mut statements = Vec::new();
-            for s in ledger::current(&all) {
-                statements.push(summary(s, self.shown_total(s).await?));
-            }
+            let current = ledger::current(&all);
+            let totals = self.shown_totals(&current).await?;
+            let statements = current
+                .iter()
+                .zip(totals)
+                .map(|(s, total)| summary(s, total))
+                .collect();
             let today = oslo_date(Utc::now());
             let snapshot = store.register_snapshots().await?.into_iter().next();
             let open = ledger::open_period(&terms, &all);

@@ -179,6 +179,53 @@ impl App {
         .await
     }
 
+    /// Through the pages: the contract manager computes the open `period` of `contract`, the
+    /// evaluator verifies, the two case officers approve, and the manager records the payment.
+    /// Returns the statement id.
+    pub async fn settle_period(&self, contract: i64, period: &str) -> i64 {
+        let nav = self.login("forvalter").await;
+        let res = self
+            .post_with_csrf(
+                "/utbetalinger",
+                "/utbetalinger/beregn",
+                &nav,
+                &format!("contract={contract}&period={period}"),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let id: i64 = res.headers["location"]
+            .to_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        for (who, step) in [
+            ("evaluator", "verify"),
+            ("veileder1", "approve"),
+            ("veileder2", "approve"),
+            ("forvalter", "pay"),
+        ] {
+            let cookie = self.login(who).await;
+            let res = self
+                .post_with_csrf(
+                    "/utbetalinger",
+                    &format!("/utbetalinger/{id}/steg"),
+                    &cookie,
+                    &format!("step={step}"),
+                )
+                .await;
+            assert_eq!(
+                res.status,
+                StatusCode::SEE_OTHER,
+                "{who} {step}: {}",
+                res.body
+            );
+        }
+        id
+    }
+
     /// Logs in through the real form; returns the session cookie (`name=value`).
     pub async fn try_login(&self, username: &str, password: &str) -> Response {
         let form = self.get("/logg-inn", None).await;

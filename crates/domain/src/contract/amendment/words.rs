@@ -13,7 +13,8 @@ fn date(d: chrono::NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-fn number(d: Decimal) -> String {
+/// A decimal exactly, in Norwegian writing (`37,25`).
+pub fn number(d: Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }
 

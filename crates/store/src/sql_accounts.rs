@@ -1,0 +1,217 @@
+//! Accounts, sessions, login throttling and the audit log in SQL, expanded per database by
+//! [`impl_account_store!`]: who may log in, who is logged in, and what they read.
+
+/// Adds the account, session and audit methods to `$store`; the [`crate::Store`]
+/// implementation calls them.
+macro_rules! impl_account_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use chrono::{DateTime, Utc};
+            use effekt_domain::ids::*;
+            use effekt_domain::role::Role;
+            use sqlx::Row;
+
+            use $crate::error::{corrupt, Result, StoreError};
+            use $crate::model::*;
+            use $crate::sql_bulk::bulk;
+            use $crate::sql_parts as s;
+
+            fn user_from_row(row: &<$db as sqlx::Database>::Row) -> Result<UserRecord> {
+                let role_code: String = row.try_get("role")?;
+                let role = Role::from_code(&role_code)
+                    .ok_or_else(|| corrupt(format!("role {role_code:?}")))?;
+                Ok(UserRecord {
+                    id: UserId(row.try_get("id")?),
+                    username: row.try_get("username")?,
+                    display_name: row.try_get("display_name")?,
+                    password_hash: row.try_get("password_hash")?,
+                    role,
+                    scope: s::user_scope(
+                        role,
+                        row.try_get("nav_office_id")?,
+                        row.try_get("provider_id")?,
+                        row.try_get("investor_id")?,
+                    ),
+                    active: row.try_get("active")?,
+                })
+            }
+
+            const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, \
+                 nav_office_id, provider_id, investor_id, active";
+
+            impl $store {
+                pub(crate) async fn create_user_sql(&self, user: &NewUser) -> Result<UserId> {
+                    let (office, provider, investor) = s::scope_columns(user.scope);
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO users (username, display_name, password_hash, role, \
+                         nav_office_id, provider_id, investor_id, active) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    )
+                    .bind(&user.username)
+                    .bind(&user.display_name)
+                    .bind(&user.password_hash)
+                    .bind(user.role.code())
+                    .bind(office)
+                    .bind(provider)
+                    .bind(investor)
+                    .bind(true)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(d) if d.is_unique_violation() => {
+                            StoreError::Conflict(format!("user {:?} exists", user.username))
+                        }
+                        _ => StoreError::Database(e),
+                    })?;
+                    Ok(UserId(id))
+                }
+
+                pub(crate) async fn user_by_username_sql(&self, username: &str) -> Result<Option<UserRecord>> {
+                    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"))
+                        .bind(username)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(user_from_row).transpose()
+                }
+
+                pub(crate) async fn user_by_id_sql(&self, id: UserId) -> Result<Option<UserRecord>> {
+                    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(user_from_row).transpose()
+                }
+
+                pub(crate) async fn users_sql(&self) -> Result<Vec<UserRecord>> {
+                    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter().map(user_from_row).collect()
+                }
+
+                pub(crate) async fn create_session_sql(
+                    &self,
+                    token_hash: &str,
+                    user: UserId,
+                    csrf_token: &str,
+                    now: DateTime<Utc>,
+                    expires_at: DateTime<Utc>,
+                ) -> Result<()> {
+                    sqlx::query(
+                        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .bind(csrf_token)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn session_sql(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>> {
+                    let row = sqlx::query(
+                        "SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1",
+                    )
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some(row) = row else { return Ok(None) };
+                    let record = SessionRecord {
+                        user_id: UserId(row.try_get(0)?),
+                        csrf_token: row.try_get(1)?,
+                        expires_at: row.try_get(2)?,
+                    };
+                    Ok((record.expires_at > now).then_some(record))
+                }
+
+                pub(crate) async fn delete_session_sql(&self, token_hash: &str) -> Result<()> {
+                    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn record_login_failure_sql(&self, username: &str, at: DateTime<Utc>) -> Result<()> {
+                    sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+                        .bind(username)
+                        .bind(at)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn login_failures_since_sql(&self, username: &str, since: DateTime<Utc>) -> Result<u64> {
+                    // Compared in Rust: SQLite keeps timestamps as text of varying precision.
+                    let times: Vec<DateTime<Utc>> =
+                        sqlx::query_scalar("SELECT at FROM login_failures WHERE username = $1")
+                            .bind(username)
+                            .fetch_all(&self.pool)
+                            .await?;
+                    Ok(times.iter().filter(|t| **t >= since).count() as u64)
+                }
+
+                pub(crate) async fn clear_login_failures_sql(&self, username: &str) -> Result<()> {
+                    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                        .bind(username)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn append_audit_sql(&self, records: &[AuditRecord]) -> Result<()> {
+                    if records.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.pool.begin().await?;
+                    bulk!($db, tx, "INSERT INTO audit_log (at, actor_id, actor_name, subject_key, purpose, decision, request_id) ", records, |b, r| {
+                        b.push_bind(r.at).push_bind(r.actor.0).push_bind(r.actor_name.as_str())
+                            .push_bind(r.subject.0).push_bind(r.purpose.as_str())
+                            .push_bind(r.decision.code()).push_bind(r.request_id.as_str());
+                    });
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn audit_records_sql(&self) -> Result<Vec<AuditExportRow>> {
+                    let rows = sqlx::query(
+                        "SELECT a.id, a.at, a.actor_id, a.actor_name, a.subject_key, a.purpose, \
+                         a.decision, a.request_id, \
+                         (SELECT pi.national_id FROM person_ids pi WHERE pi.person_key = a.subject_key \
+                          ORDER BY pi.valid_from DESC, pi.national_id DESC LIMIT 1) \
+                         FROM audit_log a ORDER BY a.id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let decision: String = r.try_get(6)?;
+                            Ok(AuditExportRow {
+                                id: r.try_get(0)?,
+                                record: AuditRecord {
+                                    at: r.try_get(1)?,
+                                    actor: UserId(r.try_get(2)?),
+                                    actor_name: r.try_get(3)?,
+                                    subject: PersonKey(r.try_get(4)?),
+                                    purpose: r.try_get(5)?,
+                                    decision: match decision.as_str() {
+                                        "PERMIT" => Decision::Permit,
+                                        "DENY" => Decision::Deny,
+                                        other => return Err(corrupt(format!("decision {other:?}"))),
+                                    },
+                                    request_id: r.try_get(7)?,
+                                },
+                                subject_national_id: r.try_get(8)?,
+                            })
+                        })
+                        .collect()
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use impl_account_store;
