@@ -5,15 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use effekt_app::policy::Grant;
+use effekt_app::statement_file;
 use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::ids::ContractId;
 use effekt_domain::money::Nok;
 use effekt_engine::contract;
-use effekt_store::Location;
-use effekt_web::ledger::{self, Pricing};
-use effekt_web::statement_file;
 
-use crate::CliError;
+use crate::{CliError, OperatorArg};
 
 #[derive(Subcommand)]
 pub enum ContractCommand {
@@ -35,6 +34,8 @@ pub enum ContractCommand {
         out: Option<PathBuf>,
         #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
         database: String,
+        #[command(flatten)]
+        operator: OperatorArg,
     },
     /// Checks a contract file and stores it as a new contract's terms, or as the first terms of
     /// `--contract` (a contract that has none yet). Later changes are amendments, agreed in the
@@ -49,6 +50,8 @@ pub enum ContractCommand {
         target_cohort: u32,
         #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
         database: String,
+        #[command(flatten)]
+        operator: OperatorArg,
     },
 }
 
@@ -71,6 +74,8 @@ pub enum LedgerCommand {
         format: String,
         #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
         database: String,
+        #[command(flatten)]
+        operator: OperatorArg,
     },
 }
 
@@ -100,15 +105,6 @@ fn read_checked(file: &PathBuf) -> Result<Result<(ContractTerms, String), ExitCo
     }
 }
 
-/// Prices the contract through the product's ledger (the same as the statement pages).
-async fn priced(
-    store: &std::sync::Arc<dyn effekt_store::Store>,
-    contract: ContractId,
-) -> Result<Pricing, CliError> {
-    let key = crate::serve::pseudonym_key(store, crate::mode_from_env()?).await?;
-    Ok(ledger::price(store.as_ref(), &key, contract).await?)
-}
-
 fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         Some(path) => std::fs::write(path, bytes)
@@ -127,21 +123,18 @@ pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
             format: _,
             out,
             database,
+            operator,
         } => {
-            let store = effekt_store::open(&Location::parse(&database)?).await?;
-            let p = priced(&store, ContractId(contract)).await?;
-            let Some(terms) = p.terms() else {
-                return Err(ledger::LedgerError::NoTerms(contract).into());
-            };
-            let project = effekt_engine::indigo::project(contract, terms, &p.ledger, &p.input);
+            let app = crate::open_app(&database, crate::mode_from_env()?).await?;
+            let viewer = operator.viewer(&app, Grant::Contracts).await?;
+            let (project, versions, snapshot) =
+                viewer.contracts(&app)?.indigo(ContractId(contract)).await?;
             let mut bytes =
                 serde_json::to_vec_pretty(&project).map_err(|e| CliError::Config(e.to_string()))?;
             bytes.push(b'\n');
             write_out(out.as_ref(), &bytes)?;
             eprintln!(
-                "INDIGO project for contract {contract} (terms version {}, snapshot {})",
-                p.versions_of(&[]),
-                p.snapshot.key
+                "INDIGO project for contract {contract} (terms version {versions}, snapshot {snapshot})"
             );
             return Ok(ExitCode::SUCCESS);
         }
@@ -151,31 +144,19 @@ pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
             contract,
             target_cohort,
             database,
-        } => (file, Some((contract, target_cohort, database))),
+            operator,
+        } => (file, Some((contract, target_cohort, database, operator))),
     };
     let (terms, text) = match read_checked(&file)? {
         Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
-    if let Some((contract, target_cohort, database)) = store {
-        let store = effekt_store::open(&Location::parse(&database)?).await?;
-        if let Some(id) = contract {
-            // Terms in force change only by an amendment the parties agree to.
-            if let Some((version, _)) = store.contract_terms(ContractId(id)).await? {
-                return Err(CliError::Config(format!(
-                    "contract {id} already has terms (version {version}); changes are amendments, \
-                     proposed and agreed by the parties at /kontrakter/{id}"
-                )));
-            }
-        }
-        let (id, version) = store
-            .add_contract_version(
-                contract.map(ContractId),
-                &terms,
-                Some(&text),
-                target_cohort,
-                chrono::Utc::now(),
-            )
+    if let Some((contract, target_cohort, database, operator)) = store {
+        let app = crate::open_app_without_key(&database, crate::mode_from_env()?).await?;
+        let viewer = operator.viewer(&app, Grant::DefineContracts).await?;
+        let (id, version) = viewer
+            .contract_definition(&app)?
+            .import(contract.map(ContractId), &terms, &text, target_cohort)
             .await?;
         println!(
             "Stored {:?} as contract {} version {version}: {} outcomes.",
@@ -206,6 +187,7 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         out,
         format,
         database,
+        operator,
     } = command;
     if format == "xlsx" && out.is_none() {
         return Err(CliError::Config(
@@ -213,54 +195,14 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
                 .into(),
         ));
     }
-    let contract = ContractId(contract);
-    let store = effekt_store::open(&Location::parse(&database)?).await?;
-    // The period is checked against the terms before anything is read or priced.
-    let Some((_, terms)) = store.contract_terms(contract).await? else {
-        return Err(ledger::LedgerError::NoTerms(contract.0).into());
-    };
-    let wanted = ledger::parse_period(&terms, &period)?;
-    let statements = store.statements(contract).await?;
-    let stored = ledger::current(&statements)
-        .into_iter()
-        .find(|s| s.period == wanted.label && s.rules().stage().is_booked())
-        .cloned();
-    let (lines, snapshot, what) = match stored {
-        Some(s) => {
-            let lines: Vec<_> = store
-                .statement_lines(&[s.id], None)
-                .await?
-                .into_iter()
-                .map(|(_, l)| l)
-                .collect();
-            let what = format!(
-                "statement {} as {} (contract version {})",
-                s.id,
-                s.rules().stage().label_nb().to_lowercase(),
-                s.versions
-            );
-            (lines, s.snapshot, what)
-        }
-        None => {
-            let p = priced(&store, contract).await?;
-            let open = p.open_period(&statements);
-            let is_open = open.as_ref() == Some(&wanted);
-            let booked = ledger::booked_lines(store.as_ref(), &statements).await?;
-            let lines = p.draft(&wanted, is_open, &booked);
-            let what = format!(
-                "{} (contract version {})",
-                if is_open {
-                    "the open period as computed now, with adjustments"
-                } else {
-                    "a preview: earlier periods are not yet approved, so no adjustments"
-                },
-                p.versions_of(&lines)
-            );
-            (lines, p.snapshot.key, what)
-        }
-    };
-    let rows = statement_file::rows(&wanted.label, &snapshot, &lines);
-    let total = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+    let app = crate::open_app(&database, crate::mode_from_env()?).await?;
+    let viewer = operator.viewer(&app, Grant::Statements).await?;
+    let p = viewer
+        .statements(&app)?
+        .period_lines(ContractId(contract), &period)
+        .await?;
+    let rows = statement_file::rows(&p.period.label, &p.snapshot, &p.lines);
+    let total = p.lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
     let bytes = if format == "xlsx" {
         statement_file::xlsx(&rows, total)
     } else {
@@ -269,10 +211,12 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
     .map_err(|e| CliError::Config(e.to_string()))?;
     write_out(out.as_ref(), &bytes)?;
     eprintln!(
-        "{}: {} lines, {} payable: {what}, snapshot {snapshot}",
-        wanted.label,
-        lines.len(),
-        total
+        "{}: {} lines, {} payable: {}, snapshot {}",
+        p.period.label,
+        p.lines.len(),
+        total,
+        p.what,
+        p.snapshot
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -3,22 +3,12 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use chrono::{Days, NaiveDate};
 use clap::Args;
-use effekt_domain::contract::amendment::{self, Decision, PartyDecision, PartyKey};
-use effekt_domain::contract::statement::{Statement, Step, StepError};
-use effekt_domain::contract::terms::PartyRole;
-use effekt_domain::ids::{ContractId, UserId};
+use effekt_app::demo::{self, DEFAULT_PARTICIPANTS, DEFAULT_SEED, DEMO_PASSWORD};
+use effekt_app::App;
 use effekt_domain::mode::Mode;
-use effekt_domain::money::Nok;
-use effekt_domain::role::Role;
-use effekt_engine::demo::AMENDMENT_FROM;
-use effekt_engine::demo::{self, DemoScope, DEFAULT_PARTICIPANTS, DEFAULT_SEED, DEMO_PASSWORD};
-use effekt_store::model::{NewUser, Proposal, UserScope};
-use effekt_store::{Location, Store};
-use effekt_web::ledger;
+use effekt_store::Location;
 
 use crate::CliError;
 
@@ -43,225 +33,6 @@ pub struct DemoArgs {
     /// Create the data and exit without serving.
     #[arg(long)]
     pub no_serve: bool,
-}
-
-fn scope(s: DemoScope) -> UserScope {
-    match s {
-        DemoScope::None => UserScope::None,
-        DemoScope::NavOffice(o) => UserScope::NavOffice(o),
-        DemoScope::Provider(p) => UserScope::Provider(p),
-        DemoScope::Investor(i) => UserScope::Investor(i),
-    }
-}
-
-/// Fills an empty store with the demo world and its accounts.
-pub async fn seed(store: &Arc<dyn Store>, seed: u64, participants: usize) -> Result<(), CliError> {
-    let demo = demo::generate(seed, participants)?;
-    store.insert_dataset(&demo.dataset).await?;
-    for contract in &demo.dataset.contracts {
-        store
-            .add_contract_version(
-                Some(contract.id),
-                &demo.terms,
-                Some(&demo.terms_source),
-                contract.target_cohort,
-                chrono::Utc::now(),
-            )
-            .await?;
-    }
-    // Generated, not read from files: the seed and size identify its content.
-    let content = format!("demo:{seed}:{participants}");
-    store
-        .import_register(&demo.register, &content, chrono::Utc::now(), &|_| {})
-        .await?;
-    let mut ids = std::collections::HashMap::new();
-    for u in &demo.users {
-        let hash = effekt_web::access::session::hash_password(&u.password)?;
-        let id = store
-            .create_user(&NewUser {
-                username: u.username.clone(),
-                display_name: u.display_name.clone(),
-                password_hash: hash,
-                role: u.role,
-                scope: scope(u.scope),
-            })
-            .await?;
-        ids.insert(u.username.clone(), id);
-    }
-    for (username, participant) in &demo.assignments {
-        if let Some(id) = ids.get(username) {
-            store.assign_staff(*id, *participant).await?;
-        }
-    }
-    let by_role = |role: Role| -> Vec<UserId> {
-        demo.users
-            .iter()
-            .filter(|u| u.role == role)
-            .filter_map(|u| ids.get(&u.username).copied())
-            .collect()
-    };
-    let (managers, evaluators, officers) = (
-        by_role(Role::NavContractManager),
-        by_role(Role::Evaluator),
-        by_role(Role::NavCaseOfficer),
-    );
-    if let (Some(&manager), Some(&evaluator), [first, second, ..]) =
-        (managers.first(), evaluators.first(), officers.as_slice())
-    {
-        for contract in &demo.dataset.contracts {
-            let staff = [manager, evaluator, *first, *second];
-            paid_statements(store, contract.id, staff).await?;
-            agreed_amendment(store, contract.id, &demo, &ids).await?;
-        }
-    }
-    Ok(())
-}
-
-/// The demo's amendment history: version 2 (a job start pays 35,000 from 1 July 2026),
-/// proposed by the contract manager on 15 June 2026 and agreed over the following days by
-/// every party whose answer the domain's rules require.
-async fn agreed_amendment(
-    store: &Arc<dyn Store>,
-    contract: ContractId,
-    demo: &demo::Demo,
-    ids: &std::collections::HashMap<String, UserId>,
-) -> Result<(), CliError> {
-    let (terms, text) = &demo.amendment;
-    let current = &demo.terms;
-    let statements = store.statements(contract).await?;
-    let open = ledger::open_period(current, &statements).map(|p| p.start);
-    let required = amendment::required(current, amendment::is_retroactive(AMENDMENT_FROM, open));
-    let orgnr_of = |scope: DemoScope| match scope {
-        DemoScope::Provider(p) => demo
-            .dataset
-            .providers
-            .iter()
-            .find(|x| x.id == p)
-            .map(|x| x.orgnr),
-        DemoScope::Investor(i) => demo
-            .dataset
-            .investors
-            .iter()
-            .find(|x| x.id == i)
-            .map(|x| x.orgnr),
-        _ => None,
-    };
-    // Who acts for each party: Nav's contract manager, a provider's admin, an investor's user.
-    let actor = |key: &PartyKey| {
-        demo.users
-            .iter()
-            .find(|u| match key.role {
-                PartyRole::Nav => u.role == Role::NavContractManager,
-                PartyRole::Evaluator => u.role == Role::Evaluator,
-                PartyRole::Provider => {
-                    u.role == Role::ProviderAdmin && orgnr_of(u.scope) == Some(key.orgnr)
-                }
-                PartyRole::Investor => {
-                    u.role == Role::Investor && orgnr_of(u.scope) == Some(key.orgnr)
-                }
-            })
-            .and_then(|u| ids.get(&u.username).copied())
-    };
-    // Nav proposes; the others answer in the contract's order.
-    let mut order = required.clone();
-    order.sort_by_key(|k| k.role != PartyRole::Nav);
-    let Some(actors) = order
-        .iter()
-        .map(|k| actor(k).map(|u| (*k, u)))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return Ok(());
-    };
-    let at = |day: u32| {
-        NaiveDate::from_ymd_opt(2026, 6, day)
-            .and_then(|d| d.and_hms_opt(9, 0, 0))
-            .map(|d| d.and_utc())
-            .unwrap_or_default()
-    };
-    let mut decisions = Vec::new();
-    for (n, (party, by)) in actors.into_iter().enumerate() {
-        let decision = PartyDecision {
-            party,
-            by,
-            decision: Decision::Approve,
-            at: at(15 + n as u32),
-        };
-        if n == 0 {
-            let proposal = Proposal {
-                terms,
-                source: Some(text),
-                effective_from: AMENDMENT_FROM,
-                decision,
-            };
-            store.propose_contract_version(contract, &proposal).await?;
-        } else {
-            let before = decisions.len();
-            let mut after = decisions.clone();
-            after.push(decision);
-            let becomes = amendment::state(&required, &after);
-            store
-                .decide_contract_version(contract, 2, &decision, before, becomes)
-                .await?;
-        }
-        decisions.push(decision);
-    }
-    Ok(())
-}
-
-/// The demo's payment history: every period that ended before 1 July 2026 computed by the
-/// contract manager ten days after it ended, verified by the evaluator, approved by the two
-/// case officers and paid, through the same rules and ledger as the pages. The next period is
-/// left open, to be computed in the demo.
-async fn paid_statements(
-    store: &Arc<dyn Store>,
-    contract: ContractId,
-    [manager, evaluator, first, second]: [UserId; 4],
-) -> Result<(), CliError> {
-    let key = crate::serve::pseudonym_key(store, Mode::Demo).await?;
-    let pricing = ledger::price(store.as_ref(), &key, contract).await?;
-    let Some(last) = NaiveDate::from_ymd_opt(2026, 6, 30) else {
-        return Ok(());
-    };
-    loop {
-        let statements = store.statements(contract).await?;
-        let Some(period) = pricing.open_period(&statements) else {
-            return Ok(());
-        };
-        if period.end > last {
-            return Ok(());
-        }
-        let at = |days: u64| {
-            let day = period
-                .end
-                .checked_add_days(Days::new(days))
-                .unwrap_or(period.end);
-            day.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc()
-        };
-        let refused = |e: StepError| CliError::Config(format!("demo statement: {e}"));
-        let mut rules = Statement::compute(
-            &period.label,
-            Nok::ZERO,
-            manager,
-            Role::NavContractManager,
-            at(10),
-        )
-        .map_err(refused)?;
-        let booked = ledger::booked_lines(store.as_ref(), &statements).await?;
-        let new = pricing.statement(&period, &booked, rules.events[0]);
-        let id = store.add_statement(&new, None).await?;
-        for (step, by, role, days) in [
-            (Step::Verify, evaluator, Role::Evaluator, 14),
-            (Step::Approve, first, Role::NavCaseOfficer, 17),
-            (Step::Approve, second, Role::NavCaseOfficer, 18),
-            (Step::Pay, manager, Role::NavContractManager, 25),
-        ] {
-            let before = rules.events.len();
-            rules.take(step, by, role, at(days)).map_err(refused)?;
-            if let Some(event) = rules.events.get(before) {
-                store.add_statement_event(id, before, event).await?;
-            }
-        }
-    }
 }
 
 pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
@@ -293,26 +64,26 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
         }
     }
     let store = effekt_store::open(&location).await?;
-    if store.is_empty().await? {
+    let app = App::open(store, Mode::Demo, crate::configured_key().as_deref()).await?;
+    if demo::is_empty(&app).await? {
         eprintln!(
             "Creating demo data: {} participants, seed {} …",
             args.participants, args.seed
         );
-        seed(&store, args.seed, args.participants).await?;
+        demo::seed(&app, args.seed, args.participants).await?;
     } else {
         eprintln!(
             "Reusing the demo data already in {} (use --fresh to start over).",
             args.database
         );
     }
-    let users = store.users().await?;
     eprintln!("\nDemo accounts (password for all: {DEMO_PASSWORD}):");
-    for u in &users {
-        eprintln!("  {:<28} {}", u.username, u.role.label_nb());
+    for (username, role) in demo::accounts(&app).await? {
+        eprintln!("  {username:<28} {role}");
     }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!("\nOpen http://{}/ in a browser.\n", args.listen);
-    crate::serve::serve(store, Mode::Demo, args.listen).await
+    crate::serve::serve(app, args.listen).await
 }

@@ -1,16 +1,23 @@
-//! The `effekt` binary: the server and the command-line tools.
+//! The `effekt` binary: the server and the command-line tools. Commands parse their arguments
+//! and call the application core; those that read personal or contract data act as a named
+//! operator (`--as`), through the same capabilities as the pages.
 
 mod audit;
 mod contract;
 mod demo;
 mod id;
+mod logging;
 mod register;
 mod serve;
+mod user;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use effekt_app::operator::{self, OperatorError};
+use effekt_app::policy::Grant;
+use effekt_app::{App, AppError, Viewer};
 use effekt_domain::mode::Mode;
 
 /// effekt runs effektkontrakter: outcomes contracts between Nav, providers and investors.
@@ -54,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Accounts: the first administrator of a production store.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
 }
 
 /// The CLI's one error type: each variant prints as one line.
@@ -63,16 +75,20 @@ pub enum CliError {
     Store(#[from] effekt_store::StoreError),
     #[error("{0}")]
     Config(String),
-    #[error("demo data: {0}")]
-    Demo(#[from] effekt_engine::demo::DemoError),
+    #[error(transparent)]
+    Seed(#[from] effekt_app::demo::SeedError),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
-    #[error("{0}")]
-    Web(#[from] effekt_web::WebError),
+    #[error("{}", .0.chain())]
+    App(#[from] AppError),
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
-    #[error("{0}")]
-    Ledger(#[from] effekt_web::ledger::LedgerError),
+    #[error(transparent)]
+    Key(#[from] effekt_app::accounts::KeyError),
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
+    #[error(transparent)]
+    Bootstrap(#[from] operator::BootstrapError),
 }
 
 /// `EFFEKT_MODE`, production when unset.
@@ -85,15 +101,55 @@ pub fn mode_from_env() -> Result<Mode, CliError> {
     }
 }
 
+/// `EFFEKT_PSEUDONYM_KEY`, when set.
+pub fn configured_key() -> Option<String> {
+    std::env::var("EFFEKT_PSEUDONYM_KEY").ok()
+}
+
+/// The operating-system user running the command, as audit records name it beside the
+/// operator: `USER`, else `LOGNAME`, else "ukjent".
+pub fn os_user() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "ukjent".to_owned())
+}
+
+/// Opens the store at `database` and the application on it, with the pseudonym key.
+pub async fn open_app(database: &str, mode: Mode) -> Result<App, CliError> {
+    let store = effekt_store::open(&effekt_store::Location::parse(database)?).await?;
+    Ok(App::open(store, mode, configured_key().as_deref()).await?)
+}
+
+/// The application for commands that never pseudonymise: in production they run without
+/// `EFFEKT_PSEUDONYM_KEY`.
+pub async fn open_app_without_key(database: &str, mode: Mode) -> Result<App, CliError> {
+    let store = effekt_store::open(&effekt_store::Location::parse(database)?).await?;
+    Ok(App::open_without_key(store, mode, configured_key().as_deref()).await?)
+}
+
+/// Who a command acts as.
+#[derive(Args, Clone, Debug)]
+pub struct OperatorArg {
+    /// The effekt user this command acts as (needed in production; in demo and test mode the
+    /// documented demo user for the command, see docs/architecture.md).
+    #[arg(long = "as", env = "EFFEKT_OPERATOR", value_name = "USERNAME")]
+    pub operator: Option<String>,
+}
+
+impl OperatorArg {
+    /// The named, active operator with `grant`, or a one-line refusal.
+    pub async fn viewer(&self, app: &App, grant: Grant) -> Result<Viewer, CliError> {
+        Ok(operator::operator(app, self.operator.as_deref(), grant, &os_user()).await?)
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = logging::init() {
+        eprintln!("effekt: {e}");
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(args).await,
@@ -104,6 +160,7 @@ async fn main() -> ExitCode {
         Command::Ledger { command } => contract::ledger(command).await,
         Command::Register { command } => register::run(command).await,
         Command::Verify(args) => register::verify(args),
+        Command::User { command } => user::run(command).await,
     };
     match result {
         Ok(code) => code,

@@ -43,6 +43,8 @@ pub enum RegisterCommand {
         /// The database: a SQLite file or postgres://….
         #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
         database: String,
+        #[command(flatten)]
+        operator: crate::OperatorArg,
     },
 }
 
@@ -61,7 +63,11 @@ pub async fn run(command: RegisterCommand) -> Result<ExitCode, CliError> {
             out,
             format,
         } => generate(persons, seed, &out, format),
-        RegisterCommand::Import { dir, database } => import::run(&dir, &database).await,
+        RegisterCommand::Import {
+            dir,
+            database,
+            operator,
+        } => import::run(&dir, &database, &operator).await,
         RegisterCommand::Convert { dir, out } => convert(&dir, &out),
     }
 }

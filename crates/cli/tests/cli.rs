@@ -2,22 +2,57 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Command, Output};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 use chrono::{TimeZone, Utc};
 use effekt_domain::ids::{PersonKey, UserId};
-use effekt_store::model::{AuditRecord, Decision};
+use effekt_store::model::{AuditRecord, Channel, Decision};
 
 fn effekt(args: &[&str], env: &[(&str, &str)]) -> Output {
+    effekt_with_input(args, env, "")
+}
+
+/// The binary with `input` on standard input; the operating-system user is "ola".
+fn effekt_with_input(args: &[&str], env: &[(&str, &str)], input: &str) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_effekt"));
     cmd.args(args)
         .env_remove("DATABASE_URL")
         .env_remove("EFFEKT_MODE")
-        .env_remove("EFFEKT_PSEUDONYM_KEY");
+        .env_remove("EFFEKT_PSEUDONYM_KEY")
+        .env_remove("EFFEKT_OPERATOR")
+        .env_remove("EFFEKT_LOG_FORMAT")
+        .env("USER", "ola")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().unwrap()
+    let mut child = cmd.spawn().unwrap();
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// `effekt user create admin --role administrator` on `db`: the production bootstrap.
+fn create_admin(db: &str) -> Output {
+    effekt_with_input(
+        &[
+            "user",
+            "create",
+            "admin",
+            "--role",
+            "administrator",
+            "--display-name",
+            "Driftsansvarlig",
+            "--database",
+            db,
+        ],
+        &[],
+        "et-langt-passord-2026\n",
+    )
 }
 
 fn stdout(o: &Output) -> String {
@@ -144,6 +179,7 @@ async fn audit_export_prints_cef_lines() {
         purpose: "participant.view".into(),
         decision: Decision::Permit,
         request_id: "req-42".into(),
+        channel: Channel::Web,
     };
     store
         .append_audit(&[
@@ -166,17 +202,44 @@ async fn audit_export_prints_cef_lines() {
         .unwrap()
         .unwrap();
     drop(store);
-    let o = effekt(
-        &[
+    let export = |operator: &[&str]| {
+        let mut args = vec![
             "audit",
             "export",
             "--format",
             "cef",
             "--database",
             db.to_str().unwrap(),
-        ],
-        &[],
+        ];
+        args.extend_from_slice(operator);
+        effekt(&args, &[])
+    };
+    // Production: no operator, an unknown one, or one without the administrator role is
+    // refused with one line, and nothing is printed.
+    let o = export(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "effekt: this command acts as a named effekt user: give --as USERNAME or set EFFEKT_OPERATOR\n"
     );
+    assert!(stdout(&o).is_empty());
+    let o = export(&["--as", "nobody"]);
+    assert_eq!(
+        stderr(&o),
+        "effekt: operator \"nobody\" is not an effekt user\n"
+    );
+    // The first administrator is made from the command line, once.
+    let o = create_admin(db.to_str().unwrap());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "Created administrator \"admin\".\n");
+    let o = create_admin(db.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("an administrator exists already (admin)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = export(&["--as", "admin"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let fnr = dawit.ids.current().to_string();
     let expected = format!(
@@ -185,7 +248,20 @@ async fn audit_export_prints_cef_lines() {
         at.timestamp_millis(),
         at.timestamp_millis()
     );
-    assert_eq!(stdout(&o), expected);
+    let out = stdout(&o);
+    assert!(out.starts_with(&expected), "{out}");
+    // Then what operators did, marked as the command line with the operating-system user.
+    let rest: Vec<&str> = out[expected.len()..].lines().collect();
+    assert_eq!(rest.len(), 2, "{out}");
+    assert!(
+        rest[0].starts_with("CEF:0|effekt|AuditLogger|1.0|audit:change|Bruker opprettet|INFO|suid=cli:ola duid=user:admin ")
+            && rest[0].ends_with(" cs1Label=Kanal cs1=cli cs2Label=OS-bruker cs2=ola"),
+        "{out}"
+    );
+    assert!(
+        rest[1].contains("|Revisjonslogg eksportert|INFO|suid=admin duid=audit-log "),
+        "{out}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -343,9 +419,17 @@ fn register_import_is_all_or_nothing_and_a_second_import_changes_nothing() {
                 "--database",
                 db.to_str().unwrap(),
             ],
-            &[],
+            &[("EFFEKT_OPERATOR", "admin")],
         )
     };
+    // Production: the import acts as an administrator, who must exist first.
+    let o = import(&reg);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "effekt: operator \"admin\" is not an effekt user\n"
+    );
+    assert!(create_admin(db.to_str().unwrap()).status.success());
     let o = import(&reg);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -476,6 +560,25 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/contracts/staged-milestones.toml"
     );
+    // Contracts are defined by Nav's contract manager, not by the evaluator.
+    let o = effekt(
+        &[
+            "contract",
+            "import",
+            rate_card,
+            "--database",
+            db,
+            "--as",
+            "evaluator",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("effekt: operator \"evaluator\" (Evaluator) may not run this command: it needs the Nav contract manager role"),
+        "{}",
+        stderr(&o)
+    );
     // The demo contract has terms: changing them is an amendment, not an import.
     let o = effekt(
         &[
@@ -486,6 +589,8 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
             "1",
             "--database",
             db,
+            "--as",
+            "kontrakt.forvalter",
         ],
         &[],
     );
@@ -496,7 +601,18 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
         stderr(&o)
     );
     // A new contract gets the file as its version 1.
-    let o = effekt(&["contract", "import", rate_card, "--database", db], &[]);
+    let o = effekt(
+        &[
+            "contract",
+            "import",
+            rate_card,
+            "--database",
+            db,
+            "--as",
+            "kontrakt.forvalter",
+        ],
+        &[],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stdout(&o).contains("as contract 2 version 1: 3 outcomes"),
@@ -563,13 +679,102 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
         first.stdout,
         "unchanged input, identical bytes"
     );
+    // As the evaluator: every person behind a printed line is audited, once, with the
+    // evaluator as actor, marked as the command line with the operating-system user.
+    let by_evaluator = effekt(
+        &[
+            "ledger",
+            "compute",
+            "--contract",
+            "1",
+            "--period",
+            "2026Q2",
+            "--database",
+            db,
+            "--as",
+            "evaluator",
+        ],
+        &[("EFFEKT_MODE", "demo")],
+    );
+    assert!(by_evaluator.status.success(), "{}", stderr(&by_evaluator));
+    let mut people: Vec<&str> = std::str::from_utf8(&by_evaluator.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    assert!(people.len() > 5, "{people:?}");
+    // Without an operator, production refuses with one line and prints nothing.
+    let o = effekt(
+        &[
+            "ledger",
+            "compute",
+            "--contract",
+            "1",
+            "--period",
+            "2026Q2",
+            "--database",
+            db,
+        ],
+        &[(
+            "EFFEKT_PSEUDONYM_KEY",
+            "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+        )],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        stderr(&o),
+        "effekt: this command acts as a named effekt user: give --as USERNAME or set EFFEKT_OPERATOR\n"
+    );
+    // Investors see totals, never lines.
+    let o = effekt(
+        &[
+            "ledger",
+            "compute",
+            "--contract",
+            "1",
+            "--period",
+            "2026Q2",
+            "--database",
+            db,
+            "--as",
+            "investor.impact",
+        ],
+        &[("EFFEKT_MODE", "demo")],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
     // Every statement transition and amendment decision is in the audit export.
     let o = effekt(
-        &["audit", "export", "--format", "cef", "--database", db],
+        &[
+            "audit",
+            "export",
+            "--format",
+            "cef",
+            "--database",
+            db,
+            "--as",
+            "administrator",
+        ],
         &[],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let cef = stdout(&o);
+    let evaluator_reads = cef
+        .lines()
+        .filter(|l| {
+            l.contains("|audit:access|Utbetalingslinjer|INFO|suid=evaluator ")
+                && l.ends_with(" cs1Label=Kanal cs1=cli cs2Label=OS-bruker cs2=ola")
+        })
+        .count();
+    assert_eq!(
+        evaluator_reads,
+        people.len(),
+        "one record per person printed"
+    );
     assert!(
         cef.contains("|audit:change|Utbetaling 2025Q1: Beregnet|INFO|suid=kontrakt.forvalter duid=statement:1 "),
         "{cef}"

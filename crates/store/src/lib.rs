@@ -7,6 +7,7 @@
 //! role-scoped capabilities.
 
 mod error;
+#[cfg(feature = "test-support")]
 pub mod fixture;
 pub mod model;
 mod postgres;
@@ -18,6 +19,7 @@ mod sql_parts;
 mod sql_register;
 mod sql_statement;
 mod sqlite;
+#[cfg(feature = "test-support")]
 pub mod testing;
 
 use std::sync::Arc;
@@ -35,8 +37,8 @@ use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
     AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, ImportOutcome,
-    NewStatement, NewUser, Page, ParticipantDetail, ParticipantQuery, ParticipantRow,
-    ParticipantScope, ParticipantTimeline, Proposal, SessionRecord, SnapshotRecord,
+    NewStatement, NewUser, OperationRecord, Page, ParticipantDetail, ParticipantQuery,
+    ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal, SessionRecord, SnapshotRecord,
     StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
@@ -117,6 +119,21 @@ pub trait Store: Send + Sync + 'static {
     /// Appends audit records in one statement. An error here must fail the read it audits.
     async fn append_audit(&self, records: &[AuditRecord]) -> Result<()>;
     async fn audit_records(&self) -> Result<Vec<AuditExportRow>>;
+    /// Records what an operator did (append-only).
+    async fn append_operation(&self, operation: &OperationRecord) -> Result<()>;
+    /// Every operation, oldest first.
+    async fn operations(&self) -> Result<Vec<OperationRecord>>;
+    /// Creates an account and records the operation that created it, in one transaction.
+    async fn create_user_logged(
+        &self,
+        user: &NewUser,
+        operation: &OperationRecord,
+    ) -> Result<UserId>;
+
+    /// The store generation: increased in the same transaction by every write of what
+    /// outcomes and payments are computed from (enrolments, national id changes, snapshots,
+    /// contract terms and outcomes, certified figures). Caches are keyed by it.
+    async fn generation(&self) -> Result<u64>;
 
     /// Imported register snapshots, the newest cut-off first (the first is the one in use).
     async fn register_snapshots(&self) -> Result<Vec<SnapshotRecord>>;
@@ -281,6 +298,7 @@ pub async fn open(location: &Location) -> Result<Arc<dyn Store>> {
 }
 
 /// A migrator holding only the first `n` migrations of `full`; for upgrade tests.
+#[cfg(feature = "test-support")]
 pub(crate) fn first_migrations(
     full: &sqlx::migrate::Migrator,
     n: usize,

@@ -213,6 +213,42 @@ impl Decision {
     }
 }
 
+/// Where a record came from: a request to the server, or the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Channel {
+    #[default]
+    Web,
+    /// The command line, run by this operating-system user (who holds the database anyway;
+    /// the record says who claimed what).
+    Cli { os_user: String },
+}
+
+impl Channel {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Web => "web",
+            Self::Cli { .. } => "cli",
+        }
+    }
+
+    pub fn os_user(&self) -> Option<&str> {
+        match self {
+            Self::Web => None,
+            Self::Cli { os_user } => Some(os_user),
+        }
+    }
+
+    /// From the stored columns; anything but `cli` is the web.
+    pub fn from_columns(code: &str, os_user: Option<String>) -> Self {
+        match code {
+            "cli" => Self::Cli {
+                os_user: os_user.unwrap_or_default(),
+            },
+            _ => Self::Web,
+        }
+    }
+}
+
 /// One read of one person's data, permitted or denied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
@@ -223,6 +259,22 @@ pub struct AuditRecord {
     pub purpose: String,
     pub decision: Decision,
     pub request_id: String,
+    pub channel: Channel,
+}
+
+/// Something an operator did that is neither a read of a person nor a step on a contract:
+/// an account created from the command line, a snapshot imported, the audit log exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRecord {
+    pub at: DateTime<Utc>,
+    /// `None` while bootstrapping the first account.
+    pub actor: Option<UserId>,
+    pub actor_name: String,
+    /// What was done, e.g. `user.create`, `register.import`, `audit.export`.
+    pub action: String,
+    /// What it was done to, e.g. `user:admin` or `snapshot:demo-2026-10`.
+    pub subject: String,
+    pub channel: Channel,
 }
 
 /// An audit record with the subject's current national id, for export.
@@ -294,6 +346,31 @@ pub struct StatementRecord {
     pub computed_at: DateTime<Utc>,
     /// In the order they were taken; the first is the computation.
     pub events: Vec<StatementEventRecord>,
+}
+
+impl effekt_domain::contract::periods::Filed for StatementRecord {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn period(&self) -> &str {
+        &self.period
+    }
+    fn period_start(&self) -> NaiveDate {
+        self.period_start
+    }
+    fn stage(&self) -> effekt_domain::contract::statement::Stage {
+        self.rules().stage()
+    }
+    fn total(&self) -> effekt_domain::money::Nok {
+        self.total
+    }
+    fn paid_at(&self) -> Option<DateTime<Utc>> {
+        use effekt_domain::contract::statement::Step;
+        self.events
+            .iter()
+            .find(|e| e.event.step == Step::Pay)
+            .map(|e| e.event.at)
+    }
 }
 
 impl StatementRecord {

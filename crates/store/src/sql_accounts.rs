@@ -40,7 +40,10 @@ macro_rules! impl_account_store {
                  nav_office_id, provider_id, investor_id, active";
 
             impl $store {
-                pub(crate) async fn create_user_sql(&self, user: &NewUser) -> Result<UserId> {
+                async fn insert_user(
+                    tx: &mut sqlx::Transaction<'_, $db>,
+                    user: &NewUser,
+                ) -> Result<UserId> {
                     let (office, provider, investor) = s::scope_columns(user.scope);
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO users (username, display_name, password_hash, role, \
@@ -55,7 +58,7 @@ macro_rules! impl_account_store {
                     .bind(provider)
                     .bind(investor)
                     .bind(true)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut **tx)
                     .await
                     .map_err(|e| match &e {
                         sqlx::Error::Database(d) if d.is_unique_violation() => {
@@ -64,6 +67,13 @@ macro_rules! impl_account_store {
                         _ => StoreError::Database(e),
                     })?;
                     Ok(UserId(id))
+                }
+
+                pub(crate) async fn create_user_sql(&self, user: &NewUser) -> Result<UserId> {
+                    let mut tx = self.pool.begin().await?;
+                    let id = Self::insert_user(&mut tx, user).await?;
+                    tx.commit().await?;
+                    Ok(id)
                 }
 
                 pub(crate) async fn user_by_username_sql(&self, username: &str) -> Result<Option<UserRecord>> {
@@ -167,19 +177,80 @@ macro_rules! impl_account_store {
                         return Ok(());
                     }
                     let mut tx = self.pool.begin().await?;
-                    bulk!($db, tx, "INSERT INTO audit_log (at, actor_id, actor_name, subject_key, purpose, decision, request_id) ", records, |b, r| {
+                    bulk!($db, tx, "INSERT INTO audit_log (at, actor_id, actor_name, subject_key, purpose, decision, request_id, channel, os_user) ", records, |b, r| {
                         b.push_bind(r.at).push_bind(r.actor.0).push_bind(r.actor_name.as_str())
                             .push_bind(r.subject.0).push_bind(r.purpose.as_str())
-                            .push_bind(r.decision.code()).push_bind(r.request_id.as_str());
+                            .push_bind(r.decision.code()).push_bind(r.request_id.as_str())
+                            .push_bind(r.channel.code()).push_bind(r.channel.os_user());
                     });
                     tx.commit().await?;
                     Ok(())
                 }
 
+                pub(crate) async fn append_operation_in(
+                    tx: &mut sqlx::Transaction<'_, $db>,
+                    op: &OperationRecord,
+                ) -> Result<()> {
+                    sqlx::query(
+                        "INSERT INTO operations (at, actor_id, actor_name, action, subject, channel, os_user) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(op.at)
+                    .bind(op.actor.map(|a| a.0))
+                    .bind(&op.actor_name)
+                    .bind(&op.action)
+                    .bind(&op.subject)
+                    .bind(op.channel.code())
+                    .bind(op.channel.os_user())
+                    .execute(&mut **tx)
+                    .await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn append_operation_sql(&self, op: &OperationRecord) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn operations_sql(&self) -> Result<Vec<OperationRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT at, actor_id, actor_name, action, subject, channel, os_user \
+                         FROM operations ORDER BY id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(OperationRecord {
+                                at: r.try_get(0)?,
+                                actor: r.try_get::<Option<i64>, _>(1)?.map(UserId),
+                                actor_name: r.try_get(2)?,
+                                action: r.try_get(3)?,
+                                subject: r.try_get(4)?,
+                                channel: Channel::from_columns(&r.try_get::<String, _>(5)?, r.try_get(6)?),
+                            })
+                        })
+                        .collect()
+                }
+
+                pub(crate) async fn create_user_logged_sql(
+                    &self,
+                    user: &NewUser,
+                    op: &OperationRecord,
+                ) -> Result<UserId> {
+                    let mut tx = self.pool.begin().await?;
+                    let id = Self::insert_user(&mut tx, user).await?;
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
                 pub(crate) async fn audit_records_sql(&self) -> Result<Vec<AuditExportRow>> {
                     let rows = sqlx::query(
                         "SELECT a.id, a.at, a.actor_id, a.actor_name, a.subject_key, a.purpose, \
-                         a.decision, a.request_id, \
+                         a.decision, a.request_id, a.channel, a.os_user, \
                          (SELECT pi.national_id FROM person_ids pi WHERE pi.person_key = a.subject_key \
                           ORDER BY pi.valid_from DESC, pi.national_id DESC LIMIT 1) \
                          FROM audit_log a ORDER BY a.id",
@@ -203,8 +274,12 @@ macro_rules! impl_account_store {
                                         other => return Err(corrupt(format!("decision {other:?}"))),
                                     },
                                     request_id: r.try_get(7)?,
+                                    channel: Channel::from_columns(
+                                        &r.try_get::<String, _>(8)?,
+                                        r.try_get(9)?,
+                                    ),
                                 },
-                                subject_national_id: r.try_get(8)?,
+                                subject_national_id: r.try_get(10)?,
                             })
                         })
                         .collect()

@@ -113,6 +113,7 @@ macro_rules! impl_bulk_insert {
                             .push_bind(x.2.valid_from).push_bind(x.2.valid_to);
                     });
                     Self::after_bulk_insert(&mut tx).await?;
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     self.after_bulk_commit().await?;
                     Ok(())

@@ -19,6 +19,7 @@ macro_rules! impl_contract_store {
             use sqlx::Row;
 
             use $crate::error::{corrupt, Result, StoreError};
+            use $crate::sql_parts as s;
 
             /// Serialises changes per contract (a row lock in PostgreSQL; SQLite's write
             /// transaction already holds the database).
@@ -154,6 +155,7 @@ macro_rules! impl_contract_store {
                     .execute(&mut *tx)
                     .await?;
                     set_outcomes_in(&mut tx, id, terms).await?;
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok((id, u32::try_from(version).map_err(corrupt)?))
                 }
@@ -264,6 +266,7 @@ macro_rules! impl_contract_store {
                     by: UserId,
                     at: DateTime<Utc>,
                 ) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
                     sqlx::query(
                         "INSERT INTO certified_figures (contract_id, figure, cohort, cohort_size, \
                          value, certified_by, certified_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -275,8 +278,10 @@ macro_rules! impl_contract_store {
                     .bind(certified.value.to_string())
                     .bind(by.0)
                     .bind(at)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
+                    tx.commit().await?;
                     Ok(())
                 }
 
@@ -415,6 +420,7 @@ macro_rules! impl_contract_store {
                         .await?;
                         set_outcomes_in(&mut tx, contract, &terms).await?;
                     }
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(())
                 }

@@ -43,6 +43,7 @@ macro_rules! impl_store {
 
             impl $store {
                 /// Applies the first `n` migrations only; for the upgrade test.
+                #[cfg(feature = "test-support")]
                 pub async fn migrate_first(&self, n: usize) -> Result<()> {
                     $crate::first_migrations(&$migrator, n).run(&self.pool).await?;
                     Ok(())
@@ -54,7 +55,9 @@ macro_rules! impl_store {
                     Ok(())
                 }
 
-                /// A raw statement; for tests that break the store on purpose.
+                /// A raw statement; for tests that break the store on purpose. Not in the
+                /// production binary.
+                #[cfg(feature = "test-support")]
                 pub async fn execute_raw(&self, sql: &str) -> Result<()> {
                     sqlx::raw_sql(sql).execute(&self.pool).await?;
                     Ok(())
@@ -426,6 +429,7 @@ macro_rules! impl_store {
                         return Err(StoreError::Conflict(format!("no person {person}")));
                     }
                     sqlx::query(s::REFRESH_SORT_KEY).bind(person.0).execute(&mut *tx).await?;
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(())
                 }
@@ -469,6 +473,7 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                     sqlx::query(s::REFRESH_SORT_KEY).bind(person.0).execute(&mut *tx).await?;
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(())
                 }
@@ -479,6 +484,31 @@ macro_rules! impl_store {
 
                 async fn audit_records(&self) -> Result<Vec<AuditExportRow>> {
                     self.audit_records_sql().await
+                }
+
+                async fn append_operation(&self, operation: &OperationRecord) -> Result<()> {
+                    self.append_operation_sql(operation).await
+                }
+
+                async fn operations(&self) -> Result<Vec<OperationRecord>> {
+                    self.operations_sql().await
+                }
+
+                async fn create_user_logged(
+                    &self,
+                    user: &NewUser,
+                    operation: &OperationRecord,
+                ) -> Result<UserId> {
+                    self.create_user_logged_sql(user, operation).await
+                }
+
+                async fn generation(&self) -> Result<u64> {
+                    let value: i64 = sqlx::query_scalar(
+                        "SELECT value FROM store_generation WHERE id = 1",
+                    )
+                    .fetch_one(&self.pool)
+                    .await?;
+                    u64::try_from(value).map_err(corrupt)
                 }
 
                 async fn register_snapshots(&self) -> Result<Vec<SnapshotRecord>> {

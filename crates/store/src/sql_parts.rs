@@ -117,6 +117,11 @@ pub(crate) fn list_keys(p: &Person) -> (String, String) {
 }
 
 /// Statement that refreshes the list keys of one person's enrolments ($1 = person key).
+/// Increases the store generation; every write of what outcomes and payments are computed
+/// from runs it in its own transaction (migration 0011).
+pub(crate) const BUMP_GENERATION: &str =
+    "UPDATE store_generation SET value = value + 1 WHERE id = 1";
+
 pub(crate) const REFRESH_SORT_KEY: &str = "UPDATE participants SET \
      list_sort_key = (SELECT CASE WHEN pr.protection = 'NONE' THEN pr.search_text ELSE '' END \
          FROM persons pr WHERE pr.key = participants.person_key), \

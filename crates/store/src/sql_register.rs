@@ -396,6 +396,7 @@ macro_rules! impl_register_store {
                         }
                     );
                     Self::after_bulk_insert(&mut tx).await?;
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     self.after_bulk_commit().await?;
                     let row = sqlx::query(&format!(
@@ -543,6 +544,7 @@ macro_rules! impl_register_store {
                         .execute(&mut *tx)
                         .await?;
                     }
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(())
                 }

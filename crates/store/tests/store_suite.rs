@@ -158,13 +158,17 @@ both_stores! {
             purpose: "participant.view".into(),
             decision: Decision::Permit,
             request_id: "req-1".into(),
+            channel: Channel::Web,
         };
-        let deny = AuditRecord { decision: Decision::Deny, subject: PersonKey(1), ..record.clone() };
+        // A command-line record keeps the operating-system user beside the claimed operator.
+        let cli = Channel::Cli { os_user: "ola".into() };
+        let deny = AuditRecord { decision: Decision::Deny, subject: PersonKey(1), channel: cli.clone(), ..record.clone() };
         t.store.append_audit(&[record.clone(), deny]).await.unwrap();
         let rows = t.store.audit_records().await.unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].record.subject, PersonKey(4));
         assert_eq!(rows[1].record.decision, Decision::Deny);
+        assert_eq!((&rows[0].record.channel, &rows[1].record.channel), (&Channel::Web, &cli));
         // The export names the subject's current national id (Dawit's fødselsnummer, not his D-nummer).
         let dawit = t.store.participant(ParticipantScope::Contract(CONTRACT), DAWIT, viewer).await.unwrap().unwrap();
         assert_eq!(rows[0].subject_national_id.as_deref(), Some(dawit.ids.current().to_string().as_str()));

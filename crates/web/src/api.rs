@@ -9,13 +9,15 @@ use axum::{Json, Router};
 use effekt_domain::ids::ParticipantId;
 use utoipa::OpenApi;
 
-use crate::access::{
-    AggregateOverview, AppState, ContractStatements, ContractView, InvestmentView, OutcomeResults,
+use effekt_app::views::{
+    AggregateOverview, ContractStatements, ContractView, InvestmentView, OutcomeResults,
     ParticipantDetailView, ParticipantList, ParticipantOutcomes, PseudonymisedList,
-    StatementDetail, Viewer,
+    StatementDetail,
 };
+use effekt_app::{AppError, Viewer};
+
 use crate::query;
-use crate::WebError;
+use crate::{ApiError, AppState, WebError};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,31 +43,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/investments", get(investments))
 }
 
-/// The capabilities answer as pages do; the API answers the same refusals as JSON.
-fn for_api(e: WebError) -> WebError {
-    match e {
-        WebError::Unauthenticated { .. } => WebError::Unauthenticated { api: true },
-        WebError::Forbidden { .. } => WebError::Forbidden { api: true },
-        WebError::NotFound { .. } => WebError::NotFound { api: true },
-        WebError::BadRequest { message, .. } => WebError::BadRequest { api: true, message },
-        other => other,
-    }
-}
-
 /// A positive id from the path; anything else is not found.
-fn positive_id(raw: &str) -> Result<i64, WebError> {
+fn positive_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or(WebError::NotFound { api: true })
+        .ok_or(AppError::NotFound.into())
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-fn bad(message: String) -> WebError {
-    WebError::BadRequest { api: true, message }
+fn bad(message: String) -> ApiError {
+    ApiError(WebError::BadRequest(message))
 }
 
 /// Participants of the caller's own Nav office or provider, masked where protected.
@@ -88,17 +79,17 @@ async fn participants(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<ParticipantList>, WebError> {
-    let access = viewer.participants(&state, None, true).await?;
+) -> Result<Json<ParticipantList>, ApiError> {
+    let access = viewer.participants(&state.app, None).await?;
     let q = query::participant_query(&params).map_err(bad)?;
     Ok(Json(access.list(&q).await?))
 }
 
 /// A participant id from the path; anything else is simply not found.
-fn participant_id(id: &str) -> Result<ParticipantId, WebError> {
+fn participant_id(id: &str) -> Result<ParticipantId, ApiError> {
     id.parse::<i64>()
         .map(ParticipantId)
-        .map_err(|_| WebError::NotFound { api: true })
+        .map_err(|_| AppError::NotFound.into())
 }
 
 /// One participant, if within the caller's scope.
@@ -114,10 +105,10 @@ async fn participant(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Json<ParticipantDetailView>, WebError> {
+) -> Result<Json<ParticipantDetailView>, ApiError> {
     let id = participant_id(&id)?;
-    let access = viewer.participants(&state, Some(id), true).await?;
-    Ok(Json(access.get(id, true).await?))
+    let access = viewer.participants(&state.app, Some(id)).await?;
+    Ok(Json(access.get(id).await?))
 }
 
 /// The participant's outcomes from the newest register snapshot, if within the caller's scope
@@ -134,9 +125,9 @@ async fn participant_outcomes(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Json<ParticipantOutcomes>, WebError> {
+) -> Result<Json<ParticipantOutcomes>, ApiError> {
     let id = participant_id(&id)?;
-    let access = viewer.participants(&state, Some(id), true).await?;
+    let access = viewer.participants(&state.app, Some(id)).await?;
     Ok(Json(access.outcomes_unless_masked(id).await?))
 }
 
@@ -151,8 +142,8 @@ async fn participant_outcomes(
 async fn results(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<Vec<OutcomeResults>>, WebError> {
-    let access = viewer.aggregates(&state, true)?;
+) -> Result<Json<Vec<OutcomeResults>>, ApiError> {
+    let access = viewer.aggregates(&state.app)?;
     Ok(Json(access.outcome_results().await?))
 }
 
@@ -167,13 +158,13 @@ async fn results(
 async fn aggregates(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<AggregateOverview>, WebError> {
-    let access = viewer.aggregates(&state, true)?;
+) -> Result<Json<AggregateOverview>, ApiError> {
+    let access = viewer.aggregates(&state.app)?;
     access
         .overview()
         .await?
         .map(Json)
-        .ok_or(WebError::NotFound { api: true })
+        .ok_or(AppError::NotFound.into())
 }
 
 /// Pseudonymised participants for the evaluator.
@@ -191,14 +182,14 @@ async fn pseudonymised(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<PseudonymisedList>, WebError> {
-    let access = viewer.pseudonymised(&state, true)?;
+) -> Result<Json<PseudonymisedList>, ApiError> {
+    let access = viewer.pseudonymised(&state.app)?;
     let q = query::participant_query(&params).map_err(bad)?;
     access
         .list(&q)
         .await?
         .map(Json)
-        .ok_or(WebError::NotFound { api: true })
+        .ok_or(AppError::NotFound.into())
 }
 
 /// Each contract's payment periods: the current statement of each, and the open period.
@@ -211,9 +202,9 @@ async fn pseudonymised(
 async fn statements(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<Vec<ContractStatements>>, WebError> {
-    let access = viewer.statements(&state, true)?;
-    Ok(Json(access.overview().await.map_err(for_api)?))
+) -> Result<Json<Vec<ContractStatements>>, ApiError> {
+    let access = viewer.statements(&state.app)?;
+    Ok(Json(access.overview().await?))
 }
 
 /// One statement with every line the viewer may see (pseudonyms only; a provider's own share;
@@ -230,10 +221,10 @@ async fn statement(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Json<StatementDetail>, WebError> {
-    let access = viewer.statements(&state, true)?;
+) -> Result<Json<StatementDetail>, ApiError> {
+    let access = viewer.statements(&state.app)?;
     let id = positive_id(&id)?;
-    Ok(Json(access.detail(id, true).await.map_err(for_api)?))
+    Ok(Json(access.detail(id, true).await?))
 }
 
 /// A contract's terms in plain words, its versions and any amendment waiting for the parties.
@@ -249,15 +240,10 @@ async fn contract(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<Json<ContractView>, WebError> {
-    let access = viewer.contracts(&state).map_err(for_api)?;
+) -> Result<Json<ContractView>, ApiError> {
+    let access = viewer.contracts(&state.app)?;
     let id = positive_id(&id)?;
-    Ok(Json(
-        access
-            .view(effekt_domain::ids::ContractId(id))
-            .await
-            .map_err(for_api)?,
-    ))
+    Ok(Json(access.view(effekt_domain::ids::ContractId(id)).await?))
 }
 
 /// Investors' positions, the waterfall and returns, actual and projected, and progress per
@@ -271,7 +257,7 @@ async fn contract(
 async fn investments(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> Result<Json<Vec<InvestmentView>>, WebError> {
-    let access = viewer.investments(&state).map_err(for_api)?;
-    Ok(Json(access.overview().await.map_err(for_api)?))
+) -> Result<Json<Vec<InvestmentView>>, ApiError> {
+    let access = viewer.investments(&state.app)?;
+    Ok(Json(access.overview().await?))
 }

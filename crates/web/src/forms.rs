@@ -8,21 +8,7 @@ use effekt_domain::dates::parse_civil_date;
 use effekt_domain::mode::Mode;
 use effekt_domain::national_id::{NationalId, NationalIdRefusal};
 
-/// A message for one form field, shown next to it and in the error summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
+pub use effekt_app::FieldError;
 
 /// The raw text of the "new national id" form, kept to re-show it after an error.
 #[derive(Debug, Clone, Default)]

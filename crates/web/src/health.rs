@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use crate::access::{AppState, Metrics};
+use effekt_app::Metrics;
+
+use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -19,7 +21,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn readiness(State(state): State<AppState>) -> Response {
-    if state.ready().await {
+    if state.app.ready().await {
         "ok".into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "store unavailable").into_response()
@@ -27,7 +29,7 @@ async fn readiness(State(state): State<AppState>) -> Response {
 }
 
 async fn prometheus(State(state): State<AppState>) -> Response {
-    let m = state.metrics();
+    let m = state.app.metrics();
     let mut body = String::new();
     for (name, help, counter) in [
         (
@@ -64,6 +66,6 @@ pub async fn count_requests(
     request: Request,
     next: Next,
 ) -> Response {
-    state.metrics().requests.fetch_add(1, Ordering::Relaxed);
+    state.app.metrics().requests.fetch_add(1, Ordering::Relaxed);
     next.run(request).await
 }

@@ -1,41 +1,59 @@
-//! effekt's HTTP side: server-rendered pages, the JSON API with its OpenAPI document, sessions,
-//! authorisation and i18n. Handlers never touch the store directly: they receive a
-//! capability from [`access`] that is only handed out after the role check passed, and every
-//! read of personal data goes through [`audit`] before the response leaves.
+//! effekt's HTTP face: routing, extractors, typed forms and queries, server-rendered pages,
+//! the JSON API with its OpenAPI document, cookies, i18n, request ids and traces. Every use
+//! case is the application core's (`effekt_app`): a handler turns the request into a call on
+//! a capability, and the answer into a page or JSON. Errors are mapped once for pages and
+//! once for JSON (`error`).
 
-pub mod access;
 mod api;
 mod error;
 pub mod forms;
 mod health;
 pub mod i18n;
-pub mod ledger;
 pub(crate) mod pages;
 mod query;
-pub mod statement_file;
+mod session;
 mod views;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use effekt_domain::mode::Mode;
+use effekt_app::App;
 use tower_http::limit::RequestBodyLimitLayer;
 
-pub use error::WebError;
+pub use error::{ApiError, PageError, WebError};
+pub use session::REQUEST_ID_HEADER;
 
 /// Largest request body accepted: forms and API calls are small.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Settings the server runs with.
-#[derive(Debug, Clone)]
+/// Settings of the HTTP face.
+#[derive(Debug, Clone, Default)]
 pub struct Config {
-    pub mode: Mode,
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
 }
 
-pub use access::{AppState, Metrics};
+/// What every handler gets: the application core and the HTTP settings.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) app: App,
+    pub(crate) config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(app: App, config: Config) -> Self {
+        Self {
+            app,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+}
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -54,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(session::trace_layer())
+        .layer(axum::middleware::from_fn(session::request_id))
         .with_state(state)
 }
 

@@ -1,16 +1,19 @@
 //! Page chrome and the askama templates' data. Rendering only: what may be shown has already
-//! been decided by the capabilities in [`crate::access`].
+//! been decided by the core's capabilities.
 
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::access::{
+use crate::i18n::Lang;
+use effekt_app::access::FigureInput;
+use effekt_app::policy::Page;
+use effekt_app::views::{
     AggregateOverview, ContractStatements, ContractView, InvestmentView, OutcomeResults,
     ParticipantDetailView, ParticipantList, ParticipantOutcomes, PseudonymisedList,
-    StatementDetail, UserView, Viewer,
+    StatementDetail, UserView,
 };
-use crate::i18n::Lang;
+use effekt_app::Viewer;
 
 pub struct NavItem {
     pub href: &'static str,
@@ -37,43 +40,17 @@ impl Chrome {
         let title = lang.t(title_key);
         let nav = viewer
             .map(|v| {
-                let home = v.home();
-                let (href, key) = match home {
-                    "/deltakere" => ("/deltakere", "nav-participants"),
-                    "/oversikt" => ("/oversikt", "nav-overview"),
-                    "/evaluering" => ("/evaluering", "nav-evaluation"),
-                    _ => ("/admin/brukere", "nav-users"),
-                };
-                let mut items = vec![NavItem {
-                    href,
-                    label: lang.t(key),
-                    current: current.starts_with(href),
-                }];
-                if href == "/oversikt" {
-                    items.push(NavItem {
-                        href: "/resultater",
-                        label: lang.t("nav-results"),
-                        current: current.starts_with("/resultater"),
-                    });
-                    items.push(NavItem {
-                        href: "/investeringer",
-                        label: lang.t("nav-investments"),
-                        current: current.starts_with("/investeringer"),
-                    });
-                }
-                if v.user.role != effekt_domain::role::Role::Administrator {
-                    items.push(NavItem {
-                        href: "/kontrakter",
-                        label: lang.t("nav-contract"),
-                        current: current.starts_with("/kontrakter"),
-                    });
-                    items.push(NavItem {
-                        href: "/utbetalinger",
-                        label: lang.t("nav-statements"),
-                        current: current.starts_with("/utbetalinger"),
-                    });
-                }
-                items
+                v.menu()
+                    .into_iter()
+                    .map(|page| {
+                        let (href, key) = page_link(page);
+                        NavItem {
+                            href,
+                            label: lang.t(key),
+                            current: !current.is_empty() && current.starts_with(href),
+                        }
+                    })
+                    .collect()
             })
             .unwrap_or_default();
         Self {
@@ -81,7 +58,7 @@ impl Chrome {
             user: viewer.map(|v| UserChrome {
                 display_name: v.user.display_name.clone(),
                 role: v.user.role.label_nb().to_owned(),
-                csrf_token: v.csrf_token.clone(),
+                csrf_token: v.csrf_token().to_owned(),
             }),
             nav,
             lang,
@@ -93,7 +70,21 @@ impl Chrome {
     }
 }
 
-pub use crate::forms::FieldError;
+pub use effekt_app::FieldError;
+
+/// Where a page of the menu lives, and its label's key.
+pub fn page_link(page: Page) -> (&'static str, &'static str) {
+    match page {
+        Page::Participants => ("/deltakere", "nav-participants"),
+        Page::Overview => ("/oversikt", "nav-overview"),
+        Page::Results => ("/resultater", "nav-results"),
+        Page::Investments => ("/investeringer", "nav-investments"),
+        Page::Evaluation => ("/evaluering", "nav-evaluation"),
+        Page::Users => ("/admin/brukere", "nav-users"),
+        Page::Contracts => ("/kontrakter", "nav-contract"),
+        Page::Statements => ("/utbetalinger", "nav-statements"),
+    }
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -223,7 +214,7 @@ pub struct ContractPage {
     pub effective: String,
     pub text: String,
     /// The certification form as typed.
-    pub figure: crate::access::FigureInput,
+    pub figure: FigureInput,
     pub errors: Vec<FieldError>,
     /// Why the last decision or proposal was refused, when not about one field.
     pub error: Option<String>,

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use effekt_app::policy::Grant;
 use effekt_engine::register;
 use effekt_store::model::ImportOutcome;
-use effekt_store::{Location, StoreError};
+use effekt_store::StoreError;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::CliError;
@@ -80,8 +81,17 @@ fn files_size(dir: &Path) -> u64 {
         .sum()
 }
 
-pub async fn run(dir: &Path, database: &str) -> Result<ExitCode, CliError> {
-    let location = Location::parse(database)?;
+pub async fn run(
+    dir: &Path,
+    database: &str,
+    operator: &crate::OperatorArg,
+) -> Result<ExitCode, CliError> {
+    // Who imports is settled before minutes of reading and validating.
+    let app = crate::open_app_without_key(database, crate::mode_from_env()?).await?;
+    let admin = operator
+        .viewer(&app, Grant::Administration)
+        .await?
+        .administration(&app)?;
     let started = Instant::now();
     eprintln!("Reading and validating {} …", dir.display());
     let snapshot = register::read_dir(dir).map_err(|e| {
@@ -91,7 +101,6 @@ pub async fn run(dir: &Path, database: &str) -> Result<ExitCode, CliError> {
     })?;
     let hash = register::content_hash(dir).map_err(|e| CliError::Config(e.to_string()))?;
     let read = started.elapsed();
-    let store = effekt_store::open(&location).await?;
     let total = snapshot.row_count();
     eprintln!(
         "Valid: {} persons, {total} rows, snapshot {:?} (cut-off {}), read in {:.1} s. Importing …",
@@ -102,10 +111,8 @@ pub async fn run(dir: &Path, database: &str) -> Result<ExitCode, CliError> {
     );
     let progress = Progress::new(total);
     let writing = Instant::now();
-    let outcome = store
-        .import_register(&snapshot, &hash, chrono::Utc::now(), &|done| {
-            progress.update(done)
-        })
+    let outcome = admin
+        .import_register(&snapshot, &hash, &|done| progress.update(done))
         .await;
     progress.finish();
     match outcome {

@@ -219,5 +219,69 @@ pub fn price_all(
     out
 }
 
+/// Whether the pooled test of a trigger is made: once a figure is certified after the
+/// contract's end, the final round. The contract page and the statements both ask this, so
+/// the page never promises a top-up that the statement does not pay.
+pub fn is_final_round(terms: &super::terms::ContractTerms, figures: &[NamedFigure]) -> bool {
+    figures
+        .iter()
+        .any(|f| f.certified.certified_on > terms.ends)
+}
+
+/// The prefix of a contract-level line's `participant`.
+pub const COHORT_PREFIX: &str = "Kohort ";
+
+/// The cohort-level outcomes of `terms` (version `version`) priced on the newest certified
+/// figures, as ledger lines dated on the certification (a cohort's line on its figure's date;
+/// a pooled trigger line on the newest date), never after the contract's end; each with its
+/// reason.
+pub fn ledger_lines(
+    terms: &super::terms::ContractTerms,
+    version: u32,
+    figures: &[NamedFigure],
+) -> Vec<(super::settlement::PricedLine, String)> {
+    use super::ledger::LineKind;
+    use super::settlement::{LineKey, PricedLine};
+    let newest_day = figures.iter().map(|f| f.certified.certified_on).max();
+    let mut out = Vec::new();
+    for (outcome, line) in price_all(
+        &terms.cohort_outcomes,
+        figures,
+        is_final_round(terms, figures),
+    ) {
+        let figure = terms
+            .cohort_outcomes
+            .iter()
+            .find(|o| o.name == outcome)
+            .map(|o| o.figure.as_str());
+        let date = figures
+            .iter()
+            .filter(|f| Some(f.figure.as_str()) == figure && f.certified.cohort == line.cohort)
+            .map(|f| f.certified.certified_on)
+            .max()
+            .or(newest_day);
+        let Some(date) = date.map(|d| d.min(terms.ends)) else {
+            continue;
+        };
+        out.push((
+            PricedLine {
+                key: LineKey {
+                    date,
+                    outcome,
+                    participant: format!("{COHORT_PREFIX}{}", line.cohort),
+                    kind: LineKind::Payment,
+                    occurrence: 0,
+                },
+                period: terms.periods.start_of(date),
+                amount: line.amount,
+                version,
+                achievement: usize::MAX,
+            },
+            line.reason,
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -208,5 +208,117 @@ pub fn run_rate(
         .collect()
 }
 
+/// Income actually received: each paid statement's total on the day (in Oslo) it was paid.
+pub fn paid_income<S: super::periods::Filed>(statements: &[S]) -> Vec<Income> {
+    let mut out: Vec<Income> = super::periods::current(statements)
+        .into_iter()
+        .filter(|s| s.stage() == super::statement::Stage::Paid)
+        .filter_map(|s| {
+            Some(Income {
+                date: crate::dates::oslo_date(s.paid_at()?),
+                amount: s.total(),
+            })
+        })
+        .collect();
+    out.sort_by_key(|i| i.date);
+    out
+}
+
+/// The ends of the periods after the last paid one, to the contract's end.
+pub fn periods_ahead<S: super::periods::Filed>(
+    terms: &super::terms::ContractTerms,
+    statements: &[S],
+) -> Vec<NaiveDate> {
+    let paid_through = super::periods::current(statements)
+        .into_iter()
+        .filter(|s| s.stage() == super::statement::Stage::Paid)
+        .map(|s| s.period_start())
+        .max();
+    super::periods::all(terms)
+        .into_iter()
+        .filter(|p| paid_through.is_none_or(|paid| p.start > paid))
+        .map(|p| p.end)
+        .collect()
+}
+
+/// The investors' positions to today, and projected to the contract's end at the recent run
+/// rate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outlook {
+    /// Paid statements so far.
+    pub paid: Vec<Income>,
+    pub actual: Report,
+    pub projected: Report,
+    /// The income per period the projection assumes.
+    pub run_rate: Option<Nok>,
+}
+
+/// What the investors have and will have: actual figures run to `today`; projected ones use
+/// every planned drawdown and, for each period after the last paid one, the mean of the last
+/// `window` paid periods, paid `pay_after_days` after the period ends.
+pub fn outlook<S: super::periods::Filed>(
+    terms: &super::terms::ContractTerms,
+    investment: &Investment,
+    investors: &[OrgNr],
+    statements: &[S],
+    today: NaiveDate,
+    window: usize,
+    pay_after_days: u64,
+) -> Outlook {
+    let paid = paid_income(statements);
+    let mut projected_income = paid.clone();
+    projected_income.extend(run_rate(
+        &paid,
+        window,
+        &periods_ahead(terms, statements),
+        pay_after_days,
+    ));
+    Outlook {
+        actual: report(investment, investors, &paid, Some(today)),
+        projected: report(investment, investors, &projected_income, None),
+        run_rate: run_rate(&paid, window, &[today], 0)
+            .first()
+            .map(|i| i.amount),
+        paid,
+    }
+}
+
+/// One investor's figures, or all investors' together.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figures {
+    pub drawn: Nok,
+    pub received: Nok,
+    pub xirr: Option<f64>,
+    pub multiple: Option<rust_decimal::Decimal>,
+}
+
+impl Report {
+    /// The figures of the investor at `index` in the report, or of all investors (their flows
+    /// taken together) when `None`.
+    pub fn figures(&self, index: Option<usize>) -> Option<Figures> {
+        match index {
+            Some(i) => self.positions.get(i).map(|p| Figures {
+                drawn: p.drawn,
+                received: p.received,
+                xirr: p.xirr,
+                multiple: p.multiple,
+            }),
+            None => {
+                let flows: Vec<CashFlow> = self
+                    .positions
+                    .iter()
+                    .flat_map(|p| p.flows.iter().copied())
+                    .collect();
+                Some(Figures {
+                    drawn: self.drawn,
+                    received: self.positions.iter().fold(Nok::ZERO, |s, p| s + p.received),
+                    xirr: xirr(&flows),
+                    multiple: money_multiple(&flows),
+                })
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -192,6 +192,23 @@ pub fn in_force_on(versions: &[InForce<'_>], date: NaiveDate) -> usize {
         .unwrap_or_default()
 }
 
+/// Which version prices which days: taken in version order, each version replaces every
+/// earlier one from its effective date on (a later version effective earlier than an older one
+/// overrides it entirely from then), and the result is ordered by date. Each entry is (version,
+/// first day it prices, terms).
+pub fn schedule(
+    mut in_force: Vec<(u32, NaiveDate, ContractTerms)>,
+) -> Vec<(u32, NaiveDate, ContractTerms)> {
+    in_force.sort_by_key(|v| v.0);
+    let mut out: Vec<(u32, NaiveDate, ContractTerms)> = Vec::new();
+    for v in in_force {
+        out.retain(|(_, from, _)| *from < v.1);
+        out.push(v);
+    }
+    out.sort_by_key(|v| v.1);
+    out
+}
+
 /// Prices `achievements` under `terms` alone; see [`compute_in_force`].
 pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledger {
     compute_in_force(

@@ -11,17 +11,19 @@ use effekt_domain::contract::amendment::Decision;
 use effekt_domain::dates::parse_civil_date;
 use effekt_domain::ids::ContractId;
 
-use crate::access::{AppState, ContractAccess, FigureInput, ProposalRefused, Viewer};
+use effekt_app::access::{ContractAccess, FigureInput, ProposalRefused};
+use effekt_app::{AppError, Viewer};
+
 use crate::views::{self, Chrome, ContractPage, ContractsPage, FieldError};
-use crate::WebError;
+use crate::{AppState, PageError};
 
 /// `GET /kontrakter`
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let access = viewer.contracts(&state)?;
+) -> Result<Response, PageError> {
+    let access = viewer.contracts(&state.app)?;
     let contracts = access.list().await?;
     if let [(only, _)] = contracts.as_slice() {
         return Ok(Redirect::to(&format!("/kontrakter/{only}")).into_response());
@@ -51,7 +53,7 @@ async fn page(
     contract: i64,
     draft: Draft,
     error: Option<String>,
-) -> Result<Response, WebError> {
+) -> Result<Response, PageError> {
     let c = access.view(ContractId(contract)).await?;
     let mut chrome = Chrome::new(
         super::lang(headers),
@@ -66,7 +68,7 @@ async fn page(
         &ContractPage {
             periods_label,
             chrome,
-            csrf_token: viewer.csrf_token.clone(),
+            csrf_token: viewer.csrf_token().to_owned(),
             text: draft.text.unwrap_or_else(|| c.source.clone()),
             effective: draft.effective,
             figure: draft.figure,
@@ -84,8 +86,8 @@ pub async fn show(
     viewer: Viewer,
     headers: HeaderMap,
     Path(raw): Path<String>,
-) -> Result<Response, WebError> {
-    let access = viewer.contracts(&state)?;
+) -> Result<Response, PageError> {
+    let access = viewer.contracts(&state.app)?;
     page(
         &viewer,
         &headers,
@@ -104,8 +106,8 @@ pub async fn propose(
     headers: HeaderMap,
     Path(raw): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let access = viewer.contracts(&state)?;
+) -> Result<Response, PageError> {
+    let access = viewer.contracts(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let contract = super::path_id(&raw)?;
     let effective_raw = form
@@ -136,10 +138,10 @@ pub async fn propose(
                 .collect();
             page(&viewer, &headers, &access, contract, draft, None).await
         }
-        Err(WebError::BadRequest { message, .. }) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             page(&viewer, &headers, &access, contract, draft, Some(message)).await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -150,24 +152,22 @@ pub async fn decide(
     headers: HeaderMap,
     Path((raw, version)): Path<(String, String)>,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let access = viewer.contracts(&state)?;
+) -> Result<Response, PageError> {
+    let access = viewer.contracts(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let contract = super::path_id(&raw)?;
     let version = version
         .parse::<u32>()
-        .map_err(|_| WebError::NotFound { api: false })?;
+        .map_err(|_| PageError::from(AppError::NotFound))?;
     let decision = form.get("beslutning").and_then(|d| Decision::from_code(d));
     let result = match decision {
         Some(d) => access.decide(ContractId(contract), version, d).await,
-        None => Err(WebError::BadRequest {
-            api: false,
-            message: "Velg godkjenn eller avvis.".into(),
-        }),
+        None => Err(AppError::Refused("Velg godkjenn eller avvis.".into())),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/kontrakter/{contract}")).into_response()),
-        Err(WebError::BadRequest { message, .. }) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             page(
                 &viewer,
                 &headers,
@@ -178,7 +178,6 @@ pub async fn decide(
             )
             .await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -189,8 +188,8 @@ pub async fn certify(
     headers: HeaderMap,
     Path(raw): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let access = viewer.contracts(&state)?;
+) -> Result<Response, PageError> {
+    let access = viewer.contracts(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let contract = super::path_id(&raw)?;
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
@@ -213,7 +212,8 @@ pub async fn certify(
             };
             page(&viewer, &headers, &access, contract, draft, None).await
         }
-        Err(WebError::BadRequest { message, .. }) => {
+        Err(e) => {
+            let message = super::refusal(e)?;
             page(
                 &viewer,
                 &headers,
@@ -224,6 +224,5 @@ pub async fn certify(
             )
             .await
         }
-        Err(e) => Err(e),
     }
 }

@@ -7,10 +7,12 @@ use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::access::session::{self, LoginOutcome, LOGIN_CSRF_COOKIE};
-use crate::access::{AppState, Viewer};
+use effekt_app::accounts::{self, LoginOutcome, SESSION_HOURS};
+use effekt_app::Viewer;
+
+use crate::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::views::{self, Chrome, FieldError, LoginPage};
-use crate::WebError;
+use crate::{AppState, PageError};
 
 fn page(
     state: &AppState,
@@ -20,7 +22,7 @@ fn page(
     errors: Vec<FieldError>,
     form_error: Option<String>,
 ) -> Response {
-    let token = session::random_token();
+    let token = accounts::random_token();
     let lang = super::lang(headers);
     let page = LoginPage {
         chrome: Chrome::new(lang, "login-title", None, "/logg-inn"),
@@ -29,12 +31,7 @@ fn page(
         errors,
         form_error,
     };
-    let cookie = session::set_cookie(
-        LOGIN_CSRF_COOKIE,
-        &token,
-        3600,
-        state.config().secure_cookies,
-    );
+    let cookie = session::set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, state.config.secure_cookies);
     let mut response = views::html(&page);
     *response.status_mut() = status;
     if let Ok(value) = cookie.parse() {
@@ -43,9 +40,12 @@ fn page(
     response
 }
 
-pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     if let Some(v) = session::viewer(&state, &headers).await? {
-        return Ok(Redirect::to(v.home()).into_response());
+        return Ok(Redirect::to(views::page_link(v.home()).0).into_response());
     }
     Ok(page(&state, &headers, StatusCode::OK, "", Vec::new(), None))
 }
@@ -54,7 +54,7 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
+) -> Result<Response, PageError> {
     let lang = super::lang(&headers);
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     let username = field("username").trim().to_owned();
@@ -94,10 +94,16 @@ pub async fn submit(
         ));
     }
     Ok(
-        match session::login(&state, &username, field("password")).await? {
-            LoginOutcome::Success { set_cookie, home } => {
-                let mut response = Redirect::to(home).into_response();
-                if let Ok(value) = set_cookie.parse() {
+        match accounts::login(&state.app, &username, field("password")).await? {
+            LoginOutcome::Success { token, home } => {
+                let mut response = Redirect::to(views::page_link(home).0).into_response();
+                let cookie = session::set_cookie(
+                    SESSION_COOKIE,
+                    &token,
+                    SESSION_HOURS * 3600,
+                    state.config.secure_cookies,
+                );
+                if let Ok(value) = cookie.parse() {
                     response.headers_mut().append(header::SET_COOKIE, value);
                 }
                 response
@@ -126,12 +132,10 @@ pub async fn logout(
     State(state): State<AppState>,
     viewer: Viewer,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    session::check_csrf(
-        &viewer.csrf_token,
-        form.get("csrf").map(String::as_str).unwrap_or_default(),
-    )?;
-    let clear = session::logout(&state, &viewer).await?;
+) -> Result<Response, PageError> {
+    super::form_csrf(&viewer, &form)?;
+    accounts::logout(&state.app, &viewer).await?;
+    let clear = session::set_cookie(SESSION_COOKIE, "", 0, state.config.secure_cookies);
     let mut response = Redirect::to("/logg-inn").into_response();
     if let Ok(value) = clear.parse() {
         response.headers_mut().append(header::SET_COOKIE, value);

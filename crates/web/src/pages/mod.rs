@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::access::{session, AppState};
 use crate::i18n::Lang;
+use crate::session;
 use crate::views;
+use crate::{AppState, PageError, WebError};
 
 const CSS: &str = include_str!("../../assets/effekt.css");
 
@@ -50,22 +51,30 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A positive id from a path segment; anything else is not found.
-pub(crate) fn path_id(raw: &str) -> Result<i64, crate::WebError> {
+pub(crate) fn path_id(raw: &str) -> Result<i64, PageError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or(crate::WebError::NotFound { api: false })
+        .ok_or(PageError(WebError::App(effekt_app::AppError::NotFound)))
 }
 
 /// Refuses a form without the session's CSRF token.
 pub(crate) fn form_csrf(
-    viewer: &crate::access::Viewer,
+    viewer: &effekt_app::Viewer,
     form: &std::collections::HashMap<String, String>,
-) -> Result<(), crate::WebError> {
-    session::check_csrf(
-        &viewer.csrf_token,
+) -> Result<(), PageError> {
+    Ok(session::check_csrf(
+        viewer.csrf_token(),
         form.get("csrf").map(String::as_str).unwrap_or_default(),
-    )
+    )?)
+}
+
+/// A page shown again with why the last form was refused: a refusal's message, or the error.
+pub(crate) fn refusal(e: effekt_app::AppError) -> Result<String, PageError> {
+    match e {
+        effekt_app::AppError::Refused(message) => Ok(message),
+        e => Err(e.into()),
+    }
 }
 
 /// The language of a request: `lang` cookie, then `Accept-Language`, then bokmål.
@@ -80,9 +89,9 @@ pub(crate) fn lang(headers: &HeaderMap) -> Lang {
 async fn root(
     axum::extract::State(state): axum::extract::State<AppState>,
     headers: HeaderMap,
-) -> Result<Response, crate::WebError> {
+) -> Result<Response, PageError> {
     Ok(match session::viewer(&state, &headers).await? {
-        Some(v) => Redirect::to(v.home()).into_response(),
+        Some(v) => Redirect::to(views::page_link(v.home()).0).into_response(),
         None => Redirect::to("/logg-inn").into_response(),
     })
 }
@@ -127,7 +136,7 @@ pub async fn with_viewer_chrome(
 /// Unknown routes: a proper 404 page (JSON under `/api/`).
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        return crate::WebError::NotFound { api: true }.into_response();
+        return crate::ApiError(WebError::App(effekt_app::AppError::NotFound)).into_response();
     }
     views::error_page(StatusCode::NOT_FOUND)
 }

@@ -5,20 +5,20 @@ use std::collections::HashMap;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
-use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::ParticipantId;
 use effekt_domain::participant::ParticipantStatus;
 use effekt_store::model::{ParticipantQuery, SortDirection, SortKey};
 
-use crate::access::{session, AppState, ParticipantAccess, Viewer};
+use effekt_app::access::ParticipantAccess;
+use effekt_app::{AppError, Viewer};
+
 use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
     self, Chrome, IdForm, Option_, PageLink, Pagination, ParticipantPage, ParticipantsPage,
     SortLink,
 };
-use crate::WebError;
+use crate::{AppState, PageError, WebError};
 
 /// Page links: first, last, and two around the current page.
 pub(crate) fn pagination(page: u32, count: u32, href: impl Fn(u32) -> String) -> Pagination {
@@ -89,12 +89,9 @@ pub async fn list(
     viewer: Viewer,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let access = viewer.participants(&state, None, false).await?;
-    let q = query::participant_query(&params).map_err(|message| WebError::BadRequest {
-        api: false,
-        message,
-    })?;
+) -> Result<Response, PageError> {
+    let access = viewer.participants(&state.app, None).await?;
+    let q = query::participant_query(&params).map_err(WebError::BadRequest)?;
     let list = access.list(&q).await?;
     let groups = access.groups().await?;
     let chrome = Chrome::new(
@@ -149,9 +146,9 @@ pub async fn show(
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Response, WebError> {
+) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let access = viewer.participants(&state, Some(id), false).await?;
+    let access = viewer.participants(&state.app, Some(id)).await?;
     let saved = params.get("lagret").is_some_and(|v| v == "ident");
     render(
         &viewer,
@@ -165,11 +162,11 @@ pub async fn show(
     .await
 }
 
-fn parse_id(id: &str) -> Result<ParticipantId, WebError> {
+fn parse_id(id: &str) -> Result<ParticipantId, PageError> {
     id.parse::<i64>()
         .ok()
         .map(ParticipantId)
-        .ok_or(WebError::NotFound { api: false })
+        .ok_or(PageError::from(AppError::NotFound))
 }
 
 async fn render(
@@ -180,8 +177,8 @@ async fn render(
     input: IdChangeInput,
     errors: Vec<FieldError>,
     saved: bool,
-) -> Result<Response, WebError> {
-    let p = access.get(id, false).await?;
+) -> Result<Response, PageError> {
+    let p = access.get(id).await?;
     let mut chrome = Chrome::new(
         super::lang(headers),
         "participants-title",
@@ -190,7 +187,7 @@ async fn render(
     );
     chrome.title = p.summary.name.clone();
     let id_form = access.may_change_national_id(&p).then(|| IdForm {
-        csrf_token: viewer.csrf_token.clone(),
+        csrf_token: viewer.csrf_token().to_owned(),
         national_id: input.national_id,
         valid_from: input.valid_from,
         errors: errors.clone(),
@@ -220,16 +217,12 @@ pub async fn change_national_id(
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
+) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let access = viewer.participants(&state, Some(id), false).await?;
-    session::check_csrf(
-        &viewer.csrf_token,
-        form.get("csrf").map(String::as_str).unwrap_or_default(),
-    )?;
+    let access = viewer.participants(&state.app, Some(id)).await?;
+    super::form_csrf(&viewer, &form)?;
     let input = IdChangeInput::from_form(&form);
-    let today = oslo_date(Utc::now());
-    let (national_id, valid_from) = match input.parse(state.config().mode, today) {
+    let (national_id, valid_from) = match input.parse(state.app.mode(), state.app.today()) {
         Ok(parsed) => parsed,
         Err(errors) => return render(&viewer, &headers, &access, id, input, errors, false).await,
     };

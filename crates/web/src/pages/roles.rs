@@ -6,19 +6,20 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use crate::access::{AppState, Viewer};
+use effekt_app::Viewer;
+
 use crate::query;
 use crate::views::{
     self, Chrome, EvaluationPage, InvestmentsPage, OverviewPage, ResultsPage, UsersPage,
 };
-use crate::WebError;
+use crate::{AppState, PageError, WebError};
 
 pub async fn overview(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let access = viewer.aggregates(&state, false)?;
+) -> Result<Response, PageError> {
+    let access = viewer.aggregates(&state.app)?;
     let overview = access.overview().await?;
     let chrome = Chrome::new(
         super::lang(&headers),
@@ -34,8 +35,8 @@ pub async fn results(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let access = viewer.aggregates(&state, false)?;
+) -> Result<Response, PageError> {
+    let access = viewer.aggregates(&state.app)?;
     let results = access.outcome_results().await?;
     let chrome = Chrome::new(
         super::lang(&headers),
@@ -51,8 +52,8 @@ pub async fn investments(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let access = viewer.investments(&state)?;
+) -> Result<Response, PageError> {
+    let access = viewer.investments(&state.app)?;
     let investments = access.overview().await?;
     let chrome = Chrome::new(
         super::lang(&headers),
@@ -71,12 +72,9 @@ pub async fn evaluation(
     viewer: Viewer,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let access = viewer.pseudonymised(&state, false)?;
-    let q = query::participant_query(&params).map_err(|message| WebError::BadRequest {
-        api: false,
-        message,
-    })?;
+) -> Result<Response, PageError> {
+    let access = viewer.pseudonymised(&state.app)?;
+    let q = query::participant_query(&params).map_err(WebError::BadRequest)?;
     let list = access.list(&q).await?;
     let pagination = match &list {
         Some(l) => super::participants::pagination(l.page, l.page_count, |n| {
@@ -101,8 +99,8 @@ pub async fn users(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let access = viewer.administration(&state)?;
+) -> Result<Response, PageError> {
+    let access = viewer.administration(&state.app)?;
     let users = access.users().await?;
     let chrome = Chrome::new(
         super::lang(&headers),

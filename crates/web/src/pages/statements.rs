@@ -9,19 +9,19 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use effekt_domain::contract::statement::Step;
 use effekt_domain::ids::ContractId;
-use effekt_domain::money::Nok;
 
-use crate::access::{AppState, StatementAccess, Viewer, LINES_ON_PAGE};
-use crate::statement_file;
+use effekt_app::access::{FileFormat, StatementAccess, LINES_ON_PAGE};
+use effekt_app::{AppError, Viewer};
+
 use crate::views::{self, Chrome, StatementPage, StatementsPage};
-use crate::WebError;
+use crate::{AppState, PageError};
 
 async fn list_page(
     viewer: &Viewer,
     headers: &HeaderMap,
     access: &StatementAccess,
     error: Option<String>,
-) -> Result<Response, WebError> {
+) -> Result<Response, PageError> {
     let contracts = access.overview().await?;
     let chrome = Chrome::new(
         super::lang(headers),
@@ -33,7 +33,7 @@ async fn list_page(
     Ok(views::html_refused(
         &StatementsPage {
             chrome,
-            csrf_token: viewer.csrf_token.clone(),
+            csrf_token: viewer.csrf_token().to_owned(),
             contracts,
             error,
         },
@@ -46,8 +46,8 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-) -> Result<Response, WebError> {
-    let access = viewer.statements(&state, false)?;
+) -> Result<Response, PageError> {
+    let access = viewer.statements(&state.app)?;
     list_page(&viewer, &headers, &access, None).await
 }
 
@@ -57,8 +57,8 @@ pub async fn compute(
     viewer: Viewer,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let access = viewer.statements(&state, false)?;
+) -> Result<Response, PageError> {
+    let access = viewer.statements(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let contract = form
         .get("contract")
@@ -67,17 +67,11 @@ pub async fn compute(
     let period = form.get("period").map(|p| p.trim()).unwrap_or_default();
     let result = match contract {
         Some(contract) if !period.is_empty() => access.compute(contract, period).await,
-        _ => Err(WebError::BadRequest {
-            api: false,
-            message: "Velg kontrakt og periode.".into(),
-        }),
+        _ => Err(AppError::Refused("Velg kontrakt og periode.".into())),
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/utbetalinger/{id}")).into_response()),
-        Err(WebError::BadRequest { message, .. }) => {
-            list_page(&viewer, &headers, &access, Some(message)).await
-        }
-        Err(e) => Err(e),
+        Err(e) => list_page(&viewer, &headers, &access, Some(super::refusal(e)?)).await,
     }
 }
 
@@ -87,7 +81,7 @@ async fn statement_page(
     access: &StatementAccess,
     id: i64,
     error: Option<String>,
-) -> Result<Response, WebError> {
+) -> Result<Response, PageError> {
     let s = access.detail(id, false).await?;
     let mut chrome = Chrome::new(
         super::lang(headers),
@@ -100,7 +94,7 @@ async fn statement_page(
     Ok(views::html_refused(
         &StatementPage {
             chrome,
-            csrf_token: viewer.csrf_token.clone(),
+            csrf_token: viewer.csrf_token().to_owned(),
             more_lines: s.line_count > LINES_ON_PAGE,
             s,
             error,
@@ -115,8 +109,8 @@ pub async fn show(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let access = viewer.statements(&state, false)?;
+) -> Result<Response, PageError> {
+    let access = viewer.statements(&state.app)?;
     statement_page(&viewer, &headers, &access, super::path_id(&id)?, None).await
 }
 
@@ -127,8 +121,8 @@ pub async fn step(
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let access = viewer.statements(&state, false)?;
+) -> Result<Response, PageError> {
+    let access = viewer.statements(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let id = super::path_id(&id)?;
     let step = form
@@ -137,17 +131,11 @@ pub async fn step(
         .filter(|s| matches!(s, Step::Verify | Step::Approve | Step::Pay));
     let result = match step {
         Some(step) => access.take(id, step).await,
-        None => Err(WebError::BadRequest {
-            api: false,
-            message: "Ukjent steg.".into(),
-        }),
+        None => Err(AppError::Refused("Ukjent steg.".into())),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/utbetalinger/{id}")).into_response()),
-        Err(WebError::BadRequest { message, .. }) => {
-            statement_page(&viewer, &headers, &access, id, Some(message)).await
-        }
-        Err(e) => Err(e),
+        Err(e) => statement_page(&viewer, &headers, &access, id, Some(super::refusal(e)?)).await,
     }
 }
 
@@ -156,43 +144,28 @@ pub async fn download(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, file)): Path<(String, String)>,
-) -> Result<Response, WebError> {
-    let access = viewer.statements(&state, false)?;
+) -> Result<Response, PageError> {
+    let access = viewer.statements(&state.app)?;
     let id = super::path_id(&id)?;
-    let xlsx = match file.as_str() {
-        "linjer.csv" => false,
-        "linjer.xlsx" => true,
-        _ => return Err(WebError::NotFound { api: false }),
-    };
-    let lines = access.lines(id).await?;
-    let (record, lines) = lines;
-    let rows = statement_file::rows(&record.period, &record.snapshot, &lines);
-    let total = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
-    let internal = |e: statement_file::FileError| WebError::Internal(e.to_string());
-    let (bytes, mime, ext) = if xlsx {
-        (
-            statement_file::xlsx(&rows, total).map_err(internal)?,
+    let (format, mime) = match file.as_str() {
+        "linjer.csv" => (FileFormat::Csv, "text/csv; charset=utf-8"),
+        "linjer.xlsx" => (
+            FileFormat::Xlsx,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        (
-            statement_file::csv(&rows).map_err(internal)?,
-            "text/csv; charset=utf-8",
-            "csv",
-        )
+        ),
+        _ => return Err(AppError::NotFound.into()),
     };
-    let name = format!("utbetaling-{}-{}.{ext}", record.period, record.id);
+    let f = access.file(id, format).await?;
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{}\"", f.name),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
-        bytes,
+        f.bytes,
     )
         .into_response())
 }

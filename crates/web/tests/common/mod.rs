@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
+use effekt_app::App as Core;
 use effekt_domain::mode::Mode;
 use effekt_domain::pseudonym::PseudonymKey;
 use effekt_domain::role::Role;
@@ -82,7 +83,7 @@ impl App {
             )
             .await
             .unwrap();
-        let hash = effekt_web::access::session::hash_password(PASSWORD).unwrap();
+        let hash = effekt_app::accounts::hash_password(PASSWORD).await.unwrap();
         for (username, role) in USERS {
             let id = t
                 .store
@@ -100,11 +101,14 @@ impl App {
                 t.store.assign_staff(id, LEILA).await.unwrap();
             }
         }
-        let state = AppState::new(
+        let core = Core::new(
             t.store.clone(),
             PseudonymKey::new(vec![42; 32]).unwrap(),
+            Mode::Test,
+        );
+        let state = AppState::new(
+            core,
             Config {
-                mode: Mode::Test,
                 secure_cookies: false,
             },
         );

@@ -200,3 +200,85 @@ fn every_cohort_outcome_is_priced_on_the_newest_certification() {
     assert_eq!(got, vec![("2026", 100_000_000), ("2027", 200_000_000)]);
     assert!(lines[0].1.reason.contains("35"));
 }
+
+/// The contract page prices cohort outcomes with `price_all(…, is_final_round(…))`, the
+/// statements with `ledger_lines`: both must pay the same, before and after the contract's end.
+#[test]
+fn the_pooled_top_up_is_paid_once_a_figure_is_certified_after_the_end_and_only_then() {
+    use crate::contract::terms::{CohortMechanism, CohortOutcome, ContractTerms, PeriodLength};
+    let terms = ContractTerms {
+        name: "Peterborough".into(),
+        starts: "2026-01-01".parse().unwrap(),
+        ends: "2027-12-31".parse().unwrap(),
+        periods: PeriodLength::Quarterly,
+        parties: Vec::new(),
+        outcomes: Vec::new(),
+        cohort_outcomes: vec![CohortOutcome {
+            name: "Reduksjon".into(),
+            figure: "reduction_vs_comparison".into(),
+            mechanism: CohortMechanism::Trigger {
+                trigger: Trigger {
+                    threshold: d("10"),
+                    per_participant: kr(3_000),
+                    pooled_threshold: d("7.5"),
+                },
+            },
+        }],
+        caps: Default::default(),
+        investment: None,
+    };
+    let at = |cohort: &str, size: u32, value: &str, on: &str| NamedFigure {
+        figure: "reduction_vs_comparison".into(),
+        certified: CertifiedFigure {
+            certified_on: on.parse().unwrap(),
+            ..figure(cohort, size, value)
+        },
+    };
+    let page = |figures: &[NamedFigure]| -> Vec<(String, Nok)> {
+        price_all(
+            &terms.cohort_outcomes,
+            figures,
+            is_final_round(&terms, figures),
+        )
+        .into_iter()
+        .map(|(_, l)| (l.cohort, l.amount))
+        .collect()
+    };
+    let statement = |figures: &[NamedFigure]| -> Vec<(String, Nok)> {
+        ledger_lines(&terms, 1, figures)
+            .into_iter()
+            .map(|(l, _)| {
+                let cohort = l
+                    .key
+                    .participant
+                    .trim_start_matches(COHORT_PREFIX)
+                    .to_owned();
+                (cohort, l.amount)
+            })
+            .collect()
+    };
+    // Certified before the end: no pooled test, on the page or on the statement.
+    let before = [
+        at("C1", 1000, "8.4", "2027-06-01"),
+        at("C2", 1000, "11", "2027-06-01"),
+        at("C3", 800, "6", "2027-06-01"),
+    ];
+    assert_eq!(page(&before), vec![("C2".to_owned(), kr(3_000_000))]);
+    assert_eq!(statement(&before), page(&before));
+    // A figure certified after the end opens the final round: 5.4 M more, on both.
+    let mut after = before.to_vec();
+    after.push(at("C3", 800, "6", "2028-02-01"));
+    assert!(is_final_round(&terms, &after));
+    assert_eq!(
+        page(&after),
+        vec![
+            ("C2".to_owned(), kr(3_000_000)),
+            ("pooled".to_owned(), kr(5_400_000))
+        ]
+    );
+    assert_eq!(statement(&after), page(&after));
+    // Lines are never dated after the contract's end.
+    assert!(ledger_lines(&terms, 1, &after)
+        .iter()
+        .all(|(l, _)| l.key.date <= terms.ends));
+}

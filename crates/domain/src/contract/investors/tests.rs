@@ -180,3 +180,114 @@ proptest! {
         }
     }
 }
+
+struct Paid {
+    id: i64,
+    period: &'static str,
+    start: &'static str,
+    stage: super::super::statement::Stage,
+    total: Nok,
+    paid_at: Option<&'static str>,
+}
+
+impl super::super::periods::Filed for Paid {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn period(&self) -> &str {
+        self.period
+    }
+    fn period_start(&self) -> NaiveDate {
+        day(self.start)
+    }
+    fn stage(&self) -> super::super::statement::Stage {
+        self.stage
+    }
+    fn total(&self) -> Nok {
+        self.total
+    }
+    fn paid_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.paid_at.map(|s| s.parse().unwrap())
+    }
+}
+
+#[test]
+fn the_outlook_runs_paid_income_to_today_and_the_run_rate_to_the_end() {
+    use super::super::statement::Stage;
+    use super::super::terms::{ContractTerms, PeriodLength};
+    let a = org("910000020");
+    let inv = investment(
+        "0.30",
+        vec![Drawdown {
+            investor: a,
+            date: day("2026-01-01"),
+            amount: kr(1_000_000),
+        }],
+    );
+    let terms = ContractTerms {
+        name: "t".into(),
+        starts: day("2026-01-01"),
+        ends: day("2026-12-31"),
+        periods: PeriodLength::Quarterly,
+        parties: Vec::new(),
+        outcomes: Vec::new(),
+        cohort_outcomes: Vec::new(),
+        caps: Default::default(),
+        investment: None,
+    };
+    let statements = [
+        // Paid late in the evening of 24 April UTC: 25 April in Oslo.
+        Paid {
+            id: 1,
+            period: "2026Q1",
+            start: "2026-01-01",
+            stage: Stage::Paid,
+            total: kr(200_000),
+            paid_at: Some("2026-04-24T22:30:00Z"),
+        },
+        Paid {
+            id: 2,
+            period: "2026Q2",
+            start: "2026-04-01",
+            stage: Stage::Paid,
+            total: kr(400_000),
+            paid_at: Some("2026-07-25T08:00:00Z"),
+        },
+        // Approved, not paid: not income yet.
+        Paid {
+            id: 3,
+            period: "2026Q3",
+            start: "2026-07-01",
+            stage: Stage::Approved,
+            total: kr(999_000),
+            paid_at: None,
+        },
+    ];
+    assert_eq!(
+        paid_income(&statements),
+        vec![
+            Income {
+                date: day("2026-04-25"),
+                amount: kr(200_000)
+            },
+            Income {
+                date: day("2026-07-25"),
+                amount: kr(400_000)
+            }
+        ]
+    );
+    assert_eq!(
+        periods_ahead(&terms, &statements),
+        vec![day("2026-09-30"), day("2026-12-31")]
+    );
+    let o = outlook(&terms, &inv, &[a], &statements, day("2026-08-01"), 4, 25);
+    // The run rate is the mean of the two paid periods; two periods are projected at it.
+    assert_eq!(o.run_rate, Some(kr(300_000)));
+    assert_eq!(o.actual.income, kr(600_000));
+    assert_eq!(o.projected.income, kr(1_200_000));
+    let all = o.projected.figures(None).unwrap();
+    let one = o.projected.figures(Some(0)).unwrap();
+    assert_eq!((all.drawn, all.received), (one.drawn, one.received));
+    assert_eq!(all.received, kr(1_200_000));
+    assert!(o.projected.figures(Some(1)).is_none());
+}

@@ -206,3 +206,34 @@ fn a_cap_line_shows_what_a_cap_took() {
     assert_eq!(ledger.period_total(day("2026-01-01")).ore(), 6_000_000);
     assert_eq!(ledger.period_total(day("2026-04-01")).ore(), 2_000_000);
 }
+
+#[test]
+fn a_later_version_overrides_older_ones_from_its_effective_date() {
+    let named = |name: &str| ContractTerms {
+        name: name.into(),
+        ..terms(&[], 1, None, Caps::default())
+    };
+    // v2 from 1 October, then v3 (built on v2) from 1 August: v3 prices from August on,
+    // and v2 never does.
+    let s = schedule(vec![
+        (3, day("2026-08-01"), named("v3")),
+        (1, day("2025-01-01"), named("v1")),
+        (2, day("2026-10-01"), named("v2")),
+    ]);
+    let got: Vec<(u32, NaiveDate, String)> =
+        s.iter().map(|v| (v.0, v.1, v.2.name.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, day("2025-01-01"), "v1".into()),
+            (3, day("2026-08-01"), "v3".into())
+        ]
+    );
+    // A version from the start replaces everything before it.
+    let s = schedule(vec![
+        (1, day("2025-01-01"), named("v1")),
+        (2, day("2026-01-01"), named("v2")),
+        (3, day("2025-01-01"), named("v3")),
+    ]);
+    assert_eq!(s.iter().map(|v| v.0).collect::<Vec<_>>(), vec![3]);
+}

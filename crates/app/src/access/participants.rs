@@ -1,26 +1,23 @@
-//! The capabilities. Each can only be built by [`super::Viewer`] after its role check.
+//! Named participants within one Nav office or one provider organisation: the list, the
+//! participant's page (masked where the person is protected and the viewer not assigned), and
+//! a new national id registered by the Nav case officer.
 
 use chrono::NaiveDate;
-use effekt_domain::ids::{ParticipantId, ProviderId};
+use effekt_domain::ids::ParticipantId;
 use effekt_domain::national_id::NationalId;
-use effekt_domain::participant::ParticipantStatus;
-use effekt_domain::person::IdHistoryError;
-use effekt_domain::person::Protection;
+use effekt_domain::person::{IdHistoryError, Protection};
 use effekt_domain::role::Role;
-use effekt_domain::suppression::{suppress, Cell};
 use effekt_store::model::{
-    GroupRow, ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, SortKey,
+    GroupRow, ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope,
 };
-
 use effekt_store::StoreError;
 
-use super::views::*;
-use super::{audit, AppState, Viewer};
-use crate::forms::FieldError;
-use crate::WebError;
+use crate::audit::{self, Purpose};
+use crate::views::*;
+use crate::{App, AppError, FieldError, Viewer};
 
 /// Whether this viewer sees the person's identifying fields.
-pub(super) fn unmasked(protection: Protection, viewer_assigned: bool) -> bool {
+pub(crate) fn unmasked(protection: Protection, viewer_assigned: bool) -> bool {
     !protection.is_protected() || viewer_assigned
 }
 
@@ -144,32 +141,28 @@ fn detail(d: &ParticipantDetail) -> ParticipantDetailView {
 
 /// Named participants within one Nav office or one provider organisation.
 pub struct ParticipantAccess {
-    pub(super) state: AppState,
+    pub(super) app: App,
     pub(super) viewer: Viewer,
     pub(super) scope: ParticipantScope,
 }
 
 impl ParticipantAccess {
-    pub(super) fn new(state: AppState, viewer: Viewer, scope: ParticipantScope) -> Self {
-        Self {
-            state,
-            viewer,
-            scope,
-        }
+    pub(crate) fn new(app: App, viewer: Viewer, scope: ParticipantScope) -> Self {
+        Self { app, viewer, scope }
     }
 
     /// One page of the list; every participant on it is audited.
-    pub async fn list(&self, query: &ParticipantQuery) -> Result<ParticipantList, WebError> {
+    pub async fn list(&self, query: &ParticipantQuery) -> Result<ParticipantList, AppError> {
         let page = self
-            .state
+            .app
             .store
             .list_participants(self.scope, query, self.viewer.user.id)
             .await?;
         audit::permit(
-            &self.state,
+            &self.app,
             &self.viewer,
             page.items.iter().map(|r| r.person),
-            "participant.list",
+            Purpose::ParticipantList,
         )
         .await?;
         Ok(ParticipantList {
@@ -183,22 +176,18 @@ impl ParticipantAccess {
     }
 
     /// A participant's page, or not found (audited as denied) when outside the scope.
-    pub async fn get(
-        &self,
-        id: ParticipantId,
-        api: bool,
-    ) -> Result<ParticipantDetailView, WebError> {
+    pub async fn get(&self, id: ParticipantId) -> Result<ParticipantDetailView, AppError> {
         let Some(d) = self
-            .state
+            .app
             .store
             .participant(self.scope, id, self.viewer.user.id)
             .await?
         else {
-            audit::deny(&self.state, &self.viewer, id, "participant.view").await?;
-            return Err(WebError::NotFound { api });
+            audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
+            return Err(AppError::NotFound);
         };
         let shown = std::iter::once(d.person).chain(d.household_members.iter().map(|m| m.person));
-        audit::permit(&self.state, &self.viewer, shown, "participant.view").await?;
+        audit::permit(&self.app, &self.viewer, shown, Purpose::ParticipantView).await?;
         Ok(detail(&d))
     }
 
@@ -217,25 +206,25 @@ impl ParticipantAccess {
         id: ParticipantId,
         national_id: &NationalId,
         valid_from: NaiveDate,
-    ) -> Result<Result<(), FieldError>, WebError> {
+    ) -> Result<Result<(), FieldError>, AppError> {
         let Some(d) = self
-            .state
+            .app
             .store
             .participant(self.scope, id, self.viewer.user.id)
             .await?
         else {
-            audit::deny(&self.state, &self.viewer, id, "participant.id-change").await?;
-            return Err(WebError::NotFound { api: false });
+            audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantIdChange).await?;
+            return Err(AppError::NotFound);
         };
         if self.viewer.user.role != Role::NavCaseOfficer
             || !unmasked(d.protection, d.viewer_assigned)
         {
-            audit::deny(&self.state, &self.viewer, id, "participant.id-change").await?;
-            return Err(WebError::Forbidden { api: false });
+            audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantIdChange).await?;
+            return Err(AppError::Forbidden);
         }
         let field = |m: &str| FieldError::new("fodselsnummer", m);
         let refusal = match self
-            .state
+            .app
             .store
             .change_national_id(d.person, national_id, valid_from)
             .await
@@ -258,197 +247,17 @@ impl ParticipantAccess {
             return Ok(Err(error));
         }
         audit::permit(
-            &self.state,
+            &self.app,
             &self.viewer,
             [d.person],
-            "participant.id-change",
+            Purpose::ParticipantIdChange,
         )
         .await?;
         Ok(Ok(()))
     }
 
     /// The groups the viewer's participants belong to (for filtering; no personal data).
-    pub async fn groups(&self) -> Result<Vec<GroupRow>, WebError> {
-        Ok(self.state.store.groups(self.scope).await?)
-    }
-}
-
-/// The status groups an aggregate table shows, in order.
-const STATUS_GROUPS: [(&str, &[ParticipantStatus]); 4] = [
-    (
-        "Før oppstart",
-        &[
-            ParticipantStatus::SoktInn,
-            ParticipantStatus::Vurderes,
-            ParticipantStatus::Venteliste,
-            ParticipantStatus::VenterPaOppstart,
-        ],
-    ),
-    ("Deltar", &[ParticipantStatus::Deltar]),
-    (
-        "Avsluttet",
-        &[
-            ParticipantStatus::HarSluttet,
-            ParticipantStatus::Fullfort,
-            ParticipantStatus::Avbrutt,
-        ],
-    ),
-    (
-        "Ikke aktuell",
-        &[
-            ParticipantStatus::IkkeAktuell,
-            ParticipantStatus::Feilregistrert,
-        ],
-    ),
-];
-
-/// Counts only, with small cells suppressed (primary and secondary).
-pub struct AggregateAccess {
-    pub(super) state: AppState,
-}
-
-impl AggregateAccess {
-    pub(super) fn new(state: AppState) -> Self {
-        Self { state }
-    }
-
-    /// Participants per provider and status group of the first contract.
-    pub async fn overview(&self) -> Result<Option<AggregateOverview>, WebError> {
-        let Some(contract) = self.state.store.contracts().await?.into_iter().next() else {
-            return Ok(None);
-        };
-        let counts = self.state.store.status_counts(contract.id).await?;
-        let mut providers: Vec<(ProviderId, String)> = Vec::new();
-        for c in &counts {
-            if !providers.iter().any(|(id, _)| *id == c.provider) {
-                providers.push((c.provider, c.provider_name.clone()));
-            }
-        }
-        let table: Vec<Vec<u64>> = providers
-            .iter()
-            .map(|(id, _)| {
-                STATUS_GROUPS
-                    .iter()
-                    .map(|(_, statuses)| {
-                        counts
-                            .iter()
-                            .filter(|c| c.provider == *id && statuses.contains(&c.status))
-                            .map(|c| c.count)
-                            .sum()
-                    })
-                    .collect()
-            })
-            .collect();
-        let t = suppress(&table);
-        let text = |c: &Cell| c.display();
-        Ok(Some(AggregateOverview {
-            contract: contract.name,
-            starts: contract.starts,
-            ends: contract.ends,
-            target_cohort: contract.target_cohort,
-            columns: STATUS_GROUPS.iter().map(|(l, _)| (*l).to_owned()).collect(),
-            rows: providers
-                .iter()
-                .zip(&t.cells)
-                .zip(&t.row_totals)
-                .map(|(((_, name), cells), total)| AggregateRow {
-                    label: name.clone(),
-                    cells: cells.iter().map(text).collect(),
-                    total: total.display(),
-                })
-                .collect(),
-            column_totals: t.column_totals.iter().map(text).collect(),
-            total: t.total.display(),
-        }))
-    }
-}
-
-/// Pseudonymised microdata for the evaluator: no names, no national ids, no name search.
-pub struct PseudonymisedAccess {
-    state: AppState,
-    viewer: Viewer,
-}
-
-impl PseudonymisedAccess {
-    pub(super) fn new(state: AppState, viewer: Viewer) -> Self {
-        Self { state, viewer }
-    }
-
-    pub async fn list(
-        &self,
-        query: &ParticipantQuery,
-    ) -> Result<Option<PseudonymisedList>, WebError> {
-        let Some(contract) = self.state.store.contracts().await?.into_iter().next() else {
-            return Ok(None);
-        };
-        // Neither search nor name order: both would let names through the back door.
-        let query = ParticipantQuery {
-            search: None,
-            sort: match query.sort {
-                SortKey::Status => SortKey::Status,
-                _ => SortKey::StartDate,
-            },
-            ..query.clone()
-        };
-        let page = self
-            .state
-            .store
-            .list_participants(
-                ParticipantScope::Contract(contract.id),
-                &query,
-                self.viewer.user.id,
-            )
-            .await?;
-        audit::permit(
-            &self.state,
-            &self.viewer,
-            page.items.iter().map(|r| r.person),
-            "evaluation.pseudonymised",
-        )
-        .await?;
-        Ok(Some(PseudonymisedList {
-            items: page
-                .items
-                .iter()
-                .map(|r| PseudonymisedRow {
-                    pseudonym: self.state.pseudonyms.pseudonym(contract.id, r.person),
-                    provider: r.provider_name.clone(),
-                    status: r.status.code().to_owned(),
-                    status_label: r.status.label_nb().to_owned(),
-                    group: r.group_name.clone(),
-                    start_date: r.index_date,
-                })
-                .collect(),
-            total: page.total,
-            total_exact: page.total_exact,
-            page: page.page,
-            page_count: page.page_count(),
-        }))
-    }
-}
-
-/// Accounts and configuration.
-pub struct AdminAccess {
-    state: AppState,
-}
-
-impl AdminAccess {
-    pub(super) fn new(state: AppState) -> Self {
-        Self { state }
-    }
-
-    pub async fn users(&self) -> Result<Vec<UserView>, WebError> {
-        Ok(self
-            .state
-            .store
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| UserView {
-                username: u.username,
-                display_name: u.display_name,
-                role: u.role.label_nb().to_owned(),
-            })
-            .collect())
+    pub async fn groups(&self) -> Result<Vec<GroupRow>, AppError> {
+        Ok(self.app.store.groups(self.scope).await?)
     }
 }

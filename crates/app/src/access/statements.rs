@@ -11,31 +11,55 @@
 //! Reading lines is audited, one record per person behind the lines shown. The steps are kept
 //! as append-only events (who, role, when); the domain's rules decide which step is allowed.
 
-use chrono::Utc;
-use effekt_domain::contract::ledger::{CapKind, LineKind};
+use effekt_domain::contract::ledger::{CapKind, LineKind, Period};
+use effekt_domain::contract::periods::{self, ComputeRefusal, Cover};
 use effekt_domain::contract::statement::{Event, Stage, Statement, Step, StepError};
-use effekt_domain::contract::terms::{ContractTerms, PartyRole};
+use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::{ContractId, ProviderId};
 use effekt_domain::money::Nok;
-use effekt_domain::role::Role;
 use effekt_domain::suppression::suppress;
-use effekt_store::model::{StatementLineRecord, StatementRecord};
+use effekt_store::model::{SnapshotRecord, StatementLineRecord, StatementRecord};
 use effekt_store::StoreError;
 
-use super::views::{
+use crate::audit::{self, Purpose};
+use crate::ledger::{self, LedgerError};
+use crate::policy;
+use crate::statement_file;
+use crate::views::{
     ContractStatements, EventView, LineView, OutcomeTotalView, StatementDetail, StatementSummary,
 };
-use super::{audit, AppState, Viewer};
-use crate::ledger::{self, LedgerError};
-use crate::WebError;
+use crate::{App, AppError, Viewer};
+
+/// The file formats of a statement's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+/// A statement's lines as a file.
+pub struct StatementFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A period's lines for the command line, and what they are.
+pub struct PeriodLines {
+    pub period: Period,
+    pub lines: Vec<StatementLineRecord>,
+    /// The register snapshot they were priced from.
+    pub snapshot: String,
+    /// Approved, open or preview, with the contract versions, in words.
+    pub what: String,
+}
 
 /// Lines shown on the page; the CSV and XLSX downloads hold them all.
 pub const LINES_ON_PAGE: usize = 300;
 
 /// How much of a statement the viewer sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Sight {
+pub enum Sight {
     /// Every line, by pseudonym.
     Lines,
     /// Only the lines of this provider's participants.
@@ -46,7 +70,7 @@ pub(super) enum Sight {
 
 /// Statements for everyone in a contract except the administrator.
 pub struct StatementAccess {
-    pub(super) state: AppState,
+    pub(super) app: App,
     pub(super) viewer: Viewer,
     pub(super) sight: Sight,
 }
@@ -86,27 +110,56 @@ fn refusal_nb(e: StepError) -> String {
     }
 }
 
-fn ledger_error(e: LedgerError) -> WebError {
+/// Why a period cannot be computed now, in the words of the page.
+fn compute_refusal_nb(e: &ComputeRefusal) -> String {
+    match e {
+        ComputeRefusal::WrongRole => "Bare Nav-kontraktsforvalteren beregner oppgjør.".to_owned(),
+        ComputeRefusal::AllApproved => "Alle periodene i kontrakten er godkjent.".to_owned(),
+        ComputeRefusal::NotOpen {
+            open,
+            wanted,
+            approved,
+        } => format!(
+            "Bare den første åpne perioden ({}) kan beregnes; {} er {}.",
+            open.label,
+            wanted.label,
+            if *approved {
+                "allerede godkjent"
+            } else {
+                "ikke åpen ennå"
+            }
+        ),
+        ComputeRefusal::NotOver(p) => format!(
+            "Perioden {} er ikke over ennå (slutter {}).",
+            p.label,
+            p.end.format("%d.%m.%Y")
+        ),
+        ComputeRefusal::NoSnapshot => "Det finnes ikke noe registeruttrekk ennå.".to_owned(),
+        ComputeRefusal::SnapshotTooShort {
+            snapshot, cutoff, ..
+        } => format!(
+            "Registeruttrekket {snapshot} går bare til {}; det må dekke hele perioden.",
+            cutoff.format("%d.%m.%Y")
+        ),
+    }
+}
+
+fn ledger_error(e: LedgerError) -> AppError {
     let message = match e {
         LedgerError::Store(e) => return e.into(),
+        LedgerError::Key(e) => return AppError::internal("pseudonyms", e),
         LedgerError::NoTerms(_) => "Kontrakten har ingen vilkår ennå.".to_owned(),
         LedgerError::NoSnapshot => "Det finnes ikke noe registeruttrekk ennå.".to_owned(),
         LedgerError::Period(_) => "Perioden finnes ikke i kontrakten.".to_owned(),
     };
-    WebError::BadRequest {
-        api: false,
-        message,
-    }
+    AppError::Refused(message)
 }
 
-fn conflict_or(e: StoreError) -> WebError {
+fn conflict_or(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(m) => {
             tracing::info!(conflict = %m, "statement changed meanwhile");
-            WebError::BadRequest {
-                api: false,
-                message: "Noen andre endret oppgjøret samtidig. Last siden på nytt.".into(),
-            }
+            AppError::Refused("Noen andre endret oppgjøret samtidig. Last siden på nytt.".into())
         }
         e => e.into(),
     }
@@ -135,7 +188,7 @@ fn line_view(l: &StatementLineRecord) -> LineView {
         magnitude: l
             .magnitude
             .filter(|m| *m != rust_decimal::Decimal::ONE)
-            .map(super::outcomes::number_nb),
+            .map(super::number_nb),
         kind: l.kind.code().to_owned(),
         kind_label: kind_nb(l.kind, l.adjustment),
         adjustment: l.adjustment,
@@ -146,12 +199,8 @@ fn line_view(l: &StatementLineRecord) -> LineView {
 }
 
 impl StatementAccess {
-    pub(super) fn new(state: AppState, viewer: Viewer, sight: Sight) -> Self {
-        Self {
-            state,
-            viewer,
-            sight,
-        }
+    pub(crate) fn new(app: App, viewer: Viewer, sight: Sight) -> Self {
+        Self { app, viewer, sight }
     }
 
     fn provider(&self) -> Option<ProviderId> {
@@ -169,14 +218,14 @@ impl StatementAccess {
     async fn shown_totals(
         &self,
         statements: &[&StatementRecord],
-    ) -> Result<Vec<Option<Nok>>, WebError> {
+    ) -> Result<Vec<Option<Nok>>, AppError> {
         if self.sight == Sight::Lines {
             return Ok(statements.iter().map(|s| Some(s.total)).collect());
         }
         // One read of the lines of every statement, split by statement.
         let ids: Vec<i64> = statements.iter().map(|s| s.id).collect();
         let lines = self
-            .state
+            .app
             .store
             .statement_lines(&ids, self.provider())
             .await?;
@@ -202,77 +251,48 @@ impl StatementAccess {
             .collect())
     }
 
-    /// Not found unless the statement's contract is one the viewer is a party to.
-    async fn own_contract(&self, record: &StatementRecord) -> Result<(), WebError> {
-        let terms = self.state.store.contract_terms(record.contract).await?;
+    /// Not found unless the statement's contract is one the viewer reads.
+    async fn own_contract(&self, record: &StatementRecord) -> Result<(), AppError> {
+        let terms = self.app.store.contract_terms(record.contract).await?;
         match terms {
-            Some((_, t)) if self.is_party(&t).await? => Ok(()),
-            _ => Err(WebError::NotFound { api: false }),
+            Some((_, t)) if self.reads(&t).await? => Ok(()),
+            _ => Err(AppError::NotFound),
         }
     }
 
-    /// Whether the viewer's organisation is a party to `terms`: providers and investors see
-    /// only their own contracts; Nav and the evaluator see every contract.
-    async fn is_party(&self, terms: &ContractTerms) -> Result<bool, WebError> {
-        let role = match self.viewer.user.role {
-            Role::ProviderStaff | Role::ProviderAdmin => PartyRole::Provider,
-            Role::Investor => PartyRole::Investor,
-            _ => return Ok(true),
-        };
-        let own = self
-            .state
-            .store
-            .organisation_number(self.viewer.user.scope)
-            .await?;
-        Ok(terms
-            .parties
-            .iter()
-            .any(|p| p.role == role && own.as_deref() == Some(p.orgnr.to_string().as_str())))
+    /// Whether the viewer reads this contract's statements: providers and investors only
+    /// their own contracts; Nav, the evaluator and the facilitator every contract.
+    async fn reads(&self, terms: &ContractTerms) -> Result<bool, AppError> {
+        let own = self.viewer.organisation(&self.app).await?;
+        Ok(policy::reads_contract(self.viewer.user.role, own, terms))
     }
 
     /// Every contract with stored terms: its statements (the current one of each period) and
     /// the open period, with whether this viewer may compute it now and why not.
-    pub async fn overview(&self) -> Result<Vec<ContractStatements>, WebError> {
-        let store = &self.state.store;
+    pub async fn overview(&self) -> Result<Vec<ContractStatements>, AppError> {
+        let store = &self.app.store;
+        let snapshot = store.register_snapshots().await?.into_iter().next();
         let mut out = Vec::new();
         for contract in store.contracts().await? {
             let Some((_, terms)) = store.contract_terms(contract.id).await? else {
                 continue;
             };
-            if !self.is_party(&terms).await? {
+            if !self.reads(&terms).await? {
                 continue;
             }
             let all = store.statements(contract.id).await?;
-            let current = ledger::current(&all);
+            let current = periods::current(&all);
             let totals = self.shown_totals(&current).await?;
             let statements = current
                 .iter()
                 .zip(totals)
                 .map(|(s, total)| summary(s, total))
                 .collect();
-            let today = oslo_date(Utc::now());
-            let snapshot = store.register_snapshots().await?.into_iter().next();
-            let open = ledger::open_period(&terms, &all);
+            let open = periods::open_period(&terms, &all);
             let blocker = open.as_ref().and_then(|p| {
-                if self.viewer.user.role != Role::NavContractManager {
-                    Some("Bare Nav-kontraktsforvalteren beregner oppgjør.".to_owned())
-                } else if p.end >= today {
-                    Some(format!(
-                        "Perioden {} er ikke over ennå (slutter {}).",
-                        p.label,
-                        p.end.format("%d.%m.%Y")
-                    ))
-                } else {
-                    match &snapshot {
-                        None => Some("Det finnes ikke noe registeruttrekk ennå.".to_owned()),
-                        Some(s) if s.cutoff < p.end => Some(format!(
-                            "Registeruttrekket {} går bare til {}; det må dekke hele perioden.",
-                            s.key,
-                            s.cutoff.format("%d.%m.%Y")
-                        )),
-                        Some(_) => None,
-                    }
-                }
+                self.may_compute(Some(p), p, snapshot.as_ref())
+                    .err()
+                    .map(|e| compute_refusal_nb(&e))
             });
             out.push(ContractStatements {
                 contract_id: contract.id.0,
@@ -287,59 +307,49 @@ impl StatementAccess {
         Ok(out)
     }
 
+    /// The domain's check, for this viewer now.
+    fn may_compute(
+        &self,
+        open: Option<&Period>,
+        wanted: &Period,
+        snapshot: Option<&SnapshotRecord>,
+    ) -> Result<Statement, ComputeRefusal> {
+        periods::may_compute(
+            open,
+            wanted,
+            snapshot.map(|s| Cover {
+                key: &s.key,
+                cutoff: s.cutoff,
+            }),
+            self.app.today(),
+            self.viewer.user.id,
+            self.viewer.user.role,
+            self.app.now(),
+        )
+    }
+
     /// Computes the open period of `contract` (Nav contract manager only) and stores it,
     /// withdrawing a draft of the same period. Returns the new statement's id.
-    pub async fn compute(&self, contract: ContractId, period: &str) -> Result<i64, WebError> {
-        let bad = |message: String| WebError::BadRequest {
-            api: false,
-            message,
-        };
-        let now = Utc::now();
-        let store = &self.state.store;
-        let pricing = ledger::price(store.as_ref(), &self.state.pseudonyms, contract)
-            .await
-            .map_err(ledger_error)?;
+    pub async fn compute(&self, contract: ContractId, period: &str) -> Result<i64, AppError> {
+        let store = &self.app.store;
+        let pricing = self.app.pricing(contract).await.map_err(ledger_error)?;
         let wanted = pricing.period(period).map_err(ledger_error)?;
         let all = store.statements(contract).await?;
         let open = pricing.open_period(&all);
-        if open.as_ref() != Some(&wanted) {
-            return Err(bad(match open {
-                Some(o) => format!(
-                    "Bare den første åpne perioden ({}) kan beregnes; {} er {}.",
-                    o.label,
-                    wanted.label,
-                    if o.start > wanted.start {
-                        "allerede godkjent"
-                    } else {
-                        "ikke åpen ennå"
-                    }
-                ),
-                None => "Alle periodene i kontrakten er godkjent.".into(),
-            }));
-        }
-        if wanted.end >= oslo_date(now) {
-            return Err(bad(format!("Perioden {} er ikke over ennå.", wanted.label)));
-        }
-        if pricing.snapshot.cutoff < wanted.end {
-            return Err(bad(format!(
-                "Registeruttrekket {} dekker ikke hele {}.",
-                pricing.snapshot.key, wanted.label
-            )));
-        }
-        let computed = Statement::compute(
-            &wanted.label,
-            Nok::ZERO,
-            self.viewer.user.id,
-            self.viewer.user.role,
-            now,
-        )
-        .map_err(|e| bad(refusal_nb(e)))?;
+        let computed = self
+            .may_compute(open.as_ref(), &wanted, Some(&pricing.snapshot))
+            .map_err(|e| AppError::Refused(compute_refusal_nb(&e)))?;
         let booked = ledger::booked_lines(store.as_ref(), &all).await?;
-        let replaces = ledger::current(&all)
+        let replaces = periods::current(&all)
             .into_iter()
             .find(|s| s.period == wanted.label)
             .map(|s| (s.id, s.events.len()));
-        let new = pricing.statement(&wanted, &booked, computed.events[0]);
+        let Some(event) = computed.events.first().copied() else {
+            return Err(AppError::Refused(compute_refusal_nb(
+                &ComputeRefusal::WrongRole,
+            )));
+        };
+        let new = pricing.statement(&wanted, &booked, event);
         let id = store
             .add_statement(&new, replaces)
             .await
@@ -350,29 +360,24 @@ impl StatementAccess {
     }
 
     /// Takes `step` on the statement as this viewer, or says why not (nothing changes then).
-    pub async fn take(&self, id: i64, step: Step) -> Result<Stage, WebError> {
-        let store = &self.state.store;
+    pub async fn take(&self, id: i64, step: Step) -> Result<Stage, AppError> {
+        let store = &self.app.store;
         let Some(record) = store.statement(id).await? else {
-            return Err(WebError::NotFound { api: false });
+            return Err(AppError::NotFound);
         };
         if matches!(step, Step::Verify | Step::Approve) && self.is_stale(&record).await? {
-            return Err(WebError::BadRequest {
-                api: false,
-                message:
-                    "Vilkårene eller registeruttrekket er endret siden oppgjøret ble beregnet. \
-                          Kontraktsforvalteren må beregne det på nytt."
-                        .into(),
-            });
+            return Err(AppError::Refused(
+                "Vilkårene eller registeruttrekket er endret siden oppgjøret ble beregnet. \
+                 Kontraktsforvalteren må beregne det på nytt."
+                    .into(),
+            ));
         }
         let mut rules = record.rules();
         let before = rules.events.len();
-        let now = Utc::now();
+        let now = self.app.now();
         let stage = rules
             .take(step, self.viewer.user.id, self.viewer.user.role, now)
-            .map_err(|e| WebError::BadRequest {
-                api: false,
-                message: refusal_nb(e),
-            })?;
+            .map_err(|e| AppError::Refused(refusal_nb(e)))?;
         let event = Event {
             step,
             by: self.viewer.user.id,
@@ -390,9 +395,11 @@ impl StatementAccess {
 
     /// Whether the statement's lines differ from what the terms in force and the newest
     /// snapshot give now: then it must be computed again before anyone vouches for it.
-    async fn is_stale(&self, record: &StatementRecord) -> Result<bool, WebError> {
-        let store = &self.state.store;
-        let pricing = ledger::price(store.as_ref(), &self.state.pseudonyms, record.contract)
+    async fn is_stale(&self, record: &StatementRecord) -> Result<bool, AppError> {
+        let store = &self.app.store;
+        let pricing = self
+            .app
+            .pricing(record.contract)
             .await
             .map_err(ledger_error)?;
         let period = pricing.period(&record.period).map_err(ledger_error)?;
@@ -411,10 +418,10 @@ impl StatementAccess {
 
     /// The statement as this viewer may see it; reading lines is audited. `all_lines` gives
     /// every line (for downloads) instead of the first [`LINES_ON_PAGE`].
-    pub async fn detail(&self, id: i64, all_lines: bool) -> Result<StatementDetail, WebError> {
-        let store = &self.state.store;
+    pub async fn detail(&self, id: i64, all_lines: bool) -> Result<StatementDetail, AppError> {
+        let store = &self.app.store;
         let Some(record) = store.statement(id).await? else {
-            return Err(WebError::NotFound { api: false });
+            return Err(AppError::NotFound);
         };
         let contract = store
             .contracts()
@@ -442,7 +449,7 @@ impl StatementAccess {
                 let mut people: Vec<_> = shown.iter().filter_map(|l| l.person).collect();
                 people.sort_unstable_by_key(|p| p.0);
                 people.dedup();
-                audit::permit(&self.state, &self.viewer, people, "statement.lines").await?;
+                audit::permit(&self.app, &self.viewer, people, Purpose::StatementLines).await?;
                 (
                     shown.into_iter().map(line_view).collect(),
                     lines.len(),
@@ -490,13 +497,13 @@ impl StatementAccess {
     pub async fn lines(
         &self,
         id: i64,
-    ) -> Result<(StatementRecord, Vec<StatementLineRecord>), WebError> {
+    ) -> Result<(StatementRecord, Vec<StatementLineRecord>), AppError> {
         if self.sight == Sight::Totals {
-            return Err(WebError::Forbidden { api: false });
+            return Err(AppError::Forbidden);
         }
-        let store = &self.state.store;
+        let store = &self.app.store;
         let Some(record) = store.statement(id).await? else {
-            return Err(WebError::NotFound { api: false });
+            return Err(AppError::NotFound);
         };
         self.own_contract(&record).await?;
         let lines: Vec<StatementLineRecord> = store
@@ -508,8 +515,98 @@ impl StatementAccess {
         let mut people: Vec<_> = lines.iter().filter_map(|l| l.person).collect();
         people.sort_unstable_by_key(|p| p.0);
         people.dedup();
-        audit::permit(&self.state, &self.viewer, people, "statement.lines").await?;
+        audit::permit(&self.app, &self.viewer, people, Purpose::StatementLines).await?;
         Ok((record, lines))
+    }
+
+    /// A period's lines as `effekt ledger compute` prints them: an approved period's approved
+    /// lines; otherwise the lines as computed now, with adjustments when it is the open period
+    /// (a preview without them when earlier periods are not yet approved). Provider staff get
+    /// their own organisation's lines; those who see totals only are refused. Every person
+    /// behind a line is audited. The period is checked before anything is read or priced.
+    pub async fn period_lines(
+        &self,
+        contract: ContractId,
+        label: &str,
+    ) -> Result<PeriodLines, AppError> {
+        if self.sight == Sight::Totals {
+            return Err(AppError::Forbidden);
+        }
+        let store = &self.app.store;
+        let Some((_, terms)) = store.contract_terms(contract).await? else {
+            return Err(LedgerError::NoTerms(contract.0).into());
+        };
+        if !self.reads(&terms).await? {
+            return Err(AppError::NotFound);
+        }
+        let period = periods::parse_period(&terms, label).map_err(LedgerError::from)?;
+        let statements = store.statements(contract).await?;
+        let stored = periods::current(&statements)
+            .into_iter()
+            .find(|s| s.period == period.label && s.rules().stage().is_booked())
+            .cloned();
+        let (lines, snapshot, what) = match stored {
+            Some(s) => {
+                let lines: Vec<StatementLineRecord> = store
+                    .statement_lines(&[s.id], self.provider())
+                    .await?
+                    .into_iter()
+                    .map(|(_, l)| l)
+                    .collect();
+                let what = format!(
+                    "statement {} as {} (contract version {})",
+                    s.id,
+                    s.rules().stage().label_nb().to_lowercase(),
+                    s.versions
+                );
+                (lines, s.snapshot, what)
+            }
+            None => {
+                let p = self.app.pricing(contract).await?;
+                let open = p.open_period(&statements).as_ref() == Some(&period);
+                let booked = ledger::booked_lines(store.as_ref(), &statements).await?;
+                let mut lines = p.draft(&period, open, &booked);
+                if let Some(own) = self.provider() {
+                    lines.retain(|l| l.provider == Some(own));
+                }
+                let what = format!(
+                    "{} (contract version {})",
+                    if open {
+                        "the open period as computed now, with adjustments"
+                    } else {
+                        "a preview: earlier periods are not yet approved, so no adjustments"
+                    },
+                    p.versions_of(&lines)
+                );
+                (lines, p.snapshot.key.clone(), what)
+            }
+        };
+        let mut people: Vec<_> = lines.iter().filter_map(|l| l.person).collect();
+        people.sort_unstable_by_key(|p| p.0);
+        people.dedup();
+        audit::permit(&self.app, &self.viewer, people, Purpose::StatementLines).await?;
+        Ok(PeriodLines {
+            period,
+            lines,
+            snapshot,
+            what,
+        })
+    }
+
+    /// Every line this viewer may see of statement `id` as a file (audited like the page):
+    /// CSV, or XLSX with amounts as numbers and a total row.
+    pub async fn file(&self, id: i64, format: FileFormat) -> Result<StatementFile, AppError> {
+        let (record, lines) = self.lines(id).await?;
+        let rows = statement_file::rows(&record.period, &record.snapshot, &lines);
+        let total = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+        let (bytes, ext) = match format {
+            FileFormat::Xlsx => (statement_file::xlsx(&rows, total), "xlsx"),
+            FileFormat::Csv => (statement_file::csv(&rows), "csv"),
+        };
+        Ok(StatementFile {
+            name: format!("utbetaling-{}-{}.{ext}", record.period, record.id),
+            bytes: bytes.map_err(|e| AppError::internal("statement file", e))?,
+        })
     }
 
     /// The steps this viewer could take now (the rules decide again when one is taken).
@@ -523,7 +620,7 @@ impl StatementAccess {
                         *step,
                         self.viewer.user.id,
                         self.viewer.user.role,
-                        Utc::now(),
+                        self.app.now(),
                     )
                     .is_ok()
             })

@@ -1,12 +1,13 @@
 //! What capabilities hand out: data already filtered and masked for the viewer. These shapes
-//! are rendered by the pages and serialised by the JSON API (and described in its OpenAPI).
+//! are rendered by the pages, serialised by the JSON API (and, with the `openapi` feature,
+//! described in its OpenAPI document) and printed by the command line.
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// A participant in a list, masked where the person is protected.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantSummary {
     pub id: i64,
     /// The name, or "Adressebeskyttet" / "Skjermet person".
@@ -25,7 +26,8 @@ pub struct ParticipantSummary {
     pub start_date: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantList {
     pub items: Vec<ParticipantSummary>,
     /// Matches; a lower bound ("more than") when `total_exact` is false.
@@ -36,7 +38,8 @@ pub struct ParticipantList {
     pub page_count: u32,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdEntry {
     pub national_id: String,
     /// `fnr`, `dnr`, `tnr`, `dnr-and-tnr`, …
@@ -44,7 +47,8 @@ pub struct IdEntry {
     pub valid_from: NaiveDate,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusEntry {
     pub status: String,
     pub status_label: String,
@@ -55,7 +59,8 @@ pub struct StatusEntry {
     pub valid_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdMemberView {
     pub name: String,
     pub masked: bool,
@@ -65,14 +70,16 @@ pub struct HouseholdMemberView {
     pub participant_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdView {
     pub name: String,
     pub members: Vec<HouseholdMemberView>,
 }
 
 /// Everything on a participant's page, masked for the viewer.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantDetailView {
     #[serde(flatten)]
     pub summary: ParticipantSummary,
@@ -87,7 +94,8 @@ pub struct ParticipantDetailView {
 }
 
 /// One provider's row of a suppressed table.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AggregateRow {
     pub label: String,
     /// Counts as text: a number, "<5" (under five) or "x" (hidden to protect another cell).
@@ -96,7 +104,8 @@ pub struct AggregateRow {
 }
 
 /// Participants per provider and status group, with small cells suppressed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AggregateOverview {
     pub contract: String,
     pub starts: NaiveDate,
@@ -109,7 +118,8 @@ pub struct AggregateOverview {
 }
 
 /// A participant as the evaluator sees them: a pseudonym, never a name or national id.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PseudonymisedRow {
     pub pseudonym: String,
     pub provider: String,
@@ -119,7 +129,8 @@ pub struct PseudonymisedRow {
     pub start_date: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PseudonymisedList {
     pub items: Vec<PseudonymisedRow>,
     /// Matches; a lower bound ("more than") when `total_exact` is false.
@@ -129,7 +140,8 @@ pub struct PseudonymisedList {
     pub page_count: u32,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub username: String,
     pub display_name: String,
@@ -137,7 +149,8 @@ pub struct UserView {
 }
 
 /// One outcome as judged for one participant.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeView {
     pub name: String,
     /// `achieved`, `not_achieved` or `pending`.
@@ -154,14 +167,16 @@ pub struct OutcomeView {
 }
 
 /// The register snapshot outcomes were judged from.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SnapshotView {
     pub key: String,
     pub cutoff: NaiveDate,
 }
 
 /// A participant's outcomes, or why there are none yet.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParticipantOutcomes {
     /// `None` when no register snapshot has been imported.
     pub snapshot: Option<SnapshotView>,
@@ -174,7 +189,8 @@ pub struct ParticipantOutcomes {
 
 /// One outcome across the contract: participants with a start date, by provider and status,
 /// with small cells suppressed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeTable {
     pub name: String,
     pub columns: Vec<String>,
@@ -184,7 +200,8 @@ pub struct OutcomeTable {
 }
 
 /// Outcomes per provider for a contract, as of a snapshot.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeResults {
     pub contract: String,
     pub snapshot: SnapshotView,
@@ -192,7 +209,8 @@ pub struct OutcomeResults {
 }
 
 /// A statement in a list: the period, where it stands, and the total this viewer may see.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatementSummary {
     pub id: i64,
     /// `2026Q3`, `2026-07`, `2026H2` or `2026`.
@@ -207,7 +225,8 @@ pub struct StatementSummary {
 }
 
 /// A contract's payment periods.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractStatements {
     pub contract_id: i64,
     pub contract: String,
@@ -223,7 +242,8 @@ pub struct ContractStatements {
     pub statements: Vec<StatementSummary>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventView {
     /// compute | verify | approve | pay | withdraw
     pub step: String,
@@ -234,7 +254,8 @@ pub struct EventView {
 }
 
 /// One statement line, by pseudonym.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineView {
     pub participant: String,
     pub outcome: String,
@@ -252,7 +273,8 @@ pub struct LineView {
 }
 
 /// An outcome's total on a statement, for those who see no lines.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeTotalView {
     pub outcome: String,
     /// Participants with a line: a number, "<5" or "x".
@@ -262,7 +284,8 @@ pub struct OutcomeTotalView {
 }
 
 /// A statement as the viewer may see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatementDetail {
     pub summary: StatementSummary,
     pub contract: String,
@@ -284,7 +307,8 @@ pub struct StatementDetail {
 }
 
 /// A party to the contract.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyView {
     pub role: String,
     pub name: String,
@@ -295,7 +319,8 @@ pub struct PartyView {
 }
 
 /// An outcome the contract pays for, in words.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutcomeTermView {
     pub name: String,
     pub requirement: String,
@@ -305,7 +330,8 @@ pub struct OutcomeTermView {
 }
 
 /// A version of the terms and what it changed from the version in force before it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionView {
     pub version: u32,
     pub effective_from: String,
@@ -317,7 +343,8 @@ pub struct VersionView {
 }
 
 /// A party whose answer a proposal needs, and the answer so far.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequiredView {
     pub party: String,
     pub answer: String,
@@ -325,7 +352,8 @@ pub struct RequiredView {
 }
 
 /// The amendment waiting for the parties.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalView {
     pub version: u32,
     pub effective_from: String,
@@ -342,7 +370,8 @@ pub struct ProposalView {
 }
 
 /// A contract as its parties read it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractView {
     pub id: i64,
     pub name: String,
@@ -369,7 +398,8 @@ pub struct ContractView {
 }
 
 /// One investor's position (or all investors'), actual to today and projected to the end.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionView {
     pub investor: String,
     pub committed: Option<String>,
@@ -385,7 +415,8 @@ pub struct PositionView {
 }
 
 /// Counts per cohort and provider, suppressed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountTable {
     pub title: String,
     pub rows: Vec<AggregateRow>,
@@ -395,7 +426,8 @@ pub struct CountTable {
 
 /// Participants per cohort (half-year of start) and provider, started and with at least one
 /// outcome achieved; small cells suppressed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressTable {
     pub snapshot: String,
     /// Provider names.
@@ -404,7 +436,8 @@ pub struct ProgressTable {
 }
 
 /// A contract's financing as an investor, the contract manager or the facilitator sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvestmentView {
     pub contract: String,
     /// The waterfall's return cap, e.g. "30 %".
@@ -426,7 +459,8 @@ pub struct InvestmentView {
 }
 
 /// A figure the evaluator certified for a cohort.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FigureView {
     pub figure: String,
     pub cohort: String,
@@ -437,7 +471,8 @@ pub struct FigureView {
 }
 
 /// What a cohort outcome pays on the figures certified so far.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CohortPaymentView {
     pub outcome: String,
     pub cohort: String,
@@ -446,7 +481,8 @@ pub struct CohortPaymentView {
 }
 
 /// Cohort-level outcomes: the certified figures and what they pay.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CohortView {
     /// The figures the contract's cohort outcomes are priced from.
     pub figure_names: Vec<String>,

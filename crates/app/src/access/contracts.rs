@@ -9,30 +9,28 @@
 //!
 //! Everyone but the administrator reads the contract; none of it is personal data.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use effekt_domain::contract::amendment::{
     self, differences, AmendmentError, Decision, PartyDecision, PartyKey, VersionState,
 };
 use effekt_domain::contract::terms::{ContractTerms, PartyRole};
 use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::ContractId;
-use effekt_domain::orgnr::OrgNr;
-use effekt_domain::role::Role;
 use effekt_store::model::{ContractVersionRecord, Proposal};
 use effekt_store::StoreError;
 
-use super::views::{
+use crate::policy;
+use crate::views::{
     CohortPaymentView, CohortView, ContractView, FigureView, OutcomeTermView, PartyView,
     ProposalView, RequiredView, VersionView,
 };
-use super::{AppState, Viewer};
-use crate::ledger;
-use crate::WebError;
-use effekt_domain::contract::cohort::{price_all, CertifiedFigure, NamedFigure};
+use crate::{App, AppError, Viewer};
+use effekt_domain::contract::cohort::{is_final_round, price_all, CertifiedFigure, NamedFigure};
+use effekt_domain::contract::periods;
 
 /// Reading contracts, and acting for the viewer's party.
 pub struct ContractAccess {
-    pub(super) state: AppState,
+    pub(super) app: App,
     pub(super) viewer: Viewer,
 }
 
@@ -75,14 +73,11 @@ fn date_nb(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-fn bad(message: impl Into<String>) -> WebError {
-    WebError::BadRequest {
-        api: false,
-        message: message.into(),
-    }
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::Refused(message.into())
 }
 
-fn conflict_or(e: StoreError) -> WebError {
+fn conflict_or(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(m) => {
             tracing::info!(conflict = %m, "contract changed meanwhile");
@@ -104,39 +99,14 @@ fn in_force_before(
 }
 
 impl ContractAccess {
-    pub(super) fn new(state: AppState, viewer: Viewer) -> Self {
-        Self { state, viewer }
+    pub(crate) fn new(app: App, viewer: Viewer) -> Self {
+        Self { app, viewer }
     }
 
     /// The party the viewer acts for in `terms`, if any.
-    async fn party(&self, terms: &ContractTerms) -> Result<Option<PartyKey>, WebError> {
-        let by_role = |role: PartyRole| {
-            terms
-                .parties
-                .iter()
-                .find(|p| p.role == role)
-                .map(PartyKey::from)
-        };
-        let own = |role: PartyRole, orgnr: Option<String>| {
-            orgnr
-                .and_then(|o| OrgNr::parse(&o).ok())
-                .map(|orgnr| PartyKey { role, orgnr })
-                .filter(|k| terms.parties.iter().any(|p| PartyKey::from(p) == *k))
-        };
-        let store = &self.state.store;
-        Ok(match self.viewer.user.role {
-            Role::NavContractManager => by_role(PartyRole::Nav),
-            Role::Evaluator => by_role(PartyRole::Evaluator),
-            Role::ProviderAdmin => own(
-                PartyRole::Provider,
-                store.organisation_number(self.viewer.user.scope).await?,
-            ),
-            Role::Investor => own(
-                PartyRole::Investor,
-                store.organisation_number(self.viewer.user.scope).await?,
-            ),
-            _ => None,
-        })
+    async fn party(&self, terms: &ContractTerms) -> Result<Option<PartyKey>, AppError> {
+        let own = self.viewer.organisation(&self.app).await?;
+        Ok(policy::acts_for(self.viewer.user.role, own, terms))
     }
 
     /// Whether amendments effective on `effective` re-price an approved period.
@@ -145,25 +115,25 @@ impl ContractAccess {
         contract: ContractId,
         terms: &ContractTerms,
         effective: NaiveDate,
-    ) -> Result<bool, WebError> {
-        let statements = self.state.store.statements(contract).await?;
-        let open = ledger::open_period(terms, &statements).map(|p| p.start);
+    ) -> Result<bool, AppError> {
+        let statements = self.app.store.statements(contract).await?;
+        let open = periods::open_period(terms, &statements).map(|p| p.start);
         Ok(amendment::is_retroactive(effective, open))
     }
 
-    async fn versions(&self, contract: ContractId) -> Result<Vec<ContractVersionRecord>, WebError> {
-        let versions = self.state.store.contract_versions(contract).await?;
+    async fn versions(&self, contract: ContractId) -> Result<Vec<ContractVersionRecord>, AppError> {
+        let versions = self.app.store.contract_versions(contract).await?;
         if versions.is_empty() {
-            return Err(WebError::NotFound { api: false });
+            return Err(AppError::NotFound);
         }
         Ok(versions)
     }
 
     /// Contracts with terms: id and name.
-    pub async fn list(&self) -> Result<Vec<(i64, String)>, WebError> {
+    pub async fn list(&self) -> Result<Vec<(i64, String)>, AppError> {
         let mut out = Vec::new();
-        for c in self.state.store.contracts().await? {
-            if self.state.store.contract_terms(c.id).await?.is_some() {
+        for c in self.app.store.contracts().await? {
+            if self.app.store.contract_terms(c.id).await?.is_some() {
                 out.push((c.id.0, c.name));
             }
         }
@@ -172,14 +142,14 @@ impl ContractAccess {
 
     /// The contract as this viewer sees it: the terms in force, every version, the pending
     /// proposal with each party's answer, and what the viewer may do.
-    pub async fn view(&self, contract: ContractId) -> Result<ContractView, WebError> {
+    pub async fn view(&self, contract: ContractId) -> Result<ContractView, AppError> {
         let versions = self.versions(contract).await?;
         let Some(current) = versions
             .iter()
             .filter(|v| v.state == VersionState::InForce)
             .max_by_key(|v| v.version)
         else {
-            return Err(WebError::NotFound { api: false });
+            return Err(AppError::NotFound);
         };
         let terms = &current.terms;
         let party = self.party(terms).await?;
@@ -302,13 +272,13 @@ impl ContractAccess {
         contract: ContractId,
         terms: &ContractTerms,
         party: Option<PartyKey>,
-    ) -> Result<Option<CohortView>, WebError> {
+    ) -> Result<Option<CohortView>, AppError> {
         if terms.cohort_outcomes.is_empty() {
             return Ok(None);
         }
-        let figures = self.state.store.certified_figures(contract).await?;
+        let figures = self.app.store.certified_figures(contract).await?;
         let named: Vec<NamedFigure> = figures.iter().map(|(f, _)| f.clone()).collect();
-        let final_round = oslo_date(Utc::now()) > terms.ends;
+        let final_round = is_final_round(terms, &named);
         let mut names: Vec<String> = terms
             .cohort_outcomes
             .iter()
@@ -348,9 +318,9 @@ impl ContractAccess {
         &self,
         contract: ContractId,
         input: &FigureInput,
-    ) -> Result<Result<(), Vec<(&'static str, String)>>, WebError> {
-        let Some((_, terms)) = self.state.store.contract_terms(contract).await? else {
-            return Err(WebError::NotFound { api: false });
+    ) -> Result<Result<(), Vec<(&'static str, String)>>, AppError> {
+        let Some((_, terms)) = self.app.store.contract_terms(contract).await? else {
+            return Err(AppError::NotFound);
         };
         if !self
             .party(&terms)
@@ -399,7 +369,7 @@ impl ContractAccess {
         let (Some(size), Some(value), true) = (size, value, problems.is_empty()) else {
             return Ok(Err(problems));
         };
-        let now = Utc::now();
+        let now = self.app.now();
         let certified = CertifiedFigure {
             cohort: cohort.to_owned(),
             cohort_size: size,
@@ -407,7 +377,7 @@ impl ContractAccess {
             certified_by: self.viewer.user.display_name.clone(),
             certified_on: oslo_date(now),
         };
-        self.state
+        self.app
             .store
             .certify_figure(contract, figure, &certified, self.viewer.user.id, now)
             .await?;
@@ -423,9 +393,9 @@ impl ContractAccess {
         contract: ContractId,
         effective: NaiveDate,
         text: &str,
-    ) -> Result<Result<u32, ProposalRefused>, WebError> {
-        let Some((_, current)) = self.state.store.contract_terms(contract).await? else {
-            return Err(WebError::NotFound { api: false });
+    ) -> Result<Result<u32, ProposalRefused>, AppError> {
+        let Some((_, current)) = self.app.store.contract_terms(contract).await? else {
+            return Err(AppError::NotFound);
         };
         let Some(party) = self.party(&current).await? else {
             return Err(bad(AmendmentError::NotAParty.to_string()));
@@ -479,11 +449,11 @@ impl ContractAccess {
                 party,
                 by: self.viewer.user.id,
                 decision: Decision::Approve,
-                at: Utc::now(),
+                at: self.app.now(),
             },
         };
         let version = self
-            .state
+            .app
             .store
             .propose_contract_version(contract, &proposal)
             .await
@@ -499,10 +469,10 @@ impl ContractAccess {
         contract: ContractId,
         version: u32,
         decision: Decision,
-    ) -> Result<VersionState, WebError> {
+    ) -> Result<VersionState, AppError> {
         let versions = self.versions(contract).await?;
         let Some(proposal) = versions.iter().find(|v| v.version == version) else {
-            return Err(WebError::NotFound { api: false });
+            return Err(AppError::NotFound);
         };
         let Some(base) = in_force_before(&versions, version) else {
             return Err(bad(AmendmentError::NotProposed.to_string()));
@@ -521,11 +491,11 @@ impl ContractAccess {
             party,
             by: self.viewer.user.id,
             decision,
-            at: Utc::now(),
+            at: self.app.now(),
         };
         decisions.push(record);
         let becomes = amendment::state(&required, &decisions);
-        self.state
+        self.app
             .store
             .decide_contract_version(contract, version, &record, before, becomes)
             .await
@@ -533,5 +503,19 @@ impl ContractAccess {
         tracing::info!(contract = contract.0, version, decision = decision.code(),
             state = becomes.code(), user = %self.viewer.user.username, "amendment decided");
         Ok(becomes)
+    }
+
+    /// The contract and its priced results in the INDIGO data standard (results of fewer
+    /// than 5 participants withheld), with the terms version and snapshot it rests on.
+    pub async fn indigo(
+        &self,
+        contract: ContractId,
+    ) -> Result<(serde_json::Value, String, String), AppError> {
+        let p = self.app.pricing(contract).await?;
+        let Some(terms) = p.terms() else {
+            return Err(crate::ledger::LedgerError::NoTerms(contract.0).into());
+        };
+        let project = effekt_engine::indigo::project(contract.0, terms, &p.ledger, &p.input);
+        Ok((project, p.versions_of(&[]), p.snapshot.key.clone()))
     }
 }

@@ -1,0 +1,34 @@
+//! The capabilities. Each can only be built by [`crate::Viewer`] after the policy's check;
+//! each filters rows by scope first, then masks fields, and writes the audit records before
+//! returning anything (fail closed).
+
+mod admin;
+mod aggregates;
+mod contracts;
+mod definition;
+mod investments;
+pub(crate) mod outcomes;
+mod participants;
+mod pseudonymised;
+mod statements;
+
+pub use admin::AdminAccess;
+pub use aggregates::AggregateAccess;
+pub use contracts::{ContractAccess, FigureInput, ProposalRefused};
+pub use definition::ContractDefinition;
+pub use investments::InvestmentAccess;
+pub use participants::ParticipantAccess;
+pub use pseudonymised::PseudonymisedAccess;
+pub use statements::{
+    FileFormat, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,
+};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A decimal as Norwegian text with at most one decimal ("62,5").
+pub(crate) fn number_nb(m: Decimal) -> String {
+    m.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+        .to_string()
+        .replace('.', ",")
+}

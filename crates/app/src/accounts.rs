@@ -1,0 +1,218 @@
+//! Local accounts and sessions: argon2id password hashes (worked out off the async threads),
+//! opaque session tokens of which only the SHA-256 is stored, a CSRF token per session, and
+//! throttling after repeated failed logins. Cookies are the web's business; this hands out
+//! tokens and viewers.
+
+use std::sync::atomic::Ordering;
+use std::sync::OnceLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::Duration;
+use effekt_domain::mode::Mode;
+use effekt_domain::pseudonym::PseudonymKey;
+use effekt_store::model::Channel;
+use effekt_store::Store;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::policy::{self, Page};
+use crate::viewer::SessionKeys;
+use crate::{App, AppError, Viewer};
+
+pub const SESSION_HOURS: i64 = 8;
+/// Failed logins allowed per username within [`THROTTLE_MINUTES`].
+pub const MAX_FAILURES: u64 = 5;
+pub const THROTTLE_MINUTES: i64 = 15;
+
+fn hash_now(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal {
+            what: "password hashing",
+            source: e.to_string().into(),
+        })
+}
+
+fn verify_now(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// An argon2id hash (PHC string) with the crate's recommended parameters, worked out on a
+/// blocking thread: it takes tens of milliseconds by design.
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_now(&password))
+        .await
+        .map_err(|e| AppError::internal("password hashing", e))?
+}
+
+/// Whether `password` matches `hash`, on a blocking thread.
+pub async fn verify_password(hash: &str, password: &str) -> bool {
+    let (hash, password) = (hash.to_owned(), password.to_owned());
+    tokio::task::spawn_blocking(move || verify_now(&hash, &password))
+        .await
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the user does not exist, so that a wrong username takes as
+/// long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_now("not a real password").unwrap_or_default())
+}
+
+/// 32 random bytes, URL-safe base64.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Compares a submitted token with the expected one in constant time; an empty expectation
+/// never matches.
+pub fn tokens_match(expected: &str, given: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
+pub enum LoginOutcome {
+    /// The new session's token (for the cookie), and where the user starts.
+    Success {
+        token: String,
+        home: Page,
+    },
+    Invalid,
+    Throttled,
+}
+
+/// Checks credentials, with throttling per username; creates a session on success.
+pub async fn login(app: &App, username: &str, password: &str) -> Result<LoginOutcome, AppError> {
+    let username = username.trim().to_lowercase();
+    let now = app.now();
+    let since = now - Duration::minutes(THROTTLE_MINUTES);
+    if app.store.login_failures_since(&username, since).await? >= MAX_FAILURES {
+        return Ok(LoginOutcome::Throttled);
+    }
+    let user = app.store.user_by_username(&username).await?;
+    let valid = match &user {
+        Some(u) => verify_password(&u.password_hash, password).await && u.active,
+        None => {
+            let _ = verify_password(dummy_hash(), password).await;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| valid) else {
+        app.store.record_login_failure(&username, now).await?;
+        app.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
+        return Ok(LoginOutcome::Invalid);
+    };
+    app.store.clear_login_failures(&username).await?;
+    let token = random_token();
+    app.store
+        .create_session(
+            &token_hash(&token),
+            user.id,
+            &random_token(),
+            now,
+            now + Duration::hours(SESSION_HOURS),
+        )
+        .await?;
+    Ok(LoginOutcome::Success {
+        token,
+        home: policy::home(user.role),
+    })
+}
+
+/// The active user behind a session token, as a viewer of request `request_id`.
+pub async fn session_viewer(
+    app: &App,
+    token: &str,
+    request_id: &str,
+) -> Result<Option<Viewer>, AppError> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let hash = token_hash(token);
+    let Some(session) = app.store.session(&hash, app.now()).await? else {
+        return Ok(None);
+    };
+    let Some(user) = app
+        .store
+        .user_by_id(session.user_id)
+        .await?
+        .filter(|u| u.active)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Viewer {
+        user,
+        request_id: request_id.to_owned(),
+        channel: Channel::Web,
+        session: Some(SessionKeys {
+            csrf_token: session.csrf_token,
+            token_hash: hash,
+        }),
+    }))
+}
+
+/// Ends the viewer's session.
+pub async fn logout(app: &App, viewer: &Viewer) -> Result<(), AppError> {
+    if let Some(s) = &viewer.session {
+        app.store.delete_session(&s.token_hash).await?;
+    }
+    Ok(())
+}
+
+/// Why the pseudonym key is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("EFFEKT_PSEUDONYM_KEY is not base64")]
+    NotBase64,
+    #[error("EFFEKT_PSEUDONYM_KEY: {0}")]
+    Configured(String),
+    #[error("EFFEKT_PSEUDONYM_KEY must be set in production (base64, at least 32 bytes)")]
+    MissingInProduction,
+    #[error("stored pseudonym key: {0}")]
+    Stored(String),
+    #[error(transparent)]
+    Store(#[from] effekt_store::StoreError),
+}
+
+/// The pseudonym key: the configured one (base64, ≥ 32 bytes), or outside production a key
+/// generated once and kept in the store.
+pub async fn pseudonym_key(
+    store: &dyn Store,
+    mode: Mode,
+    configured: Option<&str>,
+) -> Result<PseudonymKey, KeyError> {
+    if let Some(text) = configured {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text.trim()))
+            .map_err(|_| KeyError::NotBase64)?;
+        return PseudonymKey::new(bytes).map_err(|e| KeyError::Configured(e.to_string()));
+    }
+    if mode == Mode::Production {
+        return Err(KeyError::MissingInProduction);
+    }
+    let stored = store
+        .put_secret_if_absent("pseudonym-key", random_token().as_bytes())
+        .await?;
+    PseudonymKey::new(stored).map_err(|e| KeyError::Stored(e.to_string()))
+}

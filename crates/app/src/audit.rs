@@ -1,0 +1,301 @@
+//! The audit writer: one record per person shown, batched into one write per response or
+//! command, and a failed write fails the read (fail closed). Records say through which
+//! channel they came; the command line's carry the operating-system user beside the operator.
+//! Also the operations log (what operators did besides reading people), and the CEF export of
+//! both together with every statement step and amendment decision.
+
+use std::sync::atomic::Ordering;
+
+use chrono::{DateTime, Utc};
+use effekt_domain::cef::CefEvent;
+use effekt_domain::ids::{ParticipantId, PersonKey};
+use effekt_store::model::{AuditRecord, Decision, OperationRecord};
+
+use crate::{App, AppError, Viewer};
+
+/// Why personal data was read. The codes are what the audit log stores; the names are the CEF
+/// event names Nav's audit platform shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    ParticipantList,
+    ParticipantView,
+    ParticipantIdChange,
+    ParticipantOutcomes,
+    EvaluationPseudonymised,
+    StatementLines,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 6] = [
+        Purpose::ParticipantList,
+        Purpose::ParticipantView,
+        Purpose::ParticipantIdChange,
+        Purpose::ParticipantOutcomes,
+        Purpose::EvaluationPseudonymised,
+        Purpose::StatementLines,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Purpose::ParticipantList => "participant.list",
+            Purpose::ParticipantView => "participant.view",
+            Purpose::ParticipantIdChange => "participant.id-change",
+            Purpose::ParticipantOutcomes => "participant.outcomes",
+            Purpose::EvaluationPseudonymised => "evaluation.pseudonymised",
+            Purpose::StatementLines => "statement.lines",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The CEF event name.
+    pub fn cef_name(self) -> &'static str {
+        match self {
+            Purpose::ParticipantList => "Deltakerliste",
+            Purpose::ParticipantView => "Innsyn i deltaker",
+            Purpose::EvaluationPseudonymised => "Pseudonymiserte data",
+            Purpose::ParticipantOutcomes => "Resultater for deltaker",
+            Purpose::StatementLines => "Utbetalingslinjer",
+            Purpose::ParticipantIdChange => "Innsyn i personopplysninger",
+        }
+    }
+}
+
+fn record(
+    app: &App,
+    viewer: &Viewer,
+    subject: PersonKey,
+    purpose: Purpose,
+    decision: Decision,
+) -> AuditRecord {
+    AuditRecord {
+        at: app.now(),
+        actor: viewer.user.id,
+        actor_name: viewer.user.username.clone(),
+        subject,
+        purpose: purpose.code().to_owned(),
+        decision,
+        request_id: viewer.request_id.clone(),
+        channel: viewer.channel.clone(),
+    }
+}
+
+async fn write(app: &App, records: Vec<AuditRecord>) -> Result<(), AppError> {
+    let n = records.len() as u64;
+    match app.store.append_audit(&records).await {
+        Ok(()) => {
+            app.metrics.audit_records.fetch_add(n, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => {
+            app.metrics.audit_failures.fetch_add(1, Ordering::Relaxed);
+            Err(AppError::Audit(e))
+        }
+    }
+}
+
+/// Records permitted reads of these persons.
+pub(crate) async fn permit(
+    app: &App,
+    viewer: &Viewer,
+    subjects: impl IntoIterator<Item = PersonKey>,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    let records = subjects
+        .into_iter()
+        .map(|s| record(app, viewer, s, purpose, Decision::Permit))
+        .collect();
+    write(app, records).await
+}
+
+/// Records a refused attempt to read a participant, when that participant exists.
+pub(crate) async fn deny(
+    app: &App,
+    viewer: &Viewer,
+    participant: ParticipantId,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    if let Some(subject) = app.store.participant_subject(participant).await? {
+        write(
+            app,
+            vec![record(app, viewer, subject, purpose, Decision::Deny)],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What an operator did, as a record of the operations log.
+pub(crate) fn operation(
+    app: &App,
+    viewer: &Viewer,
+    action: &str,
+    subject: String,
+) -> OperationRecord {
+    OperationRecord {
+        at: app.now(),
+        actor: Some(viewer.user.id),
+        actor_name: viewer.user.username.clone(),
+        action: action.to_owned(),
+        subject,
+        channel: viewer.channel.clone(),
+    }
+}
+
+/// The CEF name of an operation.
+fn operation_name(action: &str) -> &str {
+    match action {
+        "user.create" => "Bruker opprettet",
+        "register.import" => "Registeruttrekk importert",
+        "audit.export" => "Revisjonslogg eksportert",
+        "contract.import" => "Kontrakt importert",
+        other => other,
+    }
+}
+
+/// One line of the export, with the moment it sorts by.
+struct Entry {
+    at: DateTime<Utc>,
+    line: String,
+}
+
+/// Where a record came from, as CEF extension fields (nothing for the web, as before).
+fn channel_fields(channel: &effekt_store::model::Channel) -> String {
+    match channel.os_user() {
+        Some(os) => format!(
+            " cs1Label=Kanal cs1=cli cs2Label=OS-bruker cs2={}",
+            effekt_domain::cef::escape_extension(os)
+        ),
+        None => String::new(),
+    }
+}
+
+/// Every audit record (reads of personal data, `audit:access`), every operation, statement
+/// transition and amendment decision (`audit:change`), oldest first, as CEF lines.
+pub(crate) async fn cef_lines(app: &App) -> Result<Vec<String>, AppError> {
+    let store = &app.store;
+    let mut entries: Vec<Entry> = store
+        .audit_records()
+        .await?
+        .iter()
+        .map(|row| {
+            let r = &row.record;
+            let line = CefEvent {
+                name: Purpose::from_code(&r.purpose)
+                    .map_or("Innsyn i personopplysninger", Purpose::cef_name),
+                actor: &r.actor_name,
+                subject: row.subject_national_id.as_deref().unwrap_or("ukjent"),
+                epoch_millis: r.at.timestamp_millis(),
+                request_id: &r.request_id,
+                permitted: r.decision == Decision::Permit,
+                signature: "audit:access",
+            }
+            .line();
+            Entry {
+                at: r.at,
+                line: line + &channel_fields(&r.channel),
+            }
+        })
+        .collect();
+    for op in store.operations().await? {
+        let line = CefEvent {
+            name: operation_name(&op.action),
+            actor: &op.actor_name,
+            subject: &op.subject,
+            epoch_millis: op.at.timestamp_millis(),
+            request_id: &op.action,
+            permitted: true,
+            signature: "audit:change",
+        }
+        .line();
+        entries.push(Entry {
+            at: op.at,
+            line: line + &channel_fields(&op.channel),
+        });
+    }
+    entries.extend(changes(app).await?);
+    // Oldest first; reads before changes at the same moment, each in stored order.
+    entries.sort_by_key(|e| e.at);
+    Ok(entries.into_iter().map(|e| e.line).collect())
+}
+
+/// Steps that change what is paid: every statement transition and every party's decision on
+/// an amendment, from their append-only tables. The subject is the statement or contract
+/// version, not a person.
+async fn changes(app: &App) -> Result<Vec<Entry>, AppError> {
+    let store = &app.store;
+    let usernames: std::collections::HashMap<_, _> = store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username))
+        .collect();
+    let name_of = |id| {
+        usernames
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| "ukjent".into())
+    };
+    let mut out = Vec::new();
+    let mut push = |at: DateTime<Utc>, name: &str, actor: &str, subject: &str, request: &str| {
+        out.push(Entry {
+            at,
+            line: CefEvent {
+                name,
+                actor,
+                subject,
+                epoch_millis: at.timestamp_millis(),
+                request_id: request,
+                permitted: true,
+                signature: "audit:change",
+            }
+            .line(),
+        });
+    };
+    for contract in store.contracts().await? {
+        let request = format!("contract:{}", contract.id.0);
+        for s in store.statements(contract.id).await? {
+            for e in &s.events {
+                let name = format!("Utbetaling {}: {}", s.period, e.event.step.label_nb());
+                let subject = format!("statement:{}", s.id);
+                push(e.event.at, &name, &name_of(e.event.by), &subject, &request);
+            }
+        }
+        for v in store.contract_versions(contract.id).await? {
+            for (d, _) in &v.decisions {
+                let name = format!(
+                    "Kontraktsendring versjon {}: {} for {} {}",
+                    v.version,
+                    if d.decision == effekt_domain::contract::amendment::Decision::Approve {
+                        "godkjent"
+                    } else {
+                        "avvist"
+                    },
+                    d.party.role.code(),
+                    d.party.orgnr
+                );
+                let subject = format!("contract:{}:version:{}", contract.id.0, v.version);
+                push(d.at, &name, &name_of(d.by), &subject, &request);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purposes_keep_their_stored_codes_and_cef_names() {
+        for p in Purpose::ALL {
+            assert_eq!(Purpose::from_code(p.code()), Some(p));
+        }
+        assert_eq!(Purpose::ParticipantView.code(), "participant.view");
+        assert_eq!(Purpose::ParticipantView.cef_name(), "Innsyn i deltaker");
+        assert_eq!(Purpose::StatementLines.cef_name(), "Utbetalingslinjer");
+        assert_eq!(Purpose::from_code("participant.sneak"), None);
+    }
+}

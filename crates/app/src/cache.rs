@@ -1,0 +1,104 @@
+//! Work done once per input: judged outcomes and a contract's pricing, kept per contract under
+//! the store generation they were worked out at. Every write of their inputs increases the
+//! generation in its own transaction, so a server never serves figures older than the data,
+//! even when several servers share one PostgreSQL. The generation is read before the inputs:
+//! at worst a value is worked out again, never served stale.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use effekt_domain::ids::ContractId;
+
+use crate::access::outcomes::Judged;
+use crate::ledger::Pricing;
+
+type Slot<T> = Arc<tokio::sync::Mutex<Option<(u64, Arc<T>)>>>;
+
+/// One value per contract. While one request works a value out, others for the same contract
+/// wait for it instead of doing the same work.
+pub(crate) struct Slots<T> {
+    slots: Mutex<HashMap<ContractId, Slot<T>>>,
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Self {
+        Self {
+            slots: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    /// The value for `contract` at `generation`, worked out by `compute` unless kept already.
+    pub(crate) async fn get_or_compute<E, F, Fut>(
+        &self,
+        contract: ContractId,
+        generation: u64,
+        compute: F,
+    ) -> Result<Arc<T>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        let slot = {
+            let mut map = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(contract).or_default().clone()
+        };
+        let mut kept = slot.lock().await;
+        if let Some((g, value)) = kept.as_ref() {
+            if *g == generation {
+                return Ok(value.clone());
+            }
+        }
+        let value = Arc::new(compute().await?);
+        *kept = Some((generation, value.clone()));
+        Ok(value)
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Cache {
+    pub(crate) pricing: Slots<Pricing>,
+    pub(crate) judged: Slots<Judged>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_value_is_worked_out_once_per_generation() {
+        let slots: Slots<u32> = Slots::default();
+        let runs = std::sync::atomic::AtomicU32::new(0);
+        let compute =
+            || async { Ok::<u32, ()>(runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1) };
+        let c = ContractId(1);
+        assert_eq!(*slots.get_or_compute(c, 7, compute).await.unwrap(), 1);
+        assert_eq!(*slots.get_or_compute(c, 7, compute).await.unwrap(), 1);
+        // A write moved the generation: worked out again.
+        assert_eq!(*slots.get_or_compute(c, 8, compute).await.unwrap(), 2);
+        // Another contract has its own value.
+        assert_eq!(
+            *slots
+                .get_or_compute(ContractId(2), 8, compute)
+                .await
+                .unwrap(),
+            3
+        );
+        // A failure is not kept.
+        let failed = slots
+            .get_or_compute(ContractId(3), 8, || async {
+                Err::<u32, &str>("no snapshot")
+            })
+            .await;
+        assert_eq!(failed.err(), Some("no snapshot"));
+        assert_eq!(
+            *slots
+                .get_or_compute(ContractId(3), 8, compute)
+                .await
+                .unwrap(),
+            4
+        );
+    }
+}

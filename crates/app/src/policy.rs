@@ -1,0 +1,161 @@
+//! The access policy, in one place: what each role is granted, which pages its menu shows,
+//! and which party to a contract a viewer belongs to or acts for. The capabilities, the menu
+//! and the command line all decide through these functions.
+
+use effekt_domain::contract::amendment::PartyKey;
+use effekt_domain::contract::terms::{ContractTerms, PartyRole};
+use effekt_domain::orgnr::OrgNr;
+use effekt_domain::role::Role;
+
+/// What a role may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Named participants of the viewer's own Nav office or provider.
+    NamedParticipants,
+    /// Counts with small cells suppressed.
+    Aggregates,
+    /// Pseudonymised microdata (the evaluator).
+    Pseudonymised,
+    /// Payment statements (how much of them depends on the role).
+    Statements,
+    /// Investors' positions and returns.
+    Investments,
+    /// The contract's terms and amendments.
+    Contracts,
+    /// New contracts from contract files (Nav defines contracts).
+    DefineContracts,
+    /// Accounts, configuration, register imports and the audit log.
+    Administration,
+}
+
+/// What each role is granted.
+pub fn grants(role: Role) -> &'static [Grant] {
+    use Grant::*;
+    match role {
+        Role::NavCaseOfficer | Role::ProviderStaff | Role::ProviderAdmin => {
+            &[NamedParticipants, Contracts, Statements]
+        }
+        Role::NavContractManager => &[
+            Aggregates,
+            Investments,
+            Contracts,
+            Statements,
+            DefineContracts,
+        ],
+        Role::Investor | Role::Facilitator => &[Aggregates, Investments, Contracts, Statements],
+        Role::Evaluator => &[Pseudonymised, Contracts, Statements],
+        Role::Administrator => &[Administration],
+    }
+}
+
+pub fn has(role: Role, grant: Grant) -> bool {
+    grants(role).contains(&grant)
+}
+
+/// The pages of the main menu, in menu order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Participants,
+    Overview,
+    Results,
+    Investments,
+    Evaluation,
+    Users,
+    Contracts,
+    Statements,
+}
+
+impl Page {
+    pub const MENU: [Page; 8] = [
+        Page::Participants,
+        Page::Overview,
+        Page::Results,
+        Page::Investments,
+        Page::Evaluation,
+        Page::Users,
+        Page::Contracts,
+        Page::Statements,
+    ];
+
+    /// The grant a page needs.
+    pub fn grant(self) -> Grant {
+        match self {
+            Page::Participants => Grant::NamedParticipants,
+            Page::Overview | Page::Results => Grant::Aggregates,
+            Page::Investments => Grant::Investments,
+            Page::Evaluation => Grant::Pseudonymised,
+            Page::Users => Grant::Administration,
+            Page::Contracts => Grant::Contracts,
+            Page::Statements => Grant::Statements,
+        }
+    }
+}
+
+/// The menu of a role: every page it is granted, in menu order.
+pub fn menu(role: Role) -> Vec<Page> {
+    Page::MENU
+        .into_iter()
+        .filter(|p| has(role, p.grant()))
+        .collect()
+}
+
+/// Where a role starts after login: the first page of its menu.
+pub fn home(role: Role) -> Page {
+    menu(role).first().copied().unwrap_or(Page::Users)
+}
+
+/// The party to `terms` a viewer with `role` from the organisation `own` belongs to: Nav for
+/// the Nav contract manager, the evaluator for the evaluator, the viewer's own organisation
+/// for provider staff, provider admins and investors (when it is a party). Case officers, the
+/// facilitator and the administrator belong to no party.
+pub fn party_of(role: Role, own: Option<OrgNr>, terms: &ContractTerms) -> Option<PartyKey> {
+    let first = |r: PartyRole| {
+        terms
+            .parties
+            .iter()
+            .find(|p| p.role == r)
+            .map(PartyKey::from)
+    };
+    let own_as = |r: PartyRole| {
+        let orgnr = own?;
+        let key = PartyKey { role: r, orgnr };
+        terms
+            .parties
+            .iter()
+            .any(|p| PartyKey::from(p) == key)
+            .then_some(key)
+    };
+    match role {
+        Role::NavContractManager => first(PartyRole::Nav),
+        Role::Evaluator => first(PartyRole::Evaluator),
+        Role::ProviderStaff | Role::ProviderAdmin => own_as(PartyRole::Provider),
+        Role::Investor => own_as(PartyRole::Investor),
+        Role::NavCaseOfficer | Role::Facilitator | Role::Administrator => None,
+    }
+}
+
+/// The party the viewer acts for (proposes and decides amendments): as [`party_of`], except
+/// that provider staff only read; their organisation acts through its admin.
+pub fn acts_for(role: Role, own: Option<OrgNr>, terms: &ContractTerms) -> Option<PartyKey> {
+    match role {
+        Role::ProviderStaff => None,
+        _ => party_of(role, own, terms),
+    }
+}
+
+/// Whether the viewer reads this contract at all: providers and investors only their own
+/// contracts; Nav, the evaluator and the facilitator every contract; the administrator none.
+pub fn reads_contract(role: Role, own: Option<OrgNr>, terms: &ContractTerms) -> bool {
+    match role {
+        Role::ProviderStaff | Role::ProviderAdmin | Role::Investor => {
+            party_of(role, own, terms).is_some()
+        }
+        Role::Administrator => false,
+        Role::NavCaseOfficer | Role::NavContractManager | Role::Evaluator | Role::Facilitator => {
+            true
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,166 @@
+//! The viewer: who is asking, through which channel, in which request. Capabilities are only
+//! handed out here, after the policy's check passed; a refusal that names a participant is
+//! audited as a denied read.
+
+use effekt_domain::ids::ParticipantId;
+use effekt_domain::orgnr::OrgNr;
+use effekt_domain::role::Role;
+use effekt_store::model::{Channel, ParticipantScope, UserRecord, UserScope};
+
+use crate::access::{
+    AdminAccess, AggregateAccess, ContractAccess, ContractDefinition, InvestmentAccess,
+    ParticipantAccess, PseudonymisedAccess, Sight, StatementAccess,
+};
+use crate::audit::{self, Purpose};
+use crate::policy::{self, Grant, Page};
+use crate::{App, AppError};
+
+/// The session behind a web viewer.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionKeys {
+    pub(crate) csrf_token: String,
+    pub(crate) token_hash: String,
+}
+
+/// A logged-in user (web) or a named operator (command line).
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: UserRecord,
+    /// Identifies this request (or command run) in audit records and logs.
+    pub request_id: String,
+    pub channel: Channel,
+    pub(crate) session: Option<SessionKeys>,
+}
+
+impl Viewer {
+    /// The session's CSRF token, to embed in forms; empty outside a web session.
+    pub fn csrf_token(&self) -> &str {
+        self.session.as_ref().map_or("", |s| s.csrf_token.as_str())
+    }
+
+    /// Whether `given` is this session's CSRF token (compared in constant time).
+    pub fn csrf_matches(&self, given: &str) -> bool {
+        crate::accounts::tokens_match(self.csrf_token(), given)
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    pub fn home(&self) -> Page {
+        policy::home(self.user.role)
+    }
+
+    pub fn menu(&self) -> Vec<Page> {
+        policy::menu(self.user.role)
+    }
+
+    pub fn has(&self, grant: Grant) -> bool {
+        policy::has(self.user.role, grant)
+    }
+
+    fn check(&self, grant: Grant) -> Result<(), AppError> {
+        if self.has(grant) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The organisation number of the viewer's provider or investor.
+    pub(crate) async fn organisation(&self, app: &App) -> Result<Option<OrgNr>, AppError> {
+        Ok(app
+            .store
+            .organisation_number(self.user.scope)
+            .await?
+            .and_then(|o| OrgNr::parse(&o).ok()))
+    }
+
+    fn participant_scope(&self) -> Option<ParticipantScope> {
+        if !self.has(Grant::NamedParticipants) {
+            return None;
+        }
+        match self.user.scope {
+            UserScope::NavOffice(o) if self.user.role == Role::NavCaseOfficer => {
+                Some(ParticipantScope::NavOffice(o))
+            }
+            UserScope::Provider(p)
+                if matches!(self.user.role, Role::ProviderStaff | Role::ProviderAdmin) =>
+            {
+                Some(ParticipantScope::Provider(p))
+            }
+            _ => None,
+        }
+    }
+
+    /// Named participants of the viewer's own unit: case officers (own Nav office) and provider
+    /// staff (own organisation). Everyone else is refused, and a refusal that names a
+    /// participant is audited as a denied read.
+    pub async fn participants(
+        &self,
+        app: &App,
+        about: Option<ParticipantId>,
+    ) -> Result<ParticipantAccess, AppError> {
+        match self.participant_scope() {
+            Some(scope) => Ok(ParticipantAccess::new(app.clone(), self.clone(), scope)),
+            None => {
+                if let Some(id) = about {
+                    audit::deny(app, self, id, Purpose::ParticipantView).await?;
+                }
+                Err(AppError::Forbidden)
+            }
+        }
+    }
+
+    /// Aggregates with small cells suppressed: investors, the contract manager, the facilitator.
+    pub fn aggregates(&self, app: &App) -> Result<AggregateAccess, AppError> {
+        self.check(Grant::Aggregates)?;
+        Ok(AggregateAccess::new(app.clone()))
+    }
+
+    /// Pseudonymised microdata: the evaluator only.
+    pub fn pseudonymised(&self, app: &App) -> Result<PseudonymisedAccess, AppError> {
+        self.check(Grant::Pseudonymised)?;
+        Ok(PseudonymisedAccess::new(app.clone(), self.clone()))
+    }
+
+    /// Payment statements: Nav users and the evaluator see lines by pseudonym, provider staff
+    /// their own organisation's share, investors and the facilitator totals per outcome.
+    pub fn statements(&self, app: &App) -> Result<StatementAccess, AppError> {
+        self.check(Grant::Statements)?;
+        let sight = match (self.user.role, self.user.scope) {
+            (Role::NavContractManager | Role::NavCaseOfficer | Role::Evaluator, _) => Sight::Lines,
+            (Role::ProviderStaff | Role::ProviderAdmin, UserScope::Provider(p)) => {
+                Sight::OwnShare(p)
+            }
+            (Role::Investor | Role::Facilitator, _) => Sight::Totals,
+            _ => return Err(AppError::Forbidden),
+        };
+        Ok(StatementAccess::new(app.clone(), self.clone(), sight))
+    }
+
+    /// Investors' positions and returns: investors (their own), the Nav contract manager and
+    /// the facilitator.
+    pub fn investments(&self, app: &App) -> Result<InvestmentAccess, AppError> {
+        self.check(Grant::Investments)?;
+        Ok(InvestmentAccess::new(app.clone(), self.clone()))
+    }
+
+    /// The contract's terms and amendments: everyone in a contract, not the administrator.
+    pub fn contracts(&self, app: &App) -> Result<ContractAccess, AppError> {
+        self.check(Grant::Contracts)?;
+        Ok(ContractAccess::new(app.clone(), self.clone()))
+    }
+
+    /// New contracts from contract files: the Nav contract manager.
+    pub fn contract_definition(&self, app: &App) -> Result<ContractDefinition, AppError> {
+        self.check(Grant::DefineContracts)?;
+        Ok(ContractDefinition::new(app.clone(), self.clone()))
+    }
+
+    /// Accounts, configuration, register imports and the audit log: the administrator only.
+    pub fn administration(&self, app: &App) -> Result<AdminAccess, AppError> {
+        self.check(Grant::Administration)?;
+        Ok(AdminAccess::new(app.clone(), self.clone()))
+    }
+}
