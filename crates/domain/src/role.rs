@@ -1,4 +1,5 @@
-//! The roles of DESIGN.md §1. What each may see is decided in `web::access`, from these.
+//! The roles of docs/architecture.md ("Who uses effekt"). What each is granted is decided in
+//! `effekt_app::policy`, from these.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
 //! The INDIGO export (GO Lab's data standard for impact bonds; schema in
-//! `../shared/standards/indigo/project.json`): a contract's terms and priced results as one
+//! `crates/engine/schemas/indigo/project.json`): a contract's terms and priced results as one
 //! project, so that anyone can compare it with other outcomes contracts. Ids inside the file
 //! resolve to each other: pricings, payments and results name outcome metrics by their ids, and
 //! organisations are named by their Brønnøysund numbers (`NO-BRC-…`, as org-id.guide does).

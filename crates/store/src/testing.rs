@@ -32,6 +32,7 @@ mod sha2_free_hash {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+#[allow(clippy::disallowed_methods)] // test support: a unique name, not a business time
 fn unique_suffix() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -2,6 +2,7 @@
 //! cannot be lost to a concurrent one, the outcomes switching when a version comes into force,
 //! and decisions that cannot be changed afterwards.
 
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{NaiveDate, Utc};

@@ -1,6 +1,7 @@
 //! Register snapshots in the store, on SQLite and PostgreSQL: whole or nothing, re-import as a
 //! no-op, versions, and participants linked to register persons through their id history.
 
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::atomic::{AtomicU64, Ordering};

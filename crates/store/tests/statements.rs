@@ -2,6 +2,7 @@
 //! written, a recomputed draft withdraws the old one, concurrent steps and computations are
 //! conflicts rather than lost updates, and nothing can be changed or deleted afterwards.
 
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{NaiveDate, TimeZone, Utc};

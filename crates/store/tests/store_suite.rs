@@ -1,5 +1,6 @@
 //! The store suite: every test runs on SQLite and on PostgreSQL, each in a fresh database.
 
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{Duration, NaiveDate, Utc};

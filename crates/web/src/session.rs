@@ -47,7 +47,10 @@ pub fn check_csrf(expected: &str, given: &str) -> Result<(), WebError> {
 }
 
 fn valid_request_id(v: &str) -> bool {
-    !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    !v.is_empty()
+        && v.len() <= 64
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The request's id, as the [`request_id`] layer set it.

@@ -2,6 +2,7 @@
 //! and when, checked field by field, priced by the contract's mechanism on the contract page,
 //! and certified by nobody else (issue 4, §3).
 
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;

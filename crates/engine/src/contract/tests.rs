@@ -23,7 +23,7 @@ fn every_example_contract_passes_the_check() {
     }
     assert!(
         seen >= 7,
-        "examples/contracts holds {seen} contracts, one per mechanism of DESIGN.md §3"
+        "examples/contracts holds {seen} contracts, one per payment mechanism of docs/contracts.md"
     );
 }
 
@@ -366,7 +366,7 @@ mod indigo {
 
     use super::*;
 
-    const SCHEMA: &str = include_str!("../../../../../shared/standards/indigo/project.json");
+    const SCHEMA: &str = include_str!("../../schemas/indigo/project.json");
 
     fn project() -> Value {
         let terms =

@@ -32,7 +32,7 @@ pub const DEMO_CUTOFF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 10, 31) {
     None => NaiveDate::MIN,
 };
 
-/// The outcomes of the demo contract, in contract order (DESIGN.md §3: staged milestones with a
+/// The outcomes of the demo contract, in contract order (docs/contracts.md: staged milestones with a
 /// minimum job size, months without benefits, education and language).
 pub fn outcome_definitions() -> Vec<Definition> {
     let fifty = Decimal::from(50);

@@ -1,7 +1,7 @@
 //! The demo contract's terms, written as a contract file and read by the same checker as
 //! `effekt contract check`, so the demo can only hold terms a user could have imported. The
 //! organisation numbers come from the generated dataset; the outcomes are the demo's outcome
-//! definitions (DESIGN.md §3: staged milestones with a minimum job size, a graduated price for
+//! definitions (docs/contracts.md: staged milestones with a minimum job size, a graduated price for
 //! how much of a full-time job is held, benefits, education and language).
 
 use std::fmt::Write;

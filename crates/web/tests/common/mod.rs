@@ -1,6 +1,12 @@
 //! A running app on a fresh store with the fixture world and one account per role.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::disallowed_methods
+)]
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
@@ -61,6 +67,14 @@ fn scope(username: &str) -> UserScope {
 
 impl App {
     pub async fn new(t: TestStore) -> Self {
+        Self::with_clock(t, None).await
+    }
+
+    /// The app reading time from `clock` (the system's when `None`).
+    pub async fn with_clock(
+        t: TestStore,
+        clock: Option<std::sync::Arc<effekt_app::FixedClock>>,
+    ) -> Self {
         let data = fixture::dataset().unwrap();
         t.store.insert_dataset(&data).await.unwrap();
         // The contract's terms (which also make its outcome definitions).
@@ -101,11 +115,14 @@ impl App {
                 t.store.assign_staff(id, LEILA).await.unwrap();
             }
         }
-        let core = Core::new(
+        let mut core = Core::new(
             t.store.clone(),
             PseudonymKey::new(vec![42; 32]).unwrap(),
             Mode::Test,
         );
+        if let Some(clock) = clock {
+            core = core.with_clock(clock);
+        }
         let state = AppState::new(
             core,
             Config {

@@ -1,3 +1,4 @@
+#![allow(clippy::disallowed_methods)] // tests may read the system clock
 use super::*;
 use crate::contract::scale::Scale;
 use crate::contract::terms::{Caps, ContractOutcome, EvidenceSource, PeriodLength};

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Pages that judge or price a whole contract, under load (issue 9, item 5): with 100,000
+# participants in the store, `/resultater`, `/investeringer` and the page of a computed
+# statement must hold an open-loop rate of 20 requests/s for 30 s with p99 under 100 ms once
+# warm, on SQLite and on PostgreSQL. Judged outcomes and the contract's pricing are worked out
+# once per store generation; the first (cold) request of each page on a freshly started server
+# pays for that and is reported too, as is the first request after the store generation moves
+# (as every write of those inputs does), which must work everything out again.
+#
+# Usage: bench/cached-pages-load.sh [sqlite|postgres|both]   (default both)
+# Needs: oha (cargo install oha --locked), a PostgreSQL server for the postgres run
+# (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432). Sends traffic to
+# 127.0.0.1 only. Environment: PARTICIPANTS (100000), RATE (20), DURATION (30s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stores="${1:-both}"
+participants="${PARTICIPANTS:-100000}"
+rate="${RATE:-20}"
+duration="${DURATION:-30s}"
+pg_base="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+oha_bin="${OHA:-$(command -v oha || echo /root/.local/oha/bin/oha)}"
+[ -x "$oha_bin" ] || { echo "oha not found: cargo install oha --locked" >&2; exit 1; }
+work="$(mktemp -d)"
+trap 'kill "${server:-0}" 2>/dev/null || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
+
+cargo build --release --locked -p effekt >/dev/null
+bin="$PWD/target/release/effekt"
+port=18081
+base="http://127.0.0.1:$port"
+
+summary() { # name, json file: rate held, p50/p99 in ms, success share
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+name, path = sys.argv[1], sys.argv[2]
+d = json.load(open(path))
+s, p = d["summary"], d["latencyPercentiles"]
+codes = d.get("statusCodeDistribution", {})
+ok = sum(v for k, v in codes.items() if k.startswith("2"))
+total = sum(codes.values()) or 1
+print(f"{name:<44} rps {s['requestsPerSec']:6.1f}  p50 {p['p50']*1000:7.2f} ms  p99 {p['p99']*1000:7.2f} ms  2xx {ok}/{total}")
+PY
+}
+
+start_server() {
+  "$bin" demo --database "$database" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 200); do curl -fs "$base/internal/health/readiness" >/dev/null && return; sleep 0.1; done
+  echo "server did not start"; cat "$work/server.log"; exit 1
+}
+
+stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; }
+
+login() { # username -> sets $cookie
+  local jar="$work/cookies" token
+  rm -f "$jar"
+  token=$(curl -fs -c "$jar" "$base/logg-inn" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+  curl -fs -b "$jar" -c "$jar" -o /dev/null -d "csrf=$token&username=$1&password=effekt-demo-2026" "$base/logg-inn"
+  cookie="Cookie: effekt_session=$(awk '$6 == "effekt_session" {print $7}' "$jar")"
+}
+
+csrf_of() { # page -> the form's CSRF token
+  curl -fs -H "$cookie" "$base$1" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
+}
+
+seconds() { # url -> wall time of one request, in ms
+  curl -fs -o /dev/null -w '%{time_total}' -H "$cookie" "$1" | python3 -c 'import sys; print(f"{float(sys.stdin.read())*1000:.0f} ms")'
+}
+
+run_store() {
+  local store="$1"
+  if [ "$store" = sqlite ]; then
+    database="$work/bench.db"
+  else
+    psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS effekt_bench_cache" -qc "CREATE DATABASE effekt_bench_cache" >/dev/null
+    database="$pg_base/effekt_bench_cache"
+  fi
+  echo "== $store: creating $participants participants"
+  /usr/bin/time -f "   created in %e s" "$bin" demo --no-serve --participants "$participants" --database "$database" >/dev/null 2>"$work/create.log" || { cat "$work/create.log"; exit 1; }
+  tail -1 "$work/create.log"
+
+  # The open period 2026Q3, computed once by the contract manager through the page.
+  start_server
+  login kontrakt.forvalter
+  local token location statement
+  token=$(csrf_of /utbetalinger)
+  location=$(curl -fs -o /dev/null -w '%{redirect_url}' -H "$cookie" -d "csrf=$token&contract=1&period=2026Q3" "$base/utbetalinger/beregn")
+  statement="${location##*/}"
+  [ -n "$statement" ] || { echo "computing 2026Q3 failed"; exit 1; }
+  echo "   computed 2026Q3 as statement $statement in the same run"
+  stop_server
+
+  local pages=("/resultater" "/investeringer" "/utbetalinger/$statement")
+  # Cold: the first request of each page on a freshly started server (empty caches).
+  for page in "${pages[@]}"; do
+    start_server
+    login kontrakt.forvalter
+    echo "   cold $page: $(seconds "$base$page")"
+    stop_server
+  done
+
+  start_server
+  login kontrakt.forvalter
+  for page in "${pages[@]}"; do
+    "$oha_bin" --no-tui -z 3s -q "$rate" -c 4 -H "$cookie" "$base$page" >/dev/null   # warm-up
+    "$oha_bin" --no-tui --output-format json -z "$duration" -q "$rate" --latency-correction -c 8 -H "$cookie" "$base$page" >"$work/run.json"
+    summary "$store open-loop $rate/s $page" "$work/run.json"
+  done
+  # A write that moves the store generation: the next request works the judgement out again,
+  # once; the one after is served from the cache.
+  bump_generation
+  echo "   after a write, /resultater: $(seconds "$base/resultater"), then $(seconds "$base/resultater")"
+  stop_server
+}
+
+# Moves the generation as every write of outcome and payment inputs does (an id change, an
+# import, an amendment, a certified figure), without changing the data.
+bump_generation() {
+  if [ "$database" = "$work/bench.db" ]; then
+    python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE store_generation SET value = value + 1'); c.commit()" "$database"
+  else
+    psql "$database" -qc "UPDATE store_generation SET value = value + 1" >/dev/null
+  fi
+}
+
+case "$stores" in
+  sqlite|postgres) run_store "$stores" ;;
+  both) run_store sqlite; run_store postgres ;;
+  *) echo "usage: $0 [sqlite|postgres|both]" >&2; exit 2 ;;
+esac
