@@ -29,18 +29,8 @@ bin="$PWD/target/release/effekt"
 port=18081
 base="http://127.0.0.1:$port"
 
-summary() { # name, json file: rate held, p50/p99 in ms, success share
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-name, path = sys.argv[1], sys.argv[2]
-d = json.load(open(path))
-s, p = d["summary"], d["latencyPercentiles"]
-codes = d.get("statusCodeDistribution", {})
-ok = sum(v for k, v in codes.items() if k.startswith("2"))
-total = sum(codes.values()) or 1
-print(f"{name:<44} rps {s['requestsPerSec']:6.1f}  p50 {p['p50']*1000:7.2f} ms  p99 {p['p99']*1000:7.2f} ms  2xx {ok}/{total}")
-PY
-}
+# shellcheck source=bench/oha-summary.sh
+source "$PWD/bench/oha-summary.sh"
 
 start_server() {
   "$bin" demo --database "$database" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &

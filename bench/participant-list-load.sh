@@ -26,18 +26,8 @@ cargo build --release --locked -p effekt >/dev/null
 bin="$PWD/target/release/effekt"
 port=18080
 
-summary() { # name, json file: p50/p99 in ms, achieved rate, success share
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-name, path = sys.argv[1], sys.argv[2]
-d = json.load(open(path))
-s, p = d["summary"], d["latencyPercentiles"]
-codes = d.get("statusCodeDistribution", {})
-ok = sum(v for k, v in codes.items() if k.startswith("2"))
-total = sum(codes.values()) or 1
-print(f"{name:<34} rps {s['requestsPerSec']:8.1f}  p50 {p['p50']*1000:7.2f} ms  p99 {p['p99']*1000:7.2f} ms  2xx {ok}/{total}")
-PY
-}
+# shellcheck source=bench/oha-summary.sh
+source "$PWD/bench/oha-summary.sh"
 
 run_store() {
   local store="$1" database

@@ -93,23 +93,7 @@ both_stores! {
 
 /// Computes the contract's (only) period 2025 through the page; its lines.
 async fn computed_lines(app: &App, nav: &str, id: ContractId) -> Vec<(String, i64)> {
-    let res = app
-        .post_with_csrf(
-            "/utbetalinger",
-            "/utbetalinger/beregn",
-            nav,
-            &format!("contract={}&period=2025", id.0),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let statement: i64 = res.headers["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let statement = app.compute(nav, id.0, "2025").await;
     let mut lines: Vec<(String, i64)> = app
         .t
         .store

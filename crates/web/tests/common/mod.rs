@@ -200,28 +200,34 @@ impl App {
         .await
     }
 
-    /// Through the pages: the contract manager computes the open `period` of `contract`, the
-    /// evaluator verifies, the two case officers approve, and the manager records the payment.
-    /// Returns the statement id.
-    pub async fn settle_period(&self, contract: i64, period: &str) -> i64 {
-        let nav = self.login("forvalter").await;
+    /// Computes `period` of `contract` through the statements page as `cookie`'s user; the new
+    /// statement's id.
+    pub async fn compute(&self, cookie: &str, contract: i64, period: &str) -> i64 {
         let res = self
             .post_with_csrf(
                 "/utbetalinger",
                 "/utbetalinger/beregn",
-                &nav,
+                cookie,
                 &format!("contract={contract}&period={period}"),
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let id: i64 = res.headers["location"]
+        res.headers["location"]
             .to_str()
             .unwrap()
             .rsplit('/')
             .next()
             .unwrap()
             .parse()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Through the pages: the contract manager computes the open `period` of `contract`, the
+    /// evaluator verifies, the two case officers approve, and the manager records the payment.
+    /// Returns the statement id.
+    pub async fn settle_period(&self, contract: i64, period: &str) -> i64 {
+        let nav = self.login("forvalter").await;
+        let id = self.compute(&nav, contract, period).await;
         for (who, step) in [
             ("evaluator", "verify"),
             ("veileder1", "approve"),
