@@ -43,6 +43,8 @@ pub enum LedgerError {
     Key(#[from] crate::accounts::KeyError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("pricing stopped before it was done: {0}")]
+    Interrupted(String),
 }
 
 /// A contract priced now.
@@ -152,14 +154,22 @@ pub async fn price(
 impl App {
     /// The contract priced under the current store generation: worked out once per change of
     /// its inputs, then shared by every page and command.
+    ///
+    /// The work runs on its own task, so that a request given up halfway (a closed tab, a
+    /// client's timeout) does not throw away what the next request would wait for.
     pub async fn pricing(&self, contract: ContractId) -> Result<Arc<Pricing>, LedgerError> {
-        let generation = self.store.generation().await?;
-        self.cache
-            .pricing
-            .get_or_compute(contract, generation, || async {
-                price(self.store.as_ref(), self.pseudonyms()?, contract).await
-            })
-            .await
+        let app = self.clone();
+        tokio::spawn(async move {
+            let generation = app.store.generation().await?;
+            app.cache
+                .pricing
+                .get_or_compute(contract, generation, || async {
+                    price(app.store.as_ref(), app.pseudonyms()?, contract).await
+                })
+                .await
+        })
+        .await
+        .map_err(|e| LedgerError::Interrupted(e.to_string()))?
     }
 }
 

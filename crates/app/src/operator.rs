@@ -35,7 +35,7 @@ fn needs(grant: Grant) -> &'static str {
     match grant {
         Grant::Administration => "the administrator role",
         Grant::DefineContracts => "the Nav contract manager role",
-        Grant::Statements => "a role that sees statement lines (Nav or the evaluator)",
+        Grant::Statements => "a role that sees statements",
         Grant::Contracts => "a role that reads contracts (not the administrator)",
         Grant::NamedParticipants => "a role with named participants",
         Grant::Aggregates => "a role that sees aggregates",

@@ -24,11 +24,13 @@ pub(crate) struct SessionKeys {
 
 /// A logged-in user (web) or a named operator (command line).
 #[derive(Debug, Clone)]
+/// Only the core makes one (after a session or an operator check), and no face can change
+/// who it is: the fields are the core's.
 pub struct Viewer {
-    pub user: UserRecord,
+    pub(crate) user: UserRecord,
     /// Identifies this request (or command run) in audit records and logs.
-    pub request_id: String,
-    pub channel: Channel,
+    pub(crate) request_id: String,
+    pub(crate) channel: Channel,
     pub(crate) session: Option<SessionKeys>,
 }
 
@@ -45,6 +47,15 @@ impl Viewer {
 
     pub fn role(&self) -> Role {
         self.user.role
+    }
+
+    /// The account behind this viewer.
+    pub fn user(&self) -> &UserRecord {
+        &self.user
+    }
+
+    pub fn request_id(&self) -> &str {
+        &self.request_id
     }
 
     pub fn home(&self) -> Page {

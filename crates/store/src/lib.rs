@@ -37,9 +37,10 @@ use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
     AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, ImportOutcome,
-    NewStatement, NewUser, OperationRecord, Page, ParticipantDetail, ParticipantQuery,
-    ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal, SessionRecord, SnapshotRecord,
-    StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
+    LinesHead, NewStatement, NewUser, OperationRecord, OutcomeTotal, Page, ParticipantDetail,
+    ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal,
+    SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord,
+    UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -223,6 +224,21 @@ pub trait Store: Send + Sync + 'static {
         statements: &[i64],
         provider: Option<ProviderId>,
     ) -> Result<Vec<(i64, StatementLineRecord)>>;
+    /// The first `limit` lines of `statement` (only `provider`'s participants' when given), in
+    /// line order, with the count and sum of all of them.
+    async fn statement_lines_head(
+        &self,
+        statement: i64,
+        provider: Option<ProviderId>,
+        limit: usize,
+    ) -> Result<LinesHead>;
+    /// Per statement and outcome (in the order the outcome's first line stands): participants
+    /// with a line and the net amount; only `provider`'s participants' lines when given.
+    async fn statement_outcome_totals(
+        &self,
+        statements: &[i64],
+        provider: Option<ProviderId>,
+    ) -> Result<Vec<OutcomeTotal>>;
     /// Stores a computed statement with its lines in one transaction, withdrawing the
     /// period's current statement, which must be `replaces` (`None`: there is none) with as
     /// many events as the caller saw; if it changed meanwhile (another statement, or a step

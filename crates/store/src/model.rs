@@ -405,6 +405,23 @@ pub struct StatementLineRecord {
     pub version: Option<u32>,
 }
 
+/// The first lines of a statement (a page's worth), how many there are and what they sum to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinesHead {
+    pub lines: Vec<StatementLineRecord>,
+    pub count: u64,
+    pub total: effekt_domain::money::Nok,
+}
+
+/// One outcome's lines on a statement: distinct participants with a line, and their net amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeTotal {
+    pub statement: i64,
+    pub outcome: String,
+    pub participants: u64,
+    pub amount: effekt_domain::money::Nok,
+}
+
 /// A computed statement to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewStatement {

@@ -631,6 +631,23 @@ macro_rules! impl_store {
                     self.statement_sql(id).await
                 }
 
+                async fn statement_lines_head(
+                    &self,
+                    statement: i64,
+                    provider: Option<ProviderId>,
+                    limit: usize,
+                ) -> Result<LinesHead> {
+                    self.statement_lines_head_sql(statement, provider, limit).await
+                }
+
+                async fn statement_outcome_totals(
+                    &self,
+                    statements: &[i64],
+                    provider: Option<ProviderId>,
+                ) -> Result<Vec<OutcomeTotal>> {
+                    self.statement_outcome_totals_sql(statements, provider).await
+                }
+
                 async fn statement_lines(
                     &self,
                     statements: &[i64],

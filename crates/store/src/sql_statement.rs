@@ -16,7 +16,8 @@ macro_rules! impl_statement_store {
 
             use $crate::error::{corrupt, Result, StoreError};
             use $crate::model::{
-                NewStatement, StatementEventRecord, StatementLineRecord, StatementRecord,
+                LinesHead, NewStatement, OutcomeTotal, StatementEventRecord, StatementLineRecord,
+                StatementRecord,
             };
 
             const STATEMENT_COLUMNS: &str = "id, contract_id, period, period_start, versions, \
@@ -33,6 +34,37 @@ macro_rules! impl_statement_store {
                     total: Nok::from_ore(row.try_get(6)?),
                     computed_at: row.try_get(7)?,
                     events: Vec::new(),
+                })
+            }
+
+            /// The columns [`line_from_row`] reads, after the statement id.
+            const LINE_COLUMNS: &str = "statement_id, participant, person_key, provider_id, \
+                 outcome, achievement_date, occurrence, kind, adjustment, magnitude, amount_ore, \
+                 evidence, contract_version";
+
+            fn line_from_row(row: &<$db as sqlx::Database>::Row) -> Result<StatementLineRecord> {
+                let kind: String = row.try_get(7)?;
+                let magnitude: Option<String> = row.try_get(9)?;
+                let occurrence: i64 = row.try_get(6)?;
+                let version: Option<i64> = row.try_get(12)?;
+                Ok(StatementLineRecord {
+                    participant: row.try_get(1)?,
+                    person: row.try_get::<Option<i64>, _>(2)?.map(PersonKey),
+                    provider: row.try_get::<Option<i64>, _>(3)?.map(ProviderId),
+                    outcome: row.try_get(4)?,
+                    date: row.try_get::<NaiveDate, _>(5)?,
+                    occurrence: u32::try_from(occurrence).map_err(corrupt)?,
+                    kind: LineKind::from_code(&kind)
+                        .ok_or_else(|| corrupt(format!("line kind {kind:?}")))?,
+                    adjustment: row.try_get(8)?,
+                    magnitude: magnitude
+                        .map(|m| m.parse().map_err(corrupt))
+                        .transpose()?,
+                    amount: Nok::from_ore(row.try_get(10)?),
+                    evidence: row.try_get(11)?,
+                    version: version
+                        .map(|v| u32::try_from(v).map_err(corrupt))
+                        .transpose()?,
                 })
             }
 
@@ -121,9 +153,7 @@ macro_rules! impl_statement_store {
                     let list: Vec<String> =
                         (0..statements.len()).map(|i| format!("${}", i + 2)).collect();
                     let sql = format!(
-                        "SELECT statement_id, participant, person_key, provider_id, outcome, \
-                         achievement_date, occurrence, kind, adjustment, magnitude, amount_ore, \
-                         evidence, contract_version FROM statement_lines \
+                        "SELECT {LINE_COLUMNS} FROM statement_lines \
                          WHERE statement_id IN ({}) AND ($1 IS NULL OR provider_id = $1) \
                          ORDER BY statement_id, seq",
                         list.join(", ")
@@ -134,39 +164,81 @@ macro_rules! impl_statement_store {
                     }
                     let rows = query.fetch_all(&self.pool).await?;
                     let mut out = Vec::with_capacity(rows.len());
-                        for row in rows {
-                            let kind: String = row.try_get(7)?;
-                            let magnitude: Option<String> = row.try_get(9)?;
-                            let occurrence: i64 = row.try_get(6)?;
-                            let version: Option<i64> = row.try_get(12)?;
-                            out.push((
-                                row.try_get::<i64, _>(0)?,
-                                StatementLineRecord {
-                                    participant: row.try_get(1)?,
-                                    person: row.try_get::<Option<i64>, _>(2)?.map(PersonKey),
-                                    provider: row
-                                        .try_get::<Option<i64>, _>(3)?
-                                        .map(ProviderId),
-                                    outcome: row.try_get(4)?,
-                                    date: row.try_get::<NaiveDate, _>(5)?,
-                                    occurrence: u32::try_from(occurrence).map_err(corrupt)?,
-                                    kind: LineKind::from_code(&kind)
-                                        .ok_or_else(|| corrupt(format!("line kind {kind:?}")))?,
-                                    adjustment: row.try_get(8)?,
-                                    magnitude: magnitude
-                                        .map(|m| m.parse().map_err(corrupt))
-                                        .transpose()?,
-                                    amount: Nok::from_ore(row.try_get(10)?),
-                                    evidence: row.try_get(11)?,
-                                    version: version
-                                        .map(|v| u32::try_from(v).map_err(corrupt))
-                                        .transpose()?,
-                                },
-                            ));
-                        }
+                    for row in &rows {
+                        out.push((row.try_get::<i64, _>(0)?, line_from_row(row)?));
+                    }
                     // In the order the statements were asked for.
                     out.sort_by_key(|(id, _)| statements.iter().position(|s| s == id));
                     Ok(out)
+                }
+
+                pub(crate) async fn statement_lines_head_sql(
+                    &self,
+                    statement: i64,
+                    provider: Option<ProviderId>,
+                    limit: usize,
+                ) -> Result<LinesHead> {
+                    let provider = provider.map(|p| p.0);
+                    let rows = sqlx::query(&format!(
+                        "SELECT {LINE_COLUMNS} FROM statement_lines \
+                         WHERE statement_id = $1 AND ($2 IS NULL OR provider_id = $2) \
+                         ORDER BY seq LIMIT $3"
+                    ))
+                    .bind(statement)
+                    .bind(provider)
+                    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    // Cast back: PostgreSQL sums BIGINT as NUMERIC.
+                    let (count, sum): (i64, Option<i64>) = sqlx::query_as(
+                        "SELECT COUNT(*), CAST(SUM(amount_ore) AS BIGINT) FROM statement_lines \
+                         WHERE statement_id = $1 AND ($2 IS NULL OR provider_id = $2)",
+                    )
+                    .bind(statement)
+                    .bind(provider)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(LinesHead {
+                        lines: rows.iter().map(line_from_row).collect::<Result<_>>()?,
+                        count: u64::try_from(count).map_err(corrupt)?,
+                        total: Nok::from_ore(sum.unwrap_or(0)),
+                    })
+                }
+
+                pub(crate) async fn statement_outcome_totals_sql(
+                    &self,
+                    statements: &[i64],
+                    provider: Option<ProviderId>,
+                ) -> Result<Vec<OutcomeTotal>> {
+                    if statements.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let list: Vec<String> =
+                        (0..statements.len()).map(|i| format!("${}", i + 2)).collect();
+                    // Outcomes in the order their first line stands on the statement.
+                    let sql = format!(
+                        "SELECT statement_id, outcome, COUNT(DISTINCT participant), \
+                         CAST(SUM(amount_ore) AS BIGINT), MIN(seq) AS first FROM statement_lines \
+                         WHERE statement_id IN ({}) AND ($1 IS NULL OR provider_id = $1) \
+                         GROUP BY statement_id, outcome ORDER BY statement_id, first",
+                        list.join(", ")
+                    );
+                    let mut query = sqlx::query(&sql).bind(provider.map(|p| p.0));
+                    for id in statements {
+                        query = query.bind(*id);
+                    }
+                    let rows = query.fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(OutcomeTotal {
+                                statement: r.try_get(0)?,
+                                outcome: r.try_get(1)?,
+                                participants: u64::try_from(r.try_get::<i64, _>(2)?)
+                                    .map_err(corrupt)?,
+                                amount: Nok::from_ore(r.try_get::<Option<i64>, _>(3)?.unwrap_or(0)),
+                            })
+                        })
+                        .collect()
                 }
 
                 /// The statement of `period` that is not withdrawn, inside `tx`.

@@ -139,3 +139,35 @@ both_stores! {
         assert_eq!(t.store.statement(first).await.unwrap().unwrap().total, Nok::from_ore(4_000_000));
     }
 }
+
+both_stores! {
+    async fn a_page_of_lines_counts_and_sums_them_all_and_outcome_totals_group_them(t: TestStore) {
+        t.store.insert_dataset(&fixture::dataset().unwrap()).await.unwrap();
+        let manager = user(&t, "forvalter", Role::NavContractManager).await;
+        let mut lines = vec![
+            line("P-a", PROVIDER_A, 5_000_000),
+            line("P-b", PROVIDER_B, 3_000_000),
+            line("P-a", PROVIDER_A, -1_000_000),
+        ];
+        lines[2].outcome = "Varig arbeid".into();
+        lines[2].adjustment = true;
+        lines.push(StatementLineRecord { outcome: "Varig arbeid".into(), ..line("P-c", PROVIDER_A, 2_000_000) });
+        let id = t.store.add_statement(&new_statement(manager, lines.clone()), None).await.unwrap();
+        // Two of four lines on the page; the count and sum are of all of them.
+        let head = t.store.statement_lines_head(id, None, 2).await.unwrap();
+        assert_eq!(head.lines, lines[..2].to_vec());
+        assert_eq!((head.count, head.total), (4, Nok::from_ore(9_000_000)));
+        // Provider A's share only.
+        let own = t.store.statement_lines_head(id, Some(PROVIDER_A), 300).await.unwrap();
+        assert_eq!((own.lines.len(), own.count, own.total), (3, 3, Nok::from_ore(6_000_000)));
+        // Per outcome, in the order of their first line: distinct participants and net amount.
+        let totals = t.store.statement_outcome_totals(&[id], None).await.unwrap();
+        let got: Vec<(&str, u64, i64)> = totals.iter().map(|o| (o.outcome.as_str(), o.participants, o.amount.ore())).collect();
+        assert_eq!(got, vec![("Jobbstart", 2, 8_000_000), ("Varig arbeid", 2, 1_000_000)]);
+        assert!(totals.iter().all(|o| o.statement == id));
+        let mine = t.store.statement_outcome_totals(&[id], Some(PROVIDER_B)).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!((mine[0].participants, mine[0].amount.ore()), (1, 3_000_000));
+        assert!(t.store.statement_outcome_totals(&[], None).await.unwrap().is_empty());
+    }
+}

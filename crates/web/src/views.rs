@@ -56,8 +56,8 @@ impl Chrome {
         Self {
             title,
             user: viewer.map(|v| UserChrome {
-                display_name: v.user.display_name.clone(),
-                role: v.user.role.label_nb().to_owned(),
+                display_name: v.user().display_name.clone(),
+                role: v.user().role.label_nb().to_owned(),
                 csrf_token: v.csrf_token().to_owned(),
             }),
             nav,

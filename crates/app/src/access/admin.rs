@@ -36,7 +36,8 @@ impl AdminAccess {
     }
 
     /// Stores a validated register snapshot as a new version, all of it or nothing (the same
-    /// files again change nothing), and records who imported it. `content_hash` identifies
+    /// files again change nothing). Who asked for it is recorded first, with the snapshot and
+    /// its files' hash, so that no import goes unrecorded. `content_hash` identifies
     /// the files; `progress` hears the rows written so far.
     pub async fn import_register(
         &self,
@@ -44,21 +45,18 @@ impl AdminAccess {
         content_hash: &str,
         progress: &(dyn Fn(u64) + Send + Sync),
     ) -> Result<ImportOutcome, StoreError> {
-        let outcome = self
-            .app
+        // Recorded before it is done: an import that cannot be recorded is not made.
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "register.import",
+            format!("snapshot:{}:{}", register.snapshot.id, content_hash),
+        );
+        self.app.store.append_operation(&op).await?;
+        self.app
             .store
             .import_register(register, content_hash, self.app.now(), progress)
-            .await?;
-        if let ImportOutcome::Imported(record) = &outcome {
-            let op = audit::operation(
-                &self.app,
-                &self.viewer,
-                "register.import",
-                format!("snapshot:{}", record.key),
-            );
-            self.app.store.append_operation(&op).await?;
-        }
-        Ok(outcome)
+            .await
     }
 
     /// The audit log as CEF lines, oldest first: reads of personal data, operations (this

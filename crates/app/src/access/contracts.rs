@@ -511,6 +511,14 @@ impl ContractAccess {
         &self,
         contract: ContractId,
     ) -> Result<(serde_json::Value, String, String), AppError> {
+        // As on the contract's pages: providers and investors export only their own contracts.
+        let Some((_, stored)) = self.app.store.contract_terms(contract).await? else {
+            return Err(crate::ledger::LedgerError::NoTerms(contract.0).into());
+        };
+        let own = self.viewer.organisation(&self.app).await?;
+        if !policy::reads_contract(self.viewer.user.role, own, &stored) {
+            return Err(AppError::NotFound);
+        }
         let p = self.app.pricing(contract).await?;
         let Some(terms) = p.terms() else {
             return Err(crate::ledger::LedgerError::NoTerms(contract.0).into());

@@ -37,18 +37,18 @@ impl ContractDefinition {
                 )));
             }
         }
+        // Recorded before it is done: a contract that cannot be recorded is not stored.
+        let subject = match contract {
+            Some(id) => format!("contract:{}:terms:{:?}", id.0, terms.name),
+            None => format!("contract:new:{:?}", terms.name),
+        };
+        let op = crate::audit::operation(&self.app, &self.viewer, "contract.import", subject);
+        self.app.store.append_operation(&op).await?;
         let (id, version) = self
             .app
             .store
             .add_contract_version(contract, terms, Some(source), target_cohort, self.app.now())
             .await?;
-        let op = crate::audit::operation(
-            &self.app,
-            &self.viewer,
-            "contract.import",
-            format!("contract:{}:version:{version}", id.0),
-        );
-        self.app.store.append_operation(&op).await?;
         Ok((id, version))
     }
 }

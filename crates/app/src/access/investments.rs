@@ -8,7 +8,7 @@
 use effekt_domain::contract::investors::{self, Figures, Report};
 use effekt_domain::contract::returns::Excess;
 use effekt_domain::contract::terms::{PartyRole, PeriodLength};
-use effekt_domain::ids::{ContractId, ProviderId};
+use effekt_domain::ids::ProviderId;
 use effekt_domain::money::Nok;
 use effekt_domain::orgnr::OrgNr;
 use effekt_domain::outcomes::Status;
@@ -17,7 +17,7 @@ use effekt_domain::suppression::suppress;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::outcomes::providers;
+use super::outcomes::JudgedParticipant;
 use crate::policy;
 use crate::views::{AggregateRow, CountTable, InvestmentView, PositionView, ProgressTable};
 use crate::{App, AppError, Viewer};
@@ -175,65 +175,67 @@ impl InvestmentAccess {
                 waterfall_projected: waterfall_rows(&o.projected, investment.waterfall.excess),
                 paid_periods: o.paid.len(),
                 run_rate: o.run_rate.map(|r| r.to_string()),
-                progress: self.progress(contract.id).await?,
+                progress: self
+                    .app
+                    .judged(contract.id)
+                    .await?
+                    .map(|j| j.progress.clone()),
             });
         }
         Ok(out)
     }
+}
 
-    /// Participants started, and those with at least one of the contract's outcomes achieved,
-    /// per cohort (half-year of the index date) and provider, suppressed.
-    async fn progress(&self, contract: ContractId) -> Result<Option<ProgressTable>, AppError> {
-        let Some(judged) = self.app.judged(contract).await? else {
-            return Ok(None);
-        };
-        let providers = providers(&judged);
-        let cohort_of = |d| PeriodLength::HalfYearly.period_of(d).label;
-        let mut cohorts: Vec<String> = judged
-            .participants
+/// Participants started, and those with at least one of the contract's outcomes achieved,
+/// per cohort (half-year of the index date) and provider, suppressed.
+pub(crate) fn progress(
+    snapshot: &str,
+    providers: &[(ProviderId, String)],
+    participants: &[JudgedParticipant],
+) -> ProgressTable {
+    let cohort_of = |d| PeriodLength::HalfYearly.period_of(d).label;
+    let mut cohorts: Vec<String> = participants
+        .iter()
+        .map(|p| cohort_of(p.index_date))
+        .collect();
+    cohorts.sort();
+    cohorts.dedup();
+    // One matrix whose columns partition each cohort's participants (per provider: reached
+    // at least one outcome, not yet), so suppression covers every published margin; two
+    // separate tables (started, reached) would let a hidden cell be worked out.
+    let mut counts = vec![vec![0u64; providers.len() * 2]; cohorts.len()];
+    for p in participants {
+        let row = cohorts.binary_search(&cohort_of(p.index_date)).ok();
+        let column = providers
             .iter()
-            .map(|p| cohort_of(p.index_date))
-            .collect();
-        cohorts.sort();
-        cohorts.dedup();
-        // One matrix whose columns partition each cohort's participants (per provider: reached
-        // at least one outcome, not yet), so suppression covers every published margin; two
-        // separate tables (started, reached) would let a hidden cell be worked out.
-        let mut counts = vec![vec![0u64; providers.len() * 2]; cohorts.len()];
-        for p in &judged.participants {
-            let row = cohorts.binary_search(&cohort_of(p.index_date)).ok();
-            let column = providers
-                .iter()
-                .position(|(id, _): &(ProviderId, String)| *id == p.provider)
-                .map(|i| 2 * i + usize::from(!p.statuses.contains(&Some(Status::Achieved))));
-            if let Some(cell) = row
-                .zip(column)
-                .and_then(|(r, c)| counts.get_mut(r).and_then(|cells| cells.get_mut(c)))
-            {
-                *cell += 1;
-            }
+            .position(|(id, _)| *id == p.provider)
+            .map(|i| 2 * i + usize::from(!p.statuses.contains(&Some(Status::Achieved))));
+        if let Some(cell) = row
+            .zip(column)
+            .and_then(|(r, c)| counts.get_mut(r).and_then(|cells| cells.get_mut(c)))
+        {
+            *cell += 1;
         }
-        let s = suppress(&counts);
-        let rows = cohorts
-            .iter()
-            .zip(&s.cells)
-            .zip(&s.row_totals)
-            .map(|((c, cells), total)| AggregateRow {
-                label: c.clone(),
-                cells: cells.iter().map(|x| x.display()).collect(),
-                total: total.display(),
-            })
-            .collect();
-        let tables = vec![CountTable {
+    }
+    let s = suppress(&counts);
+    let rows = cohorts
+        .iter()
+        .zip(&s.cells)
+        .zip(&s.row_totals)
+        .map(|((c, cells), total)| AggregateRow {
+            label: c.clone(),
+            cells: cells.iter().map(|x| x.display()).collect(),
+            total: total.display(),
+        })
+        .collect();
+    ProgressTable {
+        snapshot: snapshot.to_owned(),
+        columns: providers.iter().map(|(_, n)| n.clone()).collect(),
+        tables: vec![CountTable {
             title: "Deltakere som har nådd minst ett resultatmål, og som ikke har det ennå".into(),
             rows,
             totals: s.column_totals.iter().map(|x| x.display()).collect(),
             total: s.total.display(),
-        }];
-        Ok(Some(ProgressTable {
-            snapshot: judged.snapshot.key.clone(),
-            columns: providers.into_iter().map(|(_, n)| n).collect(),
-            tables,
-        }))
+        }],
     }
 }

@@ -81,11 +81,14 @@ pub(crate) struct JudgedParticipant {
     pub(crate) statuses: Vec<Option<Status>>,
 }
 
-/// Every started participant of a contract judged on the newest snapshot.
+/// A contract's started participants judged on the newest snapshot, as the published tables:
+/// suppressed counts only, the same for every role that may see them, worked out once.
 pub(crate) struct Judged {
     pub(crate) snapshot: SnapshotRecord,
-    pub(crate) definitions: Vec<Definition>,
-    pub(crate) participants: Vec<JudgedParticipant>,
+    /// One per outcome definition (none when the contract has none).
+    pub(crate) tables: Vec<OutcomeTable>,
+    /// Reached at least one outcome, or not yet, per cohort and provider.
+    pub(crate) progress: crate::views::ProgressTable,
 }
 
 async fn judge_contract(
@@ -95,7 +98,7 @@ async fn judge_contract(
 ) -> Result<Judged, AppError> {
     let definitions = app.store.contract_outcomes(contract).await?;
     let snapshot = snapshot_of(&record);
-    let participants = app
+    let participants: Vec<JudgedParticipant> = app
         .store
         .participant_timelines(ParticipantScope::Contract(contract), None, record.id)
         .await?
@@ -112,31 +115,40 @@ async fn judge_contract(
             })
         })
         .collect();
+    let providers = providers(&participants);
     Ok(Judged {
+        tables: tables(&definitions, &providers, &participants),
+        progress: super::investments::progress(&record.key, &providers, &participants),
         snapshot: record,
-        definitions,
-        participants,
     })
 }
 
 impl App {
     /// The contract's started participants judged on the newest snapshot, once per store
     /// generation; `None` before any snapshot is imported.
+    ///
+    /// The work runs on its own task, so that a request given up halfway does not throw away
+    /// what the next request would wait for.
     pub(crate) async fn judged(
         &self,
         contract: ContractId,
     ) -> Result<Option<Arc<Judged>>, AppError> {
-        let generation = self.store.generation().await?;
-        let Some(record) = self.store.register_snapshots().await?.into_iter().next() else {
-            return Ok(None);
-        };
-        self.cache
-            .judged
-            .get_or_compute(contract, generation, || {
-                judge_contract(self, contract, record)
-            })
-            .await
-            .map(Some)
+        let app = self.clone();
+        tokio::spawn(async move {
+            let generation = app.store.generation().await?;
+            let Some(record) = app.store.register_snapshots().await?.into_iter().next() else {
+                return Ok(None);
+            };
+            app.cache
+                .judged
+                .get_or_compute(contract, generation, || {
+                    judge_contract(&app, contract, record)
+                })
+                .await
+                .map(Some)
+        })
+        .await
+        .map_err(|e| AppError::internal("judging outcomes", e))?
     }
 }
 
@@ -224,9 +236,9 @@ fn column(status: Option<Status>) -> usize {
 }
 
 /// The providers of the judged participants, by name.
-pub(crate) fn providers(judged: &Judged) -> Vec<(ProviderId, String)> {
+fn providers(participants: &[JudgedParticipant]) -> Vec<(ProviderId, String)> {
     let mut providers: Vec<(ProviderId, String)> = Vec::new();
-    for p in &judged.participants {
+    for p in participants {
         if !providers.iter().any(|(id, _)| *id == p.provider) {
             providers.push((p.provider, p.provider_name.clone()));
         }
@@ -245,24 +257,31 @@ impl AggregateAccess {
             let Some(judged) = self.app.judged(contract.id).await? else {
                 return Ok(Vec::new());
             };
-            if judged.definitions.is_empty() {
+            if judged.tables.is_empty() {
                 continue;
             }
-            all.push(results(contract.name, &judged));
+            all.push(OutcomeResults {
+                contract: contract.name,
+                snapshot: snapshot_view(&judged.snapshot),
+                tables: judged.tables.clone(),
+            });
         }
         Ok(all)
     }
 }
 
-fn results(contract: String, judged: &Judged) -> OutcomeResults {
-    let providers = providers(judged);
-    let tables = judged
-        .definitions
+/// Each outcome's results per provider, suppressed.
+fn tables(
+    definitions: &[Definition],
+    providers: &[(ProviderId, String)],
+    participants: &[JudgedParticipant],
+) -> Vec<OutcomeTable> {
+    definitions
         .iter()
         .enumerate()
         .map(|(i, d)| {
             let mut counts = vec![vec![0u64; OUTCOME_COLUMNS.len()]; providers.len()];
-            for p in &judged.participants {
+            for p in participants {
                 let row = providers.iter().position(|(id, _)| *id == p.provider);
                 if let Some(cells) = row.and_then(|r| counts.get_mut(r)) {
                     let c = column(p.statuses.get(i).copied().flatten());
@@ -289,10 +308,5 @@ fn results(contract: String, judged: &Judged) -> OutcomeResults {
                 total: s.total.display(),
             }
         })
-        .collect();
-    OutcomeResults {
-        contract,
-        snapshot: snapshot_view(&judged.snapshot),
-        tables,
-    }
+        .collect()
 }

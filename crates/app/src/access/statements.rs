@@ -19,7 +19,9 @@ use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::{ContractId, ProviderId};
 use effekt_domain::money::Nok;
 use effekt_domain::suppression::suppress;
-use effekt_store::model::{SnapshotRecord, StatementLineRecord, StatementRecord};
+use effekt_store::model::{
+    LinesHead, OutcomeTotal, SnapshotRecord, StatementLineRecord, StatementRecord,
+};
 use effekt_store::StoreError;
 
 use crate::audit::{self, Purpose};
@@ -148,6 +150,7 @@ fn ledger_error(e: LedgerError) -> AppError {
     let message = match e {
         LedgerError::Store(e) => return e.into(),
         LedgerError::Key(e) => return AppError::internal("pseudonyms", e),
+        e @ LedgerError::Interrupted(_) => return AppError::internal("pricing", e),
         LedgerError::NoTerms(_) => "Kontrakten har ingen vilkår ennå.".to_owned(),
         LedgerError::NoSnapshot => "Det finnes ikke noe registeruttrekk ennå.".to_owned(),
         LedgerError::Period(_) => "Perioden finnes ikke i kontrakten.".to_owned(),
@@ -222,25 +225,22 @@ impl StatementAccess {
         if self.sight == Sight::Lines {
             return Ok(statements.iter().map(|s| Some(s.total)).collect());
         }
-        // One read of the lines of every statement, split by statement.
+        // One grouped read for every statement, never the lines themselves.
         let ids: Vec<i64> = statements.iter().map(|s| s.id).collect();
-        let lines = self
+        let totals = self
             .app
             .store
-            .statement_lines(&ids, self.provider())
+            .statement_outcome_totals(&ids, self.provider())
             .await?;
         Ok(statements
             .iter()
             .map(|s| {
-                let mine: Vec<(i64, StatementLineRecord)> = lines
-                    .iter()
-                    .filter(|(id, _)| *id == s.id)
-                    .cloned()
-                    .collect();
+                let mine: Vec<&OutcomeTotal> =
+                    totals.iter().filter(|t| t.statement == s.id).collect();
                 match self.sight {
                     Sight::Lines => Some(s.total),
                     Sight::OwnShare(_) => {
-                        Some(mine.iter().fold(Nok::ZERO, |sum, (_, l)| sum + l.amount))
+                        Some(mine.iter().fold(Nok::ZERO, |sum, t| sum + t.amount))
                     }
                     Sight::Totals => totals_by_outcome(&mine)
                         .iter()
@@ -434,26 +434,41 @@ impl StatementAccess {
         let rules = record.rules();
         let stage = rules.stage();
         let actions = self.actions(&rules);
-        let lines = store.statement_lines(&[id], self.provider()).await?;
-        let shown_total = lines.iter().fold(Nok::ZERO, |s, (_, l)| s + l.amount);
-        let (line_views, line_count, by_outcome) = match self.sight {
-            Sight::Totals => (Vec::new(), 0, totals_by_outcome(&lines)),
+        let (line_views, line_count, by_outcome, shown_total) = match self.sight {
+            Sight::Totals => {
+                let totals = store.statement_outcome_totals(&[id], None).await?;
+                let by_outcome = totals_by_outcome(&totals.iter().collect::<Vec<_>>());
+                (Vec::new(), 0, by_outcome, record.total)
+            }
             Sight::Lines | Sight::OwnShare(_) => {
-                let take = if all_lines {
-                    lines.len()
+                // The page reads a page's worth of lines, the count and the sum; the API and
+                // the downloads read them all.
+                let head = if all_lines {
+                    let lines: Vec<StatementLineRecord> = store
+                        .statement_lines(&[id], self.provider())
+                        .await?
+                        .into_iter()
+                        .map(|(_, l)| l)
+                        .collect();
+                    LinesHead {
+                        count: lines.len() as u64,
+                        total: lines.iter().fold(Nok::ZERO, |s, l| s + l.amount),
+                        lines,
+                    }
                 } else {
-                    LINES_ON_PAGE
+                    store
+                        .statement_lines_head(id, self.provider(), LINES_ON_PAGE)
+                        .await?
                 };
-                let shown: Vec<&StatementLineRecord> =
-                    lines.iter().map(|(_, l)| l).take(take).collect();
-                let mut people: Vec<_> = shown.iter().filter_map(|l| l.person).collect();
+                let mut people: Vec<_> = head.lines.iter().filter_map(|l| l.person).collect();
                 people.sort_unstable_by_key(|p| p.0);
                 people.dedup();
                 audit::permit(&self.app, &self.viewer, people, Purpose::StatementLines).await?;
                 (
-                    shown.into_iter().map(line_view).collect(),
-                    lines.len(),
+                    head.lines.iter().map(line_view).collect(),
+                    usize::try_from(head.count).unwrap_or(usize::MAX),
                     Vec::new(),
+                    head.total,
                 )
             }
         };
@@ -534,7 +549,11 @@ impl StatementAccess {
         }
         let store = &self.app.store;
         let Some((_, terms)) = store.contract_terms(contract).await? else {
-            return Err(LedgerError::NoTerms(contract.0).into());
+            // Only Nav and the evaluator learn that a contract exists without terms.
+            return Err(match self.sight {
+                Sight::Lines => LedgerError::NoTerms(contract.0).into(),
+                _ => AppError::NotFound,
+            });
         };
         if !self.reads(&terms).await? {
             return Err(AppError::NotFound);
@@ -631,34 +650,18 @@ impl StatementAccess {
 
 /// Per outcome: participants with a line (suppressed below 5, and secondarily) and the net
 /// amount, shown only where the count is.
-fn totals_by_outcome(lines: &[(i64, StatementLineRecord)]) -> Vec<OutcomeTotalView> {
-    let mut outcomes: Vec<(String, Vec<&str>, Nok)> = Vec::new();
-    for (_, l) in lines {
-        let i = match outcomes.iter().position(|o| o.0 == l.outcome) {
-            Some(i) => i,
-            None => {
-                outcomes.push((l.outcome.clone(), Vec::new(), Nok::ZERO));
-                outcomes.len() - 1
-            }
-        };
-        if let Some(o) = outcomes.get_mut(i) {
-            if !o.1.contains(&l.participant.as_str()) {
-                o.1.push(l.participant.as_str());
-            }
-            o.2 = o.2 + l.amount;
-        }
-    }
-    let counts: Vec<Vec<u64>> = outcomes.iter().map(|o| vec![o.1.len() as u64]).collect();
+fn totals_by_outcome(outcomes: &[&OutcomeTotal]) -> Vec<OutcomeTotalView> {
+    let counts: Vec<Vec<u64>> = outcomes.iter().map(|o| vec![o.participants]).collect();
     let s = suppress(&counts);
     outcomes
         .iter()
         .zip(&s.cells)
-        .map(|((name, _, amount), cells)| {
+        .map(|(o, cells)| {
             let cell = cells.first().copied();
             OutcomeTotalView {
-                outcome: name.clone(),
+                outcome: o.outcome.clone(),
                 participants: cell.map(|c| c.display()).unwrap_or_default(),
-                amount: cell.filter(|c| c.is_shown()).map(|_| amount.to_string()),
+                amount: cell.filter(|c| c.is_shown()).map(|_| o.amount.to_string()),
             }
         })
         .collect()
