@@ -92,14 +92,16 @@ run_store() {
   start_server
   login kontrakt.forvalter
   for page in "${pages[@]}"; do
-    "$oha_bin" --no-tui -z 3s -q "$rate" -c 4 -H "$cookie" "$base$page" >/dev/null   # warm-up
+    # Warm: one request that waits for the page's work to be done, then a short warm-up.
+    curl -fs -o /dev/null -H "$cookie" "$base$page"
+    "$oha_bin" --no-tui -z 3s -q "$rate" -c 4 -H "$cookie" "$base$page" >/dev/null
     "$oha_bin" --no-tui --output-format json -z "$duration" -q "$rate" --latency-correction -c 8 -H "$cookie" "$base$page" >"$work/run.json"
     summary "$store open-loop $rate/s $page" "$work/run.json"
   done
   # A write that moves the store generation: the next request works the judgement out again,
   # once; the one after is served from the cache.
   bump_generation
-  echo "   after a write, /resultater: $(seconds "$base/resultater"), then $(seconds "$base/resultater")"
+  echo "   after a write, /resultater: $(seconds "$base/resultater"), then $(seconds "$base/resultater"), $(seconds "$base/resultater")"
   stop_server
 }
 
