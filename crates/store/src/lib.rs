@@ -16,6 +16,7 @@ mod sql_bulk;
 mod sql_contract;
 mod sql_impl;
 mod sql_parts;
+mod sql_people;
 mod sql_register;
 mod sql_statement;
 mod sqlite;

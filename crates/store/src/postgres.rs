@@ -13,6 +13,7 @@ use crate::sql_accounts::impl_account_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_impl::impl_store;
+use crate::sql_people::impl_people_store;
 use crate::sql_register::impl_register_store;
 use crate::sql_statement::impl_statement_store;
 
@@ -109,5 +110,6 @@ impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
 impl_bulk_insert!(PgStore, Postgres);
 impl_register_store!(PgStore, Postgres);
 impl_account_store!(PgStore, Postgres);
+impl_people_store!(PgStore, Postgres);
 impl_contract_store!(PgStore, Postgres);
 impl_statement_store!(PgStore, Postgres);

@@ -3,8 +3,8 @@
 //! placeholders, `LIMIT/OFFSET`, `ON CONFLICT`, `RETURNING`, and only types both carry exactly
 //! (BIGINT, TEXT, BOOLEAN, dates, timestamps). Dialect differences live in the store files;
 //! query pieces and row conversions in `sql_parts`; the bulk insert in `sql_bulk`; accounts,
-//! sessions and the audit log in `sql_accounts`; contracts, statements and registers in their
-//! own files.
+//! sessions and the audit log in `sql_accounts`; changes to a person in `sql_people`;
+//! contracts, statements and registers in their own files.
 
 /// Implements [`crate::Store`] for `$store` (a struct with a `pool: sqlx::Pool<$db>` field).
 /// Dialect hooks: `Self::after_bulk_insert(&mut tx)` runs before a bulk insert commits and
@@ -22,7 +22,7 @@ macro_rules! impl_store {
             use effekt_domain::person::{IdHistory, Protection};
             use sqlx::Row;
 
-            use $crate::error::{corrupt, Result, StoreError};
+            use $crate::error::{corrupt, Result};
             use $crate::model::*;
             use $crate::sql_parts::{self as s, Param};
             use $crate::{Backend, Store};
@@ -419,19 +419,7 @@ macro_rules! impl_store {
                 }
 
                 async fn set_protection(&self, person: PersonKey, protection: Protection) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
-                    let done = sqlx::query("UPDATE persons SET protection = $1 WHERE key = $2")
-                        .bind(protection.code())
-                        .bind(person.0)
-                        .execute(&mut *tx)
-                        .await?;
-                    if done.rows_affected() == 0 {
-                        return Err(StoreError::Conflict(format!("no person {person}")));
-                    }
-                    sqlx::query(s::REFRESH_SORT_KEY).bind(person.0).execute(&mut *tx).await?;
-                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    self.set_protection_sql(person, protection).await
                 }
 
                 async fn change_national_id(
@@ -440,42 +428,7 @@ macro_rules! impl_store {
                     id: &NationalId,
                     valid_from: NaiveDate,
                 ) -> Result<()> {
-                    let history = self
-                        .id_history(person.0)
-                        .await?
-                        .with_change(id.clone(), valid_from)
-                        .map_err(StoreError::IdHistory)?;
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "INSERT INTO person_ids (person_key, national_id, kind, valid_from) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(person.0)
-                    .bind(id.to_string())
-                    .bind(id.kind().code())
-                    .bind(valid_from)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| match &e {
-                        sqlx::Error::Database(d) if d.is_unique_violation() => {
-                            StoreError::IdTaken
-                        }
-                        _ => StoreError::Database(e),
-                    })?;
-                    let names: (String, String) =
-                        sqlx::query_as("SELECT family_name, given_name FROM persons WHERE key = $1")
-                            .bind(person.0)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    sqlx::query("UPDATE persons SET search_text = $1 WHERE key = $2")
-                        .bind(s::search_text(&names.0, &names.1, &history))
-                        .bind(person.0)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(s::REFRESH_SORT_KEY).bind(person.0).execute(&mut *tx).await?;
-                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
-                    tx.commit().await?;
-                    Ok(())
+                    self.change_national_id_sql(person, id, valid_from).await
                 }
 
                 async fn append_audit(&self, records: &[AuditRecord]) -> Result<()> {

@@ -13,6 +13,7 @@ use crate::sql_accounts::impl_account_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_impl::impl_store;
+use crate::sql_people::impl_people_store;
 use crate::sql_register::impl_register_store;
 use crate::sql_statement::impl_statement_store;
 
@@ -95,5 +96,6 @@ impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);
 impl_bulk_insert!(SqliteStore, Sqlite);
 impl_register_store!(SqliteStore, Sqlite);
 impl_account_store!(SqliteStore, Sqlite);
+impl_people_store!(SqliteStore, Sqlite);
 impl_contract_store!(SqliteStore, Sqlite);
 impl_statement_store!(SqliteStore, Sqlite);
