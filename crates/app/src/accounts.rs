@@ -91,6 +91,39 @@ pub fn tokens_match(expected: &str, given: &str) -> bool {
     !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
+/// The key that signs login forms: made once, kept in the store.
+pub(crate) async fn login_key(store: &dyn Store) -> Result<Vec<u8>, KeyError> {
+    Ok(store
+        .put_secret_if_absent("login-form-key", random_token().as_bytes())
+        .await?)
+}
+
+fn login_signature(key: &[u8], nonce: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(b"login-form:");
+    mac.update(nonce.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+impl App {
+    /// A login form's anti-forgery pair: a random value for a short-lived cookie, and the
+    /// server's signature of it for the form. Only the server can make a pair that fits, so
+    /// a cookie and field an attacker set to the same value are refused.
+    pub fn login_form(&self) -> (String, String) {
+        let nonce = random_token();
+        let signature = login_signature(&self.login_key, &nonce);
+        (nonce, signature)
+    }
+
+    /// Whether a login form's field is the server's signature of its cookie.
+    pub fn login_form_fits(&self, cookie: &str, field: &str) -> bool {
+        !cookie.is_empty() && tokens_match(&login_signature(&self.login_key, cookie), field)
+    }
+}
+
 pub enum LoginOutcome {
     /// The new session's token (for the cookie), and where the user starts.
     Success {

@@ -59,6 +59,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     metrics: Arc<Metrics>,
     cache: Arc<cache::Cache>,
+    /// Signs the login form's anti-forgery token (kept in the store, so every server agrees).
+    login_key: Arc<Vec<u8>>,
 }
 
 impl App {
@@ -70,6 +72,7 @@ impl App {
             clock: Arc::new(SystemClock),
             metrics: Arc::new(Metrics::default()),
             cache: Arc::new(cache::Cache::default()),
+            login_key: Arc::new(accounts::random_token().into_bytes()),
         }
     }
 
@@ -88,7 +91,10 @@ impl App {
         configured: Option<&str>,
     ) -> Result<Self, accounts::KeyError> {
         let key = accounts::pseudonym_key(store.as_ref(), mode, configured).await?;
-        Ok(Self::new(store, key, mode))
+        let login_key = accounts::login_key(store.as_ref()).await?;
+        let mut app = Self::new(store, key, mode);
+        app.login_key = Arc::new(login_key);
+        Ok(app)
     }
 
     /// Opens the application for work that never pseudonymises (register imports, the audit
@@ -107,6 +113,7 @@ impl App {
                 clock: Arc::new(SystemClock),
                 metrics: Arc::new(Metrics::default()),
                 cache: Arc::new(cache::Cache::default()),
+                login_key: Arc::new(accounts::random_token().into_bytes()),
             });
         }
         Self::open(store, mode, configured).await

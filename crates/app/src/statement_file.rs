@@ -24,6 +24,17 @@ pub const HEADER: [&str; 11] = [
 #[error("cannot write the statement file: {0}")]
 pub struct FileError(String);
 
+/// A text cell of a CSV file made safe for spreadsheets: one starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return would be read as a formula (OWASP "CSV injection"), so it gets a
+/// leading apostrophe. Numbers are written by us and are left as they are; XLSX cells are typed,
+/// so a string there is never a formula.
+pub fn text_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
+
 /// One row per line.
 pub fn rows(period: &str, snapshot: &str, lines: &[StatementLineRecord]) -> Vec<Vec<String>> {
     lines
@@ -48,12 +59,22 @@ pub fn rows(period: &str, snapshot: &str, lines: &[StatementLineRecord]) -> Vec<
         .collect()
 }
 
+/// The columns that hold text (the rest are numbers, dates and codes we write).
+const TEXT_COLUMNS: [&str; 4] = ["participant", "outcome", "evidence", "snapshot"];
+
 pub fn csv(rows: &[Vec<String>]) -> Result<Vec<u8>, FileError> {
     let err = |e: csv::Error| FileError(e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).map_err(err)?;
     for row in rows {
-        w.write_record(row).map_err(err)?;
+        let safe = row.iter().zip(HEADER).map(|(cell, column)| {
+            if TEXT_COLUMNS.contains(&column) {
+                text_cell(cell)
+            } else {
+                cell.clone()
+            }
+        });
+        w.write_record(safe).map_err(err)?;
     }
     w.into_inner().map_err(|e| FileError(e.to_string()))
 }
@@ -95,4 +116,52 @@ pub fn xlsx(rows: &[Vec<String>], total: Nok) -> Result<Vec<u8>, FileError> {
         .map_err(err)?;
     sheet.autofit();
     book.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_kept_as_text() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-1+2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(text_cell(formula), format!("'{formula}"));
+        }
+        assert_eq!(
+            text_cell("Jobbstart (minst 50 %)"),
+            "Jobbstart (minst 50 %)"
+        );
+        assert_eq!(text_cell(""), "");
+    }
+
+    #[test]
+    fn a_csv_escapes_text_but_not_negative_amounts() {
+        let row: Vec<String> = [
+            "2026Q3",
+            "P-1",
+            "=cmd|' /C calc'!A0",
+            "2026-07-01",
+            "",
+            "payment",
+            "yes",
+            "-1000.00",
+            "@evidence",
+            "1",
+            "snap",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let text = String::from_utf8(csv(&[row]).unwrap()).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert!(line.contains(",'=cmd|' /C calc'!A0,"), "{line}");
+        assert!(line.contains(",-1000.00,'@evidence,"), "{line}");
+    }
 }

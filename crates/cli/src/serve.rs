@@ -20,18 +20,20 @@ pub struct ServeArgs {
     pub database: String,
 }
 
-pub fn secure_cookies() -> bool {
-    std::env::var("EFFEKT_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true")
+/// `EFFEKT_SECURE_COOKIES`: on by default in production (served behind TLS), off elsewhere;
+/// `0`/`false` or `1`/`true` decide.
+pub fn secure_cookies(mode: effekt_domain::mode::Mode) -> bool {
+    match std::env::var("EFFEKT_SECURE_COOKIES").as_deref() {
+        Ok("1" | "true") => true,
+        Ok("0" | "false") => false,
+        _ => mode == effekt_domain::mode::Mode::Production,
+    }
 }
 
 /// Serves `app` until Ctrl-C.
 pub async fn serve(app: App, listen: SocketAddr) -> Result<ExitCode, CliError> {
-    let state = AppState::new(
-        app,
-        Config {
-            secure_cookies: secure_cookies(),
-        },
-    );
+    let secure_cookies = secure_cookies(app.mode());
+    let state = AppState::new(app, Config { secure_cookies });
     effekt_web::serve(state, listen)
         .await
         .map_err(|e| CliError::Listen(listen, e))?;

@@ -38,19 +38,46 @@ pub struct PgStore {
 impl PgStore {
     /// Connects and applies pending migrations.
     pub async fn open(url: &str) -> Result<Self> {
-        let store = Self::open_unmigrated(url).await?;
-        MIGRATOR.run(&store.pool).await?;
-        Ok(store)
+        // Migrations may rebuild large tables: they run on a connection of their own, without
+        // the request timeouts.
+        let migrating = Self::connect(url, false, 1).await?;
+        MIGRATOR.run(&migrating.pool).await?;
+        migrating.close().await;
+        Self::open_unmigrated(url).await
     }
 
     pub async fn open_unmigrated(url: &str) -> Result<Self> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::InvalidUrl(e.to_string()))?
+        Self::connect(url, true, 16).await
+    }
+
+    /// Requests are short: a statement running longer than `STATEMENT_TIMEOUT`, a lock not
+    /// granted within `LOCK_TIMEOUT` or a transaction left idle fails the request, instead of
+    /// holding a connection until the pool is exhausted (a stuck audit table fails reads fast).
+    const STATEMENT_TIMEOUT: &'static str = "30s";
+    const LOCK_TIMEOUT: &'static str = "3s";
+    const IDLE_IN_TRANSACTION_TIMEOUT: &'static str = "60s";
+
+    async fn connect(url: &str, timeouts: bool, connections: u32) -> Result<Self> {
+        let mut settings = vec![
             // Short OLTP queries: JIT compilation costs more than it saves (measured in
             // bench/participant-list-load.sh: +6 ms on the list's search).
-            .options([("jit", "off")]);
+            ("jit", "off"),
+        ];
+        if timeouts {
+            settings.extend([
+                ("statement_timeout", Self::STATEMENT_TIMEOUT),
+                ("lock_timeout", Self::LOCK_TIMEOUT),
+                (
+                    "idle_in_transaction_session_timeout",
+                    Self::IDLE_IN_TRANSACTION_TIMEOUT,
+                ),
+            ]);
+        }
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::InvalidUrl(e.to_string()))?
+            .options(settings);
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(connections)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
@@ -88,6 +115,15 @@ impl PgStore {
     async fn after_bulk_commit(&self) -> Result<()> {
         sqlx::raw_sql("VACUUM (ANALYZE) participants, persons, person_ids, participant_statuses")
             .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A bulk load may run for minutes: the statement timeout that guards requests is lifted
+    /// for its transaction only.
+    async fn before_bulk_insert(tx: &mut Transaction<'static, Postgres>) -> Result<()> {
+        sqlx::query("SET LOCAL statement_timeout = 0")
+            .execute(&mut **tx)
             .await?;
         Ok(())
     }

@@ -31,6 +31,7 @@ macro_rules! impl_bulk_insert {
                 /// Inserts a whole dataset in one transaction, in batches of multi-row inserts.
                 pub(crate) async fn insert_all(&self, data: &Dataset) -> Result<()> {
                     let mut tx = self.pool.begin().await?;
+                    Self::before_bulk_insert(&mut tx).await?;
                     bulk!($db, tx, "INSERT INTO nav_offices (id, unit_number, name) ", data.nav_offices, |b, o| {
                         b.push_bind(o.id.0).push_bind(o.unit_number.as_str()).push_bind(o.name.as_str());
                     });

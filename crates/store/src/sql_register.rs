@@ -164,6 +164,7 @@ macro_rules! impl_register_store {
                     // It reads before it writes: on SQLite the write lock is taken up front, or
                     // another writer in between would make the upgrade fail at once.
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    Self::before_bulk_insert(&mut tx).await?;
                     let key = register.snapshot.id.as_str();
                     let existing = sqlx::query(&format!(
                         "SELECT {SNAPSHOT_COLUMNS} FROM register_snapshots WHERE snapshot_key = $1"

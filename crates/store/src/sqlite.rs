@@ -84,6 +84,10 @@ impl SqliteStore {
         Ok(())
     }
 
+    async fn before_bulk_insert(_tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+        Ok(())
+    }
+
     async fn after_bulk_insert(tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
         // INTEGER PRIMARY KEY continues from the largest key by itself; fresh statistics keep
         // the planner on the list indexes after a large insert.

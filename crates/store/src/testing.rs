@@ -102,6 +102,27 @@ impl TestStore {
         })
     }
 
+    /// PostgreSQL: another session's exclusive lock on the audit log, held until the returned
+    /// transaction is dropped (`None` on SQLite, where one writer at a time is the rule and the
+    /// busy timeout decides).
+    pub async fn hold_audit_lock(
+        &self,
+    ) -> Result<Option<sqlx::Transaction<'static, sqlx::Postgres>>, StoreError> {
+        match &self.raw {
+            Raw::Sqlite(..) => Ok(None),
+            Raw::Postgres(p) => {
+                let mut tx = p.pool.begin().await?;
+                sqlx::query("SET LOCAL lock_timeout = 0")
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(Some(tx))
+            }
+        }
+    }
+
     /// Makes every later audit write fail, in this store's dialect.
     pub async fn break_audit_writes(&self) -> Result<(), StoreError> {
         let sql = match self.backend() {

@@ -1,9 +1,7 @@
 //! The JSON API: the same reads as the pages, through the same capabilities, described by an
 //! OpenAPI 3.1 document generated from these handlers (`/api/openapi.json`).
 
-use std::collections::HashMap;
-
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use effekt_domain::ids::ParticipantId;
@@ -16,6 +14,7 @@ use effekt_app::views::{
 };
 use effekt_app::{AppError, Viewer};
 
+use crate::extract::CleanQuery;
 use crate::query;
 use crate::{ApiError, AppState, WebError};
 
@@ -78,7 +77,7 @@ fn bad(message: String) -> ApiError {
 async fn participants(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<HashMap<String, String>>,
+    CleanQuery(params): CleanQuery,
 ) -> Result<Json<ParticipantList>, ApiError> {
     let access = viewer.participants(&state.app, None).await?;
     let q = query::participant_query(&params).map_err(bad)?;
@@ -181,7 +180,7 @@ async fn aggregates(
 async fn pseudonymised(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(params): Query<HashMap<String, String>>,
+    CleanQuery(params): CleanQuery,
 ) -> Result<Json<PseudonymisedList>, ApiError> {
     let access = viewer.pseudonymised(&state.app)?;
     let q = query::participant_query(&params).map_err(bad)?;

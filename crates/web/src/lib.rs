@@ -6,7 +6,9 @@
 
 mod api;
 mod error;
+pub mod extract;
 pub mod forms;
+mod hardening;
 mod health;
 pub mod i18n;
 pub(crate) mod pages;
@@ -69,6 +71,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             health::count_requests,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hardening::security_headers,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

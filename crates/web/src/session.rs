@@ -1,7 +1,7 @@
 //! Cookies, the viewer behind them, and request ids. The core checks passwords and sessions;
 //! this carries its tokens in `HttpOnly`, `SameSite=Lax` cookies and gives every request an
-//! id (a valid `x-request-id` from the caller, or a new one) that its trace span, its audit
-//! records and its response carry.
+//! id of its own that its trace span, its audit records and its response carry. A caller's
+//! `x-request-id` is never trusted into audit: it is kept apart, in the trace span only.
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -18,17 +18,31 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "effekt_session";
 pub const LOGIN_CSRF_COOKIE: &str = "effekt_login_csrf";
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// Where the caller's own request id travels inside the server (never into audit records).
+const CLIENT_REQUEST_ID_HEADER: &str = "x-effekt-client-request-id";
 
-/// Reads one cookie from the request headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+fn cookies<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .filter(move |(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookies(headers, name).next().map(str::to_owned)
+}
+
+/// The cookie when it is there exactly once: two of the same name mean a cookie planted beside
+/// ours (by a sibling domain, say), and neither is trusted.
+pub fn only_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let mut all = cookies(headers, name);
+    let first = all.next()?;
+    all.next().is_none().then(|| first.to_owned())
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path /, Secure behind TLS.
@@ -62,25 +76,30 @@ pub fn request_id_of(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
-/// Gives the request an id: the caller's `x-request-id` when it is a sane one, otherwise a new
-/// one; the response carries it back.
+/// Gives the request an id of the server's own, which the response carries back; a sane
+/// `x-request-id` from the caller is kept apart for the trace span.
 pub async fn request_id(mut request: Request, next: Next) -> Response {
     let given = request
-        .headers()
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| valid_request_id(v))
-        .map(str::to_owned);
-    let id = given.unwrap_or_else(|| accounts::random_token()[..16].to_owned());
-    if let Ok(value) = HeaderValue::from_str(&id) {
+        .headers_mut()
+        .remove(REQUEST_ID_HEADER)
+        .filter(|v| v.to_str().is_ok_and(valid_request_id));
+    request.headers_mut().remove(CLIENT_REQUEST_ID_HEADER);
+    if let Some(given) = given {
         request
             .headers_mut()
-            .insert(REQUEST_ID_HEADER, value.clone());
-        let mut response = next.run(request).await;
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-        response
-    } else {
-        next.run(request).await
+            .insert(CLIENT_REQUEST_ID_HEADER, given);
+    }
+    let id = accounts::random_token()[..16].to_owned();
+    match HeaderValue::from_str(&id) {
+        Ok(value) => {
+            request
+                .headers_mut()
+                .insert(REQUEST_ID_HEADER, value.clone());
+            let mut response = next.run(request).await;
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+            response
+        }
+        Err(_) => next.run(request).await,
     }
 }
 
@@ -94,11 +113,17 @@ pub fn trace_layer() -> TraceLayer<
 > {
     TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
+            let client = request
+                .headers()
+                .get(CLIENT_REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
             tracing::info_span!(
                 "request",
                 method = %request.method(),
                 path = %request.uri().path(),
                 request_id = %request_id_of(request.headers()),
+                client_request_id = %client,
             )
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
@@ -106,7 +131,7 @@ pub fn trace_layer() -> TraceLayer<
 
 /// The logged-in user behind these headers, if any.
 pub async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, WebError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
+    let Some(token) = only_cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     Ok(accounts::session_viewer(&state.app, &token, &request_id_of(headers)).await?)

@@ -44,6 +44,76 @@ both_stores! {
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert!(res.body.contains("Skjemaet var utløpt"));
         assert!(set_cookie(&res, "effekt_session").is_none());
+        // A cookie and a field an attacker set to the same value are not a pair the server made.
+        let res = app.post_form("/logg-inn", Some("effekt_login_csrf=planted"), &format!("csrf=planted&username=veileder1&password={PASSWORD}")).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(set_cookie(&res, "effekt_session").is_none());
+        // The server's own pair, swapped between two forms, does not fit either.
+        let first = app.get("/logg-inn", None).await;
+        let second = app.get("/logg-inn", None).await;
+        let cookie = set_cookie(&first, "effekt_login_csrf").unwrap();
+        let field = hidden(&second.body, "csrf").unwrap();
+        let res = app.post_form("/logg-inn", Some(&cookie), &format!("csrf={field}&username=veileder1&password={PASSWORD}")).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    }
+}
+
+both_stores! {
+    async fn a_second_session_cookie_beside_ours_is_not_trusted(t: TestStore) {
+        let app = App::new(t).await;
+        let ours = app.login("veileder1").await;
+        assert_eq!(app.get("/deltakere", Some(&ours)).await.status, StatusCode::OK);
+        // A planted cookie of the same name (another session, or junk): neither is trusted.
+        let other = app.login("veileder2").await;
+        let both = format!("{ours}; {other}");
+        let res = app.get("/deltakere", Some(&both)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(res.headers["location"], "/logg-inn");
+        let res = app.get("/api/participants", Some(&both)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+both_stores! {
+    async fn every_response_carries_the_security_headers_and_personal_ones_are_not_cached(t: TestStore) {
+        let app = App::new(t).await;
+        let cookie = app.login("veileder1").await;
+        for (path, session) in [("/deltakere/1", Some(cookie.as_str())), ("/api/participants/1", Some(cookie.as_str())), ("/logg-inn", None), ("/finnes-ikke", None)] {
+            let res = app.get(path, session).await;
+            let h = &res.headers;
+            let csp = h["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+            assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+            assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+            assert_eq!(h["x-frame-options"], "DENY", "{path}");
+            assert_eq!(h["cache-control"], "no-store", "{path}");
+            // HSTS only when served behind TLS (secure cookies), which the tests are not.
+            assert!(!h.contains_key("strict-transport-security"), "{path}");
+        }
+        // The stylesheet may be cached: it holds nothing personal.
+        let css = app.get("/static/effekt.css", None).await;
+        assert!(css.headers["cache-control"].to_str().unwrap().starts_with("public"));
+    }
+}
+
+both_stores! {
+    async fn a_control_character_in_any_input_is_refused_with_a_clear_message(t: TestStore) {
+        let app = App::new(t).await;
+        let cookie = app.login("veileder1").await;
+        // A NUL in the search: PostgreSQL would fail on it; both stores answer the same 400.
+        let page = app.get("/deltakere?sok=ali%00", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(page.body.contains("kontrolltegn"), "{}", page.body);
+        let api = app.get("/api/participants?sok=%1b%5B2J", Some(&cookie)).await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST);
+        let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert!(json["error"].as_str().unwrap().contains("kontrolltegn"));
+        // In a form: refused before anything is read or stored.
+        let res = app.post_with_csrf("/deltakere/1", "/deltakere/1/ident", &cookie, "fodselsnummer=130972%0048022&gyldig_fra=01.11.2026").await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(res.body.contains("kontrolltegn"), "{}", res.body);
+        // Line breaks and tabs are text, not control: a contract file spans lines.
+        assert!(!effekt_web::extract::has_control("linje 1\r\nlinje 2\tx"));
     }
 }
 
@@ -150,4 +220,54 @@ both_stores! {
         let res = app.get("/finnes-ikke", None).await;
         assert!(!res.body.contains("Logg ut"));
     }
+}
+
+both_stores! {
+    async fn a_stuck_audit_table_fails_reads_within_seconds_and_does_not_exhaust_the_pool(t: TestStore) {
+        let app = App::new(t).await;
+        let cookie = app.login("veileder1").await;
+        let Some(lock) = app.t.hold_audit_lock().await.unwrap() else {
+            return; // SQLite: one writer at a time; its busy timeout is the guard.
+        };
+        // Every read of a person must be audited; the audit table is locked by someone else.
+        let started = std::time::Instant::now();
+        let reads = (0..20).map(|_| app.get("/deltakere/1", Some(&cookie)));
+        let answers = futures_join_all(reads).await;
+        let waited = started.elapsed();
+        assert!(answers.iter().all(|r| r.status == StatusCode::INTERNAL_SERVER_ERROR), "fail closed");
+        assert!(answers.iter().all(|r| !r.body.contains("Amina")), "no data without its audit record");
+        assert!(waited < std::time::Duration::from_secs(15), "failed in {waited:?}, not held until the pool runs dry");
+        drop(lock);
+        assert_eq!(app.get("/deltakere/1", Some(&cookie)).await.status, StatusCode::OK);
+    }
+}
+
+/// Runs the futures concurrently on this task.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.collect();
+    let mut out = Vec::new();
+    // Polled together: each waits on the lock at the same time.
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = handles.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, r) in pinned.iter_mut().zip(results.iter_mut()) {
+            if r.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *r = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.extend(results.into_iter().flatten());
+    out
 }

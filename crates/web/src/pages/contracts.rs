@@ -2,9 +2,7 @@
 //! and agreed by the parties. A refused proposal shows the form again with every problem;
 //! a refused decision shows the reason. Nothing changes then.
 
-use std::collections::HashMap;
-
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use effekt_domain::contract::amendment::Decision;
@@ -14,6 +12,7 @@ use effekt_domain::ids::ContractId;
 use effekt_app::access::{ContractAccess, FigureInput, ProposalRefused};
 use effekt_app::{AppError, Viewer};
 
+use crate::extract::CleanForm;
 use crate::views::{self, Chrome, ContractPage, ContractsPage, FieldError};
 use crate::{AppState, PageError};
 
@@ -105,7 +104,7 @@ pub async fn propose(
     viewer: Viewer,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let access = viewer.contracts(&state.app)?;
     super::form_csrf(&viewer, &form)?;
@@ -151,7 +150,7 @@ pub async fn decide(
     viewer: Viewer,
     headers: HeaderMap,
     Path((raw, version)): Path<(String, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let access = viewer.contracts(&state.app)?;
     super::form_csrf(&viewer, &form)?;
@@ -187,7 +186,7 @@ pub async fn certify(
     viewer: Viewer,
     headers: HeaderMap,
     Path(raw): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let access = viewer.contracts(&state.app)?;
     super::form_csrf(&viewer, &form)?;

@@ -1,15 +1,14 @@
 //! Login and logout. The login form carries a CSRF token bound to a short-lived cookie (there
 //! is no session yet); logout checks the session's token.
 
-use std::collections::HashMap;
-
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use effekt_app::accounts::{self, LoginOutcome, SESSION_HOURS};
 use effekt_app::Viewer;
 
+use crate::extract::CleanForm;
 use crate::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::views::{self, Chrome, FieldError, LoginPage};
 use crate::{AppState, PageError};
@@ -22,7 +21,7 @@ fn page(
     errors: Vec<FieldError>,
     form_error: Option<String>,
 ) -> Response {
-    let token = accounts::random_token();
+    let (nonce, token) = state.app.login_form();
     let lang = super::lang(headers);
     let page = LoginPage {
         chrome: Chrome::new(lang, "login-title", None, "/logg-inn"),
@@ -31,7 +30,7 @@ fn page(
         errors,
         form_error,
     };
-    let cookie = session::set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, state.config.secure_cookies);
+    let cookie = session::set_cookie(LOGIN_CSRF_COOKIE, &nonce, 3600, state.config.secure_cookies);
     let mut response = views::html(&page);
     *response.status_mut() = status;
     if let Ok(value) = cookie.parse() {
@@ -53,13 +52,13 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let lang = super::lang(&headers);
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     let username = field("username").trim().to_owned();
     let expected = session::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if session::check_csrf(&expected, field("csrf")).is_err() {
+    if !state.app.login_form_fits(&expected, field("csrf")) {
         let message = "Skjemaet var utløpt. Prøv å logge inn på nytt.".to_owned();
         return Ok(page(
             &state,
@@ -131,7 +130,7 @@ pub async fn submit(
 pub async fn logout(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     super::form_csrf(&viewer, &form)?;
     accounts::logout(&state.app, &viewer).await?;

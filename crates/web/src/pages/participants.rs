@@ -1,8 +1,6 @@
 //! The participant list and the participant page, for case officers and provider staff.
 
-use std::collections::HashMap;
-
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use effekt_domain::ids::ParticipantId;
@@ -12,6 +10,7 @@ use effekt_store::model::{ParticipantQuery, SortDirection, SortKey};
 use effekt_app::access::ParticipantAccess;
 use effekt_app::{AppError, Viewer};
 
+use crate::extract::{CleanForm, CleanQuery};
 use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
@@ -88,7 +87,7 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    CleanQuery(params): CleanQuery,
 ) -> Result<Response, PageError> {
     let access = viewer.participants(&state.app, None).await?;
     let q = query::participant_query(&params).map_err(WebError::BadRequest)?;
@@ -145,7 +144,7 @@ pub async fn show(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
+    CleanQuery(params): CleanQuery,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let access = viewer.participants(&state.app, Some(id)).await?;
@@ -216,7 +215,7 @@ pub async fn change_national_id(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let access = viewer.participants(&state.app, Some(id)).await?;

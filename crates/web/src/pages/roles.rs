@@ -1,13 +1,12 @@
 //! Pages for the roles without named participants: aggregates, pseudonymised data, users.
 
-use std::collections::HashMap;
-
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
 use effekt_app::Viewer;
 
+use crate::extract::CleanQuery;
 use crate::query;
 use crate::views::{
     self, Chrome, EvaluationPage, InvestmentsPage, OverviewPage, ResultsPage, UsersPage,
@@ -71,7 +70,7 @@ pub async fn evaluation(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    CleanQuery(params): CleanQuery,
 ) -> Result<Response, PageError> {
     let access = viewer.pseudonymised(&state.app)?;
     let q = query::participant_query(&params).map_err(WebError::BadRequest)?;

@@ -2,9 +2,7 @@
 //! the steps computed → verified → approved twice → paid, and the lines as CSV or XLSX.
 //! A refused step or computation shows the page again with the reason; nothing changes.
 
-use std::collections::HashMap;
-
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use effekt_domain::contract::statement::Step;
@@ -13,6 +11,7 @@ use effekt_domain::ids::ContractId;
 use effekt_app::access::{FileFormat, StatementAccess, LINES_ON_PAGE};
 use effekt_app::{AppError, Viewer};
 
+use crate::extract::CleanForm;
 use crate::views::{self, Chrome, StatementPage, StatementsPage};
 use crate::{AppState, PageError};
 
@@ -56,7 +55,7 @@ pub async fn compute(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let access = viewer.statements(&state.app)?;
     super::form_csrf(&viewer, &form)?;
@@ -120,7 +119,7 @@ pub async fn step(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let access = viewer.statements(&state.app)?;
     super::form_csrf(&viewer, &form)?;
