@@ -45,13 +45,45 @@ fn summary(row: &ParticipantRow) -> ParticipantSummary {
         group: row.group_name.clone(),
         provider: row.provider_name.clone(),
         nav_office: row.nav_office_name.clone(),
-        start_date: row.index_date,
+        // An exact date narrows down who a masked person is.
+        start_date: row.index_date.filter(|_| open),
     }
 }
 
-fn detail(d: &ParticipantDetail) -> ParticipantDetailView {
+/// The strictest protection first: the mask a household takes from its members.
+fn strictness(p: Protection) -> u8 {
+    match p {
+        Protection::StrengtFortrolig | Protection::StrengtFortroligUtland => 3,
+        Protection::Fortrolig => 2,
+        Protection::Skjermet => 1,
+        Protection::None => 0,
+    }
+}
+
+/// A participant's page as this viewer may see it, and the persons shown on it (to audit).
+///
+/// Masking follows links. The person is masked when protected and the viewer is not assigned
+/// to them: no name, national id, birth date, country of birth, address, phone, id history,
+/// exact dates or free text. A household member masked for the viewer masks what links to
+/// them: the household's name, the member itself (left out of the list, with its link), and
+/// this person's own address and phone, which are that member's address and phone too.
+fn detail(d: &ParticipantDetail) -> (ParticipantDetailView, Vec<effekt_domain::ids::PersonKey>) {
     let open = unmasked(d.protection, d.viewer_assigned);
     let hidden = || mask(d.protection);
+    let masked_member = d
+        .household_members
+        .iter()
+        .filter(|m| !unmasked(m.protection, m.viewer_assigned))
+        .map(|m| m.protection)
+        .max_by_key(|p| strictness(*p));
+    // What stands in for anything the household or the person would give away.
+    let cover = |own: Option<String>| -> Option<String> {
+        match (open, masked_member) {
+            (false, _) => Some(hidden()),
+            (true, Some(member)) => Some(mask(member)),
+            (true, None) => own,
+        }
+    };
     let current = d.statuses.current();
     let summary = ParticipantSummary {
         id: d.id.0,
@@ -71,42 +103,45 @@ fn detail(d: &ParticipantDetail) -> ParticipantDetailView {
         group: d.group_name.clone(),
         provider: d.provider_name.clone(),
         nav_office: d.nav_office_name.clone(),
-        start_date: d.statuses.index_date(),
+        start_date: d.statuses.index_date().filter(|_| open),
     };
+    let mut shown = vec![d.person];
     let household = d.household.as_ref().map(|(_, name)| HouseholdView {
-        name: if open { name.clone() } else { hidden() },
-        members: d
-            .household_members
-            .iter()
-            .map(|m| {
-                let member_open = unmasked(m.protection, m.viewer_assigned);
-                HouseholdMemberView {
-                    name: if member_open {
-                        format!("{} {}", m.given_name, m.family_name)
-                    } else {
-                        mask(m.protection)
-                    },
-                    masked: !member_open,
-                    relation: m.kind.label_nb().to_owned(),
-                    participant_id: m.participant.map(|p| p.0),
-                }
-            })
-            .collect(),
+        name: if !open {
+            hidden()
+        } else if let Some(member) = masked_member {
+            mask(member)
+        } else {
+            name.clone()
+        },
+        members: if open {
+            d.household_members
+                .iter()
+                .filter(|m| unmasked(m.protection, m.viewer_assigned))
+                .map(|m| {
+                    shown.push(m.person);
+                    HouseholdMemberView {
+                        name: format!("{} {}", m.given_name, m.family_name),
+                        masked: false,
+                        relation: m.kind.label_nb().to_owned(),
+                        participant_id: m.participant.map(|p| p.0),
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
     });
-    ParticipantDetailView {
+    let view = ParticipantDetailView {
         summary,
         birth_date: open.then_some(d.birth_date),
-        country_of_birth: d.country_of_birth.clone(),
-        address: if open {
-            d.address.clone()
+        country_of_birth: if open {
+            d.country_of_birth.clone()
         } else {
-            Some(hidden())
+            hidden()
         },
-        phone: if open {
-            d.phone.clone()
-        } else {
-            Some(hidden())
-        },
+        address: cover(d.address.clone()),
+        phone: cover(d.phone.clone()),
         id_history: if open {
             d.ids
                 .records()
@@ -120,23 +155,28 @@ fn detail(d: &ParticipantDetail) -> ParticipantDetailView {
         } else {
             Vec::new()
         },
-        statuses: d
-            .statuses
-            .periods()
-            .iter()
-            .rev()
-            .map(|p| StatusEntry {
-                status: p.status.code().to_owned(),
-                status_label: p.status.label_nb().to_owned(),
-                end_reason: p.ended.as_ref().map(|e| e.reason.code().to_owned()),
-                end_reason_label: p.ended.as_ref().map(|e| e.reason.label_nb().to_owned()),
-                description: p.ended.as_ref().and_then(|e| e.description.clone()),
-                valid_from: p.valid_from,
-                valid_to: p.valid_to,
-            })
-            .collect(),
+        // Exact dates and free text are left out for a masked person.
+        statuses: if open {
+            d.statuses
+                .periods()
+                .iter()
+                .rev()
+                .map(|p| StatusEntry {
+                    status: p.status.code().to_owned(),
+                    status_label: p.status.label_nb().to_owned(),
+                    end_reason: p.ended.as_ref().map(|e| e.reason.code().to_owned()),
+                    end_reason_label: p.ended.as_ref().map(|e| e.reason.label_nb().to_owned()),
+                    description: p.ended.as_ref().and_then(|e| e.description.clone()),
+                    valid_from: p.valid_from,
+                    valid_to: p.valid_to,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         household,
-    }
+    };
+    (view, shown)
 }
 
 /// Named participants within one Nav office or one provider organisation.
@@ -186,9 +226,9 @@ impl ParticipantAccess {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
             return Err(AppError::NotFound);
         };
-        let shown = std::iter::once(d.person).chain(d.household_members.iter().map(|m| m.person));
+        let (view, shown) = detail(&d);
         audit::permit(&self.app, &self.viewer, shown, Purpose::ParticipantView).await?;
-        Ok(detail(&d))
+        Ok(view)
     }
 
     /// Whether this viewer may register a new national id: Nav case officers, for participants
