@@ -127,6 +127,21 @@ pub(crate) async fn deny(
     Ok(())
 }
 
+/// Records that a person was touched by a request the viewer may not see them through (e.g.
+/// the holder of a number someone tried to register for another person).
+pub(crate) async fn deny_person(
+    app: &App,
+    viewer: &Viewer,
+    subject: PersonKey,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    write(
+        app,
+        vec![record(app, viewer, subject, purpose, Decision::Deny)],
+    )
+    .await
+}
+
 /// What an operator did, as a record of the operations log.
 pub(crate) fn operation(
     app: &App,
@@ -151,6 +166,7 @@ fn operation_name(action: &str) -> &str {
         "register.import" => "Registeruttrekk importert",
         "audit.export" => "Revisjonslogg eksportert",
         "contract.import" => "Kontrakt importert",
+        "person.id-change" => "Ident endret",
         other => other,
     }
 }

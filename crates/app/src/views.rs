@@ -93,6 +93,19 @@ pub struct ParticipantDetailView {
     pub household: Option<HouseholdView>,
 }
 
+/// A national id change waiting for a second Nav user.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WaitingIdChangeView {
+    pub id: i64,
+    pub national_id: String,
+    pub valid_from: NaiveDate,
+    pub requested_by: String,
+    pub requested_on: NaiveDate,
+    /// Whether this viewer may confirm or reject it (not the one who registered it).
+    pub may_decide: bool,
+}
+
 /// One provider's row of a suppressed table.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use serde::{Deserialize, Serialize};
 
 use crate::mode::Mode;
@@ -248,6 +250,17 @@ impl NationalId {
     pub fn birth_date_parts(&self) -> (u8, u8, u8) {
         let (_, day, month) = kind_and_date(self.0[0] * 10 + self.0[1], self.0[2] * 10 + self.0[3]);
         (day, month, self.0[4] * 10 + self.0[5])
+    }
+
+    /// Whether the number encodes `birth` (day, month and the year's last two digits; the
+    /// D-, H- and synthetic offsets removed). A new number for a person that does not fit
+    /// their date of birth may be someone else's, and needs a second look.
+    pub fn fits_birth_date(&self, birth: NaiveDate) -> bool {
+        use chrono::Datelike;
+        let (day, month, yy) = self.birth_date_parts();
+        u32::from(day) == birth.day()
+            && u32::from(month) == birth.month()
+            && i32::from(yy) == birth.year().rem_euclid(100)
     }
 
     /// Checks that this number may identify a person in `mode`.

@@ -37,11 +37,11 @@ use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
-    AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, ImportOutcome,
-    LinesHead, NewStatement, NewUser, OperationRecord, OutcomeTotal, Page, ParticipantDetail,
-    ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal,
-    SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord,
-    UserScope,
+    AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, IdChangeRequest,
+    ImportOutcome, LinesHead, NewStatement, NewUser, OperationRecord, OutcomeTotal, Page,
+    ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
+    Proposal, SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount,
+    UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -116,6 +116,31 @@ pub trait Store: Send + Sync + 'static {
         person: PersonKey,
         id: &NationalId,
         valid_from: NaiveDate,
+    ) -> Result<()>;
+
+    /// The person holding `id` (now or earlier in their history), whoever can see them.
+    async fn person_holding(&self, id: &NationalId) -> Result<Option<PersonKey>>;
+    /// Files an id change that waits for a second Nav user; a [`StoreError::Conflict`] while
+    /// another waits for the same person.
+    async fn request_id_change(
+        &self,
+        person: PersonKey,
+        id: &NationalId,
+        valid_from: NaiveDate,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<i64>;
+    /// Every id change filed for the person, oldest first, with its decision.
+    async fn id_change_requests(&self, person: PersonKey) -> Result<Vec<IdChangeRequest>>;
+    /// Records the decision on a waiting id change and, when confirmed, makes the change, in
+    /// one transaction ([`StoreError::Conflict`] when decided already; [`StoreError::IdTaken`]
+    /// or [`StoreError::IdHistory`] refuse it and nothing is recorded).
+    async fn decide_id_change(
+        &self,
+        request: &IdChangeRequest,
+        confirmed: bool,
+        by: UserId,
+        at: DateTime<Utc>,
     ) -> Result<()>;
 
     /// Appends audit records in one statement. An error here must fail the read it audits.

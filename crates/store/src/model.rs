@@ -422,6 +422,20 @@ pub struct OutcomeTotal {
     pub amount: effekt_domain::money::Nok,
 }
 
+/// A national id change waiting for (or given) a second Nav user's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdChangeRequest {
+    pub id: i64,
+    pub person: PersonKey,
+    pub national_id: effekt_domain::national_id::NationalId,
+    pub valid_from: NaiveDate,
+    pub requested_by: UserId,
+    pub requested_by_name: String,
+    pub requested_at: DateTime<Utc>,
+    /// Confirmed (or not), by whom, when; `None` while it waits.
+    pub decision: Option<(bool, UserId, DateTime<Utc>)>,
+}
+
 /// A computed statement to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewStatement {

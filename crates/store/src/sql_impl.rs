@@ -431,6 +431,35 @@ macro_rules! impl_store {
                     self.change_national_id_sql(person, id, valid_from).await
                 }
 
+                async fn person_holding(&self, id: &NationalId) -> Result<Option<PersonKey>> {
+                    self.person_holding_sql(id).await
+                }
+
+                async fn request_id_change(
+                    &self,
+                    person: PersonKey,
+                    id: &NationalId,
+                    valid_from: NaiveDate,
+                    by: UserId,
+                    at: DateTime<Utc>,
+                ) -> Result<i64> {
+                    self.request_id_change_sql(person, id, valid_from, by, at).await
+                }
+
+                async fn id_change_requests(&self, person: PersonKey) -> Result<Vec<IdChangeRequest>> {
+                    self.id_change_requests_sql(person).await
+                }
+
+                async fn decide_id_change(
+                    &self,
+                    request: &IdChangeRequest,
+                    confirmed: bool,
+                    by: UserId,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    self.decide_id_change_sql(request, confirmed, by, at).await
+                }
+
                 async fn append_audit(&self, records: &[AuditRecord]) -> Result<()> {
                     self.append_audit_sql(records).await
                 }

@@ -11,7 +11,7 @@ use effekt_app::policy::Page;
 use effekt_app::views::{
     AggregateOverview, ContractStatements, ContractView, InvestmentView, OutcomeResults,
     ParticipantDetailView, ParticipantList, ParticipantOutcomes, PseudonymisedList,
-    StatementDetail, UserView,
+    StatementDetail, UserView, WaitingIdChangeView,
 };
 use effekt_app::Viewer;
 
@@ -166,8 +166,12 @@ pub struct ParticipantPage {
     pub chrome: Chrome,
     pub p: ParticipantDetailView,
     pub id_form: Option<IdForm>,
-    /// Shown after a successful change.
-    pub saved: bool,
+    /// Id changes waiting for a second Nav user (for those who may change ids).
+    pub waiting: Vec<WaitingIdChangeView>,
+    /// What the last form did.
+    pub notice: Option<String>,
+    /// Why the last decision was refused.
+    pub error: Option<String>,
     /// `None` when the person is masked for this viewer.
     pub outcomes: Option<ParticipantOutcomes>,
 }

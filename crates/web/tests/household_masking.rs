@@ -39,11 +39,19 @@ const PATHS: &[&str] = &[
 fn giveaways() -> Vec<String> {
     let data = fixture::dataset().unwrap();
     let mut out = vec!["Amina".to_owned(), "Husstand Hassan".to_owned()];
-    for p in data.persons.iter().filter(|p| p.given_name == "Amina" || p.given_name == "Yusuf") {
+    for p in data
+        .persons
+        .iter()
+        .filter(|p| p.given_name == "Amina" || p.given_name == "Yusuf")
+    {
         out.extend(p.address.clone());
         out.extend(p.phone.clone());
     }
-    let amina = data.persons.iter().find(|p| p.given_name == "Amina").unwrap();
+    let amina = data
+        .persons
+        .iter()
+        .find(|p| p.given_name == "Amina")
+        .unwrap();
     for r in amina.ids.records() {
         out.push(r.national_id.to_string());
     }
@@ -54,10 +62,22 @@ fn giveaways() -> Vec<String> {
 async fn walk(protection: Protection, t: TestStore) {
     let app = App::new(t).await;
     let data = fixture::dataset().unwrap();
-    let amina = data.persons.iter().find(|p| p.given_name == "Amina").unwrap().key;
+    let amina = data
+        .persons
+        .iter()
+        .find(|p| p.given_name == "Amina")
+        .unwrap()
+        .key;
     app.t.store.set_protection(amina, protection).await.unwrap();
     // ansatt.a is assigned to Amina; admin.a works for the same provider but is not.
-    let assigned = app.t.store.user_by_username("ansatt.a").await.unwrap().unwrap().id;
+    let assigned = app
+        .t
+        .store
+        .user_by_username("ansatt.a")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     app.t.store.assign_staff(assigned, AMINA).await.unwrap();
     let giveaways = giveaways();
     for (user, _) in USERS {
@@ -68,13 +88,23 @@ async fn walk(protection: Protection, t: TestStore) {
                 continue;
             }
             // The search box shows what was typed; the results must not answer it.
-            res.body = res.body.replace("value=\"Amina\"", "").replace("sok=Amina", "");
+            res.body = res
+                .body
+                .replace("value=\"Amina\"", "")
+                .replace("sok=Amina", "");
             for g in &giveaways {
-                assert!(!res.body.contains(g.as_str()), "{protection:?}: {user} at {path} sees {g:?}");
+                assert!(
+                    !res.body.contains(g.as_str()),
+                    "{protection:?}: {user} at {path} sees {g:?}"
+                );
             }
             // No link leads from Yusuf's page to the protected person's.
             if path.ends_with("/2") {
-                assert!(!res.body.contains("/deltakere/1\"") && !res.body.contains("\"participant_id\":1"), "{protection:?}: {user} at {path} finds the link");
+                assert!(
+                    !res.body.contains("/deltakere/1\"")
+                        && !res.body.contains("\"participant_id\":1"),
+                    "{protection:?}: {user} at {path} finds the link"
+                );
             }
         }
     }
@@ -86,9 +116,17 @@ async fn walk(protection: Protection, t: TestStore) {
     // The assigned staff member sees the household, the link and the address.
     let staff = app.login("ansatt.a").await;
     let yusuf = app.get("/deltakere/2", Some(&staff)).await.body;
-    assert!(yusuf.contains("Husstand Hassan") && yusuf.contains("Amina") && yusuf.contains("/deltakere/1\""), "{yusuf}");
+    assert!(
+        yusuf.contains("Husstand Hassan")
+            && yusuf.contains("Amina")
+            && yusuf.contains("/deltakere/1\""),
+        "{yusuf}"
+    );
     let amina_page = app.get("/deltakere/1", Some(&staff)).await.body;
-    assert!(amina_page.contains("Amina") && amina_page.contains("12.03.1984"), "{amina_page}");
+    assert!(
+        amina_page.contains("Amina") && amina_page.contains("12.03.1984"),
+        "{amina_page}"
+    );
 }
 
 both_stores! {

@@ -17,7 +17,7 @@ pub use aggregates::AggregateAccess;
 pub use contracts::{ContractAccess, FigureInput, ProposalRefused};
 pub use definition::ContractDefinition;
 pub use investments::InvestmentAccess;
-pub use participants::ParticipantAccess;
+pub use participants::{IdChange, ParticipantAccess};
 pub use pseudonymised::PseudonymisedAccess;
 pub use statements::{
     FileFormat, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,

@@ -179,6 +179,38 @@ fn detail(d: &ParticipantDetail) -> (ParticipantDetailView, Vec<effekt_domain::i
     (view, shown)
 }
 
+/// Whether an id change was made or waits for a second Nav user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdChange {
+    Made,
+    Waiting,
+}
+
+fn waiting_already() -> FieldError {
+    FieldError::new(
+        "fodselsnummer",
+        "En annen endring av ident venter allerede på bekreftelse for denne personen.",
+    )
+}
+
+/// Why the person's own id history refuses a change, next to the field it concerns.
+fn history_refusal(e: IdHistoryError) -> FieldError {
+    match e {
+        IdHistoryError::Repeated => {
+            FieldError::new("fodselsnummer", "Personen har allerede dette nummeret.")
+        }
+        IdHistoryError::BackToDNumber => FieldError::new(
+            "fodselsnummer",
+            "Et fødselsnummer kan ikke erstattes av et D-nummer.",
+        ),
+        IdHistoryError::Unordered => FieldError::new(
+            "gyldig_fra",
+            "Datoen må være etter forrige endring av ident.",
+        ),
+        other => FieldError::new("fodselsnummer", other.to_string()),
+    }
+}
+
 /// Named participants within one Nav office or one provider organisation.
 pub struct ParticipantAccess {
     pub(super) app: App,
@@ -237,16 +269,10 @@ impl ParticipantAccess {
         self.viewer.user.role == Role::NavCaseOfficer && !p.summary.masked
     }
 
-    /// Registers a new national id for the participant's person (e.g. the fødselsnummer that
-    /// replaces a D-nummer). The person keeps its key, so history, pseudonyms and register
-    /// links hold. Refusals that concern the input come back as field errors; nothing is
-    /// stored then.
-    pub async fn change_national_id(
-        &self,
-        id: ParticipantId,
-        national_id: &NationalId,
-        valid_from: NaiveDate,
-    ) -> Result<Result<(), FieldError>, AppError> {
+    /// The participant's details for a change of national id by this viewer: Nav case
+    /// officers, for participants in scope they see unmasked. Anything else is refused, and
+    /// audited as a denied read.
+    async fn for_id_change(&self, id: ParticipantId) -> Result<ParticipantDetail, AppError> {
         let Some(d) = self
             .app
             .store
@@ -262,29 +288,158 @@ impl ParticipantAccess {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantIdChange).await?;
             return Err(AppError::Forbidden);
         }
-        let field = |m: &str| FieldError::new("fodselsnummer", m);
-        let refusal = match self
+        Ok(d)
+    }
+
+    /// Registers a new national id for the participant's person (e.g. the fødselsnummer that
+    /// replaces a D-nummer). The person keeps its key, so history, pseudonyms and register
+    /// links hold. A number that is free and fits the person's date of birth is registered at
+    /// once; any other waits for a second Nav user, and the answer is the same whoever holds
+    /// the number, so the form tells nobody whether a number is in effekt. Every attempt is
+    /// audited against the person and, if another person holds the number, against them too.
+    /// Refusals that concern the person's own history come back as field errors.
+    pub async fn change_national_id(
+        &self,
+        id: ParticipantId,
+        national_id: &NationalId,
+        valid_from: NaiveDate,
+    ) -> Result<Result<IdChange, FieldError>, AppError> {
+        let d = self.for_id_change(id).await?;
+        // The person's own history first: nothing here says anything about anyone else.
+        if let Err(e) = d.ids.clone().with_change(national_id.clone(), valid_from) {
+            return Ok(Err(history_refusal(e)));
+        }
+        let waiting = self
             .app
             .store
-            .change_national_id(d.person, national_id, valid_from)
+            .id_change_requests(d.person)
+            .await?
+            .iter()
+            .any(|r| r.decision.is_none());
+        if waiting {
+            return Ok(Err(waiting_already()));
+        }
+        let holder = self
+            .app
+            .store
+            .person_holding(national_id)
+            .await?
+            .filter(|h| *h != d.person);
+        audit::permit(
+            &self.app,
+            &self.viewer,
+            [d.person],
+            Purpose::ParticipantIdChange,
+        )
+        .await?;
+        if let Some(other) = holder {
+            audit::deny_person(&self.app, &self.viewer, other, Purpose::ParticipantIdChange)
+                .await?;
+        }
+        if holder.is_none() && national_id.fits_birth_date(d.birth_date) {
+            match self
+                .app
+                .store
+                .change_national_id(d.person, national_id, valid_from)
+                .await
+            {
+                Ok(()) => {
+                    self.record_change(&d, national_id).await?;
+                    return Ok(Ok(IdChange::Made));
+                }
+                // Taken meanwhile: it waits like any other.
+                Err(StoreError::IdTaken) => {}
+                Err(StoreError::IdHistory(e)) => return Ok(Err(history_refusal(e))),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match self
+            .app
+            .store
+            .request_id_change(
+                d.person,
+                national_id,
+                valid_from,
+                self.viewer.user.id,
+                self.app.now(),
+            )
             .await
         {
-            Ok(()) => None,
-            Err(StoreError::IdTaken) => Some(field("Fødselsnummeret tilhører en annen person.")),
-            Err(StoreError::IdHistory(IdHistoryError::Repeated)) => {
-                Some(field("Personen har allerede dette nummeret."))
-            }
-            Err(StoreError::IdHistory(IdHistoryError::BackToDNumber)) => {
-                Some(field("Et fødselsnummer kan ikke erstattes av et D-nummer."))
-            }
-            Err(StoreError::IdHistory(IdHistoryError::Unordered)) => Some(FieldError::new(
-                "gyldig_fra",
-                "Datoen må være etter forrige endring av ident.",
-            )),
-            Err(e) => return Err(e.into()),
+            Ok(_) => Ok(Ok(IdChange::Waiting)),
+            Err(StoreError::Conflict(_)) => Ok(Err(waiting_already())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A change made: `audit:change` with the old and the new number.
+    async fn record_change(
+        &self,
+        d: &ParticipantDetail,
+        national_id: &NationalId,
+    ) -> Result<(), AppError> {
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "person.id-change",
+            format!("person:{}:{}->{}", d.person.0, d.ids.current(), national_id),
+        );
+        self.app.store.append_operation(&op).await?;
+        Ok(())
+    }
+
+    /// The id changes waiting for a second Nav user, as this viewer may decide them; empty for
+    /// viewers who may not change ids.
+    pub async fn waiting_id_changes(
+        &self,
+        id: ParticipantId,
+    ) -> Result<Vec<WaitingIdChangeView>, AppError> {
+        let Ok(d) = self.for_id_change(id).await else {
+            return Ok(Vec::new());
         };
-        if let Some(error) = refusal {
-            return Ok(Err(error));
+        Ok(self
+            .app
+            .store
+            .id_change_requests(d.person)
+            .await?
+            .into_iter()
+            .filter(|r| r.decision.is_none())
+            .map(|r| WaitingIdChangeView {
+                id: r.id,
+                national_id: r.national_id.to_string(),
+                valid_from: r.valid_from,
+                requested_by: r.requested_by_name,
+                requested_on: effekt_domain::dates::oslo_date(r.requested_at),
+                may_decide: r.requested_by != self.viewer.user.id,
+            })
+            .collect())
+    }
+
+    /// Confirms (making the change) or rejects a waiting id change, as a second Nav user.
+    /// Refusals come back as a message; nothing changes then.
+    pub async fn decide_id_change(
+        &self,
+        id: ParticipantId,
+        request: i64,
+        confirm: bool,
+    ) -> Result<Result<(), String>, AppError> {
+        let d = self.for_id_change(id).await?;
+        let Some(r) = self
+            .app
+            .store
+            .id_change_requests(d.person)
+            .await?
+            .into_iter()
+            .find(|r| r.id == request)
+        else {
+            return Err(AppError::NotFound);
+        };
+        if r.decision.is_some() {
+            return Ok(Err("Endringen er allerede avgjort.".into()));
+        }
+        if r.requested_by == self.viewer.user.id {
+            return Ok(Err(
+                "Du registrerte endringen selv; en annen Nav-veileder må bekrefte den.".into(),
+            ));
         }
         audit::permit(
             &self.app,
@@ -293,7 +448,27 @@ impl ParticipantAccess {
             Purpose::ParticipantIdChange,
         )
         .await?;
-        Ok(Ok(()))
+        match self
+            .app
+            .store
+            .decide_id_change(&r, confirm, self.viewer.user.id, self.app.now())
+            .await
+        {
+            Ok(()) => {
+                if confirm {
+                    self.record_change(&d, &r.national_id).await?;
+                }
+                Ok(Ok(()))
+            }
+            Err(StoreError::IdTaken) => Ok(Err(
+                "Nummeret er knyttet til en annen person i effekt. Endringen kan ikke gjøres før \
+                 saken er avklart med Folkeregisteret."
+                    .into(),
+            )),
+            Err(StoreError::IdHistory(e)) => Ok(Err(history_refusal(e).message)),
+            Err(StoreError::Conflict(_)) => Ok(Err("Endringen er allerede avgjort.".into())),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The groups the viewer's participants belong to (for filtering; no personal data).

@@ -110,3 +110,18 @@ fn kind_codes_round_trip() {
     }
     let _ = kind;
 }
+
+#[test]
+fn a_number_fits_the_birth_date_it_encodes_whatever_its_kind() {
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    // 13.09.72: a fødselsnummer, and its D-nummer (day + 40).
+    let fnr = NationalId::parse("13097248022").unwrap();
+    assert!(fnr.fits_birth_date(date(1972, 9, 13)));
+    assert!(!fnr.fits_birth_date(date(1990, 9, 13)), "another year");
+    assert!(!fnr.fits_birth_date(date(1972, 9, 14)), "another day");
+    let dnr = NationalId::parse("53097248016").unwrap();
+    assert!(dnr.fits_birth_date(date(1972, 9, 13)));
+    // A synthetic test number (month + 80) of 17.11.20.
+    let tnr = NationalId::parse("17912099997").unwrap();
+    assert!(tnr.fits_birth_date(date(2020, 11, 17)));
+}

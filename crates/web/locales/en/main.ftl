@@ -86,6 +86,15 @@ id-change-valid-from = Valid from
 id-change-valid-from-hint = Date as dd.mm.yyyy
 id-change-submit = Register national id
 id-change-saved = The new national id is registered.
+id-change-waiting = The change is registered and must be confirmed by another Nav case officer before it applies.
+id-change-confirmed = The change of national id is confirmed and applies now.
+id-change-rejected = The change of national id is rejected.
+id-change-waiting-title = Changes of national id waiting for confirmation
+id-change-requested-by = Registered by
+id-change-decision = Confirmation
+id-change-confirm = Confirm
+id-change-reject = Reject
+id-change-waits-for-other = Waiting for another Nav case officer
 
 nav-results = Results
 results-title = Results

@@ -86,6 +86,15 @@ id-change-valid-from = Gyldig fra
 id-change-valid-from-hint = Dato som dd.mm.åååå
 id-change-submit = Registrer fødselsnummer
 id-change-saved = Det nye fødselsnummeret er registrert.
+id-change-waiting = Endringen er registrert og må bekreftes av en annen Nav-veileder før den gjelder.
+id-change-confirmed = Endringen av ident er bekreftet og gjelder nå.
+id-change-rejected = Endringen av ident er avvist.
+id-change-waiting-title = Endringer av ident som venter på bekreftelse
+id-change-requested-by = Registrert av
+id-change-decision = Bekreftelse
+id-change-confirm = Bekreft
+id-change-reject = Avvis
+id-change-waits-for-other = Venter på en annen Nav-veileder
 
 nav-results = Resultater
 results-title = Resultater

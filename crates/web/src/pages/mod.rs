@@ -29,6 +29,10 @@ pub fn routes() -> Router<AppState> {
             "/deltakere/{id}/ident",
             post(participants::change_national_id),
         )
+        .route(
+            "/deltakere/{id}/ident/{request}",
+            post(participants::decide_national_id),
+        )
         .route("/oversikt", get(roles::overview))
         .route("/resultater", get(roles::results))
         .route("/investeringer", get(roles::investments))

@@ -7,7 +7,7 @@ use effekt_domain::ids::ParticipantId;
 use effekt_domain::participant::ParticipantStatus;
 use effekt_store::model::{ParticipantQuery, SortDirection, SortKey};
 
-use effekt_app::access::ParticipantAccess;
+use effekt_app::access::{IdChange, ParticipantAccess};
 use effekt_app::{AppError, Viewer};
 
 use crate::extract::{CleanForm, CleanQuery};
@@ -148,7 +148,13 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let access = viewer.participants(&state.app, Some(id)).await?;
-    let saved = params.get("lagret").is_some_and(|v| v == "ident");
+    let notice = match params.get("lagret").map(String::as_str) {
+        Some("ident") => Some("id-change-saved"),
+        Some("venter") => Some("id-change-waiting"),
+        Some("bekreftet") => Some("id-change-confirmed"),
+        Some("avvist") => Some("id-change-rejected"),
+        _ => None,
+    };
     render(
         &viewer,
         &headers,
@@ -156,7 +162,10 @@ pub async fn show(
         id,
         IdChangeInput::default(),
         Vec::new(),
-        saved,
+        Outcome {
+            notice,
+            error: None,
+        },
     )
     .await
 }
@@ -168,6 +177,12 @@ fn parse_id(id: &str) -> Result<ParticipantId, PageError> {
         .ok_or(PageError::from(AppError::NotFound))
 }
 
+/// What the last form did: a notice (a text key), or why it was refused.
+struct Outcome {
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
 async fn render(
     viewer: &Viewer,
     headers: &HeaderMap,
@@ -175,7 +190,7 @@ async fn render(
     id: ParticipantId,
     input: IdChangeInput,
     errors: Vec<FieldError>,
-    saved: bool,
+    outcome: Outcome,
 ) -> Result<Response, PageError> {
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
@@ -197,15 +212,23 @@ async fn render(
     } else {
         Some(access.outcomes(id).await?)
     };
+    let waiting = if id_form.is_some() {
+        access.waiting_id_changes(id).await?
+    } else {
+        Vec::new()
+    };
+    let refused = !errors.is_empty() || outcome.error.is_some();
     Ok(views::html_refused(
         &ParticipantPage {
+            notice: outcome.notice.map(|key| chrome.t(key)),
+            error: outcome.error,
             chrome,
             p,
             id_form,
-            saved,
+            waiting,
             outcomes,
         },
-        !errors.is_empty(),
+        refused,
     ))
 }
 
@@ -221,15 +244,79 @@ pub async fn change_national_id(
     let access = viewer.participants(&state.app, Some(id)).await?;
     super::form_csrf(&viewer, &form)?;
     let input = IdChangeInput::from_form(&form);
+    let nothing = || Outcome {
+        notice: None,
+        error: None,
+    };
     let (national_id, valid_from) = match input.parse(state.app.mode(), state.app.today()) {
         Ok(parsed) => parsed,
-        Err(errors) => return render(&viewer, &headers, &access, id, input, errors, false).await,
+        Err(errors) => {
+            return render(&viewer, &headers, &access, id, input, errors, nothing()).await
+        }
     };
     match access
         .change_national_id(id, &national_id, valid_from)
         .await?
     {
-        Ok(()) => Ok(Redirect::to(&format!("/deltakere/{}?lagret=ident", id.0)).into_response()),
-        Err(error) => render(&viewer, &headers, &access, id, input, vec![error], false).await,
+        Ok(IdChange::Made) => {
+            Ok(Redirect::to(&format!("/deltakere/{}?lagret=ident", id.0)).into_response())
+        }
+        Ok(IdChange::Waiting) => {
+            Ok(Redirect::to(&format!("/deltakere/{}?lagret=venter", id.0)).into_response())
+        }
+        Err(error) => {
+            render(
+                &viewer,
+                &headers,
+                &access,
+                id,
+                input,
+                vec![error],
+                nothing(),
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /deltakere/{id}/ident/{request}`: a second Nav user confirms or rejects a waiting
+/// change of national id.
+pub async fn decide_national_id(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path((id, request)): Path<(String, String)>,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let access = viewer.participants(&state.app, Some(id)).await?;
+    super::form_csrf(&viewer, &form)?;
+    let request = super::path_id(&request)?;
+    let confirm = match form.get("beslutning").map(String::as_str) {
+        Some("bekreft") => true,
+        Some("avvis") => false,
+        _ => return Err(crate::WebError::BadRequest("Velg bekreft eller avvis.".into()).into()),
+    };
+    match access.decide_id_change(id, request, confirm).await? {
+        Ok(()) => {
+            let done = if confirm { "bekreftet" } else { "avvist" };
+            Ok(Redirect::to(&format!("/deltakere/{}?lagret={done}", id.0)).into_response())
+        }
+        Err(message) => {
+            let outcome = Outcome {
+                notice: None,
+                error: Some(message),
+            };
+            render(
+                &viewer,
+                &headers,
+                &access,
+                id,
+                IdChangeInput::default(),
+                Vec::new(),
+                outcome,
+            )
+            .await
+        }
     }
 }
