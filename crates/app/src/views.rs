@@ -134,12 +134,17 @@ pub struct AggregateOverview {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PseudonymisedRow {
+    /// Readable: `P-XXXXX-XXXXX-XXXXX-XXXXX`.
     pub pseudonym: String,
-    pub provider: String,
-    pub status: String,
-    pub status_label: String,
+    /// Each of the following is generalised (or `None`) so that the combination shown is
+    /// shared by at least 5 participants of the contract.
+    pub provider: Option<String>,
+    /// The status group: Før oppstart, Deltar, Avsluttet or Ikke aktuell.
+    pub status_group: Option<String>,
+    /// Only a group of 5 or more.
     pub group: Option<String>,
-    pub start_date: Option<NaiveDate>,
+    /// The half-year or year of the start ("1. halvår 2025", "2025", "Ikke startet").
+    pub start: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -15,6 +15,7 @@ mod sql_accounts;
 mod sql_bulk;
 mod sql_contract;
 mod sql_impl;
+mod sql_participants;
 mod sql_parts;
 mod sql_people;
 mod sql_register;
@@ -40,8 +41,8 @@ use model::{
     AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, IdChangeRequest,
     ImportOutcome, LinesHead, NewStatement, NewUser, OperationRecord, OutcomeTotal, Page,
     ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
-    Proposal, SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount,
-    UserRecord, UserScope,
+    Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord, StatementLineRecord,
+    StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -104,6 +105,9 @@ pub trait Store: Send + Sync + 'static {
         id: ParticipantId,
         viewer: UserId,
     ) -> Result<Option<ParticipantDetail>>;
+    /// Every participant of the contract with what could single them out when combined:
+    /// provider, status, group and start (for the evaluator's generalised view).
+    async fn quasi_identifiers(&self, contract: ContractId) -> Result<Vec<QuasiIdentifiers>>;
     /// The person behind a participant id regardless of scope: for auditing denied reads only.
     async fn participant_subject(&self, id: ParticipantId) -> Result<Option<PersonKey>>;
     async fn status_counts(&self, contract: ContractId) -> Result<Vec<StatusCount>>;

@@ -436,6 +436,17 @@ pub struct IdChangeRequest {
     pub decision: Option<(bool, UserId, DateTime<Utc>)>,
 }
 
+/// What could single a participant out when combined, as the evaluator's view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuasiIdentifiers {
+    pub participant: ParticipantId,
+    pub provider: ProviderId,
+    pub provider_name: String,
+    pub status: ParticipantStatus,
+    pub group: Option<(GroupId, String)>,
+    pub index_date: Option<NaiveDate>,
+}
+
 /// A computed statement to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewStatement {

@@ -37,6 +37,14 @@ const STATUS_GROUPS: [(&str, &[ParticipantStatus]); 4] = [
     ),
 ];
 
+/// The status group a status is counted (and generalised) under.
+pub(crate) fn status_group(status: ParticipantStatus) -> &'static str {
+    STATUS_GROUPS
+        .iter()
+        .find(|(_, members)| members.contains(&status))
+        .map_or("Ikke aktuell", |(label, _)| *label)
+}
+
 /// Counts only, with small cells suppressed (primary and secondary).
 pub struct AggregateAccess {
     pub(super) app: App,

@@ -6,6 +6,7 @@ mod admin;
 mod aggregates;
 mod contracts;
 mod definition;
+pub mod generalise;
 mod investments;
 pub(crate) mod outcomes;
 mod participants;

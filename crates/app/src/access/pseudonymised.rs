@@ -1,10 +1,41 @@
-//! Pseudonymised microdata for the evaluator: no names, no national ids, no name search.
+//! Pseudonymised microdata for the evaluator: no names, no national ids, no name search, and
+//! only values that at least 5 participants share (`generalise`), worked out once per store
+//! generation.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use effekt_domain::ids::{ContractId, ParticipantId};
 use effekt_store::model::{ParticipantQuery, ParticipantScope, SortKey};
+
+use super::generalise::{generalise, Shown};
 
 use crate::audit::{self, Purpose};
 use crate::views::*;
 use crate::{App, AppError, Viewer};
+
+impl App {
+    /// What the evaluator's view shows of each participant of the contract, once per store
+    /// generation (on its own task, like the other cached work).
+    pub(crate) async fn generalised(
+        &self,
+        contract: ContractId,
+    ) -> Result<Arc<HashMap<ParticipantId, Shown>>, AppError> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let generation = app.store.generation().await?;
+            app.cache
+                .generalised
+                .get_or_compute(contract, generation, || async {
+                    let rows = app.store.quasi_identifiers(contract).await?;
+                    Ok::<_, AppError>(generalise(&rows))
+                })
+                .await
+        })
+        .await
+        .map_err(|e| AppError::internal("generalising", e))?
+    }
+}
 
 /// Pseudonymised microdata for the evaluator: no names, no national ids, no name search.
 pub struct PseudonymisedAccess {
@@ -37,6 +68,7 @@ impl PseudonymisedAccess {
             .app
             .pseudonyms()
             .map_err(|e| AppError::internal("pseudonyms", e))?;
+        let shown = self.app.generalised(contract.id).await?;
         let page = self
             .app
             .store
@@ -57,13 +89,17 @@ impl PseudonymisedAccess {
             items: page
                 .items
                 .iter()
-                .map(|r| PseudonymisedRow {
-                    pseudonym: key.pseudonym(contract.id, r.person),
-                    provider: r.provider_name.clone(),
-                    status: r.status.code().to_owned(),
-                    status_label: r.status.label_nb().to_owned(),
-                    group: r.group_name.clone(),
-                    start_date: r.index_date,
+                .map(|r| {
+                    let s = shown.get(&r.id).cloned().unwrap_or_default();
+                    PseudonymisedRow {
+                        pseudonym: effekt_domain::pseudonym::readable(
+                            &key.pseudonym(contract.id, r.person),
+                        ),
+                        provider: s.provider,
+                        status_group: s.status.map(str::to_owned),
+                        group: s.group,
+                        start: s.start,
+                    }
                 })
                 .collect(),
             total: page.total,

@@ -206,6 +206,34 @@ impl StatementAccess {
         Self { app, viewer, sight }
     }
 
+    /// Lines as this viewer reads them: pseudonyms in their readable form for everyone, and
+    /// for the evaluator every register id in the evidence pseudonymised too, so that no line
+    /// can be looked up in a register extract. Display only: stored lines keep their keys.
+    fn present(
+        &self,
+        contract: ContractId,
+        snapshot: &str,
+        mut lines: Vec<StatementLineRecord>,
+    ) -> Result<Vec<StatementLineRecord>, AppError> {
+        let evaluator = self.viewer.user.role == effekt_domain::role::Role::Evaluator;
+        let key = if evaluator {
+            Some(
+                self.app
+                    .pseudonyms()
+                    .map_err(|e| AppError::internal("pseudonyms", e))?,
+            )
+        } else {
+            None
+        };
+        for l in &mut lines {
+            l.participant = effekt_domain::pseudonym::readable(&l.participant);
+            if let (Some(key), Some(_)) = (key, l.person) {
+                l.evidence = key.evidence(contract, &l.evidence, snapshot);
+            }
+        }
+        Ok(lines)
+    }
+
     fn provider(&self) -> Option<ProviderId> {
         match self.sight {
             Sight::OwnShare(p) => Some(p),
@@ -464,8 +492,9 @@ impl StatementAccess {
                 people.sort_unstable_by_key(|p| p.0);
                 people.dedup();
                 audit::permit(&self.app, &self.viewer, people, Purpose::StatementLines).await?;
+                let shown = self.present(record.contract, &record.snapshot, head.lines)?;
                 (
-                    head.lines.iter().map(line_view).collect(),
+                    shown.iter().map(line_view).collect(),
                     usize::try_from(head.count).unwrap_or(usize::MAX),
                     Vec::new(),
                     head.total,
@@ -509,7 +538,7 @@ impl StatementAccess {
 
     /// Every line this viewer may see, for a download; audited like the page. Those who see
     /// totals only are refused.
-    pub async fn lines(
+    async fn lines(
         &self,
         id: i64,
     ) -> Result<(StatementRecord, Vec<StatementLineRecord>), AppError> {
@@ -531,6 +560,7 @@ impl StatementAccess {
         people.sort_unstable_by_key(|p| p.0);
         people.dedup();
         audit::permit(&self.app, &self.viewer, people, Purpose::StatementLines).await?;
+        let lines = self.present(record.contract, &record.snapshot, lines)?;
         Ok((record, lines))
     }
 
@@ -604,6 +634,7 @@ impl StatementAccess {
         people.sort_unstable_by_key(|p| p.0);
         people.dedup();
         audit::permit(&self.app, &self.viewer, people, Purpose::StatementLines).await?;
+        let lines = self.present(contract, &snapshot, lines)?;
         Ok(PeriodLines {
             period,
             lines,
