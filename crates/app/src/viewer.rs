@@ -87,6 +87,26 @@ impl Viewer {
             .and_then(|o| OrgNr::parse(&o).ok()))
     }
 
+    /// Whether the viewer reads this contract (`policy::reads_contract`); a contract without
+    /// terms has no parties yet, so only the roles that read every contract read it.
+    pub(crate) async fn reads_contract(
+        &self,
+        app: &App,
+        contract: effekt_domain::ids::ContractId,
+    ) -> Result<bool, AppError> {
+        let own = self.organisation(app).await?;
+        Ok(match app.store.contract_terms(contract).await? {
+            Some((_, terms)) => policy::reads_contract(self.user.role, own, &terms),
+            None => matches!(
+                self.user.role,
+                Role::NavCaseOfficer
+                    | Role::NavContractManager
+                    | Role::Evaluator
+                    | Role::Facilitator
+            ),
+        })
+    }
+
     fn participant_scope(&self) -> Option<ParticipantScope> {
         if !self.has(Grant::NamedParticipants) {
             return None;
@@ -126,7 +146,7 @@ impl Viewer {
     /// Aggregates with small cells suppressed: investors, the contract manager, the facilitator.
     pub fn aggregates(&self, app: &App) -> Result<AggregateAccess, AppError> {
         self.check(Grant::Aggregates)?;
-        Ok(AggregateAccess::new(app.clone()))
+        Ok(AggregateAccess::new(app.clone(), self.clone()))
     }
 
     /// Pseudonymised microdata: the evaluator only.

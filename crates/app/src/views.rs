@@ -465,12 +465,15 @@ pub struct InvestmentView {
     pub today: NaiveDate,
     /// Investors shown (an investor sees only its own).
     pub rows: Vec<PositionView>,
-    pub total: PositionView,
+    /// All investors together; not for an investor when it would single out a co-investor.
+    pub total: Option<PositionView>,
     /// (label, amount) to today and projected to the contract's end.
     pub waterfall_actual: Vec<(String, String)>,
     pub waterfall_projected: Vec<(String, String)>,
-    /// Paid statements so far.
+    /// Paid statements so far (those whose totals this viewer may see).
     pub paid_periods: usize,
+    /// Paid periods left out because an outcome on them concerns fewer than 5 participants.
+    pub withheld_periods: Vec<String>,
     /// The income per period the projection assumes.
     pub run_rate: Option<String>,
     pub progress: Option<ProgressTable>,

@@ -6,7 +6,7 @@ use effekt_domain::participant::ParticipantStatus;
 use effekt_domain::suppression::{suppress, Cell};
 
 use crate::views::*;
-use crate::{App, AppError};
+use crate::{App, AppError, Viewer};
 
 /// The status groups an aggregate table shows, in order.
 const STATUS_GROUPS: [(&str, &[ParticipantStatus]); 4] = [
@@ -48,16 +48,30 @@ pub(crate) fn status_group(status: ParticipantStatus) -> &'static str {
 /// Counts only, with small cells suppressed (primary and secondary).
 pub struct AggregateAccess {
     pub(super) app: App,
+    pub(super) viewer: Viewer,
 }
 
 impl AggregateAccess {
-    pub(crate) fn new(app: App) -> Self {
-        Self { app }
+    pub(crate) fn new(app: App, viewer: Viewer) -> Self {
+        Self { app, viewer }
     }
 
-    /// Participants per provider and status group of the first contract.
+    /// The contracts this viewer reads: an investor only those it is a party to.
+    pub(super) async fn contracts(
+        &self,
+    ) -> Result<Vec<effekt_store::model::ContractRow>, AppError> {
+        let mut out = Vec::new();
+        for c in self.app.store.contracts().await? {
+            if self.viewer.reads_contract(&self.app, c.id).await? {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Participants per provider and status group of the first contract the viewer reads.
     pub async fn overview(&self) -> Result<Option<AggregateOverview>, AppError> {
-        let Some(contract) = self.app.store.contracts().await?.into_iter().next() else {
+        let Some(contract) = self.contracts().await?.into_iter().next() else {
             return Ok(None);
         };
         let counts = self.app.store.status_counts(contract.id).await?;

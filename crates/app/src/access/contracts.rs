@@ -133,7 +133,8 @@ impl ContractAccess {
     pub async fn list(&self) -> Result<Vec<(i64, String)>, AppError> {
         let mut out = Vec::new();
         for c in self.app.store.contracts().await? {
-            if self.app.store.contract_terms(c.id).await?.is_some() {
+            let has_terms = self.app.store.contract_terms(c.id).await?.is_some();
+            if has_terms && self.viewer.reads_contract(&self.app, c.id).await? {
                 out.push((c.id.0, c.name));
             }
         }
@@ -143,6 +144,10 @@ impl ContractAccess {
     /// The contract as this viewer sees it: the terms in force, every version, the pending
     /// proposal with each party's answer, and what the viewer may do.
     pub async fn view(&self, contract: ContractId) -> Result<ContractView, AppError> {
+        // Contract data only to the contract's parties (and Nav, the evaluator, the facilitator).
+        if !self.viewer.reads_contract(&self.app, contract).await? {
+            return Err(AppError::NotFound);
+        }
         let versions = self.versions(contract).await?;
         let Some(current) = versions
             .iter()

@@ -18,9 +18,12 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::outcomes::JudgedParticipant;
+use super::publication::total_publishable;
 use crate::policy;
 use crate::views::{AggregateRow, CountTable, InvestmentView, PositionView, ProgressTable};
 use crate::{App, AppError, Viewer};
+use effekt_domain::contract::periods;
+use effekt_store::model::{OutcomeTotal, StatementRecord};
 
 /// Paid periods the run rate averages over.
 const RUN_RATE_PERIODS: usize = 4;
@@ -69,7 +72,12 @@ fn position(
     }
 }
 
-fn waterfall_rows(r: &Report, excess: Excess) -> Vec<(String, String)> {
+/// The waterfall; `all` false leaves only the income, since every other line is a sum over the
+/// investors that, less the viewer's own, would give a co-investor away.
+fn waterfall_rows(r: &Report, excess: Excess, all: bool) -> Vec<(String, String)> {
+    if !all {
+        return vec![("Utfallsbetalinger fra Nav".to_owned(), r.income.to_string())];
+    }
     let d = &r.distribution;
     let mut rows = vec![
         ("Utfallsbetalinger fra Nav".to_owned(), r.income.to_string()),
@@ -102,6 +110,32 @@ impl InvestmentAccess {
         Self { app, viewer }
     }
 
+    /// The paid statements whose totals this viewer may see, and the periods withheld. Nav
+    /// sees every total; investors and the facilitator only those the statements pages
+    /// publish to them (`statements::total_publishable`), so that no income figure here,
+    /// alone or less another, gives away an amount hidden there.
+    async fn published<'a>(
+        &self,
+        statements: &'a [StatementRecord],
+    ) -> Result<(Vec<&'a StatementRecord>, Vec<String>), AppError> {
+        let current = periods::current(statements);
+        if self.viewer.user.role == Role::NavContractManager {
+            return Ok((current, Vec::new()));
+        }
+        let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+        let totals = self.app.store.statement_outcome_totals(&ids, None).await?;
+        let (mut shown, mut withheld) = (Vec::new(), Vec::new());
+        for s in current {
+            let mine: Vec<&OutcomeTotal> = totals.iter().filter(|t| t.statement == s.id).collect();
+            if total_publishable(&mine) {
+                shown.push(s);
+            } else if s.rules().stage() == effekt_domain::contract::statement::Stage::Paid {
+                withheld.push(s.period.clone());
+            }
+        }
+        Ok((shown, withheld))
+    }
+
     /// Every contract with investment terms, as this viewer may see it.
     pub async fn overview(&self) -> Result<Vec<InvestmentView>, AppError> {
         let store = &self.app.store;
@@ -126,16 +160,19 @@ impl InvestmentAccess {
                 .collect();
             let orgs: Vec<OrgNr> = investors.iter().map(|p| p.orgnr).collect();
             let statements = store.statements(contract.id).await?;
+            let (published, withheld) = self.published(&statements).await?;
             let o = investors::outlook(
                 &terms,
                 &investment,
                 &orgs,
+                &published,
                 &statements,
                 today,
                 RUN_RATE_PERIODS,
                 PAY_AFTER_DAYS,
             );
-            // An investor sees its own row and the total, never a co-investor's row.
+            // An investor sees its own row, never a co-investor's; nor a total that, less its
+            // own row, would be the one other investor's position.
             let rows = investors
                 .iter()
                 .enumerate()
@@ -150,6 +187,7 @@ impl InvestmentAccess {
                     )
                 })
                 .collect();
+            let aggregates = role != Role::Investor || investors.len() != 2;
             let committed = investors
                 .iter()
                 .filter_map(|p| p.commitment)
@@ -164,15 +202,26 @@ impl InvestmentAccess {
                 excess_to_nav: investment.waterfall.excess == Excess::ToNav,
                 today,
                 rows,
-                total: position(
-                    "Alle investorer".into(),
-                    Some(committed),
+                total: aggregates.then(|| {
+                    position(
+                        "Alle investorer".into(),
+                        Some(committed),
+                        &o.actual,
+                        &o.projected,
+                        None,
+                    )
+                }),
+                waterfall_actual: waterfall_rows(
                     &o.actual,
-                    &o.projected,
-                    None,
+                    investment.waterfall.excess,
+                    aggregates,
                 ),
-                waterfall_actual: waterfall_rows(&o.actual, investment.waterfall.excess),
-                waterfall_projected: waterfall_rows(&o.projected, investment.waterfall.excess),
+                waterfall_projected: waterfall_rows(
+                    &o.projected,
+                    investment.waterfall.excess,
+                    aggregates,
+                ),
+                withheld_periods: withheld,
                 paid_periods: o.paid.len(),
                 run_rate: o.run_rate.map(|r| r.to_string()),
                 progress: self

@@ -11,6 +11,8 @@ mod investments;
 pub(crate) mod outcomes;
 mod participants;
 mod pseudonymised;
+pub(crate) mod publication;
+mod statement_words;
 mod statements;
 
 pub use admin::AdminAccess;

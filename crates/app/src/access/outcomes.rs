@@ -253,7 +253,7 @@ impl AggregateAccess {
     /// no snapshot yet.
     pub async fn outcome_results(&self) -> Result<Vec<OutcomeResults>, AppError> {
         let mut all = Vec::new();
-        for contract in self.app.store.contracts().await? {
+        for contract in self.contracts().await? {
             let Some(judged) = self.app.judged(contract.id).await? else {
                 return Ok(Vec::new());
             };

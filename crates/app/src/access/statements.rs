@@ -11,26 +11,23 @@
 //! Reading lines is audited, one record per person behind the lines shown. The steps are kept
 //! as append-only events (who, role, when); the domain's rules decide which step is allowed.
 
-use effekt_domain::contract::ledger::{CapKind, LineKind, Period};
+use effekt_domain::contract::ledger::Period;
 use effekt_domain::contract::periods::{self, ComputeRefusal, Cover};
-use effekt_domain::contract::statement::{Event, Stage, Statement, Step, StepError};
+use effekt_domain::contract::statement::{Event, Stage, Statement, Step};
 use effekt_domain::contract::terms::ContractTerms;
-use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::{ContractId, ProviderId};
 use effekt_domain::money::Nok;
-use effekt_domain::suppression::suppress;
 use effekt_store::model::{
     LinesHead, OutcomeTotal, SnapshotRecord, StatementLineRecord, StatementRecord,
 };
-use effekt_store::StoreError;
 
+use super::publication::{total_publishable, totals_by_outcome};
+use super::statement_words::*;
 use crate::audit::{self, Purpose};
 use crate::ledger::{self, LedgerError};
 use crate::policy;
 use crate::statement_file;
-use crate::views::{
-    ContractStatements, EventView, LineView, OutcomeTotalView, StatementDetail, StatementSummary,
-};
+use crate::views::{ContractStatements, EventView, StatementDetail};
 use crate::{App, AppError, Viewer};
 
 /// The file formats of a statement's lines.
@@ -75,130 +72,6 @@ pub struct StatementAccess {
     pub(super) app: App,
     pub(super) viewer: Viewer,
     pub(super) sight: Sight,
-}
-
-fn kind_nb(kind: LineKind, adjustment: bool) -> String {
-    let base = match kind {
-        LineKind::Payment => "Betaling",
-        LineKind::Cap(CapKind::Outcome) => "Tak per resultat",
-        LineKind::Cap(CapKind::Participant) => "Tak per deltaker",
-        LineKind::Cap(CapKind::Period) => "Tak per periode",
-        LineKind::Cap(CapKind::Contract) => "Tak for kontrakten",
-    };
-    if adjustment {
-        format!("Justering: {}", base.to_lowercase())
-    } else {
-        base.to_owned()
-    }
-}
-
-/// Why a step was refused, in the words of the page.
-fn refusal_nb(e: StepError) -> String {
-    match e {
-        StepError::WrongRole(_) => "Din rolle kan ikke ta dette steget.".into(),
-        StepError::NotNext(stage) => format!(
-            "Oppgjøret er «{}», så dette steget er ikke det neste.",
-            stage.label_nb()
-        ),
-        StepError::OwnComputation => {
-            "Du beregnet dette oppgjøret og kan derfor ikke godkjenne det.".into()
-        }
-        StepError::OwnVerification => {
-            "Du verifiserte dette oppgjøret og kan derfor ikke godkjenne det.".into()
-        }
-        StepError::SecondApprovalBySameUser => {
-            "Du har allerede godkjent. En annen Nav-bruker må gi den andre godkjenningen.".into()
-        }
-    }
-}
-
-/// Why a period cannot be computed now, in the words of the page.
-fn compute_refusal_nb(e: &ComputeRefusal) -> String {
-    match e {
-        ComputeRefusal::WrongRole => "Bare Nav-kontraktsforvalteren beregner oppgjør.".to_owned(),
-        ComputeRefusal::AllApproved => "Alle periodene i kontrakten er godkjent.".to_owned(),
-        ComputeRefusal::NotOpen {
-            open,
-            wanted,
-            approved,
-        } => format!(
-            "Bare den første åpne perioden ({}) kan beregnes; {} er {}.",
-            open.label,
-            wanted.label,
-            if *approved {
-                "allerede godkjent"
-            } else {
-                "ikke åpen ennå"
-            }
-        ),
-        ComputeRefusal::NotOver(p) => format!(
-            "Perioden {} er ikke over ennå (slutter {}).",
-            p.label,
-            p.end.format("%d.%m.%Y")
-        ),
-        ComputeRefusal::NoSnapshot => "Det finnes ikke noe registeruttrekk ennå.".to_owned(),
-        ComputeRefusal::SnapshotTooShort {
-            snapshot, cutoff, ..
-        } => format!(
-            "Registeruttrekket {snapshot} går bare til {}; det må dekke hele perioden.",
-            cutoff.format("%d.%m.%Y")
-        ),
-    }
-}
-
-fn ledger_error(e: LedgerError) -> AppError {
-    let message = match e {
-        LedgerError::Store(e) => return e.into(),
-        LedgerError::Key(e) => return AppError::internal("pseudonyms", e),
-        e @ LedgerError::Interrupted(_) => return AppError::internal("pricing", e),
-        LedgerError::NoTerms(_) => "Kontrakten har ingen vilkår ennå.".to_owned(),
-        LedgerError::NoSnapshot => "Det finnes ikke noe registeruttrekk ennå.".to_owned(),
-        LedgerError::Period(_) => "Perioden finnes ikke i kontrakten.".to_owned(),
-    };
-    AppError::Refused(message)
-}
-
-fn conflict_or(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict(m) => {
-            tracing::info!(conflict = %m, "statement changed meanwhile");
-            AppError::Refused("Noen andre endret oppgjøret samtidig. Last siden på nytt.".into())
-        }
-        e => e.into(),
-    }
-}
-
-fn summary(s: &StatementRecord, shown_total: Option<Nok>) -> StatementSummary {
-    let stage = s.rules().stage();
-    let computed = s.events.first();
-    StatementSummary {
-        id: s.id,
-        period: s.period.clone(),
-        stage: stage.code().to_owned(),
-        stage_label: stage.label_nb().to_owned(),
-        total: shown_total.map(|t| t.to_string()),
-        computed_by: computed.map(|e| e.user_name.clone()).unwrap_or_default(),
-        computed_on: computed.map(|e| oslo_date(e.event.at)),
-    }
-}
-
-fn line_view(l: &StatementLineRecord) -> LineView {
-    LineView {
-        participant: l.participant.clone(),
-        outcome: l.outcome.clone(),
-        date: l.date,
-        // A magnitude of 1 is a result reached, not an amount of anything.
-        magnitude: l
-            .magnitude
-            .filter(|m| *m != rust_decimal::Decimal::ONE)
-            .map(super::number_nb),
-        kind: l.kind.code().to_owned(),
-        kind_label: kind_nb(l.kind, l.adjustment),
-        adjustment: l.adjustment,
-        amount: l.amount.to_string(),
-        evidence: l.evidence.clone(),
-        version: l.version,
-    }
 }
 
 impl StatementAccess {
@@ -270,10 +143,7 @@ impl StatementAccess {
                     Sight::OwnShare(_) => {
                         Some(mine.iter().fold(Nok::ZERO, |sum, t| sum + t.amount))
                     }
-                    Sight::Totals => totals_by_outcome(&mine)
-                        .iter()
-                        .all(|o| o.amount.is_some())
-                        .then_some(s.total),
+                    Sight::Totals => total_publishable(&mine).then_some(s.total),
                 }
             })
             .collect())
@@ -677,23 +547,4 @@ impl StatementAccess {
             .map(|s| s.code().to_owned())
             .collect()
     }
-}
-
-/// Per outcome: participants with a line (suppressed below 5, and secondarily) and the net
-/// amount, shown only where the count is.
-fn totals_by_outcome(outcomes: &[&OutcomeTotal]) -> Vec<OutcomeTotalView> {
-    let counts: Vec<Vec<u64>> = outcomes.iter().map(|o| vec![o.participants]).collect();
-    let s = suppress(&counts);
-    outcomes
-        .iter()
-        .zip(&s.cells)
-        .map(|(o, cells)| {
-            let cell = cells.first().copied();
-            OutcomeTotalView {
-                outcome: o.outcome.clone(),
-                participants: cell.map(|c| c.display()).unwrap_or_default(),
-                amount: cell.filter(|c| c.is_shown()).map(|_| o.amount.to_string()),
-            }
-        })
-        .collect()
 }

@@ -209,7 +209,7 @@ pub fn run_rate(
 }
 
 /// Income actually received: each paid statement's total on the day (in Oslo) it was paid.
-pub fn paid_income<S: super::periods::Filed>(statements: &[S]) -> Vec<Income> {
+pub fn paid_income<S: super::periods::Filed>(statements: &[&S]) -> Vec<Income> {
     let mut out: Vec<Income> = super::periods::current(statements)
         .into_iter()
         .filter(|s| s.stage() == super::statement::Stage::Paid)
@@ -255,17 +255,21 @@ pub struct Outlook {
 
 /// What the investors have and will have: actual figures run to `today`; projected ones use
 /// every planned drawdown and, for each period after the last paid one, the mean of the last
-/// `window` paid periods, paid `pay_after_days` after the period ends.
+/// `window` paid periods, paid `pay_after_days` after the period ends. Income is taken from
+/// `published` (the statements whose totals the viewer may see); which periods are still to
+/// come from all of `statements`.
+#[allow(clippy::too_many_arguments)]
 pub fn outlook<S: super::periods::Filed>(
     terms: &super::terms::ContractTerms,
     investment: &Investment,
     investors: &[OrgNr],
+    published: &[&S],
     statements: &[S],
     today: NaiveDate,
     window: usize,
     pay_after_days: u64,
 ) -> Outlook {
-    let paid = paid_income(statements);
+    let paid = paid_income(published);
     let mut projected_income = paid.clone();
     projected_income.extend(run_rate(
         &paid,

@@ -24,6 +24,27 @@ pub trait Filed {
     fn paid_at(&self) -> Option<DateTime<Utc>>;
 }
 
+impl<T: Filed> Filed for &T {
+    fn id(&self) -> i64 {
+        (**self).id()
+    }
+    fn period(&self) -> &str {
+        (**self).period()
+    }
+    fn period_start(&self) -> NaiveDate {
+        (**self).period_start()
+    }
+    fn stage(&self) -> Stage {
+        (**self).stage()
+    }
+    fn total(&self) -> Nok {
+        (**self).total()
+    }
+    fn paid_at(&self) -> Option<DateTime<Utc>> {
+        (**self).paid_at()
+    }
+}
+
 /// The statement of each period that is not withdrawn (the newest, if there are several), by
 /// period start.
 pub fn current<S: Filed>(statements: &[S]) -> Vec<&S> {
