@@ -24,8 +24,10 @@ use crate::viewer::SessionKeys;
 use crate::{App, AppError, Viewer};
 
 pub const SESSION_HOURS: i64 = 8;
-/// Failed logins allowed per username within [`THROTTLE_MINUTES`].
+/// Failed logins allowed per username (from one client) within [`THROTTLE_MINUTES`].
 pub const MAX_FAILURES: u64 = 5;
+/// Failed logins allowed from one client, whatever the usernames, within the same window.
+pub const MAX_CLIENT_FAILURES: u64 = 20;
 pub const THROTTLE_MINUTES: i64 = 15;
 
 fn hash_now(password: &str) -> Result<String, AppError> {
@@ -134,12 +136,29 @@ pub enum LoginOutcome {
     Throttled,
 }
 
-/// Checks credentials, with throttling per username; creates a session on success.
-pub async fn login(app: &App, username: &str, password: &str) -> Result<LoginOutcome, AppError> {
+/// Whether a login from `client` is refused unheard: the client has failed too often (on any
+/// usernames: password spraying), or on this username; or the username is locked (too many
+/// failures from anywhere) and this client has failed on it before. A locked username still
+/// lets its owner in from a client that has not failed on it, so an attacker cannot lock
+/// people out by guessing at their usernames.
+fn throttled(f: effekt_store::model::LoginFailures) -> bool {
+    f.from_client >= MAX_CLIENT_FAILURES
+        || f.for_username_from_client >= MAX_FAILURES
+        || (f.for_username >= MAX_FAILURES && f.for_username_from_client > 0)
+}
+
+/// Checks credentials, with throttling per username and per client; creates a session on
+/// success. `client` is the caller's address (empty when unknown).
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> Result<LoginOutcome, AppError> {
     let username = username.trim().to_lowercase();
     let now = app.now();
     let since = now - Duration::minutes(THROTTLE_MINUTES);
-    if app.store.login_failures_since(&username, since).await? >= MAX_FAILURES {
+    if throttled(app.store.login_failures_since(&username, client, since).await?) {
         return Ok(LoginOutcome::Throttled);
     }
     let user = app.store.user_by_username(&username).await?;
@@ -151,7 +170,7 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<LoginOut
         }
     };
     let Some(user) = user.filter(|_| valid) else {
-        app.store.record_login_failure(&username, now).await?;
+        app.store.record_login_failure(&username, client, now).await?;
         app.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
         return Ok(LoginOutcome::Invalid);
     };
@@ -248,4 +267,28 @@ pub async fn pseudonym_key(
         .put_secret_if_absent("pseudonym-key", random_token().as_bytes())
         .await?;
     PseudonymKey::new(stored).map_err(|e| KeyError::Stored(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use effekt_store::model::LoginFailures;
+
+    fn f(for_username: u64, from_here: u64, from_client: u64) -> LoginFailures {
+        LoginFailures {
+            for_username,
+            for_username_from_client: from_here,
+            from_client,
+        }
+    }
+
+    #[test]
+    fn a_locked_username_still_lets_its_owner_in_from_a_clean_client() {
+        assert!(!throttled(f(0, 0, 0)));
+        assert!(throttled(f(5, 5, 5)), "five failures here");
+        assert!(!throttled(f(50, 0, 0)), "locked, but not by this client");
+        assert!(throttled(f(5, 1, 1)), "locked, and this client has failed on it");
+        assert!(throttled(f(0, 0, 20)), "twenty failures here on other usernames");
+        assert!(!throttled(f(4, 4, 19)));
+    }
 }

@@ -32,8 +32,14 @@ pub fn secure_cookies(mode: effekt_domain::mode::Mode) -> bool {
 
 /// Serves `app` until Ctrl-C.
 pub async fn serve(app: App, listen: SocketAddr) -> Result<ExitCode, CliError> {
-    let secure_cookies = secure_cookies(app.mode());
-    let state = AppState::new(app, Config { secure_cookies });
+    let config = Config {
+        secure_cookies: secure_cookies(app.mode()),
+        client_address_header: std::env::var("EFFEKT_CLIENT_ADDRESS_HEADER")
+            .ok()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty()),
+    };
+    let state = AppState::new(app, config);
     effekt_web::serve(state, listen)
         .await
         .map_err(|e| CliError::Listen(listen, e))?;

@@ -39,7 +39,7 @@ use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
     AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, IdChangeRequest,
-    ImportOutcome, LinesHead, NewStatement, NewUser, OperationRecord, OutcomeTotal, Page,
+    ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser, OperationRecord, OutcomeTotal, Page,
     ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
     Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord, StatementLineRecord,
     StatementRecord, StatusCount, UserRecord, UserScope,
@@ -85,8 +85,19 @@ pub trait Store: Send + Sync + 'static {
     async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
 
-    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()>;
-    async fn login_failures_since(&self, username: &str, since: DateTime<Utc>) -> Result<u64>;
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        client: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Failed logins since `since` for `username` and from `client`.
+    async fn login_failures_since(
+        &self,
+        username: &str,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<LoginFailures>;
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
 
     async fn contracts(&self) -> Result<Vec<ContractRow>>;

@@ -249,6 +249,15 @@ impl Channel {
     }
 }
 
+/// Failed logins within a window: for a username (from anywhere and from one client) and
+/// from one client (for any username).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoginFailures {
+    pub for_username: u64,
+    pub for_username_from_client: u64,
+    pub from_client: u64,
+}
+
 /// One read of one person's data, permitted or denied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {

@@ -145,23 +145,50 @@ macro_rules! impl_account_store {
                     Ok(())
                 }
 
-                pub(crate) async fn record_login_failure_sql(&self, username: &str, at: DateTime<Utc>) -> Result<()> {
-                    sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+                pub(crate) async fn record_login_failure_sql(
+                    &self,
+                    username: &str,
+                    client: &str,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3)")
                         .bind(username)
+                        .bind(client)
                         .bind(at)
                         .execute(&self.pool)
                         .await?;
                     Ok(())
                 }
 
-                pub(crate) async fn login_failures_since_sql(&self, username: &str, since: DateTime<Utc>) -> Result<u64> {
+                pub(crate) async fn login_failures_since_sql(
+                    &self,
+                    username: &str,
+                    client: &str,
+                    since: DateTime<Utc>,
+                ) -> Result<LoginFailures> {
                     // Compared in Rust: SQLite keeps timestamps as text of varying precision.
-                    let times: Vec<DateTime<Utc>> =
-                        sqlx::query_scalar("SELECT at FROM login_failures WHERE username = $1")
-                            .bind(username)
-                            .fetch_all(&self.pool)
-                            .await?;
-                    Ok(times.iter().filter(|t| **t >= since).count() as u64)
+                    let rows: Vec<(String, String, DateTime<Utc>)> = sqlx::query_as(
+                        "SELECT username, client, at FROM login_failures \
+                         WHERE username = $1 OR client = $2",
+                    )
+                    .bind(username)
+                    .bind(client)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut f = LoginFailures::default();
+                    for (u, c, at) in rows.iter().filter(|r| r.2 >= since) {
+                        let _ = at;
+                        if u == username {
+                            f.for_username += 1;
+                            if c == client {
+                                f.for_username_from_client += 1;
+                            }
+                        }
+                        if c == client {
+                            f.from_client += 1;
+                        }
+                    }
+                    Ok(f)
                 }
 
                 pub(crate) async fn clear_login_failures_sql(&self, username: &str) -> Result<()> {

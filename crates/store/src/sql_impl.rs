@@ -170,12 +170,22 @@ macro_rules! impl_store {
                     self.delete_session_sql(token_hash).await
                 }
 
-                async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()> {
-                    self.record_login_failure_sql(username, at).await
+                async fn record_login_failure(
+                    &self,
+                    username: &str,
+                    client: &str,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    self.record_login_failure_sql(username, client, at).await
                 }
 
-                async fn login_failures_since(&self, username: &str, since: DateTime<Utc>) -> Result<u64> {
-                    self.login_failures_since_sql(username, since).await
+                async fn login_failures_since(
+                    &self,
+                    username: &str,
+                    client: &str,
+                    since: DateTime<Utc>,
+                ) -> Result<LoginFailures> {
+                    self.login_failures_since_sql(username, client, since).await
                 }
 
                 async fn clear_login_failures(&self, username: &str) -> Result<()> {

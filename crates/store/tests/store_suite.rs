@@ -192,12 +192,15 @@ both_stores! {
         assert!(t.store.session("other", now).await.unwrap().is_none());
         t.store.delete_session("hash-1").await.unwrap();
         assert!(t.store.session("hash-1", now).await.unwrap().is_none());
-        for minutes in [30, 5, 1] {
-            t.store.record_login_failure("veileder", now - Duration::minutes(minutes)).await.unwrap();
+        for (minutes, client) in [(30, "10.0.0.1"), (5, "10.0.0.1"), (1, "10.0.0.2")] {
+            t.store.record_login_failure("veileder", client, now - Duration::minutes(minutes)).await.unwrap();
         }
-        assert_eq!(t.store.login_failures_since("veileder", now - Duration::minutes(10)).await.unwrap(), 2);
+        t.store.record_login_failure("someone", "10.0.0.1", now).await.unwrap();
+        let f = t.store.login_failures_since("veileder", "10.0.0.1", now - Duration::minutes(10)).await.unwrap();
+        assert_eq!((f.for_username, f.for_username_from_client, f.from_client), (2, 1, 2));
         t.store.clear_login_failures("veileder").await.unwrap();
-        assert_eq!(t.store.login_failures_since("veileder", now - Duration::hours(1)).await.unwrap(), 0);
+        let f = t.store.login_failures_since("veileder", "10.0.0.1", now - Duration::hours(1)).await.unwrap();
+        assert_eq!((f.for_username, f.from_client), (0, 1), "another username's failure stays");
         let user = t.store.user_by_username("veileder").await.unwrap().unwrap();
         assert_eq!((user.role, user.scope), (Role::ProviderStaff, UserScope::Provider(PROVIDER_A)));
         let dup = t.store.create_user(&NewUser { username: "veileder".into(), display_name: "x".into(), password_hash: "x".into(), role: Role::Investor, scope: UserScope::None }).await;
@@ -294,7 +297,7 @@ async fn upgrade_keeps_data(
         "nb"
     );
     old.store
-        .record_login_failure("x", Utc::now())
+        .record_login_failure("x", "", Utc::now())
         .await
         .unwrap();
 }

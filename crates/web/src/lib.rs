@@ -35,6 +35,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct Config {
     /// Mark cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
+    /// The header the proxy in front puts the caller's address in (rightmost entry), e.g.
+    /// `x-forwarded-for`; without it the connection's peer address is used.
+    pub client_address_header: Option<String>,
 }
 
 /// What every handler gets: the application core and the HTTP settings.
@@ -87,8 +90,11 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, "effekt is listening");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await

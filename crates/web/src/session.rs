@@ -160,3 +160,34 @@ impl FromRequestParts<AppState> for Viewer {
         }
     }
 }
+
+/// The caller's address, for throttling logins: the rightmost entry of the header the proxy in
+/// front sets (`Config::client_address_header`, e.g. `x-forwarded-for` behind Nav's ingress),
+/// else the connection's peer; empty when neither is known.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .client_address_header
+            .as_deref()
+            .and_then(|name| parts.headers.get_all(name).iter().last())
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty() && v.len() <= 64);
+        let peer = || {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        };
+        Ok(Self(forwarded.or_else(peer).unwrap_or_default()))
+    }
+}

@@ -271,3 +271,39 @@ async fn futures_join_all<F: std::future::Future>(
     out.extend(results.into_iter().flatten());
     out
 }
+
+/// Logs in through the form as a client at `address` (the proxy's `x-forwarded-for`).
+async fn login_from(app: &App, address: &str, username: &str, password: &str) -> Response {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let form = app.request(Request::get("/logg-inn").header("x-forwarded-for", address).body(Body::empty()).unwrap()).await;
+    let csrf_cookie = set_cookie(&form, "effekt_login_csrf").unwrap();
+    let token = hidden(&form.body, "csrf").unwrap();
+    let req = Request::post("/logg-inn")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, csrf_cookie)
+        .header("x-forwarded-for", format!("198.51.100.7, {address}"))
+        .body(Body::from(format!("csrf={token}&username={username}&password={password}")))
+        .unwrap();
+    app.request(req).await
+}
+
+both_stores! {
+    async fn logins_are_throttled_per_client_and_a_locked_user_gets_in_from_a_clean_one(t: TestStore) {
+        let app = App::new(t).await;
+        // Someone at 10.0.0.1 guesses at veileder1's password five times.
+        for _ in 0..5 {
+            assert_eq!(login_from(&app, "10.0.0.1", "veileder1", "gjett").await.status, StatusCode::UNAUTHORIZED);
+        }
+        // From there even the right password is refused for the window...
+        assert_eq!(login_from(&app, "10.0.0.1", "veileder1", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+        // ...but the owner, at her own desk, gets in: the guesser cannot lock her out.
+        assert_eq!(login_from(&app, "10.0.0.2", "veileder1", PASSWORD).await.status, StatusCode::SEE_OTHER);
+        // Password spraying: twenty failures across usernames from one client stop it there.
+        for i in 0..20 {
+            login_from(&app, "10.0.0.3", &format!("bruker{i}"), "Sommer2026").await;
+        }
+        assert_eq!(login_from(&app, "10.0.0.3", "veileder2", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(login_from(&app, "10.0.0.4", "veileder2", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    }
+}

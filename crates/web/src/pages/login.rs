@@ -52,6 +52,7 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    session::ClientAddress(client): session::ClientAddress,
     CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     let lang = super::lang(&headers);
@@ -93,7 +94,14 @@ pub async fn submit(
         ));
     }
     Ok(
-        match accounts::login(&state.app, &username, field("password")).await? {
+        match accounts::login(
+            &state.app,
+            &username,
+            field("password"),
+            &client,
+        )
+        .await?
+        {
             LoginOutcome::Success { token, home } => {
                 let mut response = Redirect::to(views::page_link(home).0).into_response();
                 let cookie = session::set_cookie(

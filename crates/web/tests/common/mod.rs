@@ -127,6 +127,7 @@ impl App {
             core,
             Config {
                 secure_cookies: false,
+                client_address_header: Some("x-forwarded-for".into()),
             },
         );
         Self {
