@@ -158,7 +158,11 @@ pub async fn login(
     let username = username.trim().to_lowercase();
     let now = app.now();
     let since = now - Duration::minutes(THROTTLE_MINUTES);
-    if throttled(app.store.login_failures_since(&username, client, since).await?) {
+    if throttled(
+        app.store
+            .login_failures_since(&username, client, since)
+            .await?,
+    ) {
         return Ok(LoginOutcome::Throttled);
     }
     let user = app.store.user_by_username(&username).await?;
@@ -170,7 +174,9 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| valid) else {
-        app.store.record_login_failure(&username, client, now).await?;
+        app.store
+            .record_login_failure(&username, client, now)
+            .await?;
         app.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
         return Ok(LoginOutcome::Invalid);
     };
@@ -287,8 +293,14 @@ mod tests {
         assert!(!throttled(f(0, 0, 0)));
         assert!(throttled(f(5, 5, 5)), "five failures here");
         assert!(!throttled(f(50, 0, 0)), "locked, but not by this client");
-        assert!(throttled(f(5, 1, 1)), "locked, and this client has failed on it");
-        assert!(throttled(f(0, 0, 20)), "twenty failures here on other usernames");
+        assert!(
+            throttled(f(5, 1, 1)),
+            "locked, and this client has failed on it"
+        );
+        assert!(
+            throttled(f(0, 0, 20)),
+            "twenty failures here on other usernames"
+        );
         assert!(!throttled(f(4, 4, 19)));
     }
 }

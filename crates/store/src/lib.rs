@@ -39,10 +39,10 @@ use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
     AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, IdChangeRequest,
-    ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser, OperationRecord, OutcomeTotal, Page,
-    ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
-    Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord, StatementLineRecord,
-    StatementRecord, StatusCount, UserRecord, UserScope,
+    ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser, OperationRecord, OutcomeTotal,
+    Page, ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope,
+    ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord,
+    StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -99,6 +99,24 @@ pub trait Store: Send + Sync + 'static {
         since: DateTime<Utc>,
     ) -> Result<LoginFailures>;
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
+
+    /// Keeps a search's text under `token` for `user` (deleting searches made before
+    /// `expired_before`).
+    async fn save_search(
+        &self,
+        token: &str,
+        user: UserId,
+        text: &str,
+        at: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The text of `user`'s search `token`, if made at `since` or later.
+    async fn search(
+        &self,
+        token: &str,
+        user: UserId,
+        since: DateTime<Utc>,
+    ) -> Result<Option<String>>;
 
     async fn contracts(&self) -> Result<Vec<ContractRow>>;
     /// Groups with participants in `scope`, by name; at most 200 (a filter list, not a report).

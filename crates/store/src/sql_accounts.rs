@@ -191,6 +191,48 @@ macro_rules! impl_account_store {
                     Ok(f)
                 }
 
+                pub(crate) async fn save_search_sql(
+                    &self,
+                    token: &str,
+                    user: UserId,
+                    text: &str,
+                    at: DateTime<Utc>,
+                    expired_before: DateTime<Utc>,
+                ) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query("DELETE FROM searches WHERE created_at < $1")
+                        .bind(expired_before)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO searches (token, user_id, text, created_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token)
+                    .bind(user.0)
+                    .bind(text)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn search_sql(
+                    &self,
+                    token: &str,
+                    user: UserId,
+                    since: DateTime<Utc>,
+                ) -> Result<Option<String>> {
+                    let row: Option<(String, DateTime<Utc>)> = sqlx::query_as(
+                        "SELECT text, created_at FROM searches WHERE token = $1 AND user_id = $2",
+                    )
+                    .bind(token)
+                    .bind(user.0)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(row.filter(|(_, at)| *at >= since).map(|(t, _)| t))
+                }
+
                 pub(crate) async fn clear_login_failures_sql(&self, username: &str) -> Result<()> {
                     sqlx::query("DELETE FROM login_failures WHERE username = $1")
                         .bind(username)

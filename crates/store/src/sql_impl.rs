@@ -188,6 +188,21 @@ macro_rules! impl_store {
                     self.login_failures_since_sql(username, client, since).await
                 }
 
+                async fn save_search(
+                    &self,
+                    token: &str,
+                    user: UserId,
+                    text: &str,
+                    at: DateTime<Utc>,
+                    expired_before: DateTime<Utc>,
+                ) -> Result<()> {
+                    self.save_search_sql(token, user, text, at, expired_before).await
+                }
+
+                async fn search(&self, token: &str, user: UserId, since: DateTime<Utc>) -> Result<Option<String>> {
+                    self.search_sql(token, user, since).await
+                }
+
                 async fn clear_login_failures(&self, username: &str) -> Result<()> {
                     self.clear_login_failures_sql(username).await
                 }

@@ -1,6 +1,8 @@
 //! The JSON API: the same reads as the pages, through the same capabilities, described by an
 //! OpenAPI 3.1 document generated from these handlers (`/api/openapi.json`).
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -21,8 +23,8 @@ use crate::{ApiError, AppState, WebError};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "effekt API", description = "Participants, aggregates and pseudonymised data of effektkontrakter. Authentication: the session cookie from logging in at /logg-inn."),
-    paths(participants, participant, participant_outcomes, aggregates, results, pseudonymised, statements, statement, contract, investments),
-    components(schemas(ParticipantList, ParticipantDetailView, ParticipantOutcomes, AggregateOverview, OutcomeResults, PseudonymisedList, ContractStatements, StatementDetail, ContractView, InvestmentView)),
+    paths(participants, participants_search, participant, participant_outcomes, aggregates, results, pseudonymised, statements, statement, contract, investments),
+    components(schemas(ParticipantSearch, ParticipantList, ParticipantDetailView, ParticipantOutcomes, AggregateOverview, OutcomeResults, PseudonymisedList, ContractStatements, StatementDetail, ContractView, InvestmentView)),
     tags((name = "effekt"))
 )]
 pub struct ApiDoc;
@@ -31,6 +33,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/participants", get(participants))
+        .route(
+            "/api/participants/sok",
+            axum::routing::post(participants_search),
+        )
         .route("/api/participants/{id}", get(participant))
         .route("/api/participants/{id}/outcomes", get(participant_outcomes))
         .route("/api/aggregates", get(aggregates))
@@ -61,7 +67,7 @@ fn bad(message: String) -> ApiError {
 /// Participants of the caller's own Nav office or provider, masked where protected.
 #[utoipa::path(get, path = "/api/participants", tag = "effekt",
     params(
-        ("sok" = Option<String>, Query, description = "Search in name and every national id held"),
+        ("sok" = Option<String>, Query, description = "Search in names; a national id (six digits or more) is refused here: search for it with POST /api/participants/sok"),
         ("status" = Option<String>, Query, description = "Status code, e.g. DELTAR"),
         ("gruppe" = Option<i64>, Query, description = "Group id"),
         ("sorter" = Option<String>, Query, description = "navn | status | oppstart | gruppe"),
@@ -81,6 +87,68 @@ async fn participants(
 ) -> Result<Json<ParticipantList>, ApiError> {
     let access = viewer.participants(&state.app, None).await?;
     let q = query::participant_query(&params).map_err(bad)?;
+    Ok(Json(access.list(&q).await?))
+}
+
+/// A search in the body, so that a national id never stands in a URL.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct ParticipantSearch {
+    /// Name or any national id the person has held.
+    pub sok: Option<String>,
+    /// Status code, e.g. DELTAR.
+    pub status: Option<String>,
+    /// Group id.
+    pub gruppe: Option<i64>,
+    /// navn | status | oppstart | gruppe
+    pub sorter: Option<String>,
+    /// stigende | synkende
+    pub retning: Option<String>,
+    /// Page, from 1.
+    pub side: Option<u32>,
+}
+
+/// Participants of the caller's own Nav office or provider matching a search sent in the
+/// body (a JSON body: a form on another site cannot send one), masked where protected.
+#[utoipa::path(post, path = "/api/participants/sok", tag = "effekt",
+    request_body = ParticipantSearch,
+    responses(
+        (status = 200, description = "One page of participants", body = ParticipantList),
+        (status = 400, description = "A malformed field"),
+        (status = 401, description = "Not logged in"),
+        (status = 403, description = "The role has no named participants"),
+    ))]
+async fn participants_search(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    body: Result<Json<ParticipantSearch>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<ParticipantList>, ApiError> {
+    let access = viewer.participants(&state.app, None).await?;
+    let Json(body) = body.map_err(|e| bad(format!("Søket må være JSON: {}", e.body_text())))?;
+    let mut params = HashMap::new();
+    for (k, v) in [
+        ("status", body.status),
+        ("gruppe", body.gruppe.map(|g| g.to_string())),
+        ("sorter", body.sorter),
+        ("retning", body.retning),
+        ("side", body.side.map(|s| s.to_string())),
+    ] {
+        if let Some(v) = v {
+            params.insert(k.to_owned(), v);
+        }
+    }
+    if params.values().any(|v| crate::extract::has_control(v)) {
+        return Err(bad(
+            "Et felt inneholder et kontrolltegn som ikke kan brukes.".into(),
+        ));
+    }
+    let mut q = query::participant_query(&params).map_err(bad)?;
+    let text = body.sok.unwrap_or_default().trim().to_owned();
+    if crate::extract::has_control(&text) || text.chars().count() > 100 {
+        return Err(bad(
+            "Søket kan ikke ha kontrolltegn eller være lengre enn 100 tegn.".into(),
+        ));
+    }
+    q.search = (!text.is_empty()).then_some(text);
     Ok(Json(access.list(&q).await?))
 }
 

@@ -95,7 +95,7 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

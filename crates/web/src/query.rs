@@ -21,6 +21,12 @@ pub fn participant_query(params: &HashMap<String, String>) -> Result<Participant
     {
         return Err(format!("Søket kan ikke være lengre enn {MAX_SEARCH} tegn."));
     }
+    if search.as_deref().is_some_and(looks_like_an_id) {
+        return Err(
+            "Søk på fødselsnummer eller D-nummer sendes fra søkeskjemaet, ikke i adressen."
+                .to_owned(),
+        );
+    }
     let status = match get("status") {
         None => None,
         Some(code) => Some(
@@ -67,6 +73,18 @@ pub fn participant_query(params: &HashMap<String, String>) -> Result<Participant
     })
 }
 
+/// Six digits in a row or more: (part of) a national id, which must not stand in a URL.
+pub fn looks_like_an_id(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 6 {
+            return true;
+        }
+    }
+    false
+}
+
 pub fn sort_code(sort: SortKey) -> &'static str {
     match sort {
         SortKey::Name => "navn",
@@ -76,18 +94,22 @@ pub fn sort_code(sort: SortKey) -> &'static str {
     }
 }
 
-/// The query string for `q` with some values replaced (for sort and page links).
+/// The query string for `q` with some values replaced (for sort and page links); a search
+/// kept under `token` is named by the token, never by its text.
 pub fn link(
     path: &str,
     q: &ParticipantQuery,
+    token: Option<&str>,
     sort: SortKey,
     direction: SortDirection,
     page: u32,
 ) -> String {
     let mut parts = Vec::new();
     let enc = |s: &str| url_encode(s);
-    if let Some(s) = &q.search {
-        parts.push(format!("sok={}", enc(s)));
+    match (token, &q.search) {
+        (Some(t), _) => parts.push(format!("s={}", enc(t))),
+        (None, Some(s)) => parts.push(format!("sok={}", enc(s))),
+        (None, None) => {}
     }
     if let Some(s) = q.status {
         parts.push(format!("status={}", s.code()));
@@ -159,6 +181,7 @@ mod tests {
         let l = link(
             "/deltakere",
             &q,
+            None,
             SortKey::Status,
             SortDirection::Descending,
             3,
@@ -167,5 +190,31 @@ mod tests {
             l,
             "/deltakere?sok=%C3%98st+%26+vest&status=DELTAR&sorter=status&retning=synkende&side=3"
         );
+        // A kept search is named by its token.
+        let l = link(
+            "/deltakere",
+            &q,
+            Some("abc"),
+            SortKey::Name,
+            SortDirection::Ascending,
+            1,
+        );
+        assert!(
+            l.starts_with("/deltakere?s=abc&status=DELTAR") && !l.contains("sok="),
+            "{l}"
+        );
+    }
+
+    #[test]
+    fn a_national_id_is_refused_in_the_address() {
+        for id in ["13097248022", "130972", "fnr 130972 48022"] {
+            assert!(
+                participant_query(&params(&[("sok", id)]))
+                    .unwrap_err()
+                    .contains("søkeskjemaet"),
+                "{id}"
+            );
+        }
+        assert!(participant_query(&params(&[("sok", "Ali 12345")])).is_ok());
     }
 }

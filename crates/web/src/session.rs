@@ -177,7 +177,7 @@ impl FromRequestParts<AppState> for ClientAddress {
             .config
             .client_address_header
             .as_deref()
-            .and_then(|name| parts.headers.get_all(name).iter().last())
+            .and_then(|name| parts.headers.get_all(name).iter().next_back())
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
             .map(|v| v.trim().to_owned())

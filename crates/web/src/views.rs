@@ -135,6 +135,7 @@ pub struct Pagination {
 #[template(path = "participants.html")]
 pub struct ParticipantsPage {
     pub chrome: Chrome,
+    pub csrf_token: String,
     pub list: ParticipantList,
     pub search: String,
     pub statuses: Vec<Option_>,

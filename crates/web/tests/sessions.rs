@@ -276,14 +276,23 @@ async fn futures_join_all<F: std::future::Future>(
 async fn login_from(app: &App, address: &str, username: &str, password: &str) -> Response {
     use axum::body::Body;
     use axum::http::{header, Request};
-    let form = app.request(Request::get("/logg-inn").header("x-forwarded-for", address).body(Body::empty()).unwrap()).await;
+    let form = app
+        .request(
+            Request::get("/logg-inn")
+                .header("x-forwarded-for", address)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     let csrf_cookie = set_cookie(&form, "effekt_login_csrf").unwrap();
     let token = hidden(&form.body, "csrf").unwrap();
     let req = Request::post("/logg-inn")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::COOKIE, csrf_cookie)
         .header("x-forwarded-for", format!("198.51.100.7, {address}"))
-        .body(Body::from(format!("csrf={token}&username={username}&password={password}")))
+        .body(Body::from(format!(
+            "csrf={token}&username={username}&password={password}"
+        )))
         .unwrap();
     app.request(req).await
 }
@@ -305,5 +314,46 @@ both_stores! {
         }
         assert_eq!(login_from(&app, "10.0.0.3", "veileder2", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(login_from(&app, "10.0.0.4", "veileder2", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    }
+}
+
+both_stores! {
+    async fn a_search_for_a_national_id_never_stands_in_a_url(t: TestStore) {
+        let app = App::new(t).await;
+        let cookie = app.login("veileder1").await;
+        let data = effekt_store::fixture::dataset().unwrap();
+        let amina = data.persons.iter().find(|p| p.given_name == "Amina").unwrap().ids.current().to_string();
+        // In the address it is refused, on the page and in the API.
+        let res = app.get(&format!("/deltakere?sok={amina}"), Some(&cookie)).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(res.body.contains("søkeskjemaet"), "{}", res.body);
+        assert_eq!(app.get(&format!("/api/participants?sok={amina}"), Some(&cookie)).await.status, StatusCode::BAD_REQUEST);
+        // Through the form: kept under a token, and the address names the token.
+        let res = app.post_with_csrf("/deltakere", "/deltakere", &cookie, &format!("sok={amina}&status=")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let to = res.headers["location"].to_str().unwrap().to_owned();
+        assert!(to.starts_with("/deltakere?s=") && !to.contains(&amina), "{to}");
+        let page = app.get(&to, Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Amina") && !page.body.contains("Yusuf"), "{}", page.body);
+        assert!(!page.body.contains(&format!("sok={amina}")), "no link carries the id");
+        // The token is the searcher's own: another user gets nothing from it.
+        let other = app.login("ansatt.a").await;
+        assert_eq!(app.get(&to, Some(&other)).await.status, StatusCode::BAD_REQUEST);
+        // The API takes the search in a JSON body.
+        use axum::body::Body;
+        use axum::http::{header, Request};
+        let req = Request::post("/api/participants/sok")
+            .header(header::COOKIE, cookie.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!("{{\"sok\": \"{amina}\"}}")))
+            .unwrap();
+        let res = app.request(req).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+        assert_eq!(json["total"], 1);
+        // A form post (what another site could make a browser send) is not a JSON body.
+        let res = app.post_form("/api/participants/sok", Some(&cookie), &format!("sok={amina}")).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
 }

@@ -471,6 +471,29 @@ impl ParticipantAccess {
         }
     }
 
+    /// Keeps a search's text under an opaque token for this viewer: the text is often a
+    /// national id, which must not stand in a URL. Tokens last as long as a session.
+    pub async fn save_search(&self, text: &str) -> Result<String, AppError> {
+        let token = crate::accounts::random_token()[..22].to_owned();
+        let now = self.app.now();
+        let lasts = chrono::Duration::hours(crate::accounts::SESSION_HOURS);
+        self.app
+            .store
+            .save_search(&token, self.viewer.user.id, text, now, now - lasts)
+            .await?;
+        Ok(token)
+    }
+
+    /// The text of this viewer's search `token`; `None` when unknown, someone else's, or old.
+    pub async fn saved_search(&self, token: &str) -> Result<Option<String>, AppError> {
+        let since = self.app.now() - chrono::Duration::hours(crate::accounts::SESSION_HOURS);
+        Ok(self
+            .app
+            .store
+            .search(token, self.viewer.user.id, since)
+            .await?)
+    }
+
     /// The groups the viewer's participants belong to (for filtering; no personal data).
     pub async fn groups(&self) -> Result<Vec<GroupRow>, AppError> {
         Ok(self.app.store.groups(self.scope).await?)

@@ -94,14 +94,7 @@ pub async fn submit(
         ));
     }
     Ok(
-        match accounts::login(
-            &state.app,
-            &username,
-            field("password"),
-            &client,
-        )
-        .await?
-        {
+        match accounts::login(&state.app, &username, field("password"), &client).await? {
             LoginOutcome::Success { token, home } => {
                 let mut response = Redirect::to(views::page_link(home).0).into_response();
                 let cookie = session::set_cookie(

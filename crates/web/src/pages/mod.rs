@@ -23,7 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(root))
         .route("/logg-inn", get(login::form).post(login::submit))
         .route("/logg-ut", post(login::logout))
-        .route("/deltakere", get(participants::list))
+        .route(
+            "/deltakere",
+            get(participants::list).post(participants::search),
+        )
         .route("/deltakere/{id}", get(participants::show))
         .route(
             "/deltakere/{id}/ident",

@@ -47,7 +47,7 @@ pub(crate) fn pagination(page: u32, count: u32, href: impl Fn(u32) -> String) ->
     }
 }
 
-fn sort_links(chrome: &Chrome, q: &ParticipantQuery) -> Vec<SortLink> {
+fn sort_links(chrome: &Chrome, q: &ParticipantQuery, token: Option<&str>) -> Vec<SortLink> {
     let column = |key: &str, sort: Option<SortKey>| {
         let Some(sort) = sort else {
             return SortLink {
@@ -64,7 +64,7 @@ fn sort_links(chrome: &Chrome, q: &ParticipantQuery) -> Vec<SortLink> {
         };
         SortLink {
             label: chrome.t(key),
-            href: query::link("/deltakere", q, sort, next, 1),
+            href: query::link("/deltakere", q, token, sort, next, 1),
             aria_sort: match (active, q.direction) {
                 (false, _) => "none",
                 (true, SortDirection::Ascending) => "ascending",
@@ -87,10 +87,24 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    CleanQuery(params): CleanQuery,
+    CleanQuery(mut params): CleanQuery,
 ) -> Result<Response, PageError> {
     let access = viewer.participants(&state.app, None).await?;
-    let q = query::participant_query(&params).map_err(WebError::BadRequest)?;
+    // A search made through the form is named by its token; its text never stands in the URL.
+    let token = params.remove("s").filter(|t| !t.is_empty());
+    let kept = match &token {
+        Some(t) => Some(
+            access
+                .saved_search(t)
+                .await?
+                .ok_or_else(|| WebError::BadRequest("Søket er utløpt. Søk på nytt.".into()))?,
+        ),
+        None => None,
+    };
+    let mut q = query::participant_query(&params).map_err(WebError::BadRequest)?;
+    if kept.is_some() {
+        q.search = kept;
+    }
     let list = access.list(&q).await?;
     let groups = access.groups().await?;
     let chrome = Chrome::new(
@@ -100,10 +114,11 @@ pub async fn list(
         "/deltakere",
     );
     let pagination = pagination(list.page, list.page_count, |n| {
-        query::link("/deltakere", &q, q.sort, q.direction, n)
+        query::link("/deltakere", &q, token.as_deref(), q.sort, q.direction, n)
     });
     let page = ParticipantsPage {
-        columns: sort_links(&chrome, &q),
+        columns: sort_links(&chrome, &q, token.as_deref()),
+        csrf_token: viewer.csrf_token().to_owned(),
         search: q.search.clone().unwrap_or_default(),
         statuses: ParticipantStatus::ALL
             .iter()
@@ -137,6 +152,33 @@ pub async fn list(
         chrome,
     };
     Ok(views::html(&page))
+}
+
+/// `POST /deltakere`: the search form. The text is kept under a token and the list is shown
+/// at an address that names the token, never the text (often a national id).
+pub async fn search(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    let access = viewer.participants(&state.app, None).await?;
+    super::form_csrf(&viewer, &form)?;
+    let mut fields = form.clone();
+    let text = fields.remove("sok").unwrap_or_default().trim().to_owned();
+    fields.remove("csrf");
+    // The filters are checked as the list checks them.
+    let q = query::participant_query(&fields).map_err(WebError::BadRequest)?;
+    let q = ParticipantQuery { search: None, ..q };
+    if text.chars().count() > 100 {
+        return Err(WebError::BadRequest("Søket kan ikke være lengre enn 100 tegn.".into()).into());
+    }
+    let token = if text.is_empty() {
+        None
+    } else {
+        Some(access.save_search(&text).await?)
+    };
+    let to = query::link("/deltakere", &q, token.as_deref(), q.sort, q.direction, 1);
+    Ok(Redirect::to(&to).into_response())
 }
 
 pub async fn show(
