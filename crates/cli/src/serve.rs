@@ -32,7 +32,16 @@ pub fn secure_cookies(mode: effekt_domain::mode::Mode) -> bool {
 
 /// Serves `app` until Ctrl-C.
 pub async fn serve(app: App, listen: SocketAddr) -> Result<ExitCode, CliError> {
+    let internal_listen = match std::env::var("EFFEKT_INTERNAL_LISTEN") {
+        Ok(v) if !v.trim().is_empty() => Some(v.trim().parse::<SocketAddr>().map_err(|_| {
+            CliError::Config(format!(
+                "EFFEKT_INTERNAL_LISTEN: {v:?} is not an address like 127.0.0.1:9090"
+            ))
+        })?),
+        _ => None,
+    };
     let config = Config {
+        internal_listen,
         secure_cookies: secure_cookies(app.mode()),
         client_address_header: std::env::var("EFFEKT_CLIENT_ADDRESS_HEADER")
             .ok()

@@ -38,6 +38,9 @@ pub struct Config {
     /// The header the proxy in front puts the caller's address in (rightmost entry), e.g.
     /// `x-forwarded-for`; without it the connection's peer address is used.
     pub client_address_header: Option<String>,
+    /// Serve the health and metrics endpoints (`/internal/*`) only on this address, away from
+    /// the one the ingress forwards to; on the main address when `None`.
+    pub internal_listen: Option<SocketAddr>,
 }
 
 /// What every handler gets: the application core and the HTTP settings.
@@ -62,10 +65,11 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes())
-        .merge(api::routes())
-        .merge(health::routes())
+    let mut routes = Router::new().merge(pages::routes()).merge(api::routes());
+    if state.config.internal_listen.is_none() {
+        routes = routes.merge(health::routes());
+    }
+    routes
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -86,9 +90,29 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until Ctrl-C.
+/// The health and metrics endpoints on their own, for `Config::internal_listen`.
+pub fn internal_router(state: AppState) -> Router {
+    health::routes()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hardening::security_headers,
+        ))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C (and the internal endpoints on their own address, when configured).
 pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
+    if let Some(internal) = state.config.internal_listen {
+        let inner = tokio::net::TcpListener::bind(internal).await?;
+        tracing::info!(%internal, "internal endpoints are listening");
+        let app = internal_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(inner, app).await {
+                tracing::error!(error = %e, "internal endpoints stopped");
+            }
+        });
+    }
     tracing::info!(%listen, "effekt is listening");
     axum::serve(
         listener,

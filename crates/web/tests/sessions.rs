@@ -357,3 +357,26 @@ both_stores! {
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
 }
+
+both_stores! {
+    async fn the_internal_endpoints_can_live_on_their_own_address(t: TestStore) {
+        use effekt_web::{internal_router, router, AppState, Config};
+        use tower::ServiceExt;
+        let core = effekt_app::App::new(
+            t.store.clone(),
+            effekt_domain::pseudonym::PseudonymKey::new(vec![42; 32]).unwrap(),
+            effekt_domain::mode::Mode::Test,
+        );
+        let state = AppState::new(core, Config {
+            internal_listen: Some("127.0.0.1:9090".parse().unwrap()),
+            ..Config::default()
+        });
+        let get = |path: &str| axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
+        for path in ["/internal/health/liveness", "/internal/health/readiness", "/internal/prometheus"] {
+            let main = router(state.clone()).oneshot(get(path)).await.unwrap();
+            assert_eq!(main.status(), StatusCode::NOT_FOUND, "{path} on the main address");
+            let internal = internal_router(state.clone()).oneshot(get(path)).await.unwrap();
+            assert_eq!(internal.status(), StatusCode::OK, "{path} on the internal address");
+        }
+    }
+}

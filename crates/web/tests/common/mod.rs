@@ -128,6 +128,7 @@ impl App {
             Config {
                 secure_cookies: false,
                 client_address_header: Some("x-forwarded-for".into()),
+                internal_listen: None,
             },
         );
         Self {
