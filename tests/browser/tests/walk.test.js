@@ -111,23 +111,35 @@ async function listNames(page) {
   return page.locator('tbody tr td:first-child').allInnerTexts();
 }
 
-/** Every page of the unfiltered list, fetched inside the page: masked rows must hide the national id. */
+/**
+ * Every page of the unfiltered list, fetched with the browser context's session (the page's
+ * CSP allows no fetch from inside it) and parsed in the page: masked rows must hide the
+ * national id.
+ */
 async function scanMaskedRows(page) {
-  return page.evaluate(async (masks) => {
-    const parse = async (url) =>
-      new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html');
-    const first = await parse('/deltakere');
-    const pages = Math.max(1, ...[...first.querySelectorAll('nav.pagination a')].map((a) => Number(a.textContent) || 1));
-    const rows = [];
-    for (let n = 1; n <= pages; n++) {
-      const doc = n === 1 ? first : await parse(`/deltakere?side=${n}`);
-      for (const tr of doc.querySelectorAll('tbody tr')) {
-        const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
-        if (masks.some((m) => tr.textContent.includes(m))) rows.push({ page: n, cells });
-      }
-    }
-    return { pages, rows };
-  }, MASKS);
+  const origin = new URL(page.url()).origin;
+  const html = async (path) => (await page.request.get(`${origin}${path}`)).text();
+  const parse = (text) =>
+    page.evaluate(
+      ([text, masks]) => {
+        const doc = new DOMParser().parseFromString(text, 'text/html');
+        const pages = Math.max(1, ...[...doc.querySelectorAll('nav.pagination a')].map((a) => Number(a.textContent) || 1));
+        const rows = [];
+        for (const tr of doc.querySelectorAll('tbody tr')) {
+          const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent.trim());
+          if (masks.some((m) => tr.textContent.includes(m))) rows.push(cells);
+        }
+        return { pages, rows };
+      },
+      [text, MASKS],
+    );
+  const first = await parse(await html('/deltakere'));
+  const rows = first.rows.map((cells) => ({ page: 1, cells }));
+  for (let n = 2; n <= first.pages; n++) {
+    const next = await parse(await html(`/deltakere?side=${n}`));
+    rows.push(...next.rows.map((cells) => ({ page: n, cells })));
+  }
+  return { pages: first.pages, rows };
 }
 
 async function walkParticipants(t, page, role) {

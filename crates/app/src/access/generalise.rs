@@ -2,14 +2,16 @@
 //! out: every combination of the values shown (provider, status group, group, start) is shared
 //! by at least 5 participants of the contract, or the row shows less.
 //!
-//! The values are generalised along one ladder, a whole class at a time so that nothing can be
-//! worked out by subtraction: where a class is under 5, the whole class one step up shows
-//! that step instead.
+//! The values are generalised along one ladder. Where a class is under 5 it shows the step
+//! above instead, together with as many of its smallest sibling classes as it takes to make 5
+//! (or the whole class above when they do not), so that what shows at every step is a whole
+//! class or a union of whole classes of 5 or more, and nothing can be worked out by subtraction.
 //! 1. provider, status group, group (only one of 5 or more) and start by half-year;
 //! 2. provider, status group and start by half-year;
 //! 3. provider, status group and start year;
-//! 4. provider;
-//! 5. nothing.
+//! 4. provider and status group;
+//! 5. provider;
+//! 6. nothing.
 //!
 //! Exact dates never show; they stay in the statements, where verifying needs them.
 
@@ -82,36 +84,72 @@ pub fn generalise(rows: &[QuasiIdentifiers]) -> HashMap<ParticipantId, Shown> {
             },
             3 => Shown {
                 provider,
+                status,
+                ..Shown::default()
+            },
+            4 => Shown {
+                provider,
                 ..Shown::default()
             },
             _ => Shown::default(),
         }
     };
-    const TOP: usize = 4;
+    const TOP: usize = 5;
     let mut at = vec![0usize; rows.len()];
     for k in 0..TOP {
         let shown: Vec<Shown> = rows.iter().zip(&at).map(|(r, l)| level(*l, r)).collect();
         let n = count(&shown);
-        // The next level's class of every small class at this level is shown whole, one
-        // level up: rows below this level in it move with it.
-        let collapse: std::collections::HashSet<Shown> = rows
-            .iter()
-            .zip(&at)
-            .zip(&shown)
-            .filter(|((_, l), s)| **l == k && n.get(s).copied().unwrap_or(0) < min)
-            .map(|((r, _), _)| level(k + 1, r))
-            .collect();
-        for ((r, l), s) in rows.iter().zip(at.iter_mut()).zip(&shown) {
-            // The top shows nothing, so it takes only the small classes themselves, not the
-            // whole table.
-            let moves = if k + 1 == TOP {
-                *l == k && n.get(s).copied().unwrap_or(0) < min
-            } else {
-                *l <= k && collapse.contains(&level(k + 1, r))
-            };
-            if moves {
-                *l = k + 1;
+        let small = |i: usize| at[i] == k && n.get(&shown[i]).copied().unwrap_or(0) < min;
+        let moving: Vec<usize> = if k + 1 == TOP {
+            // The top shows nothing: only the small classes themselves go there.
+            (0..rows.len()).filter(|i| small(*i)).collect()
+        } else {
+            // Per class one step up: its small classes at this step merge into what it shows
+            // itself. When they are too few to make 5, the smallest of their siblings join
+            // them, and failing that the whole class moves up; so what shows at each step is
+            // always a whole class or a union of whole classes.
+            let mut parents: HashMap<Shown, Vec<usize>> = HashMap::new();
+            for i in 0..rows.len() {
+                if at[i] <= k {
+                    parents.entry(level(k + 1, &rows[i])).or_default().push(i);
+                }
             }
+            let mut moving = Vec::new();
+            for members in parents.values() {
+                let mut residual: Vec<usize> =
+                    members.iter().copied().filter(|i| small(*i)).collect();
+                if residual.is_empty() {
+                    continue;
+                }
+                // The sibling classes at this step that could join, smallest first.
+                let mut siblings: Vec<(usize, Vec<usize>)> = {
+                    let mut by: HashMap<&Shown, Vec<usize>> = HashMap::new();
+                    for i in members
+                        .iter()
+                        .copied()
+                        .filter(|i| at[*i] == k && !small(*i))
+                    {
+                        by.entry(&shown[i]).or_default().push(i);
+                    }
+                    by.into_values().map(|v| (v.len(), v)).collect()
+                };
+                siblings.sort_by_key(|(len, v)| (*len, v.first().copied()));
+                let mut siblings = siblings.into_iter();
+                while residual.len() < min {
+                    match siblings.next() {
+                        Some((_, class)) => residual.extend(class),
+                        None => {
+                            residual = members.clone();
+                            break;
+                        }
+                    }
+                }
+                moving.extend(residual);
+            }
+            moving
+        };
+        for i in moving {
+            at[i] = k + 1;
         }
     }
     rows.iter()

@@ -67,6 +67,19 @@ fn a_small_class_generalises_its_whole_year_and_a_small_provider_shows_little() 
     assert_eq!(shown[&ParticipantId(13)], Shown::default());
 }
 
+#[test]
+fn at_demo_size_the_status_group_survives_where_the_start_cannot() {
+    let rows = demo_rows(effekt_engine::demo::DEFAULT_PARTICIPANTS);
+    let shown = generalise(&rows);
+    assert_k_anonymous(&shown);
+    let with_status = shown.values().filter(|s| s.status.is_some()).count();
+    assert!(
+        with_status * 2 >= rows.len(),
+        "{with_status} of {} keep a status group",
+        rows.len()
+    );
+}
+
 fn any_row() -> impl Strategy<Value = (i64, usize, Option<i64>, Option<u32>)> {
     (
         1..4i64,
