@@ -256,3 +256,38 @@ both_stores! {
         assert_eq!(dawit_before, dawit_after);
     }
 }
+
+both_stores! {
+    async fn a_second_contract_with_other_parties_stays_with_its_parties(t: TestStore) {
+        let app = App::new(t).await;
+        // Another contract: Nav, but another provider and another investor than the fixture's.
+        let other = contract_file(40_000)
+            .replace("name = \"Jobbvei Oslo\"", "name = \"Annen kontrakt\"")
+            .replace("910000004", "910000071")
+            .replace("910000012", "910000098")
+            .replace("910000020", "910000101");
+        let terms = effekt_engine::contract::check(&other).unwrap();
+        #[allow(clippy::disallowed_methods)]
+        let now = chrono::Utc::now();
+        let (id, _) = app.t.store.add_contract_version(None, &terms, Some(&other), 10, now).await.unwrap();
+        let pages = [format!("/kontrakter/{}", id.0), format!("/api/contracts/{}", id.0)];
+        // The fixture's provider staff, provider admin and investor are no party to it.
+        for user in ["ansatt.a", "admin.a", "ansatt.b", "admin.b", "investor"] {
+            let cookie = app.login(user).await;
+            for path in &pages {
+                assert_eq!(app.get(path, Some(&cookie)).await.status, StatusCode::NOT_FOUND, "{user} {path}");
+            }
+            for path in ["/kontrakter", "/utbetalinger", "/api/statements", "/investeringer", "/resultater", "/api/results"] {
+                let body = app.get(path, Some(&cookie)).await.body;
+                assert!(!body.contains("Annen kontrakt"), "{user} sees the other contract on {path}");
+            }
+        }
+        // Nav, the evaluator and the facilitator read every contract.
+        for user in ["forvalter", "veileder1", "evaluator", "tilrettelegger"] {
+            let cookie = app.login(user).await;
+            for path in &pages {
+                assert_eq!(app.get(path, Some(&cookie)).await.status, StatusCode::OK, "{user} {path}");
+            }
+        }
+    }
+}

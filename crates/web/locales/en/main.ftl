@@ -139,6 +139,7 @@ statement-events = History
 statement-lines = Lines
 statement-no-lines = The statement has no lines.
 statement-totals-intro = Per outcome: participants with lines and the amount. Counts under 5 show as "<5", and the amount is hidden with them.
+statement-total-withheld = Not shown: an outcome concerned fewer than 5 participants, and the total would show how many.
 statement-lines-intro = Each line is one result priced under the contract version in force on its date, with its evidence. Participants are shown by pseudonym.
 statement-own-lines-intro = The lines of your own participants, by pseudonym.
 statement-more-lines = The page shows the first 300 lines; download the file for all

@@ -139,6 +139,7 @@ statement-events = Historikk
 statement-lines = Linjer
 statement-no-lines = Oppgjøret har ingen linjer.
 statement-totals-intro = Per resultatmål: antall deltakere med linjer og beløpet. Tall under 5 vises som «<5», og beløpet skjules med dem.
+statement-total-withheld = Vises ikke: et resultatmål gjaldt færre enn 5 deltakere, og totalen ville vist hvor mange.
 statement-lines-intro = Hver linje er ett resultat priset etter kontraktversjonen som gjaldt på datoen, med grunnlaget bak. Deltakerne vises med pseudonym.
 statement-own-lines-intro = Linjene for deres egne deltakere, med pseudonym.
 statement-more-lines = Siden viser de første 300 linjene; last ned filen for alle
