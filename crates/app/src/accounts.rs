@@ -24,10 +24,15 @@ use crate::viewer::SessionKeys;
 use crate::{App, AppError, Viewer};
 
 pub const SESSION_HOURS: i64 = 8;
+/// How long a login form may be submitted after it was shown.
+pub const LOGIN_FORM_SECONDS: i64 = 3600;
 /// Failed logins allowed per username (from one client) within [`THROTTLE_MINUTES`].
 pub const MAX_FAILURES: u64 = 5;
 /// Failed logins allowed from one client, whatever the usernames, within the same window.
 pub const MAX_CLIENT_FAILURES: u64 = 20;
+/// Failed logins for one username from all clients together after which it is locked for
+/// everyone for the window, its owner too: a guesser with many addresses gets no further.
+pub const MAX_USERNAME_FAILURES: u64 = 50;
 pub const THROTTLE_MINUTES: i64 = 15;
 
 fn hash_now(password: &str) -> Result<String, AppError> {
@@ -115,14 +120,22 @@ impl App {
     /// server's signature of it for the form. Only the server can make a pair that fits, so
     /// a cookie and field an attacker set to the same value are refused.
     pub fn login_form(&self) -> (String, String) {
-        let nonce = random_token();
+        let nonce = format!("{}.{}", self.now().timestamp(), random_token());
         let signature = login_signature(&self.login_key, &nonce);
         (nonce, signature)
     }
 
-    /// Whether a login form's field is the server's signature of its cookie.
+    /// Whether a login form's field is the server's signature of its cookie, made within the
+    /// last hour.
     pub fn login_form_fits(&self, cookie: &str, field: &str) -> bool {
-        !cookie.is_empty() && tokens_match(&login_signature(&self.login_key, cookie), field)
+        let made = cookie
+            .split_once('.')
+            .and_then(|(t, _)| t.parse::<i64>().ok());
+        let fresh = made.is_some_and(|t| {
+            let age = self.now().timestamp() - t;
+            (0..=LOGIN_FORM_SECONDS).contains(&age)
+        });
+        fresh && tokens_match(&login_signature(&self.login_key, cookie), field)
     }
 }
 
@@ -145,6 +158,7 @@ fn throttled(f: effekt_store::model::LoginFailures) -> bool {
     f.from_client >= MAX_CLIENT_FAILURES
         || f.for_username_from_client >= MAX_FAILURES
         || (f.for_username >= MAX_FAILURES && f.for_username_from_client > 0)
+        || f.for_username >= MAX_USERNAME_FAILURES
 }
 
 /// Checks credentials, with throttling per username and per client; creates a session on
@@ -165,6 +179,11 @@ pub async fn login(
     ) {
         return Ok(LoginOutcome::Throttled);
     }
+    // Counted before the password is checked, so that attempts sent in parallel are counted
+    // too; a success clears them.
+    app.store
+        .record_login_failure(&username, client, now)
+        .await?;
     let user = app.store.user_by_username(&username).await?;
     let valid = match &user {
         Some(u) => verify_password(&u.password_hash, password).await && u.active,
@@ -174,9 +193,6 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| valid) else {
-        app.store
-            .record_login_failure(&username, client, now)
-            .await?;
         app.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
         return Ok(LoginOutcome::Invalid);
     };
@@ -292,7 +308,7 @@ mod tests {
     fn a_locked_username_still_lets_its_owner_in_from_a_clean_client() {
         assert!(!throttled(f(0, 0, 0)));
         assert!(throttled(f(5, 5, 5)), "five failures here");
-        assert!(!throttled(f(50, 0, 0)), "locked, but not by this client");
+        assert!(!throttled(f(49, 0, 0)), "locked, but not by this client");
         assert!(
             throttled(f(5, 1, 1)),
             "locked, and this client has failed on it"
@@ -302,5 +318,9 @@ mod tests {
             "twenty failures here on other usernames"
         );
         assert!(!throttled(f(4, 4, 19)));
+        assert!(
+            throttled(f(50, 0, 0)),
+            "locked for everyone after fifty from anywhere"
+        );
     }
 }

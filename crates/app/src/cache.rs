@@ -61,8 +61,7 @@ impl<T> Slots<T> {
 pub(crate) struct Cache {
     pub(crate) pricing: Slots<Pricing>,
     pub(crate) judged: Slots<Judged>,
-    pub(crate) generalised:
-        Slots<HashMap<effekt_domain::ids::ParticipantId, crate::access::generalise::Shown>>,
+    pub(crate) generalised: Slots<crate::access::pseudonymised::Generalised>,
 }
 
 #[cfg(test)]

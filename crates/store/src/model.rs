@@ -449,6 +449,8 @@ pub struct IdChangeRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuasiIdentifiers {
     pub participant: ParticipantId,
+    /// For the pseudonym and the audit record only; never shown.
+    pub person: PersonKey,
     pub provider: ProviderId,
     pub provider_name: String,
     pub status: ParticipantStatus,

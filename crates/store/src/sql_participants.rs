@@ -197,7 +197,7 @@ macro_rules! impl_participant_store {
                 ) -> Result<Vec<QuasiIdentifiers>> {
                     let rows = sqlx::query(
                         "SELECT pt.id, pt.provider_id, pv.name, pt.current_status, pt.group_id, \
-                         g.name, pt.index_date FROM participants pt \
+                         g.name, pt.index_date, pt.person_key FROM participants pt \
                          JOIN providers pv ON pv.id = pt.provider_id \
                          LEFT JOIN participant_groups g ON g.id = pt.group_id \
                          WHERE pt.contract_id = $1 ORDER BY pt.id",
@@ -211,6 +211,7 @@ macro_rules! impl_participant_store {
                             let group_name: Option<String> = r.try_get(5)?;
                             Ok(QuasiIdentifiers {
                                 participant: ParticipantId(r.try_get(0)?),
+                                person: PersonKey(r.try_get(7)?),
                                 provider: ProviderId(r.try_get(1)?),
                                 provider_name: r.try_get(2)?,
                                 status: s::status(&r.try_get::<String, _>(3)?)?,

@@ -122,6 +122,12 @@ macro_rules! impl_people_store {
                     at: DateTime<Utc>,
                 ) -> Result<i64> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    // One request at a time per person: the row lock serialises PostgreSQL
+                    // (SQLite's write transaction already holds the database).
+                    sqlx::query("UPDATE persons SET key = key WHERE key = $1")
+                        .bind(person.0)
+                        .execute(&mut *tx)
+                        .await?;
                     let waiting: i64 = sqlx::query_scalar(
                         "SELECT COUNT(*) FROM id_change_requests r WHERE r.person_key = $1 \
                          AND NOT EXISTS (SELECT 1 FROM id_change_decisions d WHERE d.request_id = r.id)",

@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             hardening::security_headers,
         ))
+        .layer(axum::middleware::from_fn(hardening::same_origin_writes))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(session::trace_layer())

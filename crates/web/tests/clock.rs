@@ -106,3 +106,21 @@ async fn computed_lines(app: &App, nav: &str, id: ContractId) -> Vec<(String, i6
     lines.sort();
     lines
 }
+
+both_stores! {
+    async fn a_login_form_older_than_an_hour_is_refused(t: TestStore) {
+        let clock = Arc::new(FixedClock::new(at("2026-11-02T08:00:00Z")));
+        let app = App::with_clock(t, Some(clock.clone())).await;
+        let form = app.get("/logg-inn", None).await;
+        let cookie = set_cookie(&form, "effekt_login_csrf").unwrap();
+        let token = hidden(&form.body, "csrf").unwrap();
+        let body = format!("csrf={token}&username=veileder1&password={PASSWORD}");
+        let submit = || app.post_form("/logg-inn", Some(&cookie), &body);
+        clock.set(at("2026-11-02T09:01:00Z"));
+        let res = submit().await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(res.body.contains("Skjemaet var utløpt"), "{}", res.body);
+        clock.set(at("2026-11-02T08:59:00Z"));
+        assert_eq!(submit().await.status, StatusCode::SEE_OTHER);
+    }
+}

@@ -53,16 +53,21 @@ fn amina_new_id() -> String {
 }
 
 both_stores! {
-    async fn a_case_officer_registers_a_new_national_id(t: TestStore) {
+    async fn a_case_officer_registers_a_new_national_id_and_a_second_confirms_it(t: TestStore) {
         let app = App::new(t).await;
         let officer = app.login("veileder1").await;
+        let second = second_officer(&app).await;
         let before = ids_of(&app, AMINA).await;
         let new_id = amina_new_id();
         let res = submit(&app, &officer, AMINA.0, &new_id, "01.11.2026").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        assert_eq!(res.headers["location"], format!("/deltakere/{}?lagret=ident", AMINA.0));
-        let page = app.get(&format!("/deltakere/{}?lagret=ident", AMINA.0), Some(&officer)).await.body;
-        assert!(page.contains("Det nye fødselsnummeret er registrert.") && page.contains(&new_id));
+        assert_eq!(res.headers["location"], format!("/deltakere/{}?lagret=venter", AMINA.0));
+        assert_eq!(ids_of(&app, AMINA).await, before, "nothing changes before it is confirmed");
+        let request = waiting_on_page(&app, &second).await.unwrap();
+        let res = decide(&app, &second, request, "bekreft").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let page = app.get(&format!("/deltakere/{}?lagret=bekreftet", AMINA.0), Some(&officer)).await.body;
+        assert!(page.contains("bekreftet og gjelder nå") && page.contains(&new_id), "{page}");
         let after = ids_of(&app, AMINA).await;
         assert_eq!(after.len(), before.len() + 1);
         assert_eq!(after.last(), Some(&new_id));
@@ -167,7 +172,8 @@ both_stores! {
         let leila = ids_of(&app, LEILA).await[0].clone();
         let stranger = fixture::synthetic_id(chrono::NaiveDate::from_ymd_opt(1990, 5, 5).unwrap(), false, 7).unwrap().to_string();
         let mut answers = Vec::new();
-        for number in [&yusuf, &leila, &stranger] {
+        let free = amina_new_id();
+        for number in [&yusuf, &leila, &stranger, &free] {
             let res = submit(&app, &officer, AMINA.0, number, "01.11.2026").await;
             answers.push((res.status, res.headers.get("location").cloned()));
             let page = app.get(&format!("/deltakere/{}?lagret=venter", AMINA.0), Some(&officer)).await.body;

@@ -380,3 +380,30 @@ both_stores! {
         }
     }
 }
+
+both_stores! {
+    async fn a_write_from_another_site_is_refused_even_with_a_valid_token(t: TestStore) {
+        use axum::body::Body;
+        use axum::http::{header, Request};
+        let app = App::new(t).await;
+        let cookie = app.login("veileder1").await;
+        let page = app.get("/deltakere", Some(&cookie)).await.body;
+        let token = hidden(&page, "csrf").unwrap();
+        let post = |extra: (&'static str, &'static str)| {
+            Request::post("/deltakere")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, cookie.clone())
+                .header(header::HOST, "effekt.nav.no")
+                .header(extra.0, extra.1)
+                .body(Body::from(format!("csrf={token}&sok=Amina")))
+                .unwrap()
+        };
+        for extra in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
+            assert_eq!(app.request(post(extra)).await.status, StatusCode::FORBIDDEN, "{extra:?}");
+        }
+        // Our own origin, or a browser that says same-origin, goes through.
+        for extra in [("sec-fetch-site", "same-origin"), ("origin", "https://effekt.nav.no")] {
+            assert_eq!(app.request(post(extra)).await.status, StatusCode::SEE_OTHER, "{extra:?}");
+        }
+    }
+}

@@ -72,11 +72,12 @@ fn position(
     }
 }
 
-/// The waterfall; `all` false leaves only the income, since every other line is a sum over the
-/// investors that, less the viewer's own, would give a co-investor away.
+/// The waterfall; none of it when `all` is false: every line is a sum over the investors
+/// (the income too, which goes to them until the cap) that, less the viewer's own, would give
+/// the one co-investor away.
 fn waterfall_rows(r: &Report, excess: Excess, all: bool) -> Vec<(String, String)> {
     if !all {
-        return vec![("Utfallsbetalinger fra Nav".to_owned(), r.income.to_string())];
+        return Vec::new();
     }
     let d = &r.distribution;
     let mut rows = vec![
@@ -223,7 +224,7 @@ impl InvestmentAccess {
                 ),
                 withheld_periods: withheld,
                 paid_periods: o.paid.len(),
-                run_rate: o.run_rate.map(|r| r.to_string()),
+                run_rate: o.run_rate.filter(|_| aggregates).map(|r| r.to_string()),
                 progress: self
                     .app
                     .judged(contract.id)

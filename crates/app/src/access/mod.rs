@@ -10,7 +10,7 @@ pub mod generalise;
 mod investments;
 pub(crate) mod outcomes;
 mod participants;
-mod pseudonymised;
+pub(crate) mod pseudonymised;
 pub(crate) mod publication;
 mod statement_words;
 mod statements;

@@ -179,10 +179,9 @@ fn detail(d: &ParticipantDetail) -> (ParticipantDetailView, Vec<effekt_domain::i
     (view, shown)
 }
 
-/// Whether an id change was made or waits for a second Nav user.
+/// What registering an id change did: it waits for a second Nav case officer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdChange {
-    Made,
     Waiting,
 }
 
@@ -292,12 +291,12 @@ impl ParticipantAccess {
     }
 
     /// Registers a new national id for the participant's person (e.g. the fødselsnummer that
-    /// replaces a D-nummer). The person keeps its key, so history, pseudonyms and register
-    /// links hold. A number that is free and fits the person's date of birth is registered at
-    /// once; any other waits for a second Nav user, and the answer is the same whoever holds
-    /// the number, so the form tells nobody whether a number is in effekt. Every attempt is
-    /// audited against the person and, if another person holds the number, against them too.
-    /// Refusals that concern the person's own history come back as field errors.
+    /// replaces a D-nummer) as a change that a second Nav case officer confirms. Every change
+    /// waits, whoever holds the number and whatever date it encodes, so the answer tells
+    /// nobody whether a number is in effekt. The person keeps its key, so history, pseudonyms
+    /// and register links hold. Every attempt is audited against the person and, if another
+    /// person holds the number, against them too. Refusals that concern the person's own
+    /// history come back as field errors.
     pub async fn change_national_id(
         &self,
         id: ParticipantId,
@@ -305,26 +304,6 @@ impl ParticipantAccess {
         valid_from: NaiveDate,
     ) -> Result<Result<IdChange, FieldError>, AppError> {
         let d = self.for_id_change(id).await?;
-        // The person's own history first: nothing here says anything about anyone else.
-        if let Err(e) = d.ids.clone().with_change(national_id.clone(), valid_from) {
-            return Ok(Err(history_refusal(e)));
-        }
-        let waiting = self
-            .app
-            .store
-            .id_change_requests(d.person)
-            .await?
-            .iter()
-            .any(|r| r.decision.is_none());
-        if waiting {
-            return Ok(Err(waiting_already()));
-        }
-        let holder = self
-            .app
-            .store
-            .person_holding(national_id)
-            .await?
-            .filter(|h| *h != d.person);
         audit::permit(
             &self.app,
             &self.viewer,
@@ -332,26 +311,19 @@ impl ParticipantAccess {
             Purpose::ParticipantIdChange,
         )
         .await?;
+        let holder = self
+            .app
+            .store
+            .person_holding(national_id)
+            .await?
+            .filter(|h| *h != d.person);
         if let Some(other) = holder {
             audit::deny_person(&self.app, &self.viewer, other, Purpose::ParticipantIdChange)
                 .await?;
         }
-        if holder.is_none() && national_id.fits_birth_date(d.birth_date) {
-            match self
-                .app
-                .store
-                .change_national_id(d.person, national_id, valid_from)
-                .await
-            {
-                Ok(()) => {
-                    self.record_change(&d, national_id).await?;
-                    return Ok(Ok(IdChange::Made));
-                }
-                // Taken meanwhile: it waits like any other.
-                Err(StoreError::IdTaken) => {}
-                Err(StoreError::IdHistory(e)) => return Ok(Err(history_refusal(e))),
-                Err(e) => return Err(e.into()),
-            }
+        // The person's own history first: nothing here says anything about anyone else.
+        if let Err(e) = d.ids.clone().with_change(national_id.clone(), valid_from) {
+            return Ok(Err(history_refusal(e)));
         }
         match self
             .app
@@ -460,11 +432,22 @@ impl ParticipantAccess {
                 }
                 Ok(Ok(()))
             }
-            Err(StoreError::IdTaken) => Ok(Err(
-                "Nummeret er knyttet til en annen person i effekt. Endringen kan ikke gjøres før \
-                 saken er avklart med Folkeregisteret."
-                    .into(),
-            )),
+            Err(StoreError::IdTaken) => {
+                if let Some(other) = self.app.store.person_holding(&r.national_id).await? {
+                    audit::deny_person(
+                        &self.app,
+                        &self.viewer,
+                        other,
+                        Purpose::ParticipantIdChange,
+                    )
+                    .await?;
+                }
+                Ok(Err(
+                    "Nummeret er knyttet til en annen person i effekt. Endringen kan ikke gjøres \
+                     før saken er avklart med Folkeregisteret."
+                        .into(),
+                ))
+            }
             Err(StoreError::IdHistory(e)) => Ok(Err(history_refusal(e).message)),
             Err(StoreError::Conflict(_)) => Ok(Err("Endringen er allerede avgjort.".into())),
             Err(e) => Err(e.into()),

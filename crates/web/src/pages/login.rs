@@ -58,7 +58,7 @@ pub async fn submit(
     let lang = super::lang(&headers);
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     let username = field("username").trim().to_owned();
-    let expected = session::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let expected = session::only_cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if !state.app.login_form_fits(&expected, field("csrf")) {
         let message = "Skjemaet var utløpt. Prøv å logge inn på nytt.".to_owned();
         return Ok(page(

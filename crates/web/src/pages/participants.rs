@@ -300,9 +300,6 @@ pub async fn change_national_id(
         .change_national_id(id, &national_id, valid_from)
         .await?
     {
-        Ok(IdChange::Made) => {
-            Ok(Redirect::to(&format!("/deltakere/{}?lagret=ident", id.0)).into_response())
-        }
         Ok(IdChange::Waiting) => {
             Ok(Redirect::to(&format!("/deltakere/{}?lagret=venter", id.0)).into_response())
         }

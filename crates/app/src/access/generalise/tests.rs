@@ -13,6 +13,7 @@ fn row(
 ) -> QuasiIdentifiers {
     QuasiIdentifiers {
         participant: ParticipantId(id),
+        person: effekt_domain::ids::PersonKey(id),
         provider: ProviderId(provider),
         provider_name: format!("Leverandør {provider}"),
         status,
@@ -98,6 +99,7 @@ proptest! {
             .enumerate()
             .map(|(i, (provider, status, group, day))| QuasiIdentifiers {
                 participant: ParticipantId(i as i64),
+                person: effekt_domain::ids::PersonKey(i as i64),
                 provider: ProviderId(provider),
                 provider_name: format!("Leverandør {provider}"),
                 status: ParticipantStatus::ALL[status],
@@ -122,6 +124,7 @@ fn demo_rows(participants: usize) -> Vec<QuasiIdentifiers> {
         .iter()
         .map(|p| QuasiIdentifiers {
             participant: p.id,
+            person: p.person,
             provider: p.provider,
             provider_name: d
                 .providers
