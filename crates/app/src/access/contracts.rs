@@ -324,6 +324,10 @@ impl ContractAccess {
         contract: ContractId,
         input: &FigureInput,
     ) -> Result<Result<(), Vec<(&'static str, String)>>, AppError> {
+        // Contract data only to those who read the contract: others learn nothing of it.
+        if !self.viewer.reads_contract(&self.app, contract).await? {
+            return Err(AppError::NotFound);
+        }
         let Some((_, terms)) = self.app.store.contract_terms(contract).await? else {
             return Err(AppError::NotFound);
         };
@@ -399,6 +403,10 @@ impl ContractAccess {
         effective: NaiveDate,
         text: &str,
     ) -> Result<Result<u32, ProposalRefused>, AppError> {
+        // Contract data only to those who read the contract: others learn nothing of it.
+        if !self.viewer.reads_contract(&self.app, contract).await? {
+            return Err(AppError::NotFound);
+        }
         let Some((_, current)) = self.app.store.contract_terms(contract).await? else {
             return Err(AppError::NotFound);
         };
@@ -475,6 +483,10 @@ impl ContractAccess {
         version: u32,
         decision: Decision,
     ) -> Result<VersionState, AppError> {
+        // Contract data only to those who read the contract: others learn nothing of it.
+        if !self.viewer.reads_contract(&self.app, contract).await? {
+            return Err(AppError::NotFound);
+        }
         let versions = self.versions(contract).await?;
         let Some(proposal) = versions.iter().find(|v| v.version == version) else {
             return Err(AppError::NotFound);
