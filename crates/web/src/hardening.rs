@@ -51,8 +51,12 @@ pub async fn security_headers(
 }
 
 /// Refuses a request that changes something when the browser says it comes from another
-/// site (`Sec-Fetch-Site: cross-site`, or an `Origin` whose host is not ours): a second
-/// guard beside the forms' tokens, which also covers the login form and the JSON search.
+/// site: a second guard beside the forms' tokens, which also covers the login form and the
+/// JSON search. A browser that sends `Sec-Fetch-Site` is believed (only `same-origin` and a
+/// user's own `none` may write; a sibling subdomain's `same-site` may not). Without it, the
+/// `Origin` host must be ours; `Origin: null` is what our own `Referrer-Policy: no-referrer`
+/// makes browsers send on our own posts, so it proves nothing either way and the
+/// form's token decides.
 pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     use axum::http::Method;
     use axum::response::IntoResponse;
@@ -63,15 +67,18 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     if writes {
         let headers = request.headers();
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let cross_site = text("sec-fetch-site") == Some("cross-site");
-        let foreign_origin = match (text("origin"), text("host")) {
-            (Some(origin), Some(host)) => {
-                origin.split_once("://").map(|(_, rest)| rest) != Some(host)
-            }
-            (Some(_), None) => true,
-            _ => false,
+        let foreign = match text("sec-fetch-site") {
+            Some(site) => !matches!(site, "same-origin" | "none"),
+            None => match (text("origin"), text("host")) {
+                (Some("null"), _) => false,
+                (Some(origin), Some(host)) => {
+                    origin.split_once("://").map(|(_, rest)| rest) != Some(host)
+                }
+                (Some(_), None) => true,
+                (None, _) => false,
+            },
         };
-        if cross_site || foreign_origin {
+        if foreign {
             let e = crate::WebError::Csrf;
             return if request.uri().path().starts_with("/api/") {
                 crate::ApiError(e).into_response()
