@@ -8,7 +8,8 @@
 # Usage: bench/participant-list-load.sh [sqlite|postgres|both]   (default both)
 # Needs: oha (cargo install oha --locked), a PostgreSQL server for the postgres run
 # (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432). Sends traffic to
-# 127.0.0.1 only. Environment: PARTICIPANTS (100000), RATE (200), DURATION (30s).
+# 127.0.0.1 only. Environment: PARTICIPANTS (100000), RATE (200), DURATION (30s), EFFEKT_BIN
+# (a release binary to use instead of building this checkout's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +23,13 @@ oha_bin="${OHA:-$(command -v oha || echo /root/.local/oha/bin/oha)}"
 work="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 
-cargo build --release --locked -p effekt >/dev/null
-bin="$PWD/target/release/effekt"
+# EFFEKT_BIN: a binary built already (e.g. copied aside so that building goes on meanwhile).
+if [ -n "${EFFEKT_BIN:-}" ]; then
+  bin="$EFFEKT_BIN"
+else
+  cargo build --release --locked -p effekt >/dev/null
+  bin="$PWD/target/release/effekt"
+fi
 port=18080
 
 # shellcheck source=bench/oha-summary.sh

@@ -12,7 +12,8 @@ use effekt_domain::contract::amendment::VersionState;
 use effekt_domain::contract::cohort::{ledger_lines, NamedFigure};
 use effekt_domain::contract::judging::{achievements, Participant};
 use effekt_domain::contract::ledger::{
-    compute_in_force, schedule, AchievementInput, InForce, Ledger, Period,
+    compute_with_contract_lines, schedule, AchievementInput, ContractLevelInput, InForce, Ledger,
+    Period,
 };
 use effekt_domain::contract::periods::{self, PeriodError};
 use effekt_domain::contract::settlement::{
@@ -121,23 +122,47 @@ pub async fn price(
         id: snapshot.key.clone(),
         cutoff: snapshot.cutoff,
     };
-    let schedule = in_force(&versions);
-    let input = achievements(&schedule, &participants, &judged);
-    let ledger = compute_in_force(&schedule, &input);
-    let mut priced = keyed(&schedule, &ledger, &input);
-    drop(schedule);
     let figures: Vec<NamedFigure> = store
         .certified_figures(contract)
         .await?
         .into_iter()
         .map(|(f, _)| f)
         .collect();
+    let cohort: Vec<(PricedLine, String)> = versions
+        .iter()
+        .max_by_key(|v| v.0)
+        .map(|(version, _, terms)| ledger_lines(terms, *version, &figures))
+        .unwrap_or_default();
+    let schedule = in_force(&versions);
+    let input = achievements(&schedule, &participants, &judged);
+    let contract_level: Vec<ContractLevelInput> = cohort
+        .iter()
+        .map(|(line, _)| ContractLevelInput {
+            date: line.key.date,
+            period: line.period,
+            amount: line.amount,
+            version: line.version,
+        })
+        .collect();
+    let ledger = compute_with_contract_lines(&schedule, &input, &contract_level);
+    let mut priced = keyed(&schedule, &ledger, &input);
+    drop(schedule);
+    // The contract-level lines as the caps left them: each payment, and a cap line under the
+    // same key (kind aside) where a cap took part of it.
     let mut cohort_lines = HashMap::new();
-    if let Some((version, _, terms)) = versions.iter().max_by_key(|v| v.0) {
-        for (line, reason) in ledger_lines(terms, *version, &figures) {
-            cohort_lines.insert(line.key.clone(), reason);
-            priced.push(line);
-        }
+    for l in &ledger.lines {
+        let Some((line, reason)) = l
+            .achievement
+            .checked_sub(input.len())
+            .and_then(|j| cohort.get(j))
+        else {
+            continue;
+        };
+        let mut line = line.clone();
+        line.key.kind = l.kind;
+        line.amount = l.amount;
+        cohort_lines.insert(line.key.clone(), reason.clone());
+        priced.push(line);
     }
     Ok(Pricing {
         contract,

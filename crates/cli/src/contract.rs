@@ -79,8 +79,22 @@ pub enum LedgerCommand {
     },
 }
 
+/// The largest contract file read (docs/contracts.md): a real contract is a few kilobytes, a
+/// generated rate card of 100,000 outcomes about 20 MB; beyond this it is a mistake.
+const MAX_CONTRACT_FILE: u64 = 64 * 1024 * 1024;
+
 /// The checked terms and the file's text, or the exit code after printing every problem.
 fn read_checked(file: &PathBuf) -> Result<Result<(ContractTerms, String), ExitCode>, CliError> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?
+        .len();
+    if size > MAX_CONTRACT_FILE {
+        return Err(CliError::Config(format!(
+            "{}: {size} bytes is more than a contract file may hold ({} MiB); nothing was read",
+            file.display(),
+            MAX_CONTRACT_FILE / 1024 / 1024
+        )));
+    }
     let text = std::fs::read_to_string(file)
         .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?;
     match contract::check(&text) {

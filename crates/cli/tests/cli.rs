@@ -142,6 +142,26 @@ fn contract_check_lists_every_problem_with_file_and_line() {
 }
 
 #[test]
+fn contract_check_refuses_a_file_beyond_the_size_limit_before_reading_it() {
+    let dir = std::env::temp_dir().join(format!("effekt-cli-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let huge = dir.join("huge.toml");
+    // Sparse: 65 MiB on paper, nothing on disk.
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+    let o = effekt(&["contract", "check", huge.to_str().unwrap()], &[]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("is more than a contract file may hold (64 MiB)"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_periods() {
     let dir = std::env::temp_dir().join(format!("effekt-cli-ledger-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

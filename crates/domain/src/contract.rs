@@ -7,6 +7,7 @@ pub mod cohort;
 pub mod investors;
 pub mod judging;
 pub mod ledger;
+pub mod names;
 pub mod periods;
 pub mod returns;
 pub mod scale;

@@ -27,6 +27,13 @@ pub enum InvalidAmount {
 impl Nok {
     pub const ZERO: Self = Self { ore: 0 };
 
+    /// The largest amount a contract may state (a price, a cap, a commitment): 10^12 kr. Far
+    /// above any real contract, and low enough that the sums of a whole contract's lines stay
+    /// exact in øre.
+    pub const CONTRACT_LIMIT: Self = Self {
+        ore: 100_000_000_000_000,
+    };
+
     pub fn from_ore(ore: i64) -> Self {
         Self { ore }
     }

@@ -2,8 +2,10 @@
 //! reported at once, each with its line and key, so that an author can fix a file in one go.
 //! Nothing is built unless the whole file is right.
 
+use std::collections::HashSet;
 use std::fmt;
 
+use effekt_domain::contract::names;
 use effekt_domain::contract::scale::{Band, Scale, Tier};
 use effekt_domain::contract::terms::{
     Caps, ContractOutcome, ContractTerms, EvidenceSource, Party, PartyRole, PeriodLength,
@@ -283,22 +285,34 @@ fn check_outcomes(
             "the contract pays for no outcome ([[outcome]] or [[cohort_outcome]])",
         );
     }
-    let mut names: Vec<&str> = Vec::new();
+    // Names as they look (NFC, invisible characters gone), in a set: a check of 100,000
+    // outcomes stays linear.
+    let mut names: HashSet<String> = HashSet::with_capacity(entries.len());
     let mut out = Vec::new();
     for (i, o) in entries.iter().enumerate() {
         let base = vec![k("outcome"), Step::Index(i)];
         let at = |key| scale_path(&base, &[k(key)]);
-        if o.name.trim().is_empty() {
-            c.problem(&at("name"), "an outcome needs a name");
-        } else if names.contains(&o.name.trim()) {
+        let name = names::normalise(&o.name);
+        if name.is_empty() {
+            c.problem(
+                &at("name"),
+                "an outcome needs a name (with visible characters)",
+            );
+        } else if !names.insert(name.clone()) {
             c.problem(
                 &at("name"),
                 format!("the outcome name {:?} is used twice", o.name),
             );
         }
-        names.push(o.name.trim());
         let kind: Option<OutcomeKind> = match toml::Value::Table(o.kind.clone()).try_into() {
-            Ok(kind) => Some(kind),
+            Ok(kind) => {
+                let kind: OutcomeKind = kind;
+                let problems = kind.problems();
+                for &(key, ref message) in &problems {
+                    c.problem(&at(key), message.clone());
+                }
+                problems.is_empty().then_some(kind)
+            }
             Err(e) => {
                 let path = if o.kind.contains_key("kind") {
                     at("kind")
@@ -337,10 +351,7 @@ fn check_outcomes(
         out.push(match (kind, evidence, max_payments, cap, scale) {
             (Some(kind), Some(evidence), Some(max_payments), Some(cap), Some(scale)) => {
                 Some(ContractOutcome {
-                    definition: Definition {
-                        name: o.name.trim().to_owned(),
-                        kind,
-                    },
+                    definition: Definition { name, kind },
                     evidence,
                     max_payments,
                     cap,
@@ -397,3 +408,5 @@ fn check_caps(c: &mut Checker, entry: &CapsEntry, outcomes: &[Option<ContractOut
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bounds;

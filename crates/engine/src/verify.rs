@@ -30,10 +30,16 @@ pub fn parse_definitions(text: &str) -> Result<Vec<Definition>, VerifyError> {
         toml::from_str(text).map_err(|e| VerifyError::Definitions(e.to_string()))?;
     let mut names = std::collections::HashSet::new();
     for d in &file.outcome {
-        if d.name.trim().is_empty() {
+        let name = effekt_domain::contract::names::normalise(&d.name);
+        if name.is_empty() {
             return Err(VerifyError::Definitions("an outcome needs a name".into()));
         }
-        if !names.insert(d.name.clone()) {
+        if let Some((key, message)) = d.kind.problems().into_iter().next() {
+            return Err(VerifyError::Definitions(format!(
+                "{name}: {key}: {message}"
+            )));
+        }
+        if !names.insert(name) {
             return Err(VerifyError::Definitions(format!(
                 "the outcome name {:?} is used twice",
                 d.name

@@ -269,7 +269,8 @@ macro_rules! impl_contract_store {
                     let mut tx = self.pool.begin().await?;
                     sqlx::query(
                         "INSERT INTO certified_figures (contract_id, figure, cohort, cohort_size, \
-                         value, certified_by, certified_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                         value, certified_by, certified_at, comparison) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
                     .bind(contract.0)
                     .bind(figure)
@@ -278,6 +279,7 @@ macro_rules! impl_contract_store {
                     .bind(certified.value.to_string())
                     .bind(by.0)
                     .bind(at)
+                    .bind(certified.comparison.map(|c| c.to_string()))
                     .execute(&mut *tx)
                     .await?;
                     sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
@@ -291,7 +293,7 @@ macro_rules! impl_contract_store {
                 ) -> Result<Vec<(effekt_domain::contract::cohort::NamedFigure, DateTime<Utc>)>> {
                     let rows = sqlx::query(
                         "SELECT f.figure, f.cohort, f.cohort_size, f.value, u.display_name, \
-                         f.certified_at FROM certified_figures f \
+                         f.certified_at, f.comparison FROM certified_figures f \
                          JOIN users u ON u.id = f.certified_by \
                          WHERE f.contract_id = $1 ORDER BY f.certified_at, f.id",
                     )
@@ -303,10 +305,15 @@ macro_rules! impl_contract_store {
                             let size: i64 = row.try_get(2)?;
                             let value: String = row.try_get(3)?;
                             let at: DateTime<Utc> = row.try_get(5)?;
+                            let comparison: Option<String> = row.try_get(6)?;
                             Ok((
                                 effekt_domain::contract::cohort::NamedFigure {
                                     figure: row.try_get(0)?,
                                     certified: effekt_domain::contract::cohort::CertifiedFigure {
+                                        comparison: comparison
+                                            .map(|c| c.parse())
+                                            .transpose()
+                                            .map_err(corrupt)?,
                                         cohort: row.try_get(1)?,
                                         cohort_size: u32::try_from(size).map_err(corrupt)?,
                                         value: value.parse().map_err(corrupt)?,

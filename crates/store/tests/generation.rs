@@ -49,6 +49,7 @@ both_stores! {
         t.store.import_register(&fixture::register(&data).unwrap(), "fixture", Utc::now(), &|_| {}).await.unwrap();
         assert!(!moved(&t, &mut g).await, "an unchanged snapshot");
         let figure = CertifiedFigure {
+comparison: None,
             cohort: "2026".into(),
             cohort_size: 10,
             value: "37.5".parse().unwrap(),

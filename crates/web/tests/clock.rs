@@ -59,6 +59,7 @@ both_stores! {
         let evaluator = app.t.store.user_by_username("evaluator").await.unwrap().unwrap().id;
         let certify = |cohort: &str, size: u32, value: &str, day: &str| {
             let figure = CertifiedFigure {
+comparison: None,
                 cohort: cohort.into(),
                 cohort_size: size,
                 value: value.parse().unwrap(),

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use effekt_domain::contract::amendment::{
     self, differences, AmendmentError, Decision, PartyDecision, PartyKey, VersionState,
 };
-use effekt_domain::contract::terms::{ContractTerms, PartyRole};
+use effekt_domain::contract::terms::{CohortMechanism, ContractTerms, PartyRole};
 use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::ContractId;
 use effekt_store::model::{ContractVersionRecord, Proposal};
@@ -41,6 +41,8 @@ pub struct FigureInput {
     pub cohort: String,
     pub size: String,
     pub value: String,
+    /// The comparison group's value, for mechanisms priced against it; may be empty otherwise.
+    pub comparison: String,
 }
 
 /// Why a proposal was refused: problems in the file (line, key, message) or a broken rule.
@@ -365,21 +367,61 @@ impl ContractAccess {
                 "Antall deltakere er et helt tall fra 1 til 1 000 000.".to_owned(),
             ));
         }
-        let value = input
-            .value
-            .trim()
-            .replace(' ', "")
-            .replace(',', ".")
-            .parse::<rust_decimal::Decimal>()
-            .ok();
-        if value.is_none() {
-            problems.push(("verdi", "Verdien er et tall, for eksempel 37,5.".to_owned()));
+        let number = |text: &str| {
+            text.trim()
+                .replace([' ', '\u{a0}'], "")
+                .replace(',', ".")
+                .parse::<rust_decimal::Decimal>()
+                .ok()
+        };
+        let value = number(&input.value);
+        let readers: Vec<&CohortMechanism> = terms
+            .cohort_outcomes
+            .iter()
+            .filter(|o| o.figure == figure)
+            .map(|o| &o.mechanism)
+            .collect();
+        let comparison = if input.comparison.trim().is_empty() {
+            if readers.iter().any(|m| m.needs_comparison()) {
+                problems.push((
+                    "sammenligning",
+                    "Skriv sammenligningsgruppens verdi: kontrakten betaler per enhet forbedring mot den."
+                        .to_owned(),
+                ));
+            }
+            None
+        } else {
+            match number(&input.comparison) {
+                Some(c) => {
+                    if let Some(why) = readers.iter().find_map(|m| m.accepts(c).err()) {
+                        problems.push(("sammenligning", why));
+                    }
+                    Some(c)
+                }
+                None => {
+                    problems.push((
+                        "sammenligning",
+                        "Sammenligningsgruppens verdi er et tall, for eksempel 58,2.".to_owned(),
+                    ));
+                    None
+                }
+            }
+        };
+        match value {
+            None => problems.push(("verdi", "Verdien er et tall, for eksempel 37,5.".to_owned())),
+            // Within what every outcome paid from this figure can read.
+            Some(v) => {
+                if let Some(why) = readers.iter().find_map(|m| m.accepts(v).err()) {
+                    problems.push(("verdi", why));
+                }
+            }
         }
         let (Some(size), Some(value), true) = (size, value, problems.is_empty()) else {
             return Ok(Err(problems));
         };
         let now = self.app.now();
         let certified = CertifiedFigure {
+            comparison,
             cohort: cohort.to_owned(),
             cohort_size: size,
             value,

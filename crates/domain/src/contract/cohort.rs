@@ -16,8 +16,13 @@ pub struct CertifiedFigure {
     pub cohort: String,
     /// Participants in the cohort.
     pub cohort_size: u32,
-    /// The measured value: a rate in percent, a reduction in percent, or savings in kroner.
+    /// The measured value: a rate in percent, a reduction in percent, savings in kroner, or
+    /// (for [`PerUnit`]) the cohort's own rate, e.g. reconviction events per 100 persons.
     pub value: Decimal,
+    /// The comparison group's rate in the same unit, where the mechanism prices against it
+    /// ([`PerUnit`]); none for figures that are already a difference.
+    #[serde(default)]
+    pub comparison: Option<Decimal>,
     pub certified_by: String,
     pub certified_on: NaiveDate,
 }
@@ -105,9 +110,131 @@ impl Trigger {
     }
 }
 
+/// Pricing per unit of improvement against the comparison group (the Peterborough model, as
+/// published: a price per reconviction event avoided). Each certified figure holds the
+/// cohort's rate and the comparison's rate, per `per` persons (events per 100 persons, say):
+/// - a cohort whose improvement relative to the comparison, in percent, reaches `threshold`
+///   is paid `price` × units, units = (comparison − rate) × cohort size ÷ `per` (the events
+///   avoided; higher − comparison when higher is better);
+/// - in the final round, the cohorts' rates are pooled (events over persons across all
+///   cohorts, weighted by size, for the cohorts and for their comparisons); when the pooled
+///   improvement reaches `pooled_threshold` percent, every cohort's units are paid together,
+///   less what the cohorts already received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerUnit {
+    pub price: Nok,
+    pub per: Decimal,
+    pub threshold: Decimal,
+    pub pooled_threshold: Decimal,
+    /// Fewer is better (events); otherwise more is (an employment rate).
+    pub lower_is_better: bool,
+}
+
+impl PerUnit {
+    /// The improvement of `rate` over `comparison`, in the figures' unit.
+    fn improvement(&self, rate: Decimal, comparison: Decimal) -> Decimal {
+        if self.lower_is_better {
+            comparison - rate
+        } else {
+            rate - comparison
+        }
+    }
+
+    /// The improvement relative to the comparison, in percent (0 against a comparison of 0).
+    fn relative(&self, improvement: Decimal, comparison: Decimal) -> Decimal {
+        if comparison.is_zero() {
+            Decimal::ZERO
+        } else {
+            improvement / comparison * Decimal::ONE_HUNDRED
+        }
+    }
+
+    fn amount(&self, units: Decimal) -> Nok {
+        to_ore(units * self.price.to_decimal())
+    }
+
+    /// The cohort payments, then (when `final_round`) the pooled top-up as the cohort
+    /// `"pooled"`. A figure without a comparison prices nothing.
+    pub fn price(&self, figures: &[CertifiedFigure], final_round: bool) -> Vec<CohortLine> {
+        let per = if self.per > Decimal::ZERO {
+            self.per
+        } else {
+            Decimal::ONE
+        };
+        let with_comparison: Vec<(&CertifiedFigure, Decimal)> = figures
+            .iter()
+            .filter_map(|f| f.comparison.map(|c| (f, c)))
+            .collect();
+        let mut lines = Vec::new();
+        for (f, comparison) in &with_comparison {
+            let improvement = self.improvement(f.value, *comparison);
+            let relative = self.relative(improvement, *comparison);
+            let units = improvement * Decimal::from(f.cohort_size) / per;
+            if relative >= self.threshold && units > Decimal::ZERO {
+                lines.push(CohortLine {
+                    cohort: f.cohort.clone(),
+                    amount: self.amount(units),
+                    reason: format!(
+                        "{} against {} in the comparison: {} % better ≥ {} %; {} units × {} \
+                         (certified by {} on {})",
+                        f.value,
+                        comparison,
+                        relative.round_dp(2),
+                        self.threshold,
+                        units.round_dp(4),
+                        self.price,
+                        f.certified_by,
+                        f.certified_on
+                    ),
+                });
+            }
+        }
+        let size: u64 = with_comparison
+            .iter()
+            .map(|(f, _)| u64::from(f.cohort_size))
+            .sum();
+        if final_round && size > 0 {
+            let weighted = |pick: &dyn Fn(&CertifiedFigure, Decimal) -> Decimal| {
+                with_comparison
+                    .iter()
+                    .map(|(f, c)| pick(f, *c) * Decimal::from(f.cohort_size))
+                    .sum::<Decimal>()
+                    / Decimal::from(size)
+            };
+            let pooled_rate = weighted(&|f, _| f.value);
+            let pooled_comparison = weighted(&|_, c| c);
+            let improvement = self.improvement(pooled_rate, pooled_comparison);
+            let relative = self.relative(improvement, pooled_comparison);
+            let units = improvement * Decimal::from(size) / per;
+            if relative >= self.pooled_threshold && units > Decimal::ZERO {
+                let due = self.amount(units);
+                let paid = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+                if due > paid {
+                    lines.push(CohortLine {
+                        cohort: "pooled".into(),
+                        amount: due - paid,
+                        reason: format!(
+                            "pooled {} against {} for {size} participants: {} % better ≥ {} %; \
+                             {} units × {} = {due}, {paid} already paid",
+                            pooled_rate.round_dp(4),
+                            pooled_comparison.round_dp(4),
+                            relative.round_dp(2),
+                            self.pooled_threshold,
+                            units.round_dp(4),
+                            self.price
+                        ),
+                    });
+                }
+            }
+        }
+        lines
+    }
+}
+
 /// A share of measured public savings against a control group (the Koto-SIB model), or tiered
 /// savings bands (the Norrköping model: the bands' rates are shares of each krone saved), with
-/// an optional cap and an extra paid only when a second outcome's figure reaches a threshold.
+/// an optional cap and an extra above the cap "up to" a limit, paid only when a second
+/// outcome's figure reaches a threshold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavingsShare {
     /// Applied to the savings in kroner: `TiersCumulative` bands with rates as shares, or
@@ -117,15 +244,20 @@ pub struct SavingsShare {
     pub extra: Option<ConditionalExtra>,
 }
 
-/// An extra amount when another certified figure for the same cohort reaches `at_least`.
+/// Up to `amount` more than the cap, out of what the scale prices above the cap, when another
+/// certified figure for the same cohort reaches `at_least` (Norrköping: the extra comes only
+/// out of savings above the cap, so a cohort below the cap gets no extra at all).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConditionalExtra {
     pub at_least: Decimal,
+    /// The limit of the extra ("up to").
     pub amount: Nok,
 }
 
 impl SavingsShare {
     /// `savings` per cohort; `condition` holds the second outcome's figures (matched by cohort).
+    /// A cohort is paid min(scale, cap), plus, when the condition holds, min(scale − cap,
+    /// extra limit) — nothing extra when the scale does not reach the cap, or there is no cap.
     pub fn price(
         &self,
         savings: &[CertifiedFigure],
@@ -139,6 +271,7 @@ impl SavingsShare {
                     Some(cap) if base > cap => cap,
                     _ => base,
                 };
+                let above_cap = base - capped;
                 let extra = self
                     .extra
                     .as_ref()
@@ -147,7 +280,7 @@ impl SavingsShare {
                             .iter()
                             .any(|c| c.cohort == f.cohort && c.value >= e.at_least)
                     })
-                    .map_or(Nok::ZERO, |e| e.amount);
+                    .map_or(Nok::ZERO, |e| above_cap.min(e.amount));
                 let mut reason = format!(
                     "savings {} kr certified by {} on {}",
                     f.value, f.certified_by, f.certified_on
@@ -156,7 +289,9 @@ impl SavingsShare {
                     reason.push_str(&format!("; capped at {}", capped));
                 }
                 if extra > Nok::ZERO {
-                    reason.push_str(&format!("; extra {extra} for the second outcome"));
+                    reason.push_str(&format!(
+                        "; extra {extra} above the cap for the second outcome"
+                    ));
                 }
                 CohortLine {
                     cohort: f.cohort.clone(),
@@ -205,6 +340,7 @@ pub fn price_all(
         let lines = match &o.mechanism {
             CohortMechanism::Graduated { scale } => graduated(scale, &mine),
             CohortMechanism::Trigger { trigger } => trigger.price(&mine, final_round),
+            CohortMechanism::PerUnit { per_unit } => per_unit.price(&mine, final_round),
             CohortMechanism::SavingsShare { share, extra_when } => {
                 let condition = extra_when
                     .as_ref()

@@ -109,7 +109,8 @@ pub enum LineKind {
 
 /// One ledger line. It refers to its achievement by position in the input (participant,
 /// outcome, date, magnitude and evidence are there), so that pricing a whole contract copies
-/// no text; statements join the two.
+/// no text; statements join the two. A position past the achievements is a contract-level
+/// line: `achievement - achievements.len()` is its place in the [`ContractLevelInput`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     pub achievement: usize,
@@ -209,6 +210,18 @@ pub fn schedule(
     out
 }
 
+/// A contract-level (cohort) payment, already priced by its mechanism, that the per-period and
+/// per-contract caps bind like any participant's payment: it takes its turn by date, after the
+/// participant lines of the same day, in the order given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractLevelInput {
+    pub date: NaiveDate,
+    /// The first day of its payment period.
+    pub period: NaiveDate,
+    pub amount: Nok,
+    pub version: u32,
+}
+
 /// Prices `achievements` under `terms` alone; see [`compute_in_force`].
 pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledger {
     compute_in_force(
@@ -229,6 +242,17 @@ pub fn compute(terms: &ContractTerms, achievements: &[AchievementInput]) -> Ledg
 /// limit, the payment line is followed by a cap line that brings it down to what is left (the
 /// smallest room wins; ties go to the outcome cap, then participant, period and contract).
 pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInput]) -> Ledger {
+    compute_with_contract_lines(versions, achievements, &[])
+}
+
+/// [`compute_in_force`] with contract-level lines taking their turn among the participant
+/// lines by date: the per-period and per-contract caps bind them the same way, with the same
+/// cap lines (an outcome's or a participant's cap does not apply to a cohort).
+pub fn compute_with_contract_lines(
+    versions: &[InForce<'_>],
+    achievements: &[AchievementInput],
+    contract_lines: &[ContractLevelInput],
+) -> Ledger {
     // Pseudonyms as numbers in their own sort order: the sort and the running totals then
     // compare and index integers, not text. Only the distinct names are sorted.
     let mut ids: HashMap<&str, usize> = HashMap::new();
@@ -281,6 +305,14 @@ pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInp
             ((day << 96) | (outcome << 64) | who, i)
         })
         .collect();
+    // After every participant outcome of the same day, in their own order.
+    order.extend(contract_lines.iter().enumerate().map(|(j, c)| {
+        let day = u128::from(u32::try_from(c.date.num_days_from_ce()).unwrap_or(0));
+        (
+            (day << 96) | (u128::from(u32::MAX) << 64) | j as u128,
+            achievements.len() + j,
+        )
+    }));
     order.sort_unstable_by(|x, y| {
         x.0.cmp(&y.0).then_with(|| {
             let (ex, ey) = (achievements.get(x.1), achievements.get(y.1));
@@ -303,6 +335,36 @@ pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInp
     let mut current = 0;
     for (key, index) in order {
         let Some(a) = achievements.get(index) else {
+            let Some(c) = index
+                .checked_sub(achievements.len())
+                .and_then(|j| contract_lines.get(j))
+            else {
+                continue;
+            };
+            if c.amount <= Nok::ZERO {
+                continue;
+            }
+            let slot = match by_period.iter().position(|(s, _)| *s == c.period) {
+                Some(i) => i,
+                None => {
+                    by_period.push((c.period, Nok::ZERO));
+                    by_period.len() - 1
+                }
+            };
+            let period_paid = by_period.get(slot).map(|x| x.1).unwrap_or_default();
+            let (per_period, per_contract) = versions
+                .get(in_force_on(versions, c.date))
+                .map(|v| (v.terms.caps.per_period, v.terms.caps.per_contract))
+                .unwrap_or_default();
+            let rooms = [
+                (CapKind::Period, room(per_period, period_paid)),
+                (CapKind::Contract, room(per_contract, total)),
+            ];
+            let allowed = push_capped(&mut ledger, &rooms, index, c.period, c.amount, c.version);
+            if let Some(x) = by_period.get_mut(slot) {
+                x.1 = x.1 + allowed;
+            }
+            total = total + allowed;
             continue;
         };
         let (date, o, magnitude) = (a.date, a.outcome, a.magnitude);
@@ -361,28 +423,7 @@ pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInp
             ),
             (CapKind::Contract, room(terms.caps.per_contract, total)),
         ];
-        let binding = rooms
-            .iter()
-            .filter_map(|(kind, r)| r.map(|r| (r, *kind)))
-            .filter(|(r, _)| *r < price)
-            .min_by_key(|(r, _)| *r);
-        let line = |kind, amount| Line {
-            achievement: index,
-            period,
-            kind,
-            amount,
-            version: version.version,
-        };
-        ledger.lines.push(line(LineKind::Payment, price));
-        let allowed = match binding {
-            Some((left, kind)) => {
-                ledger
-                    .lines
-                    .push(line(LineKind::Cap(kind), Nok::ZERO - (price - left)));
-                left
-            }
-            None => price,
-        };
+        let allowed = push_capped(&mut ledger, &rooms, index, period, price, version.version);
         let add = |sum: Option<&mut Nok>| {
             if let Some(sum) = sum {
                 *sum = *sum + allowed;
@@ -394,6 +435,40 @@ pub fn compute_in_force(versions: &[InForce<'_>], achievements: &[AchievementInp
         total = total + allowed;
     }
     ledger
+}
+
+/// Pushes a payment line, and after it a cap line when a room is smaller than the price (the
+/// smallest room wins; ties go to the cap listed first); returns what is allowed.
+fn push_capped(
+    ledger: &mut Ledger,
+    rooms: &[(CapKind, Option<Nok>)],
+    achievement: usize,
+    period: NaiveDate,
+    price: Nok,
+    version: u32,
+) -> Nok {
+    let binding = rooms
+        .iter()
+        .filter_map(|(kind, r)| r.map(|r| (r, *kind)))
+        .filter(|(r, _)| *r < price)
+        .min_by_key(|(r, _)| *r);
+    let line = |kind, amount| Line {
+        achievement,
+        period,
+        kind,
+        amount,
+        version,
+    };
+    ledger.lines.push(line(LineKind::Payment, price));
+    match binding {
+        Some((left, kind)) => {
+            ledger
+                .lines
+                .push(line(LineKind::Cap(kind), Nok::ZERO - (price - left)));
+            left
+        }
+        None => price,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::cohort::{SavingsShare, Trigger};
+use super::cohort::{PerUnit, SavingsShare, Trigger};
 use super::scale::Scale;
 use crate::money::Nok;
 use crate::orgnr::OrgNr;
@@ -138,6 +138,9 @@ pub enum CohortMechanism {
     Graduated { scale: Scale },
     /// A threshold per cohort, and a pooled test at the end.
     Trigger { trigger: Trigger },
+    /// A price per unit of improvement against the comparison, a threshold per cohort and a
+    /// pooled test on pooled rates at the end.
+    PerUnit { per_unit: PerUnit },
     /// A share of (or bands on) certified savings; `extra_when` names the cohort outcome whose
     /// figure the extra depends on.
     SavingsShare {
@@ -153,6 +156,48 @@ pub struct CohortOutcome {
     pub name: String,
     pub figure: String,
     pub mechanism: CohortMechanism,
+}
+
+impl CohortMechanism {
+    /// Whether a certified figure for this mechanism needs the comparison group's value.
+    pub fn needs_comparison(&self) -> bool {
+        matches!(self, Self::PerUnit { .. })
+    }
+
+    /// What a certified figure for this mechanism may be, or why not: a graduated scale reads
+    /// a rate in percent (0–100); a trigger a reduction against the comparison in percent
+    /// (at most 100, since no cohort avoids more than every event; below 0 when it did worse,
+    /// which pays nothing but is a true result, down to −1,000); a savings share kroner, within
+    /// the contract amount limit either way (negative savings pay nothing).
+    pub fn accepts(&self, value: rust_decimal::Decimal) -> Result<(), String> {
+        use rust_decimal::Decimal;
+        let (low, high, what) = match self {
+            Self::Graduated { .. } => (Decimal::ZERO, Decimal::ONE_HUNDRED, "en andel i prosent"),
+            Self::Trigger { .. } => (
+                Decimal::from(-1000),
+                Decimal::ONE_HUNDRED,
+                "en reduksjon mot sammenligningsgruppen i prosent",
+            ),
+            // Rates (events per so many persons, an employment rate): never below 0.
+            Self::PerUnit { .. } => (
+                Decimal::ZERO,
+                Nok::CONTRACT_LIMIT.to_decimal(),
+                "en rate (hendelser eller personer per enhet)",
+            ),
+            Self::SavingsShare { .. } => {
+                let limit = Nok::CONTRACT_LIMIT.to_decimal();
+                (-limit, limit, "kroner spart")
+            }
+        };
+        if value < low || value > high {
+            return Err(format!(
+                "Verdien er {what} og må ligge fra {} til {}.",
+                low.normalize(),
+                high.normalize()
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

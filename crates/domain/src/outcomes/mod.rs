@@ -92,6 +92,82 @@ impl OutcomeKind {
     }
 }
 
+/// The longest window after the index date an outcome may look (20 years): beyond it no
+/// register extract holds anything and the number is a typing mistake.
+pub const MAX_WINDOW_MONTHS: u32 = 240;
+
+impl OutcomeKind {
+    /// What is impossible about the parameters, as (key, message); empty when they can be
+    /// judged. The contract checker and `effekt verify` both ask this.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let months = self.months();
+        if months == 0 {
+            out.push(("months", "a window of 0 months holds no outcome".to_owned()));
+        } else if months > MAX_WINDOW_MONTHS {
+            out.push((
+                "months",
+                format!(
+                    "{months} months is more than any window effekt judges ({MAX_WINDOW_MONTHS})"
+                ),
+            ));
+        }
+        let fte = |out: &mut Vec<(&'static str, String)>, min_fte: &Decimal| {
+            if *min_fte < Decimal::ZERO || *min_fte > Decimal::ONE_HUNDRED {
+                out.push((
+                    "min_fte",
+                    format!("{min_fte} is not a share of a full-time position (0 to 100 %)"),
+                ));
+            }
+        };
+        match self {
+            Self::SustainedEmployment { min_fte, weeks, .. } => {
+                fte(&mut out, min_fte);
+                // The longest window of `months` months is 31 days each.
+                if *weeks == 0 {
+                    out.push(("weeks", "0 weeks is no sustained employment".to_owned()));
+                } else if u64::from(*weeks) * 7 > u64::from(months) * 31 {
+                    out.push((
+                        "weeks",
+                        format!("{weeks} weeks do not fit in a window of {months} months"),
+                    ));
+                }
+            }
+            Self::JobStart { min_fte, .. } => fte(&mut out, min_fte),
+            Self::MonthsWithoutBenefits { count, .. } => {
+                if *count == 0 {
+                    out.push((
+                        "count",
+                        "0 months without benefits is no outcome".to_owned(),
+                    ));
+                } else if *count > months {
+                    out.push((
+                        "count",
+                        format!("{count} months do not fit in a window of {months} months"),
+                    ));
+                }
+            }
+            Self::MilestoneVerified { milestone, .. } if milestone.trim().is_empty() => {
+                out.push(("milestone", "name the milestone".to_owned()));
+            }
+            Self::SoftScoreGain {
+                instrument,
+                min_gain,
+                ..
+            } => {
+                if instrument.trim().is_empty() {
+                    out.push(("instrument", "name the instrument".to_owned()));
+                }
+                if *min_gain < Decimal::ZERO {
+                    out.push(("min_gain", format!("{min_gain}: a gain below 0 is a loss")));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
 /// A named outcome definition, as a contract or a definitions file states it: `name`, `kind`
 /// and the kind's parameters side by side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

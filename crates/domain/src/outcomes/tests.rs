@@ -448,3 +448,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn impossible_parameters_are_named_by_key() {
+    let keys = |k: OutcomeKind| k.problems().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+    let job = |min_fte: &str, months| OutcomeKind::JobStart {
+        min_fte: dec(min_fte),
+        months,
+        filter: EmploymentFilter::default(),
+    };
+    assert!(keys(job("50", 24)).is_empty());
+    assert_eq!(keys(job("-1", 24)), ["min_fte"]);
+    assert_eq!(keys(job("100.01", 24)), ["min_fte"]);
+    assert_eq!(keys(job("50", 0)), ["months"]);
+    assert_eq!(keys(job("50", MAX_WINDOW_MONTHS + 1)), ["months"]);
+    let sustained = |weeks, months| OutcomeKind::SustainedEmployment {
+        min_fte: dec("50"),
+        weeks,
+        months,
+        max_gap_days: 14,
+        filter: EmploymentFilter::default(),
+    };
+    // 26 weeks fit in 6 months of 31 days (186 days ≥ 182); 27 do not.
+    assert!(keys(sustained(26, 6)).is_empty());
+    assert_eq!(keys(sustained(27, 6)), ["weeks"]);
+    assert_eq!(keys(sustained(0, 6)), ["weeks"]);
+    let without = |count, months| OutcomeKind::MonthsWithoutBenefits {
+        count,
+        months,
+        benefit_types: Vec::new(),
+    };
+    assert!(keys(without(6, 6)).is_empty());
+    assert_eq!(keys(without(7, 6)), ["count"]);
+    assert_eq!(keys(without(0, 6)), ["count"]);
+    let soft = OutcomeKind::SoftScoreGain {
+        instrument: " ".into(),
+        min_gain: dec("-2"),
+        months: 12,
+    };
+    assert_eq!(keys(soft), ["instrument", "min_gain"]);
+    let milestone = OutcomeKind::MilestoneVerified {
+        milestone: String::new(),
+        months: 12,
+    };
+    assert_eq!(keys(milestone), ["milestone"]);
+}

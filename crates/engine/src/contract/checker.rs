@@ -98,6 +98,19 @@ impl Checker<'_> {
         });
     }
 
+    /// A decimal that is 0 or more (a threshold, a rate, a size).
+    pub(super) fn non_negative(&mut self, path: &[Step], text: &str) -> Option<Decimal> {
+        let d = self.decimal(path, text)?;
+        if d < Decimal::ZERO {
+            self.problem(
+                path,
+                format!("{text} is below 0; write the threshold as 0 or more"),
+            );
+            return None;
+        }
+        Some(d)
+    }
+
     pub(super) fn decimal(&mut self, path: &[Step], text: &str) -> Option<Decimal> {
         match text.trim().replace(',', ".").parse::<Decimal>() {
             Ok(d) => Some(d),
@@ -108,13 +121,33 @@ impl Checker<'_> {
         }
     }
 
-    /// An amount in kroner, not negative.
+    /// An amount in kroner, not negative and not above [`Nok::CONTRACT_LIMIT`].
     pub(super) fn amount(&mut self, path: &[Step], text: &str) -> Option<Nok> {
         match Nok::parse(text) {
             Ok(n) if n.ore() < 0 => {
                 self.problem(
                     path,
                     format!("{text} is negative; amounts are never below 0"),
+                );
+                None
+            }
+            Ok(n) if n > Nok::CONTRACT_LIMIT => {
+                self.problem(
+                    path,
+                    format!(
+                        "{text} is more than any contract pays (at most {})",
+                        Nok::CONTRACT_LIMIT
+                    ),
+                );
+                None
+            }
+            Err(effekt_domain::money::InvalidAmount::OutOfRange) => {
+                self.problem(
+                    path,
+                    format!(
+                        "{text} is more than any contract pays (at most {})",
+                        Nok::CONTRACT_LIMIT
+                    ),
                 );
                 None
             }

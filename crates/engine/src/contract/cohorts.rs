@@ -1,11 +1,15 @@
 //! `[[cohort_outcome]]` tables: outcomes paid per cohort from figures the evaluator certifies.
 
-use effekt_domain::contract::cohort::{ConditionalExtra, SavingsShare, Trigger};
+use std::collections::HashSet;
+
+use effekt_domain::contract::cohort::{ConditionalExtra, PerUnit, SavingsShare, Trigger};
+use effekt_domain::contract::names;
 use effekt_domain::contract::terms::{CohortMechanism, CohortOutcome};
+use rust_decimal::Decimal;
 
 use super::check_scale;
 use super::checker::{scale_path, Checker, Step};
-use super::file::{CohortEntry, OutcomeEntry};
+use super::file::{CohortEntry, OutcomeEntry, PerUnitEntry};
 
 pub(super) fn check_cohort_outcomes(
     c: &mut Checker,
@@ -14,14 +18,19 @@ pub(super) fn check_cohort_outcomes(
 ) -> Vec<CohortOutcome> {
     let k = Step::Key;
     let mut out = Vec::new();
+    // Every name as it looks, participant outcomes' first; sets keep a big file linear.
+    let mut taken: HashSet<String> = outcomes.iter().map(|o| names::normalise(&o.name)).collect();
+    let cohort_names: HashSet<String> = entries.iter().map(|e| names::normalise(&e.name)).collect();
     for (i, e) in entries.iter().enumerate() {
         let base = vec![k("cohort_outcome"), Step::Index(i)];
         let at = |key| scale_path(&base, &[k(key)]);
-        let taken = outcomes.iter().any(|o| o.name.trim() == e.name.trim())
-            || entries[..i].iter().any(|o| o.name.trim() == e.name.trim());
-        if e.name.trim().is_empty() {
-            c.problem(&at("name"), "an outcome needs a name");
-        } else if taken {
+        let name = names::normalise(&e.name);
+        if name.is_empty() {
+            c.problem(
+                &at("name"),
+                "an outcome needs a name (with visible characters)",
+            );
+        } else if !taken.insert(name.clone()) {
             c.problem(
                 &at("name"),
                 format!("the outcome name {:?} is used twice", e.name),
@@ -41,6 +50,7 @@ pub(super) fn check_cohort_outcomes(
         let mechanism = match e.mechanism.as_str() {
             "graduated" => {
                 unused(c, "trigger", e.trigger.is_some());
+                unused(c, "per_unit", e.per_unit.is_some());
                 unused(c, "cap", e.cap.is_some());
                 unused(c, "extra", e.extra.is_some());
                 match &e.scale {
@@ -54,14 +64,17 @@ pub(super) fn check_cohort_outcomes(
             }
             "trigger" => {
                 unused(c, "scale", e.scale.is_some());
+                unused(c, "per_unit", e.per_unit.is_some());
                 unused(c, "cap", e.cap.is_some());
                 unused(c, "extra", e.extra.is_some());
                 match &e.trigger {
                     Some(t) => {
                         let tp = |key| scale_path(&base, &[k("trigger"), k(key)]);
-                        let threshold = c.decimal(&tp("threshold"), &t.threshold);
+                        // A reduction below 0 is a cohort doing worse than its comparison:
+                        // never a result to pay for.
+                        let threshold = c.non_negative(&tp("threshold"), &t.threshold);
                         let per = c.amount(&tp("per_participant"), &t.per_participant);
-                        let pooled = c.decimal(&tp("pooled_threshold"), &t.pooled_threshold);
+                        let pooled = c.non_negative(&tp("pooled_threshold"), &t.pooled_threshold);
                         match (threshold, per, pooled) {
                             (Some(threshold), Some(per_participant), Some(pooled_threshold)) => {
                                 Some(CohortMechanism::Trigger {
@@ -84,8 +97,25 @@ pub(super) fn check_cohort_outcomes(
                     }
                 }
             }
+            "per_unit" => {
+                unused(c, "scale", e.scale.is_some());
+                unused(c, "trigger", e.trigger.is_some());
+                unused(c, "cap", e.cap.is_some());
+                unused(c, "extra", e.extra.is_some());
+                match &e.per_unit {
+                    Some(u) => check_per_unit(c, &base, u),
+                    None => {
+                        c.problem(
+                            &at("per_unit"),
+                            "per_unit needs price, threshold and pooled_threshold",
+                        );
+                        None
+                    }
+                }
+            }
             "savings_share" => {
                 unused(c, "trigger", e.trigger.is_some());
+                unused(c, "per_unit", e.per_unit.is_some());
                 let scale = match &e.scale {
                     Some(s) => check_scale(c, &at("scale"), s),
                     None => {
@@ -104,19 +134,26 @@ pub(super) fn check_cohort_outcomes(
                     None => Some((None, None)),
                     Some(x) => {
                         let xp = |key| scale_path(&base, &[k("extra"), k(key)]);
-                        let known = entries.iter().any(|o| o.name.trim() == x.when.trim());
+                        let known = cohort_names.contains(&names::normalise(&x.when));
+                        if e.cap.is_none() {
+                            c.problem(
+                                &xp("amount"),
+                                "the extra is paid out of what the scale prices above the cap: \
+                                 give the cohort outcome a cap",
+                            );
+                        }
                         if !known {
                             c.problem(
                                 &xp("when"),
                                 format!("{:?} is no cohort outcome of this contract", x.when),
                             );
                         }
-                        let at_least = c.decimal(&xp("at_least"), &x.at_least);
+                        let at_least = c.non_negative(&xp("at_least"), &x.at_least);
                         let amount = c.amount(&xp("amount"), &x.amount);
                         match (known, at_least, amount) {
                             (true, Some(at_least), Some(amount)) => Some((
                                 Some(ConditionalExtra { at_least, amount }),
-                                Some(x.when.trim().to_owned()),
+                                Some(names::normalise(&x.when)),
                             )),
                             _ => None,
                         }
@@ -135,18 +172,54 @@ pub(super) fn check_cohort_outcomes(
             other => {
                 c.problem(
                     &at("mechanism"),
-                    format!("{other:?} is not graduated, trigger or savings_share"),
+                    format!("{other:?} is not graduated, trigger, per_unit or savings_share"),
                 );
                 None
             }
         };
         if let Some(mechanism) = mechanism {
             out.push(CohortOutcome {
-                name: e.name.trim().to_owned(),
+                name,
                 figure: e.figure.trim().to_owned(),
                 mechanism,
             });
         }
     }
     out
+}
+
+/// `per_unit = { price, per, threshold, pooled_threshold, better }`.
+fn check_per_unit(c: &mut Checker, base: &[Step], u: &PerUnitEntry) -> Option<CohortMechanism> {
+    let at = |key| scale_path(base, &[Step::Key("per_unit"), Step::Key(key)]);
+    let price = c.amount(&at("price"), &u.price);
+    let per = match u.per.as_deref() {
+        None => Some(Decimal::ONE_HUNDRED),
+        Some(t) => c.non_negative(&at("per"), t).and_then(|p| {
+            if p.is_zero() {
+                c.problem(&at("per"), "rates are per 1 or more persons, not per 0");
+                None
+            } else {
+                Some(p)
+            }
+        }),
+    };
+    let threshold = c.non_negative(&at("threshold"), &u.threshold);
+    let pooled_threshold = c.non_negative(&at("pooled_threshold"), &u.pooled_threshold);
+    let lower_is_better = match u.better.as_deref() {
+        None | Some("lower") => Some(true),
+        Some("higher") => Some(false),
+        Some(other) => {
+            c.problem(&at("better"), format!("{other:?} is not lower or higher"));
+            None
+        }
+    };
+    Some(CohortMechanism::PerUnit {
+        per_unit: PerUnit {
+            price: price?,
+            per: per?,
+            threshold: threshold?,
+            pooled_threshold: pooled_threshold?,
+            lower_is_better: lower_is_better?,
+        },
+    })
 }

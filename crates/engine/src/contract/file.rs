@@ -51,6 +51,8 @@ pub(super) struct CohortEntry {
     #[serde(default)]
     pub(super) trigger: Option<TriggerEntry>,
     #[serde(default)]
+    pub(super) per_unit: Option<PerUnitEntry>,
+    #[serde(default)]
     pub(super) cap: Option<String>,
     #[serde(default)]
     pub(super) extra: Option<ExtraEntry>,
@@ -62,6 +64,18 @@ pub(super) struct TriggerEntry {
     pub(super) threshold: String,
     pub(super) per_participant: String,
     pub(super) pooled_threshold: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PerUnitEntry {
+    pub(super) price: String,
+    #[serde(default)]
+    pub(super) per: Option<String>,
+    pub(super) threshold: String,
+    pub(super) pooled_threshold: String,
+    #[serde(default)]
+    pub(super) better: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -512,6 +512,7 @@ mod cohorts {
 
     fn figure(cohort: &str, size: u32, value: &str) -> CertifiedFigure {
         CertifiedFigure {
+            comparison: None,
             cohort: cohort.into(),
             cohort_size: size,
             value: value.parse().unwrap(),
@@ -578,9 +579,17 @@ mod cohorts {
             panic!()
         };
         assert_eq!(extra_when.as_deref(), Some("Sysselsetting i kohorten"));
-        // 2,000,000 saved: 500,000 + 300,000, and the extra at 32 % employment: 1,000,000.
-        let lines = share.price(&[figure("C1", 150, "2000000")], &[figure("C1", 150, "32")]);
-        assert_eq!(lines[0].amount, kr(1_000_000));
+        // 2,000,000 saved: 500,000 + 300,000 = 800,000, below the 1,200,000 cap, so no extra
+        // at 32 % employment. 6,000,000 saved: 500,000 + 600,000 + 300,000 = 1,400,000,
+        // 200,000 above the cap, and at 32 % the extra of up to 200,000 pays all of it.
+        let lines = share.price(
+            &[figure("C1", 150, "2000000"), figure("C2", 150, "6000000")],
+            &[figure("C1", 150, "32"), figure("C2", 150, "32")],
+        );
+        assert_eq!(
+            (lines[0].amount, lines[1].amount),
+            (kr(800_000), kr(1_400_000))
+        );
     }
 
     #[test]
@@ -598,7 +607,7 @@ mod cohorts {
         let p = problems(&base.replace("mechanism = \"graduated\"", "mechanism = \"bonus\""));
         assert!(
             p.iter().any(|m| m.contains(
-                "cohort_outcome[1].mechanism: \"bonus\" is not graduated, trigger or savings_share"
+                "cohort_outcome[1].mechanism: \"bonus\" is not graduated, trigger, per_unit or savings_share"
             )),
             "{p:?}"
         );

@@ -232,18 +232,35 @@ enum Kind {
     Text,
     Date,
     Int,
-    /// Decimal with this scale (precision 18).
+    /// Decimal with this scale (precision 38): wide enough that every value a register
+    /// states with up to this many decimals is kept exactly, never rounded.
     Decimal(i8),
     Bool,
 }
+
+/// The decimals kept of FTE and money in the Parquet files effekt writes; a CSV value with
+/// more is refused with its row and column, not rounded (33.335 % stays 33.335 %).
+const DECIMALS: i8 = 10;
+
+/// Precision of the decimal columns (the most Decimal128 holds).
+const PRECISION: u8 = 38;
 
 fn kinds(stem: &str) -> &'static [Kind] {
     use Kind::*;
     match stem {
         "snapshot" => &[Text, Date],
         "population" => &[Text, Int, Text, Text, Int, Text, Text, Date],
-        "employment" => &[Text, Text, Text, Date, Date, Decimal(2), Decimal(2), Bool],
-        "benefits" => &[Text, Text, Text, Date, Date, Decimal(2)],
+        "employment" => &[
+            Text,
+            Text,
+            Text,
+            Date,
+            Date,
+            Decimal(DECIMALS),
+            Decimal(DECIMALS),
+            Bool,
+        ],
+        "benefits" => &[Text, Text, Text, Date, Date, Decimal(DECIMALS)],
         "education" => &[Text, Text, Date, Date],
         "language_tests" => &[Text, Text, Date, Text, Text],
         _ => &[],
@@ -278,7 +295,7 @@ impl Builder {
             Kind::Text => DataType::Utf8,
             Kind::Date => DataType::Date32,
             Kind::Int => DataType::Int32,
-            Kind::Decimal(scale) => DataType::Decimal128(18, scale),
+            Kind::Decimal(scale) => DataType::Decimal128(PRECISION, scale),
             Kind::Bool => DataType::Boolean,
         }
     }
@@ -300,7 +317,15 @@ impl Builder {
             Self::Decimal(b, _) if value.is_empty() => b.append_null(),
             Self::Decimal(b, scale) => {
                 let mut d: Decimal = value.replace(',', ".").parse().map_err(|_| "a number")?;
-                d.rescale(u32::try_from(*scale).unwrap_or(2));
+                let scale = u32::try_from(*scale).unwrap_or(0);
+                if d.scale() > scale {
+                    return Err("a number with at most 10 decimals (it would be rounded)");
+                }
+                // Only ever widens, so exact; a value too large to widen keeps a smaller scale.
+                d.rescale(scale);
+                if d.scale() != scale {
+                    return Err("a number small enough to keep exactly");
+                }
                 b.append_value(d.mantissa());
             }
             Self::Bool(b) if value.is_empty() => b.append_null(),
@@ -316,7 +341,7 @@ impl Builder {
             Self::Int(b) => Arc::new(b.finish()),
             Self::Decimal(b, scale) => Arc::new(
                 b.finish()
-                    .with_precision_and_scale(18, *scale)
+                    .with_precision_and_scale(PRECISION, *scale)
                     .map_err(|e| e.to_string())?,
             ),
             Self::Bool(b) => Arc::new(b.finish()),
@@ -331,8 +356,22 @@ const ROWS_PER_GROUP: usize = 1 << 17;
 /// The CSV is expected to be valid (read it with `read_dir` first); comma or semicolon, ISO or
 /// Norwegian dates and decimal commas are understood.
 pub fn csv_to_parquet(src: &Path, dst: &Path, stem: &str) -> Result<(), String> {
-    let input = src.join(format!("{stem}.csv"));
+    // Written aside and renamed when whole: a refused row leaves no half file behind.
     let output = dst.join(format!("{stem}.parquet"));
+    let partial = dst.join(format!("{stem}.parquet.partial"));
+    match write_parquet(src, &partial, stem) {
+        Ok(()) => {
+            std::fs::rename(&partial, &output).map_err(|e| format!("{}: {e}", output.display()))
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+fn write_parquet(src: &Path, output: &Path, stem: &str) -> Result<(), String> {
+    let input = src.join(format!("{stem}.csv"));
     let kinds = kinds(stem);
     let mut csv =
         csv::Reader::from_path(&input).map_err(|e| format!("{}: {e}", input.display()))?;
@@ -360,7 +399,7 @@ pub fn csv_to_parquet(src: &Path, dst: &Path, stem: &str) -> Result<(), String> 
             .map(|(name, kind)| Field::new(*name, Builder::data_type(*kind), true))
             .collect::<Vec<_>>(),
     ));
-    let file = File::create(&output).map_err(|e| format!("{}: {e}", output.display()))?;
+    let file = File::create(output).map_err(|e| format!("{}: {e}", output.display()))?;
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(ROWS_PER_GROUP))
@@ -379,9 +418,13 @@ pub fn csv_to_parquet(src: &Path, dst: &Path, stem: &str) -> Result<(), String> 
     };
     for (i, record) in csv.records().enumerate() {
         let record = record.map_err(|e| format!("{}: {e}", input.display()))?;
-        for (b, value) in builders.iter_mut().zip(record.iter()) {
+        for ((b, value), column) in builders.iter_mut().zip(record.iter()).zip(names) {
             b.push(value).map_err(|what| {
-                format!("{} row {}: {value:?} is not {what}", input.display(), i + 2)
+                format!(
+                    "{} row {}, {column}: {value:?} is not {what}",
+                    input.display(),
+                    i + 2
+                )
             })?;
         }
         pending += 1;

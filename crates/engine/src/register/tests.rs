@@ -487,6 +487,55 @@ fn write_wrong_columns(path: &Path) {
 }
 
 #[test]
+fn converting_keeps_every_decimal_or_refuses_with_row_and_column() {
+    // 49.9999999995 % rounded to two decimals is 50 %, which would reach a 50 % job start
+    // from Parquet but not from the CSV it came from.
+    let employment = format!("spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\nE1,{PERSON},910000004,2024-01-10,,49.9999999995,40000.125,false\nE2,{PERSON},910000012,2024-05-02,,33.335,1234.5678,false\n");
+    let csv = register("pq-exact", &[("employment.csv", &employment)]);
+    let parquet = as_parquet(&csv, "pq-exact-out");
+    let (from_csv, from_parquet) = (read_dir(&csv).unwrap(), read_dir(&parquet).unwrap());
+    assert_eq!(from_csv, from_parquet);
+    let defs = parse_definitions(
+        "[[outcome]]\nname = \"Jobb 50\"\nkind = \"job_start\"\nmin_fte = \"50\"\nmonths = 24\n\n\
+         [[outcome]]\nname = \"Jobb 49,9999999995\"\nkind = \"job_start\"\nmin_fte = \"49.9999999995\"\nmonths = 24\n",
+    )
+    .unwrap();
+    let (a, b) = (verify(&from_csv, &defs), verify(&from_parquet, &defs));
+    assert_eq!(a, b);
+    let status = |rows: &[crate::verify::VerifyRow], outcome: &str| {
+        rows.iter()
+            .find(|r| r.outcome == outcome)
+            .map(|r| (r.status, r.date.clone()))
+    };
+    // Exactly at its threshold from 10 January; 50 % reached only when the second job adds up.
+    assert_eq!(
+        status(&b, "Jobb 49,9999999995").map(|s| s.1),
+        Some("2024-01-10".to_owned())
+    );
+    assert_eq!(
+        status(&b, "Jobb 50").map(|s| s.1),
+        Some("2024-05-02".to_owned())
+    );
+
+    // An eleventh decimal cannot be kept: refused with its row and column, nothing written.
+    let employment = format!("spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\nE1,{PERSON},910000004,2024-01-10,,100,40000,false\nE2,{PERSON},910000012,2024-05-02,,33.33333333333,1000,false\n");
+    let csv = register("pq-too-fine", &[("employment.csv", &employment)]);
+    let out = temp_dir("pq-too-fine-out");
+    let err = csv_to_parquet(&csv, &out, "employment").unwrap_err();
+    assert!(
+        err.contains(
+            "row 3, fte_percent: \"33.33333333333\" is not a number with at most 10 decimals"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "no file, whole or half"
+    );
+}
+
+#[test]
 fn converting_refuses_a_csv_with_other_columns() {
     let dir = register(
         "pq-conv",

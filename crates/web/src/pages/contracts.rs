@@ -197,6 +197,7 @@ pub async fn certify(
         cohort: field("kohort"),
         size: field("storrelse"),
         value: field("verdi"),
+        comparison: field("sammenligning"),
     };
     match access.certify(ContractId(contract), &input).await {
         Ok(Ok(())) => Ok(Redirect::to(&format!("/kontrakter/{contract}#tall")).into_response()),

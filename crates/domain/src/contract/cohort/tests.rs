@@ -15,6 +15,7 @@ fn kr(k: i64) -> Nok {
 
 fn figure(cohort: &str, size: u32, value: &str) -> CertifiedFigure {
     CertifiedFigure {
+        comparison: None,
         cohort: cohort.into(),
         cohort_size: size,
         value: d(value),
@@ -147,16 +148,48 @@ fn tiered_savings_bands_with_a_cap_and_a_conditional_extra() {
             amount: kr(200_000),
         }),
     };
-    let savings = [figure("C1", 150, "2000000"), figure("C2", 160, "5000000")];
-    let employment = [figure("C1", 150, "32"), figure("C2", 160, "25")];
-    // C1: 500,000 + 300,000 = 800,000, plus the extra (32 % ≥ 30 %) = 1,000,000.
-    // C2: 500,000 + 600,000 + 200,000 = 1,300,000, capped at 1,200,000; no extra (25 %).
+    let savings = [
+        figure("C1", 150, "2000000"),
+        figure("C2", 160, "5000000"),
+        figure("C3", 140, "4000000"),
+        figure("C4", 150, "5000000"),
+        figure("C5", 170, "8000000"),
+    ];
+    let employment = [
+        figure("C1", 150, "32"),
+        figure("C2", 160, "25"),
+        figure("C3", 140, "35"),
+        figure("C4", 150, "30"),
+        figure("C5", 170, "40"),
+    ];
+    // The extra is "up to" 200,000 and only out of what the bands price above the cap:
+    // C1 below the cap: 500,000 + 300,000 = 800,000; 32 % ≥ 30 % but nothing is above the
+    //    cap, so no extra (the old rule paid 1,000,000).
+    // C2 above the cap: 500,000 + 600,000 + 200,000 = 1,300,000, capped at 1,200,000; 25 %
+    //    misses the condition: 1,200,000.
+    // C3 at the cap: 500,000 + 600,000 + 100,000 = 1,200,000; 35 % holds, 0 above: 1,200,000.
+    // C4 above the cap by 100,000 with 30 %: 1,200,000 + min(100,000, 200,000) = 1,300,000.
+    // C5 8 M saved: 500,000 + 600,000 + 500,000 = 1,600,000, 400,000 above the cap with
+    //    40 %: 1,200,000 + min(400,000, 200,000) = 1,400,000.
     let lines = tiers.price(&savings, &employment);
     assert_eq!(
         amounts(&lines),
-        [("C1", kr(1_000_000)), ("C2", kr(1_200_000))]
+        [
+            ("C1", kr(800_000)),
+            ("C2", kr(1_200_000)),
+            ("C3", kr(1_200_000)),
+            ("C4", kr(1_300_000)),
+            ("C5", kr(1_400_000)),
+        ]
     );
     assert!(lines[1].reason.contains("capped at"));
+    assert!(lines[4].reason.contains("extra"));
+    // Without a cap there is nothing above it, so the extra never pays.
+    let uncapped = SavingsShare { cap: None, ..tiers };
+    assert_eq!(
+        uncapped.price(&savings, &employment)[4].amount,
+        kr(1_600_000)
+    );
 }
 
 #[test]
@@ -175,6 +208,7 @@ fn every_cohort_outcome_is_priced_on_the_newest_certification() {
     let named = |cohort: &str, value: &str, on: &str| NamedFigure {
         figure: "employment_rate".into(),
         certified: CertifiedFigure {
+            comparison: None,
             cohort: cohort.into(),
             cohort_size: 100,
             value: value.parse().unwrap(),
@@ -230,6 +264,7 @@ fn the_pooled_top_up_is_paid_once_a_figure_is_certified_after_the_end_and_only_t
     let at = |cohort: &str, size: u32, value: &str, on: &str| NamedFigure {
         figure: "reduction_vs_comparison".into(),
         certified: CertifiedFigure {
+            comparison: None,
             certified_on: on.parse().unwrap(),
             ..figure(cohort, size, value)
         },
@@ -281,4 +316,79 @@ fn the_pooled_top_up_is_paid_once_a_figure_is_certified_after_the_end_and_only_t
     assert!(ledger_lines(&terms, 1, &after)
         .iter()
         .all(|(l, _)| l.key.date <= terms.ends));
+}
+
+fn against(cohort: &str, size: u32, rate: &str, comparison: &str) -> CertifiedFigure {
+    CertifiedFigure {
+        comparison: Some(d(comparison)),
+        ..figure(cohort, size, rate)
+    }
+}
+
+/// Peterborough's published terms: 10 % per cohort, 7.5 % pooled; here 25,000 kr per event
+/// avoided, rates in events per 100 persons.
+fn peterborough() -> PerUnit {
+    PerUnit {
+        price: kr(25_000),
+        per: d("100"),
+        threshold: d("10"),
+        pooled_threshold: d("7.5"),
+        lower_is_better: true,
+    }
+}
+
+#[test]
+fn per_event_avoided_with_a_pooled_final_test_on_pooled_rates() {
+    let terms = peterborough();
+    let cohorts = [
+        against("C1", 1000, "52", "60"),
+        against("C2", 1000, "56", "60"),
+        against("C3", 500, "46", "50"),
+    ];
+    // C1: 60 − 52 = 8 events per 100 fewer, 8 / 60 = 13.3 % ≥ 10 %: 8 × 1000 / 100 = 80
+    //     events avoided × 25,000 = 2,000,000.
+    // C2: 4 per 100 fewer, 6.7 % < 10 %: nothing yet. C3: 4 / 50 = 8 % < 10 %: nothing yet.
+    assert_eq!(
+        amounts(&terms.price(&cohorts, false)),
+        [("C1", kr(2_000_000))]
+    );
+    // The final round pools the rates over all 2,500 persons:
+    //   comparison (60·1000 + 60·1000 + 50·500) / 2500 = 58, cohorts (52·1000 + 56·1000 +
+    //   46·500) / 2500 = 52.4; 5.6 / 58 = 9.66 % ≥ 7.5 %: 5.6 × 2500 / 100 = 140 events
+    //   avoided × 25,000 = 3,500,000 due, of which C1 has 2,000,000: 1,500,000 pooled.
+    let lines = terms.price(&cohorts, true);
+    assert_eq!(
+        amounts(&lines),
+        [("C1", kr(2_000_000)), ("pooled", kr(1_500_000))]
+    );
+    assert!(lines[1].reason.contains("140"), "{}", lines[1].reason);
+}
+
+#[test]
+fn the_pooled_test_pools_rates_not_the_cohorts_percentages() {
+    let terms = peterborough();
+    // A small cohort with a big reduction beside a big cohort with a small one:
+    // C1: 10 → 5 per 100 (50 % ≥ 10 %): 5 × 100 / 100 = 5 events × 25,000 = 125,000.
+    // C2: 60 → 58 per 100 (3.3 %): nothing.
+    // The mean of the percentages, (50 + 3.3) / 2 = 26.7 %, and even their size-weighted mean,
+    // (50·100 + 3.3·1000) / 1100 = 7.58 %, pass 7.5 %; the pooled rates do not:
+    // comparison (10·100 + 60·1000) / 1100 = 55.45, cohorts (5·100 + 58·1000) / 1100 = 53.18,
+    // 2.27 / 55.45 = 4.1 % < 7.5 %: no top-up.
+    let cohorts = [
+        against("C1", 100, "5", "10"),
+        against("C2", 1000, "58", "60"),
+    ];
+    assert_eq!(amounts(&terms.price(&cohorts, true)), [("C1", kr(125_000))]);
+    // A figure certified without its comparison prices nothing (the form requires it).
+    assert!(terms.price(&[figure("C3", 100, "5")], true).is_empty());
+    // Higher is better: an employment rate of 31 % against 25 % is 6 points × 200 / 100 = 12
+    // more in work, 24 % better ≥ 10 %: 12 × 25,000 = 300,000.
+    let employment = PerUnit {
+        lower_is_better: false,
+        ..terms
+    };
+    assert_eq!(
+        amounts(&employment.price(&[against("E", 200, "31", "25")], false)),
+        [("E", kr(300_000))]
+    );
 }

@@ -237,3 +237,132 @@ fn a_later_version_overrides_older_ones_from_its_effective_date() {
     ]);
     assert_eq!(s.iter().map(|v| v.0).collect::<Vec<_>>(), vec![3]);
 }
+
+fn contract_level() -> impl Strategy<Value = ContractLevelInput> {
+    (0i64..2000, 1i64..8_000_000).prop_map(|(d, amount)| {
+        let date = day("2026-01-01") + chrono::Duration::days(d);
+        ContractLevelInput {
+            date,
+            period: PeriodLength::Quarterly.start_of(date),
+            amount: Nok::from_ore(amount),
+            version: 1,
+        }
+    })
+}
+
+proptest! {
+    /// Issue 11: the per-period and per-contract caps bind cohort lines as they bind
+    /// participant lines, whatever the mix and order.
+    #[test]
+    fn caps_bind_contract_level_lines_too(
+        amounts in prop::collection::vec(1i64..5_000_000, 3),
+        per_participant in prop::option::of(1i64..10_000_000),
+        per_period in prop::option::of(1i64..10_000_000),
+        per_contract in prop::option::of(1i64..40_000_000),
+        input in prop::collection::vec(achievement(), 0..40),
+        contract_lines in prop::collection::vec(contract_level(), 0..12),
+    ) {
+        let caps = Caps {
+            per_participant: per_participant.map(Nok::from_ore),
+            per_period: per_period.map(Nok::from_ore),
+            per_contract: per_contract.map(Nok::from_ore),
+        };
+        let t = terms(&amounts, 2, None, caps);
+        let versions = [InForce { version: 1, from: t.starts, terms: &t }];
+        let ledger = compute_with_contract_lines(&versions, &input, &contract_lines);
+        let mut by_period = std::collections::HashMap::new();
+        let mut by_line = std::collections::HashMap::new();
+        let mut by_participant = std::collections::HashMap::new();
+        for l in &ledger.lines {
+            *by_period.entry(l.period).or_insert(0i64) += l.amount.ore();
+            *by_line.entry(l.achievement).or_insert(0i64) += l.amount.ore();
+            if let Some(a) = input.get(l.achievement) {
+                *by_participant.entry(a.participant.clone()).or_insert(0i64) += l.amount.ore();
+            } else {
+                // A contract-level line is never reduced by a participant's or an outcome's cap.
+                prop_assert!(!matches!(l.kind, LineKind::Cap(CapKind::Participant | CapKind::Outcome)));
+            }
+        }
+        for sum in by_period.values() {
+            prop_assert!(per_period.is_none_or(|c| *sum <= c));
+        }
+        for sum in by_participant.values() {
+            prop_assert!(per_participant.is_none_or(|c| *sum <= c));
+        }
+        prop_assert!(per_contract.is_none_or(|c| ledger.total().ore() <= c));
+        for sum in by_line.values() {
+            prop_assert!(*sum >= 0);
+        }
+        // Every contract-level line is on the ledger, paid at its price before any cap.
+        let payments = ledger
+            .lines
+            .iter()
+            .filter(|l| l.achievement >= input.len() && l.kind == LineKind::Payment)
+            .count();
+        prop_assert_eq!(payments, contract_lines.len());
+        let periods: i64 = by_period.values().sum();
+        prop_assert_eq!(periods, ledger.total().ore());
+        // Without contract-level lines the participant lines are exactly as before.
+        let alone = compute_with_contract_lines(&versions, &input, &[]);
+        prop_assert_eq!(alone, compute(&t, &input));
+    }
+}
+
+#[test]
+fn a_contract_cap_binds_a_cohort_line() {
+    // The finding: a contract capped at 6 m paid 8.75 m for one cohort in one period.
+    let t = terms(
+        &[1_000_000],
+        1,
+        None,
+        Caps {
+            per_participant: None,
+            per_period: None,
+            per_contract: Some(Nok::from_kroner(6_000_000).unwrap()),
+        },
+    );
+    let versions = [InForce {
+        version: 1,
+        from: t.starts,
+        terms: &t,
+    }];
+    let date = day("2027-03-31");
+    let cohort = ContractLevelInput {
+        date,
+        period: day("2027-01-01"),
+        amount: Nok::from_kroner(8_750_000).unwrap(),
+        version: 1,
+    };
+    let ledger = compute_with_contract_lines(&versions, &[], &[cohort]);
+    assert_eq!(ledger.total(), Nok::from_kroner(6_000_000).unwrap());
+    assert_eq!(
+        ledger
+            .lines
+            .iter()
+            .map(|l| (l.kind, l.amount))
+            .collect::<Vec<_>>(),
+        [
+            (LineKind::Payment, Nok::from_kroner(8_750_000).unwrap()),
+            (
+                LineKind::Cap(CapKind::Contract),
+                Nok::ZERO - Nok::from_kroner(2_750_000).unwrap()
+            ),
+        ]
+    );
+    // A participant paid on the same day goes first; the cohort gets what is left.
+    let earlier = AchievementInput {
+        participant: "P-1".into(),
+        outcome: 0,
+        date,
+        magnitude: Decimal::ONE,
+        evidence: vec!["e".into()],
+    };
+    let ledger = compute_with_contract_lines(&versions, &[earlier], &[cohort]);
+    assert_eq!(ledger.lines[0].amount, Nok::from_ore(1_000_000));
+    assert_eq!(ledger.lines[1].achievement, 1);
+    assert_eq!(
+        ledger.lines[2].amount,
+        Nok::ZERO - Nok::from_kroner(2_760_000).unwrap()
+    );
+    assert_eq!(ledger.total(), Nok::from_kroner(6_000_000).unwrap());
+}

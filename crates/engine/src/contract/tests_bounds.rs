@@ -1,0 +1,195 @@
+//! Issue 11: the nonsense the checker used to accept, each refused with its line and key; a
+//! big file checked whole; and the per-event mechanism read from its example.
+
+use effekt_domain::money::Nok;
+
+use super::*;
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/contracts");
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(format!("{EXAMPLES}/{name}")).unwrap()
+}
+
+fn problems(text: &str) -> Vec<String> {
+    match check(text) {
+        Ok(_) => panic!("expected problems"),
+        Err(p) => p.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn says(p: &[String], what: &str) -> bool {
+    p.iter().any(|m| m.contains(what))
+}
+
+#[test]
+fn a_trigger_never_pays_a_cohort_that_did_worse_than_its_comparison() {
+    let base = example("cohort-trigger.toml");
+    assert!(base.contains("threshold = \"10\""), "the example's trigger");
+    let p = problems(&base.replace("threshold = \"10\"", "threshold = \"-5\""));
+    assert!(
+        says(&p, "cohort_outcome[1].trigger.threshold: -5 is below 0"),
+        "{p:?}"
+    );
+    let p = problems(&base.replace("pooled_threshold = \"7.5\"", "pooled_threshold = \"-1\""));
+    assert!(says(&p, "trigger.pooled_threshold: -1 is below 0"), "{p:?}");
+}
+
+#[test]
+fn impossible_outcome_parameters_are_refused_where_they_are() {
+    let rate_card = example("rate-card.toml");
+    for (from, to, expected) in [
+        (
+            "min_fte = \"50\"\nmonths = 24",
+            "min_fte = \"-10\"\nmonths = 24",
+            "outcome[2].min_fte: -10 is not a share of a full-time position",
+        ),
+        (
+            "min_fte = \"50\"\nmonths = 24",
+            "min_fte = \"50\"\nmonths = 0",
+            "outcome[2].months: a window of 0 months holds no outcome",
+        ),
+        (
+            "min_fte = \"50\"\nmonths = 24",
+            "min_fte = \"50\"\nmonths = 5000",
+            "outcome[2].months: 5000 months is more than any window",
+        ),
+        (
+            "weeks = 26",
+            "weeks = 5000",
+            "outcome[3].weeks: 5000 weeks do not fit in a window",
+        ),
+    ] {
+        assert!(rate_card.contains(from), "{from}");
+        let p = problems(&rate_card.replacen(from, to, 1));
+        assert!(says(&p, expected), "{expected}: {p:?}");
+        assert!(p.iter().all(|m| m.starts_with("line ")), "{p:?}");
+    }
+}
+
+#[test]
+fn amounts_beyond_any_contract_are_refused_before_sums_stop_adding_up() {
+    let rate_card = example("rate-card.toml");
+    for huge in ["92000000000000000", "1000000000000.01", "9e20"] {
+        let p =
+            problems(&rate_card.replacen("amount = \"15000\"", &format!("amount = \"{huge}\""), 1));
+        assert!(
+            says(&p, "outcome[1].scale.amount")
+                && (says(&p, "more than any contract pays") || says(&p, "not an amount")),
+            "{huge}: {p:?}"
+        );
+    }
+    // The limit itself is an amount.
+    let at_limit = rate_card.replacen("amount = \"15000\"", "amount = \"1000000000000\"", 1);
+    assert!(check(&at_limit).is_ok());
+}
+
+#[test]
+fn names_are_compared_as_they_look() {
+    let rate_card = example("rate-card.toml");
+    // Only a zero-width space: no name.
+    let p = problems(&rate_card.replacen("name = \"Jobbstart\"", "name = \"\u{200B}\"", 1));
+    assert!(
+        says(&p, "outcome[2].name: an outcome needs a name"),
+        "{p:?}"
+    );
+    // "Måned" in NFD beside "Måned" in NFC: the same name twice.
+    let nfc = "M\u{00E5}ned";
+    let nfd = "Ma\u{030A}ned";
+    let text = rate_card
+        .replacen("name = \"Jobbstart\"", &format!("name = \"{nfc}\""), 1)
+        .replacen(
+            "name = \"Norsk muntlig B1\"",
+            &format!("name = \"{nfd}\""),
+            1,
+        );
+    let p = problems(&text);
+    assert!(says(&p, "outcome[2].name: the outcome name"), "{p:?}");
+    assert!(says(&p, "is used twice"), "{p:?}");
+    // Stored in NFC with invisible characters gone, so every page shows one spelling.
+    let text = rate_card.replacen(
+        "name = \"Jobbstart\"",
+        &format!("name = \"{nfd}\u{200B}\""),
+        1,
+    );
+    let terms = check(&text).unwrap();
+    assert_eq!(terms.outcomes[1].definition.name, nfc);
+}
+
+#[test]
+fn an_extra_above_the_cap_needs_a_cap() {
+    let base = example("tiered-savings.toml");
+    let p = problems(&base.replace("cap = \"1200000\"\n", ""));
+    assert!(
+        says(&p, "cohort_outcome[2].extra.amount: the extra is paid out of what the scale prices above the cap"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_big_file_is_checked_whole_and_a_late_duplicate_is_found() {
+    // How long it takes is measured by bench/contract-check.sh (docs/benchmarks.md).
+    let mut text = example("rate-card.toml");
+    text = text.split("[[outcome]]").next().unwrap().to_owned();
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "[[outcome]]\nname = \"Jobbstart {i}\"\nkind = \"job_start\"\nmin_fte = \"50\"\nmonths = 24\nscale = {{ type = \"fixed\", amount = \"1000\" }}\n\n"
+        ));
+    }
+    let terms = check(&text).unwrap();
+    assert_eq!(terms.outcomes.len(), 20_000);
+    // A duplicate at the very end is still found, with its line.
+    text.push_str("[[outcome]]\nname = \"Jobbstart 7\"\nkind = \"job_start\"\nmin_fte = \"50\"\nmonths = 24\nscale = { type = \"fixed\", amount = \"1000\" }\n");
+    let p = problems(&text);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains("outcome[20001].name"), "{p:?}");
+}
+
+#[test]
+fn the_per_event_example_reads_as_published_and_is_checked() {
+    use effekt_domain::contract::terms::CohortMechanism;
+    let text = example("per-event-avoided.toml");
+    let terms = check(&text).unwrap();
+    let CohortMechanism::PerUnit { per_unit } = &terms.cohort_outcomes[0].mechanism else {
+        panic!("{:?}", terms.cohort_outcomes[0].mechanism)
+    };
+    assert_eq!(per_unit.price, Nok::from_kroner(25_000).unwrap());
+    assert_eq!(
+        (
+            per_unit.threshold.to_string(),
+            per_unit.pooled_threshold.to_string()
+        ),
+        ("10".to_owned(), "7.5".to_owned())
+    );
+    assert!(per_unit.lower_is_better);
+    for (from, to, expected) in [
+        (
+            "threshold = \"10\"",
+            "threshold = \"-10\"",
+            "per_unit.threshold: -10 is below 0",
+        ),
+        (
+            "per = \"100\"",
+            "per = \"0\"",
+            "per_unit.per: rates are per 1 or more persons",
+        ),
+        (
+            "better = \"lower\"",
+            "better = \"fewer\"",
+            "per_unit.better: \"fewer\" is not lower or higher",
+        ),
+        (
+            "price = \"25000\"",
+            "price = \"-1\"",
+            "per_unit.price: -1 is negative",
+        ),
+    ] {
+        let p = problems(&text.replacen(from, to, 1));
+        assert!(says(&p, expected), "{expected}: {p:?}");
+    }
+    let p = problems(&text.replace(
+        "mechanism = \"per_unit\"",
+        "mechanism = \"per_unit\"\ncap = \"100\"",
+    ));
+    assert!(says(&p, "the per_unit mechanism takes no cap"), "{p:?}");
+}
