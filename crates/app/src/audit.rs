@@ -23,16 +23,19 @@ pub enum Purpose {
     ParticipantOutcomes,
     EvaluationPseudonymised,
     StatementLines,
+    /// Provider evidence (milestones, soft scores) recorded for the person.
+    ParticipantEvidence,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 6] = [
+    pub const ALL: [Purpose; 7] = [
         Purpose::ParticipantList,
         Purpose::ParticipantView,
         Purpose::ParticipantIdChange,
         Purpose::ParticipantOutcomes,
         Purpose::EvaluationPseudonymised,
         Purpose::StatementLines,
+        Purpose::ParticipantEvidence,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Purpose {
             Purpose::ParticipantOutcomes => "participant.outcomes",
             Purpose::EvaluationPseudonymised => "evaluation.pseudonymised",
             Purpose::StatementLines => "statement.lines",
+            Purpose::ParticipantEvidence => "participant.evidence",
         }
     }
 
@@ -59,6 +63,7 @@ impl Purpose {
             Purpose::ParticipantOutcomes => "Resultater for deltaker",
             Purpose::StatementLines => "Utbetalingslinjer",
             Purpose::ParticipantIdChange => "Innsyn i personopplysninger",
+            Purpose::ParticipantEvidence => "Dokumentasjon fra leverandør",
         }
     }
 }
@@ -167,6 +172,7 @@ fn operation_name(action: &str) -> &str {
         "audit.export" => "Revisjonslogg eksportert",
         "contract.import" => "Kontrakt importert",
         "person.id-change" => "Ident endret",
+        "evidence.import" => "Dokumentasjon fra leverandør importert",
         other => other,
     }
 }

@@ -5,6 +5,7 @@
 mod audit;
 mod contract;
 mod demo;
+mod evidence;
 mod id;
 mod logging;
 mod register;
@@ -55,6 +56,11 @@ enum Command {
     Ledger {
         #[command(subcommand)]
         command: contract::LedgerCommand,
+    },
+    /// Provider evidence: verified milestones and soft scores that outcomes pay for.
+    Evidence {
+        #[command(subcommand)]
+        command: evidence::EvidenceCommand,
     },
     /// The audit log of reads of personal data.
     Audit {
@@ -156,6 +162,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args).await,
         Command::Id { command } => id::run(command),
         Command::Audit { command } => audit::run(command).await,
+        Command::Evidence { command } => evidence::run(command).await,
         Command::Contract { command } => contract::run(command).await,
         Command::Ledger { command } => contract::ledger(command).await,
         Command::Register { command } => register::run(command).await,

@@ -422,3 +422,76 @@ fn contract_import_then_ledger_compute_is_byte_identical_and_refuses_foreign_per
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn evidence_import_names_the_row_at_fault_and_needs_an_administrator() {
+    let dir = std::env::temp_dir().join(format!("effekt-cli-evidence-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("demo.db");
+    let db = db.to_str().unwrap();
+    let o = effekt(
+        &[
+            "demo",
+            "--no-serve",
+            "--database",
+            db,
+            "--participants",
+            "60",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = dir.join("evidence.csv");
+    std::fs::write(
+        &file,
+        "record_id;national_id;identifier;date;score;recorded_by;verified_by;verified_on;action\n\
+         M-1;13097248022;kartlegging;2026-01-10;;Kari;Kari;2026-01-12;\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let o = effekt(
+        &[
+            "evidence",
+            "import",
+            path,
+            "--contract",
+            "1",
+            "--database",
+            db,
+            "--as",
+            "evaluator",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("may not run this command"),
+        "{}",
+        stderr(&o)
+    );
+    let o = effekt(
+        &[
+            "evidence",
+            "import",
+            path,
+            "--contract",
+            "1",
+            "--database",
+            db,
+            "--as",
+            "administrator",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(&format!(
+            "{path}:2: verified_by: Kari recorded it; another person verifies it"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("nothing was stored"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

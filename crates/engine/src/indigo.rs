@@ -6,10 +6,13 @@
 //! It is open data, so a period's result for an outcome reached by fewer than five participants
 //! is published without its count or amount (either would give the count away).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use effekt_domain::contract::ledger::{AchievementInput, Ledger, LineKind};
+use chrono::NaiveDate;
+use effekt_domain::contract::cohort::COHORT_PREFIX;
+use effekt_domain::contract::ledger::LineKind;
 use effekt_domain::contract::scale::Scale;
+use effekt_domain::contract::settlement::PricedLine;
 use effekt_domain::contract::terms::{ContractTerms, PartyRole};
 use effekt_domain::money::Nok;
 use effekt_domain::suppression::MIN_CELL;
@@ -53,19 +56,34 @@ fn scale_in_words(scale: &Scale) -> String {
     }
 }
 
-/// The project: terms, and from the ledger the payments and results per period and outcome.
-pub fn project(
-    contract_id: i64,
-    terms: &ContractTerms,
-    ledger: &Ledger,
-    input: &[AchievementInput],
-) -> Value {
+/// What the export rests on besides the terms: the contract's priced lines (participant and
+/// cohort lines, cap lines included), the first days of the periods whose statements are paid
+/// (their payments are `Actual`, every other period's `Planned`), and the certified size of
+/// each cohort (`Kohort <cohort>` lines of a cohort under 5 are withheld like small cells).
+#[derive(Debug, Default)]
+pub struct Priced<'a> {
+    pub lines: &'a [PricedLine],
+    pub paid_periods: BTreeSet<NaiveDate>,
+    pub cohort_sizes: BTreeMap<String, u32>,
+}
+
+/// The project: terms, and from the priced lines the payments and results per period and
+/// outcome. Without a register snapshot there are no lines, and the terms are still published.
+pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> Value {
     let nav = terms.parties.iter().find(|p| p.role == PartyRole::Nav);
     let lead = terms
         .parties
         .iter()
         .find(|p| p.role == PartyRole::Provider && p.lead);
-    let metrics: Vec<Value> = terms
+    // Participant outcomes first, then cohort outcomes, in contract order.
+    let names: Vec<&str> = terms
+        .outcomes
+        .iter()
+        .map(|o| o.definition.name.as_str())
+        .chain(terms.cohort_outcomes.iter().map(|o| o.name.as_str()))
+        .collect();
+    let metric_of = |name: &str| names.iter().position(|n| *n == name);
+    let mut metrics: Vec<Value> = terms
         .outcomes
         .iter()
         .enumerate()
@@ -84,7 +102,17 @@ pub fn project(
             })
         })
         .collect();
-    let pricings: Vec<Value> = terms
+    metrics.extend(terms.cohort_outcomes.iter().enumerate().map(|(i, o)| {
+        json!({
+            "id": metric_id(terms.outcomes.len() + i),
+            "definition": { "value": o.name },
+            "outcome_validation_method": { "value": "cohort figure certified by the independent evaluator" },
+            "data_source_for_outcome_validation": { "value": format!("Certified cohort figure: {}", o.figure) },
+            "policy_sector": { "value": "Employment and training" },
+            "notes": serde_json::to_string(&o.mechanism).unwrap_or_default(),
+        })
+    }));
+    let mut pricings: Vec<Value> = terms
         .outcomes
         .iter()
         .enumerate()
@@ -104,39 +132,62 @@ pub fn project(
             p
         })
         .collect();
-    // Per period and outcome: what was paid (net of cap lines) and how many participants.
-    let mut paid: BTreeMap<(chrono::NaiveDate, usize), (Nok, std::collections::BTreeSet<&str>)> =
-        BTreeMap::new();
-    for line in &ledger.lines {
-        let Some(a) = input.get(line.achievement) else {
+    pricings.extend(terms.cohort_outcomes.iter().enumerate().map(|(i, o)| {
+        json!({
+            "outcome_metric_id": { "value": metric_id(terms.outcomes.len() + i) },
+            "currency": { "value": "NOK" },
+            "price_description": { "value": format!("per cohort: {}", serde_json::to_string(&o.mechanism).unwrap_or_default()) },
+        })
+    }));
+    // Per period and outcome: what is payable (net of cap lines) and who reached it; a
+    // cohort line counts its cohort's certified size.
+    let mut paid: BTreeMap<(NaiveDate, usize), (Nok, BTreeSet<&str>, u64)> = BTreeMap::new();
+    for line in priced.lines {
+        let Some(outcome) = metric_of(&line.key.outcome) else {
             continue;
         };
         let entry = paid
-            .entry((line.period, a.outcome))
-            .or_insert_with(|| (Nok::ZERO, Default::default()));
+            .entry((line.period, outcome))
+            .or_insert_with(|| (Nok::ZERO, BTreeSet::new(), 0));
         entry.0 = entry.0 + line.amount;
-        if line.kind == LineKind::Payment {
-            entry.1.insert(a.participant.as_str());
+        if line.key.kind == LineKind::Payment {
+            match line.key.participant.strip_prefix(COHORT_PREFIX) {
+                Some(cohort) => {
+                    entry.2 += u64::from(priced.cohort_sizes.get(cohort).copied().unwrap_or(0));
+                }
+                None => {
+                    entry.1.insert(line.key.participant.as_str());
+                }
+            }
         }
     }
-    let period = |start: chrono::NaiveDate| {
+    let period = |start: NaiveDate| {
         let p = terms.periods.period_of(start);
         json!({ "start_date": { "value": p.start.to_string() }, "end_date": { "value": p.end.to_string() } })
     };
-    let small = |n: usize| (n as u64) < MIN_CELL;
+    let reached = |who: &BTreeSet<&str>, cohorts: u64| who.len() as u64 + cohorts;
+    let small = |n: u64| n < MIN_CELL;
     let payments: Vec<Value> = paid
         .iter()
-        .map(|((start, outcome), (amount, who))| {
+        .map(|((start, outcome), (amount, who, cohorts))| {
+            let actual = priced.paid_periods.contains(start);
             let mut p = json!({
                 "outcome_metric_id": { "value": metric_id(*outcome) },
                 "period": period(*start),
-                "type": { "value": "Actual" },
+                "type": { "value": if actual { "Actual" } else { "Planned" } },
                 "money": { "currency": { "value": "NOK" } },
             });
-            if small(who.len()) {
+            if small(reached(who, *cohorts)) {
                 p["notes"] = json!("amount withheld: fewer than 5 participants");
             } else {
                 p["money"]["amount"] = number(*amount);
+            }
+            if !actual {
+                p["notes"] = json!(match p["notes"].as_str() {
+                    Some(n) =>
+                        format!("{n}; not yet paid (planned: the period's statement is not paid)"),
+                    None => "not yet paid (planned: the period's statement is not paid)".to_owned(),
+                });
             }
             if let Some(nav) = nav {
                 p["payer_organisation_id"] = org(nav.orgnr.as_str());
@@ -149,18 +200,19 @@ pub fn project(
         .collect();
     let results: Vec<Value> = paid
         .iter()
-        .map(|((start, outcome), (_, who))| {
+        .map(|((start, outcome), (_, who, cohorts))| {
             let mut r = json!({
                 "outcome_metric_id": { "value": metric_id(*outcome) },
                 "result_level": { "value": "Outcome level" },
                 "result_type": { "value": if terms.periods.period_of(*start).end >= terms.ends { "Final" } else { "Interim" } },
                 "period": period(*start),
             });
-            if small(who.len()) {
+            let n = reached(who, *cohorts);
+            if small(n) {
                 r["outcomes_achieved"] = json!({ "value": "<5" });
             } else {
-                r["number_with_positive_social_outcomes"] = json!({ "value": who.len() });
-                r["outcomes_achieved"] = json!({ "value": who.len().to_string() });
+                r["number_with_positive_social_outcomes"] = json!({ "value": n });
+                r["outcomes_achieved"] = json!({ "value": n.to_string() });
             }
             r
         })

@@ -4,6 +4,7 @@
 
 pub mod contract;
 pub mod demo;
+pub mod evidence;
 pub mod indigo;
 pub mod register;
 pub mod verify;

@@ -14,6 +14,7 @@ mod postgres;
 mod sql_accounts;
 mod sql_bulk;
 mod sql_contract;
+mod sql_evidence;
 mod sql_impl;
 mod sql_participants;
 mod sql_parts;
@@ -270,6 +271,20 @@ pub trait Store: Send + Sync + 'static {
         &self,
         contract: ContractId,
     ) -> Result<Vec<(effekt_domain::contract::cohort::NamedFigure, DateTime<Utc>)>>;
+    /// Appends provider evidence (milestones, soft scores) in one transaction: all of it or
+    /// none. Moves the store generation, since the records are pricing inputs.
+    async fn import_evidence(
+        &self,
+        records: &[model::EvidenceRecord],
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The participant of `contract` that `person` is (the first enrolment when several).
+    async fn participant_in_contract(
+        &self,
+        contract: ContractId,
+        person: PersonKey,
+    ) -> Result<Option<ParticipantId>>;
     /// The organisation number of a provider or investor user's organisation.
     async fn organisation_number(&self, scope: UserScope) -> Result<Option<String>>;
 

@@ -497,3 +497,20 @@ pub struct Proposal<'a> {
     pub effective_from: NaiveDate,
     pub decision: effekt_domain::contract::amendment::PartyDecision,
 }
+
+/// One provider record as imported (migration 0016): a milestone (no score) or a soft-survey
+/// score on an instrument, for one participant; `record_id` is the provider's own id, and a
+/// later record with the same id corrects or (`retracted`) withdraws the earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRecord {
+    pub participant: ParticipantId,
+    pub record_id: String,
+    /// The milestone's or instrument's identifier, as outcome kinds name it.
+    pub identifier: String,
+    pub achieved_on: NaiveDate,
+    pub score: Option<rust_decimal::Decimal>,
+    pub recorded_by: String,
+    /// Who verified it and when; only verified records are priced.
+    pub verified: Option<(String, NaiveDate)>,
+    pub retracted: bool,
+}

@@ -472,6 +472,23 @@ macro_rules! impl_store {
                     self.certified_figures_sql(contract).await
                 }
 
+                async fn import_evidence(
+                    &self,
+                    records: &[$crate::model::EvidenceRecord],
+                    by: UserId,
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    self.import_evidence_sql(records, by, at).await
+                }
+
+                async fn participant_in_contract(
+                    &self,
+                    contract: ContractId,
+                    person: PersonKey,
+                ) -> Result<Option<ParticipantId>> {
+                    self.participant_in_contract_sql(contract, person).await
+                }
+
                 async fn organisation_number(
                     &self,
                     scope: $crate::model::UserScope,

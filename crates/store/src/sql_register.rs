@@ -16,7 +16,7 @@ macro_rules! impl_register_store {
             use effekt_domain::orgnr::OrgNr;
             use effekt_domain::outcomes::timeline::{
                 BenefitSpell, BenefitType, Cefr, EducationSpell, EmploymentSpell, LanguageTest,
-                Skill, SpellId, Timeline,
+                RecordedEvent, Skill, SpellId, Timeline,
             };
             use effekt_domain::outcomes::Definition;
             use effekt_domain::register::Register;
@@ -518,6 +518,29 @@ macro_rules! impl_register_store {
                                 .ok_or_else(|| corrupt(format!("CEFR level {level:?}")))?,
                         };
                         out[i].timeline.language_tests.push(test);
+                    }
+                    // Provider evidence: the newest row of each record, unless withdrawn.
+                    let sql = format!(
+                        "SELECT pt.id, e.record_id, e.identifier, e.achieved_on, e.score, \
+                         (e.verified_by IS NOT NULL) FROM participants pt \
+                         JOIN provider_evidence e ON e.participant_id = pt.id \
+                         WHERE {filter} AND $1 IS NOT NULL AND NOT e.retracted AND e.id = \
+                         (SELECT MAX(e2.id) FROM provider_evidence e2 \
+                          WHERE e2.participant_id = e.participant_id AND e2.record_id = e.record_id)"
+                    );
+                    for r in bind(sqlx::query(&sql), &all).fetch_all(&self.pool).await? {
+                        let Some(i) = slot(&r)? else { continue };
+                        let score: Option<String> = r.try_get(4)?;
+                        out[i].timeline.events.push(RecordedEvent {
+                            id: r.try_get(1)?,
+                            kind: r.try_get(2)?,
+                            date: r.try_get(3)?,
+                            score: score
+                                .map(|s| Decimal::from_str(&s))
+                                .transpose()
+                                .map_err(corrupt)?,
+                            verified: r.try_get(5)?,
+                        });
                     }
                     Ok(out)
                 }

@@ -1,8 +1,10 @@
 //! Accounts, configuration, register imports and the audit log: the administrator's. Imports
 //! and exports are recorded in the operations log with who ran them.
 
+use effekt_domain::ids::ContractId;
 use effekt_domain::register::Register;
-use effekt_store::model::ImportOutcome;
+use effekt_engine::evidence::{EvidenceRow, RowProblem};
+use effekt_store::model::{EvidenceRecord, ImportOutcome};
 use effekt_store::StoreError;
 
 use crate::audit;
@@ -57,6 +59,75 @@ impl AdminAccess {
             .store
             .import_register(register, content_hash, self.app.now(), progress)
             .await
+    }
+
+    /// Stores provider evidence for participants of `contract`, all of it or nothing: each
+    /// row's national id must belong to a participant of the contract, or the row is named.
+    /// The import is recorded before it is made, and each person it touches is audited.
+    /// Returns how many records were stored, or the rows at fault.
+    pub async fn import_evidence(
+        &self,
+        contract: ContractId,
+        rows: &[EvidenceRow],
+    ) -> Result<Result<usize, Vec<RowProblem>>, AppError> {
+        let mut records = Vec::with_capacity(rows.len());
+        let mut persons = Vec::new();
+        let mut problems = Vec::new();
+        for row in rows {
+            let participant = match self.app.store.person_holding(&row.national_id).await? {
+                Some(person) => self
+                    .app
+                    .store
+                    .participant_in_contract(contract, person)
+                    .await?
+                    .map(|p| (person, p)),
+                None => None,
+            };
+            let Some((person, participant)) = participant else {
+                // The same answer whether the person is unknown or in another contract.
+                problems.push(RowProblem {
+                    line: row.line,
+                    column: "national_id",
+                    message: format!("no participant of contract {} has this id", contract.0),
+                });
+                continue;
+            };
+            if !persons.contains(&person) {
+                persons.push(person);
+            }
+            records.push(EvidenceRecord {
+                participant,
+                record_id: row.record_id.clone(),
+                identifier: row.identifier.clone(),
+                achieved_on: row.date,
+                score: row.score,
+                recorded_by: row.recorded_by.clone(),
+                verified: row.verified.clone(),
+                retracted: row.retracted,
+            });
+        }
+        if !problems.is_empty() {
+            return Ok(Err(problems));
+        }
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "evidence.import",
+            format!("contract:{}:records:{}", contract.0, records.len()),
+        );
+        self.app.store.append_operation(&op).await?;
+        audit::permit(
+            &self.app,
+            &self.viewer,
+            persons,
+            audit::Purpose::ParticipantEvidence,
+        )
+        .await?;
+        self.app
+            .store
+            .import_evidence(&records, self.viewer.user.id, self.app.now())
+            .await?;
+        Ok(Ok(records.len()))
     }
 
     /// The audit log as CEF lines, oldest first: reads of personal data, operations (this

@@ -578,11 +578,49 @@ impl ContractAccess {
         if !policy::reads_contract(self.viewer.user.role, own, &stored) {
             return Err(AppError::NotFound);
         }
-        let p = self.app.pricing(contract).await?;
-        let Some(terms) = p.terms() else {
-            return Err(crate::ledger::LedgerError::NoTerms(contract.0).into());
-        };
-        let project = effekt_engine::indigo::project(contract.0, terms, &p.ledger, &p.input);
-        Ok((project, p.versions_of(&[]), p.snapshot.key.clone()))
+        let paid_periods = self
+            .app
+            .store
+            .statements(contract)
+            .await?
+            .iter()
+            .filter(|s| s.rules().stage() == effekt_domain::contract::statement::Stage::Paid)
+            .map(|s| s.period_start)
+            .collect();
+        // The newest certified size of each cohort: a cohort line counts its participants.
+        let mut cohort_sizes = std::collections::BTreeMap::new();
+        for (f, _) in self.app.store.certified_figures(contract).await? {
+            cohort_sizes.insert(f.certified.cohort, f.certified.cohort_size);
+        }
+        match self.app.pricing(contract).await {
+            Ok(p) => {
+                let Some(terms) = p.terms() else {
+                    return Err(crate::ledger::LedgerError::NoTerms(contract.0).into());
+                };
+                let priced = effekt_engine::indigo::Priced {
+                    lines: &p.priced,
+                    paid_periods,
+                    cohort_sizes,
+                };
+                let project = effekt_engine::indigo::project(contract.0, terms, &priced);
+                Ok((project, p.versions_of(&[]), p.snapshot.key.clone()))
+            }
+            // Terms are published before any register is read: the project without results.
+            Err(crate::ledger::LedgerError::NoSnapshot) => {
+                let (version, terms) = self
+                    .app
+                    .store
+                    .contract_terms(contract)
+                    .await?
+                    .ok_or(crate::ledger::LedgerError::NoTerms(contract.0))?;
+                let project = effekt_engine::indigo::project(
+                    contract.0,
+                    &terms,
+                    &effekt_engine::indigo::Priced::default(),
+                );
+                Ok((project, version.to_string(), "none".to_owned()))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }

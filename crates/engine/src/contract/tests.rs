@@ -389,7 +389,18 @@ mod indigo {
             evidence: vec![format!("T{p}")],
         }));
         let ledger = compute(&terms, &input);
-        crate::indigo::project(1, &terms, &ledger, &input)
+        let versions = [effekt_domain::contract::ledger::InForce {
+            version: 1,
+            from: terms.starts,
+            terms: &terms,
+        }];
+        let lines = effekt_domain::contract::settlement::keyed(&versions, &ledger, &input);
+        let priced = crate::indigo::Priced {
+            lines: &lines,
+            paid_periods: ["2026-04-01".parse().unwrap()].into(),
+            cohort_sizes: Default::default(),
+        };
+        crate::indigo::project(1, &terms, &priced)
     }
 
     #[test]

@@ -193,3 +193,110 @@ fn the_per_event_example_reads_as_published_and_is_checked() {
     ));
     assert!(says(&p, "the per_unit mechanism takes no cap"), "{p:?}");
 }
+
+mod indigo_examples {
+    //! Every shipped example exports valid INDIGO, with or without results; cohort outcomes
+    //! are metrics with pricings and payments; only paid periods are `Actual`.
+    use effekt_domain::contract::ledger::LineKind;
+    use effekt_domain::contract::settlement::{LineKey, PricedLine};
+    use serde_json::Value;
+
+    use super::*;
+
+    const SCHEMA: &str = include_str!("../../schemas/indigo/project.json");
+
+    fn valid(project: &Value) {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let validator = jsonschema::draft7::new(&schema).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(project)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    #[test]
+    fn every_example_exports_valid_indigo_even_before_any_register() {
+        let mut seen = 0;
+        for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let terms = check(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let project = crate::indigo::project(1, &terms, &Default::default());
+            valid(&project);
+            let metrics = project["outcome_metrics"].as_array().unwrap();
+            assert_eq!(
+                metrics.len(),
+                terms.outcomes.len() + terms.cohort_outcomes.len(),
+                "{}: every outcome, cohort outcomes too",
+                path.display()
+            );
+            assert_eq!(
+                project["outcome_pricings"].as_array().unwrap().len(),
+                metrics.len()
+            );
+            seen += 1;
+        }
+        assert!(seen >= 8, "{seen}");
+    }
+
+    #[test]
+    fn cohort_payments_are_published_and_only_paid_periods_are_actual() {
+        let terms = check(&example("graduated-cohort-scale.toml")).unwrap();
+        let line = |cohort: &str, period: &str, amount: i64| PricedLine {
+            key: LineKey {
+                date: period.parse().unwrap(),
+                outcome: terms.cohort_outcomes[0].name.clone(),
+                participant: format!("Kohort {cohort}"),
+                kind: LineKind::Payment,
+                occurrence: 0,
+            },
+            period: period.parse().unwrap(),
+            amount: Nok::from_kroner(amount).unwrap(),
+            version: 1,
+            achievement: usize::MAX,
+        };
+        let lines = [
+            line("2026", "2026-01-01", 1_250_000),
+            line("2027", "2027-01-01", 900_000),
+            line("tiny", "2028-01-01", 10_000),
+        ];
+        let priced = crate::indigo::Priced {
+            lines: &lines,
+            paid_periods: ["2026-01-01".parse().unwrap()].into(),
+            cohort_sizes: [
+                ("2026".into(), 120),
+                ("2027".into(), 110),
+                ("tiny".into(), 3),
+            ]
+            .into(),
+        };
+        let project = crate::indigo::project(1, &terms, &priced);
+        valid(&project);
+        let payments = project["outcome_payments"].as_array().unwrap();
+        assert_eq!(payments.len(), 3);
+        let metric = format!("outcome-metric-{}", terms.outcomes.len() + 1);
+        assert!(payments
+            .iter()
+            .all(|p| p["outcome_metric_id"]["value"] == metric.as_str()));
+        assert_eq!(payments[0]["type"]["value"], "Actual");
+        assert_eq!(payments[0]["money"]["amount"]["value"], 1_250_000.0);
+        assert_eq!(
+            payments[1]["type"]["value"], "Planned",
+            "approved is not paid"
+        );
+        // A cohort of 3 is a small cell: its amount would be about 3 people.
+        assert!(
+            payments[2]["money"].get("amount").is_none(),
+            "{}",
+            payments[2]
+        );
+        let results = project["results"].as_array().unwrap();
+        assert_eq!(
+            results[0]["number_with_positive_social_outcomes"]["value"],
+            120
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! `effekt evidence import FILE.csv --contract N`: provider evidence (milestones and soft
+//! scores, recorded by one person and verified by another) for a contract's participants,
+//! checked whole and stored in one transaction, or not at all (docs/contracts.md, "Provider
+//! evidence").
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use effekt_app::policy::Grant;
+use effekt_domain::ids::ContractId;
+use effekt_engine::evidence;
+
+use crate::{CliError, OperatorArg};
+
+/// The largest evidence file read: far beyond any provider's records of one import.
+const MAX_EVIDENCE_FILE: u64 = 64 * 1024 * 1024;
+
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCommand {
+    /// Imports a CSV of provider records (record_id;national_id;identifier;date;score;
+    /// recorded_by;verified_by;verified_on;action); every row is checked before anything is
+    /// stored.
+    Import {
+        file: PathBuf,
+        /// The contract whose participants the records are about.
+        #[arg(long)]
+        contract: i64,
+        #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
+        database: String,
+        #[command(flatten)]
+        operator: OperatorArg,
+    },
+}
+
+pub async fn run(command: EvidenceCommand) -> Result<ExitCode, CliError> {
+    let EvidenceCommand::Import {
+        file,
+        contract,
+        database,
+        operator,
+    } = command;
+    let app = crate::open_app_without_key(&database, crate::mode_from_env()?).await?;
+    let admin = operator
+        .viewer(&app, Grant::Administration)
+        .await?
+        .administration(&app)?;
+    let size = std::fs::metadata(&file)
+        .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?
+        .len();
+    if size > MAX_EVIDENCE_FILE {
+        return Err(CliError::Config(format!(
+            "{}: {size} bytes is more than an evidence file may hold (64 MiB); nothing was read",
+            file.display()
+        )));
+    }
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?;
+    let rows = match evidence::parse(&text) {
+        Ok(rows) => rows,
+        Err(problems) => return Ok(refuse(&file, &problems)),
+    };
+    match admin.import_evidence(ContractId(contract), &rows).await? {
+        Ok(stored) => {
+            println!(
+                "Stored {stored} provider record{} for contract {contract}.",
+                if stored == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => Ok(refuse(&file, &problems)),
+    }
+}
+
+/// Prints `FILE:LINE: column: message` for each problem, as compilers do, and says that
+/// nothing was stored.
+fn refuse(file: &std::path::Path, problems: &[evidence::RowProblem]) -> ExitCode {
+    for p in problems {
+        println!("{}:{}: {}: {}", file.display(), p.line, p.column, p.message);
+    }
+    eprintln!(
+        "effekt: {} problem{} in {}; nothing was stored",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        file.display()
+    );
+    ExitCode::FAILURE
+}
