@@ -495,3 +495,74 @@ fn evidence_import_names_the_row_at_fault_and_needs_an_administrator() {
     assert!(stderr(&o).contains("nothing was stored"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_demo_exports_valid_indigo() {
+    let dir = std::env::temp_dir().join(format!("effekt-cli-indigo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("demo.db");
+    let db = db.to_str().unwrap();
+    let o = effekt(
+        &[
+            "demo",
+            "--no-serve",
+            "--database",
+            db,
+            "--participants",
+            "200",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = dir.join("indigo.json");
+    let o = effekt(
+        &[
+            "contract",
+            "export",
+            "--contract",
+            "1",
+            "--format",
+            "indigo",
+            "--out",
+            out.to_str().unwrap(),
+            "--database",
+            db,
+        ],
+        &[("EFFEKT_MODE", "demo")],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let project: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../engine/schemas/indigo/project.json")).unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&project)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The demo's paid periods are Actual, the rest Planned; its amendment is in the history.
+    let types: Vec<&str> = project["outcome_payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["type"]["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"Actual") && types.contains(&"Planned"),
+        "{types:?}"
+    );
+    assert!(
+        project["outcome_pricings"][0]["contracted_increases_to_outcome_pricing"]["value"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("version 2")),
+        "{}",
+        project["outcome_pricings"][0]
+    );
+    assert!(
+        !project["transactions"].as_array().unwrap().is_empty(),
+        "drawdowns"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -6,6 +6,8 @@
 //! It is open data, so a period's result for an outcome reached by fewer than five participants
 //! is published without its count or amount (either would give the count away).
 
+mod parties;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -65,6 +67,11 @@ pub struct Priced<'a> {
     pub lines: &'a [PricedLine],
     pub paid_periods: BTreeSet<NaiveDate>,
     pub cohort_sizes: BTreeMap<String, u32>,
+    /// The number of participants the contract is for (its target cohort), when known.
+    pub target_cohort: Option<u32>,
+    /// Every version after the first: its number, the first day it prices, and what it
+    /// changed in words (prices, requirements, caps).
+    pub history: Vec<(u32, NaiveDate, Vec<String>)>,
 }
 
 /// The project: terms, and from the priced lines the payments and results per period and
@@ -129,15 +136,22 @@ pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> 
                 p["maximum_price_if_all_targets_achieved"] =
                     json!({ "amount": { "value": cap.to_decimal().to_string() } });
             }
+            if let Some(history) = parties::price_history(priced) {
+                p["contracted_increases_to_outcome_pricing"] = history;
+            }
             p
         })
         .collect();
     pricings.extend(terms.cohort_outcomes.iter().enumerate().map(|(i, o)| {
-        json!({
+        let mut p = json!({
             "outcome_metric_id": { "value": metric_id(terms.outcomes.len() + i) },
             "currency": { "value": "NOK" },
             "price_description": { "value": format!("per cohort: {}", serde_json::to_string(&o.mechanism).unwrap_or_default()) },
-        })
+        });
+        if let Some(history) = parties::price_history(priced) {
+            p["contracted_increases_to_outcome_pricing"] = history;
+        }
+        p
     }));
     // Per period and outcome: what is payable (net of cap lines) and who reached it; a
     // cohort line counts its cohort's certified size.
@@ -207,6 +221,9 @@ pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> 
                 "result_type": { "value": if terms.periods.period_of(*start).end >= terms.ends { "Final" } else { "Interim" } },
                 "period": period(*start),
             });
+            if let Some(v) = parties::validator(terms) {
+                r["outcomes_validator_organisation_ids"] = v;
+            }
             let n = reached(who, *cohorts);
             if small(n) {
                 r["outcomes_achieved"] = json!({ "value": "<5" });
@@ -234,7 +251,7 @@ pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> 
             v
         })
         .collect();
-    json!({
+    let mut project = json!({
         "name": { "value": terms.name },
         "status": "PUBLIC",
         "notes": { "value": format!("Exported by effekt from contract {contract_id}") },
@@ -247,5 +264,9 @@ pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> 
         "outcome_payments": payments,
         "investments": investments,
         "results": results,
-    })
+    });
+    if let Some(sections) = project.as_object_mut() {
+        sections.extend(parties::sections(terms, priced));
+    }
+    project
 }

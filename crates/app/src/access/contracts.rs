@@ -587,6 +587,14 @@ impl ContractAccess {
             .filter(|s| s.rules().stage() == effekt_domain::contract::statement::Stage::Paid)
             .map(|s| s.period_start)
             .collect();
+        let target_cohort = self
+            .app
+            .store
+            .contracts()
+            .await?
+            .into_iter()
+            .find(|c| c.id == contract)
+            .map(|c| c.target_cohort);
         // The newest certified size of each cohort: a cohort line counts its participants.
         let mut cohort_sizes = std::collections::BTreeMap::new();
         for (f, _) in self.app.store.certified_figures(contract).await? {
@@ -601,6 +609,12 @@ impl ContractAccess {
                     lines: &p.priced,
                     paid_periods,
                     cohort_sizes,
+                    target_cohort,
+                    history: p
+                        .versions
+                        .windows(2)
+                        .map(|w| (w[1].0, w[1].1, differences(&w[0].2, &w[1].2)))
+                        .collect(),
                 };
                 let project = effekt_engine::indigo::project(contract.0, terms, &priced);
                 Ok((project, p.versions_of(&[]), p.snapshot.key.clone()))
@@ -616,7 +630,10 @@ impl ContractAccess {
                 let project = effekt_engine::indigo::project(
                     contract.0,
                     &terms,
-                    &effekt_engine::indigo::Priced::default(),
+                    &effekt_engine::indigo::Priced {
+                        target_cohort,
+                        ..Default::default()
+                    },
                 );
                 Ok((project, version.to_string(), "none".to_owned()))
             }

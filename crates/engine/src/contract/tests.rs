@@ -399,6 +399,7 @@ mod indigo {
             lines: &lines,
             paid_periods: ["2026-04-01".parse().unwrap()].into(),
             cohort_sizes: Default::default(),
+            ..Default::default()
         };
         crate::indigo::project(1, &terms, &priced)
     }

@@ -272,8 +272,29 @@ mod indigo_examples {
                 ("tiny".into(), 3),
             ]
             .into(),
+            target_cohort: Some(300),
+            history: vec![(
+                2,
+                "2027-01-01".parse().unwrap(),
+                vec!["The price went up.".into()],
+            )],
         };
         let project = crate::indigo::project(1, &terms, &priced);
+        assert_eq!(
+            project["service_and_beneficiaries"]
+                ["targeted_number_service_users_or_beneficiaries_total"]["value"],
+            300
+        );
+        assert_eq!(
+            project["outcome_pricings"][0]["contracted_increases_to_outcome_pricing"]["value"],
+            "version 2, from 2027-01-01: The price went up."
+        );
+        assert_eq!(
+            project["results"][0]["outcomes_validator_organisation_ids"]["value"],
+            "NO-BRC-910000039",
+            "the evaluator validates"
+        );
+        assert_eq!(project["jurisdiction"]["jurisdiction"]["value"], "NO");
         valid(&project);
         let payments = project["outcome_payments"].as_array().unwrap();
         assert_eq!(payments.len(), 3);
@@ -298,5 +319,49 @@ mod indigo_examples {
             results[0]["number_with_positive_social_outcomes"]["value"],
             120
         );
+    }
+}
+
+#[test]
+fn indigo_names_every_provider_the_commitment_the_caps_and_the_drawdowns() {
+    for entry in std::fs::read_dir(EXAMPLES).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let terms = check(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let project = crate::indigo::project(1, &terms, &Default::default());
+        let providers = terms
+            .parties
+            .iter()
+            .filter(|p| p.role == effekt_domain::contract::terms::PartyRole::Provider)
+            .count();
+        assert_eq!(
+            project["service_provisions"].as_array().unwrap().len(),
+            providers,
+            "{}",
+            path.display()
+        );
+        if let Some(cap) = terms.caps.per_contract {
+            assert_eq!(
+                project["outcome_payment_commitments"][0]["maximum_potential_outcome_payment"]
+                    ["amount"]["value"],
+                cap.ore() as f64 / 100.0
+            );
+        }
+        if let Some(investment) = &terms.investment {
+            assert_eq!(
+                project["transactions"].as_array().unwrap().len(),
+                investment.drawdowns.len(),
+                "{}",
+                path.display()
+            );
+            assert!(
+                project["overall_project_finance"]["maximum_potential_return"]["value"]
+                    .as_str()
+                    .unwrap()
+                    .contains('%')
+            );
+        }
     }
 }
