@@ -46,6 +46,8 @@ pub enum LedgerError {
     Store(#[from] StoreError),
     #[error("pricing stopped before it was done: {0}")]
     Interrupted(String),
+    #[error("contract {0}'s payments add up to more than effekt can sum exactly; nothing is priced (check the contract's amounts)")]
+    Overflow(i64),
 }
 
 /// A contract priced now.
@@ -145,6 +147,9 @@ pub async fn price(
         })
         .collect();
     let ledger = compute_with_contract_lines(&schedule, &input, &contract_level);
+    if ledger.overflowed {
+        return Err(LedgerError::Overflow(contract.0));
+    }
     let mut priced = keyed(&schedule, &ledger, &input);
     drop(schedule);
     // The contract-level lines as the caps left them: each payment, and a cap line under the

@@ -64,6 +64,13 @@ impl PgStore {
             // Short OLTP queries: JIT compilation costs more than it saves (measured in
             // bench/participant-list-load.sh: +6 ms on the list's search).
             ("jit", "off"),
+            // Plan every execution for its own parameters. sqlx prepares each statement once per
+            // connection; after five runs PostgreSQL switches to a generic plan when its
+            // estimate looks cheaper. For the list search the generic plan joins every match
+            // before it sorts: 8.6 ms against 1.9 ms (+1.6 ms planning) for the custom plan. At
+            // 200 searches/s that took p99 from 23 ms to over 500 ms
+            // (bench/participant-list-load.sh, docs/benchmarks.md).
+            ("plan_cache_mode", "force_custom_plan"),
         ];
         if timeouts {
             settings.extend([

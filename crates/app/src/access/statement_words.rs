@@ -90,6 +90,11 @@ pub(super) fn ledger_error(e: LedgerError) -> AppError {
         LedgerError::NoTerms(_) => "Kontrakten har ingen vilkår ennå.".to_owned(),
         LedgerError::NoSnapshot => "Det finnes ikke noe registeruttrekk ennå.".to_owned(),
         LedgerError::Period(_) => "Perioden finnes ikke i kontrakten.".to_owned(),
+        LedgerError::Overflow(_) => {
+            "Betalingene summerer seg til mer enn effekt kan regne eksakt; ingenting er beregnet. \
+             Kontroller beløpene i kontrakten."
+                .to_owned()
+        }
     };
     AppError::Refused(message)
 }

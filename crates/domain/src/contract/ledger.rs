@@ -130,6 +130,10 @@ pub struct Ledger {
     pub outside_contract: usize,
     /// Achievements beyond the times their outcome may be paid per participant.
     pub over_payment_limit: usize,
+    /// A running sum went beyond what øre in 64 bits hold: the ledger is not to be paid from
+    /// (the caller refuses it; amounts are never wrapped or saturated into a total).
+    #[serde(default)]
+    pub overflowed: bool,
 }
 
 impl LineKind {
@@ -361,10 +365,11 @@ pub fn compute_with_contract_lines(
                 (CapKind::Contract, room(per_contract, total)),
             ];
             let allowed = push_capped(&mut ledger, &rooms, index, c.period, c.amount, c.version);
+            let mut fits = accumulate(&mut total, allowed);
             if let Some(x) = by_period.get_mut(slot) {
-                x.1 = x.1 + allowed;
+                fits &= accumulate(&mut x.1, allowed);
             }
-            total = total + allowed;
+            ledger.overflowed |= !fits;
             continue;
         };
         let (date, o, magnitude) = (a.date, a.outcome, a.magnitude);
@@ -424,17 +429,32 @@ pub fn compute_with_contract_lines(
             (CapKind::Contract, room(terms.caps.per_contract, total)),
         ];
         let allowed = push_capped(&mut ledger, &rooms, index, period, price, version.version);
-        let add = |sum: Option<&mut Nok>| {
-            if let Some(sum) = sum {
-                *sum = *sum + allowed;
-            }
-        };
-        add(by_outcome.get_mut(g));
-        add(by_participant.get_mut(p));
-        add(by_period.get_mut(slot).map(|x| &mut x.1));
-        total = total + allowed;
+        let mut fits = accumulate(&mut total, allowed);
+        for sum in [
+            by_outcome.get_mut(g),
+            by_participant.get_mut(p),
+            by_period.get_mut(slot).map(|x| &mut x.1),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            fits &= accumulate(sum, allowed);
+        }
+        ledger.overflowed |= !fits;
     }
     ledger
+}
+
+/// Adds `amount` to `sum` unless the sum would leave the range of øre in 64 bits; says whether
+/// it did.
+fn accumulate(sum: &mut Nok, amount: Nok) -> bool {
+    match sum.checked_add(amount) {
+        Some(s) => {
+            *sum = s;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Pushes a payment line, and after it a cap line when a room is smaller than the price (the

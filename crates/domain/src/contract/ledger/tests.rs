@@ -366,3 +366,30 @@ fn a_contract_cap_binds_a_cohort_line() {
     );
     assert_eq!(ledger.total(), Nok::from_kroner(6_000_000).unwrap());
 }
+
+#[test]
+fn a_sum_beyond_what_ore_hold_marks_the_ledger_instead_of_saturating() {
+    // Far beyond any contract (amounts are bounded at 10^12 kr by the checker), but a ledger
+    // built by hand may hold it: two lines of 5 × 10^16 kr each overflow i64 øre.
+    let huge = Nok::from_ore(i64::MAX / 2 + 1);
+    let t = terms(&[1], 1, None, Caps::default());
+    let versions = [InForce {
+        version: 1,
+        from: t.starts,
+        terms: &t,
+    }];
+    let line = |date: &str| ContractLevelInput {
+        date: day(date),
+        period: PeriodLength::Quarterly.start_of(day(date)),
+        amount: huge,
+        version: 1,
+    };
+    let ledger = compute_with_contract_lines(&versions, &[], &[line("2026-02-01")]);
+    assert!(!ledger.overflowed);
+    let ledger =
+        compute_with_contract_lines(&versions, &[], &[line("2026-02-01"), line("2026-05-01")]);
+    assert!(
+        ledger.overflowed,
+        "the second line does not fit in the contract's total"
+    );
+}
