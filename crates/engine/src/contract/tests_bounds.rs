@@ -365,3 +365,32 @@ fn indigo_names_every_provider_the_commitment_the_caps_and_the_drawdowns() {
         }
     }
 }
+
+#[test]
+fn terms_stored_before_issue_11_still_load_as_the_same_terms() {
+    // Written by the code of commit 99cb437 (SOURCE.md beside them).
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/contract/stored-before-issue-11"
+    );
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let stored: ContractTerms = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        if !stem.starts_with("demo") {
+            // The same file checked by today's code gives the same terms.
+            assert_eq!(
+                stored,
+                check(&example(&format!("{stem}.toml"))).unwrap(),
+                "{stem}"
+            );
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 9);
+}
