@@ -69,8 +69,9 @@ pub enum LedgerCommand {
         /// Where to write the statement (standard output when left out; required for xlsx).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// csv (default) or xlsx.
-        #[arg(long, default_value = "csv", value_parser = ["csv", "xlsx"])]
+        /// csv (default: for programs, comma and ISO dates), excel-csv (for Norwegian Excel:
+        /// semicolons, BOM, Norwegian headers and numbers) or xlsx.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "excel-csv", "xlsx"])]
         format: String,
         #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
         database: String,
@@ -215,12 +216,15 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         .statements(&app)?
         .period_lines(ContractId(contract), &period)
         .await?;
-    let rows = statement_file::rows(&p.period.label, &p.snapshot, &p.lines);
     let total = p.lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
-    let bytes = if format == "xlsx" {
-        statement_file::xlsx(&rows, total)
-    } else {
-        statement_file::csv(&rows)
+    let bytes = match format.as_str() {
+        "xlsx" => statement_file::xlsx(&p.period.label, &p.snapshot, &p.lines, total),
+        "excel-csv" => statement_file::excel_csv(&p.period.label, &p.snapshot, &p.lines),
+        _ => statement_file::csv(&statement_file::rows(
+            &p.period.label,
+            &p.snapshot,
+            &p.lines,
+        )),
     }
     .map_err(|e| CliError::Config(e.to_string()))?;
     write_out(out.as_ref(), &bytes)?;

@@ -30,11 +30,13 @@ both_stores! {
         let page = format!("/utbetalinger/{q3}");
         let evaluator = app.login("evaluator").await;
         let seen = app.get(&page, Some(&evaluator)).await.body;
-        let csv = app.get(&format!("{page}/linjer.csv"), Some(&evaluator)).await.body;
+        let csv = app.get(&format!("{page}/linjer.csv?format=machine"), Some(&evaluator)).await.body;
+        let excel = app.get(&format!("{page}/linjer.csv"), Some(&evaluator)).await.body;
         let api = app.get(&format!("/api/statements/{q3}"), Some(&evaluator)).await.body;
         // Compared token by token in the files and the API (a short id like "D2" could stand
         // by chance inside a random token), and as text on the page for the longer ones.
-        let csv_tokens: Vec<&str> = csv.lines().skip(1).flat_map(|l| l.split(',').nth(8).unwrap_or("").split(' ')).collect();
+        let mut csv_tokens: Vec<&str> = csv.lines().skip(1).flat_map(|l| l.split(',').nth(8).unwrap_or("").split(' ')).collect();
+        csv_tokens.extend(excel.lines().skip(1).flat_map(|l| l.split(';').nth(8).unwrap_or("").split(' ')));
         let json: serde_json::Value = serde_json::from_str(&api).unwrap();
         let api_tokens: Vec<String> = json["lines"].as_array().unwrap().iter()
             .flat_map(|l| l["evidence"].as_str().unwrap_or("").split(' ').map(str::to_owned).collect::<Vec<_>>())

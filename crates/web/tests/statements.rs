@@ -209,7 +209,15 @@ both_stores! {
         let relines: Vec<_> = app.t.store.statement_lines(&[again], None).await.unwrap().into_iter().map(|(_, l)| l).collect();
         assert_eq!(relines, lines);
         // The CSV holds the lines with the adjustment column.
-        let csv = app.get(&format!("/utbetalinger/{again}/linjer.csv"), Some(&s.manager)).await;
+        // The download opens in Norwegian Excel as columns: BOM, semicolons, Norwegian words.
+        let excel = app.get(&format!("/utbetalinger/{again}/linjer.csv"), Some(&s.manager)).await;
+        assert_eq!(excel.status, StatusCode::OK);
+        assert!(excel.body.starts_with("\u{feff}Periode;Deltaker;Resultatmål;Dato;"), "{}", excel.body);
+        assert_eq!(excel.body.matches(";ja;").count(), 3, "{}", excel.body);
+        assert!(excel.body.contains("4. kvartal 2025;"), "{}", excel.body);
+        assert_eq!(app.get(&format!("/utbetalinger/{again}/linjer.csv?format=tull"), Some(&s.manager)).await.status, StatusCode::BAD_REQUEST);
+        // The machine CSV for programs, as `effekt ledger compute` writes it.
+        let csv = app.get(&format!("/utbetalinger/{again}/linjer.csv?format=machine"), Some(&s.manager)).await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
         assert!(csv.body.starts_with("period,participant,outcome,date,magnitude,line,adjustment,amount_nok,"));

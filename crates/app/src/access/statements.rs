@@ -33,7 +33,10 @@ use crate::{App, AppError, Viewer};
 /// The file formats of a statement's lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileFormat {
+    /// For Norwegian Excel: semicolons, BOM, Norwegian headers and numbers.
     Csv,
+    /// For programs: commas, English headers and codes, ISO dates (`effekt ledger compute`'s).
+    MachineCsv,
     Xlsx,
 }
 
@@ -517,11 +520,24 @@ impl StatementAccess {
     /// CSV, or XLSX with amounts as numbers and a total row.
     pub async fn file(&self, id: i64, format: FileFormat) -> Result<StatementFile, AppError> {
         let (record, lines) = self.lines(id).await?;
-        let rows = statement_file::rows(&record.period, &record.snapshot, &lines);
         let total = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
         let (bytes, ext) = match format {
-            FileFormat::Xlsx => (statement_file::xlsx(&rows, total), "xlsx"),
-            FileFormat::Csv => (statement_file::csv(&rows), "csv"),
+            FileFormat::Xlsx => (
+                statement_file::xlsx(&record.period, &record.snapshot, &lines, total),
+                "xlsx",
+            ),
+            FileFormat::Csv => (
+                statement_file::excel_csv(&record.period, &record.snapshot, &lines),
+                "csv",
+            ),
+            FileFormat::MachineCsv => (
+                statement_file::csv(&statement_file::rows(
+                    &record.period,
+                    &record.snapshot,
+                    &lines,
+                )),
+                "csv",
+            ),
         };
         Ok(StatementFile {
             name: format!("utbetaling-{}-{}.{ext}", record.period, record.id),

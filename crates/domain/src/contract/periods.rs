@@ -201,5 +201,41 @@ pub fn may_compute(
         .map_err(|_: StepError| ComputeRefusal::WrongRole)
 }
 
+/// A period's label in the words Norwegian users read: `2026Q3` is "3. kvartal 2026", `2026H2`
+/// "2. halvår 2026", `2026-08` "august 2026", `2026` "2026". Anything else is given back as is.
+pub fn words_nb(label: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    let year = label
+        .get(..4)
+        .filter(|y| y.chars().all(|c| c.is_ascii_digit()));
+    let rest = label.get(4..).unwrap_or_default();
+    let Some(year) = year else {
+        return label.to_owned();
+    };
+    let number = |s: &str| s.parse::<usize>().ok();
+    match (rest.chars().next(), rest.get(1..).and_then(number)) {
+        (None, _) => year.to_owned(),
+        (Some('Q'), Some(q @ 1..=4)) if rest.len() == 2 => format!("{q}. kvartal {year}"),
+        (Some('H'), Some(h @ 1..=2)) if rest.len() == 2 => format!("{h}. halvår {year}"),
+        (Some('-'), Some(m @ 1..=12)) if rest.len() == 3 => {
+            format!("{} {year}", MONTHS.get(m - 1).copied().unwrap_or_default())
+        }
+        _ => label.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -11,9 +11,9 @@ use effekt_domain::ids::ContractId;
 use effekt_app::access::{FileFormat, StatementAccess, LINES_ON_PAGE};
 use effekt_app::{AppError, Viewer};
 
-use crate::extract::CleanForm;
+use crate::extract::{CleanForm, CleanQuery};
 use crate::views::{self, Chrome, StatementPage, StatementsPage};
-use crate::{AppState, PageError};
+use crate::{AppState, PageError, WebError};
 
 async fn list_page(
     viewer: &Viewer,
@@ -139,14 +139,24 @@ pub async fn step(
 }
 
 /// `GET /utbetalinger/{id}/linjer.csv` and `…/linjer.xlsx`: every line this viewer may see.
+/// The CSV is for Norwegian Excel; `?format=machine` gives the machine CSV instead.
 pub async fn download(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, file)): Path<(String, String)>,
+    CleanQuery(params): CleanQuery,
 ) -> Result<Response, PageError> {
     let access = viewer.statements(&state.app)?;
     let id = super::path_id(&id)?;
+    let machine = match params.get("format").map(String::as_str) {
+        None | Some("excel") => false,
+        Some("machine") => true,
+        Some(_) => {
+            return Err(WebError::BadRequest("format er «excel» eller «machine».".into()).into())
+        }
+    };
     let (format, mime) = match file.as_str() {
+        "linjer.csv" if machine => (FileFormat::MachineCsv, "text/csv; charset=utf-8"),
         "linjer.csv" => (FileFormat::Csv, "text/csv; charset=utf-8"),
         "linjer.xlsx" => (
             FileFormat::Xlsx,

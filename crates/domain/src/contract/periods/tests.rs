@@ -185,3 +185,21 @@ fn computing_needs_the_manager_the_open_period_its_end_and_a_covering_snapshot()
         ComputeRefusal::SnapshotTooShort { .. }
     ));
 }
+
+#[test]
+fn periods_in_the_words_norwegian_users_read() {
+    for (label, words) in [
+        ("2026Q3", "3. kvartal 2026"),
+        ("2026Q1", "1. kvartal 2026"),
+        ("2026H2", "2. halvår 2026"),
+        ("2026-08", "august 2026"),
+        ("2026-12", "desember 2026"),
+        ("2026", "2026"),
+        ("2026Q5", "2026Q5"),
+        ("2026-13", "2026-13"),
+        ("kvartal", "kvartal"),
+        ("", ""),
+    ] {
+        assert_eq!(words_nb(label), words, "{label}");
+    }
+}
