@@ -9,6 +9,15 @@ pub fn oslo_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Oslo).date_naive()
 }
 
+/// The moment as a clock in Oslo shows it, `dd.mm.åååå tt:mm` (summer and winter time as
+/// they were on that day).
+pub fn oslo_time(instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&Oslo)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a date: {0:?} (use dd.mm.åååå or åååå-mm-dd)")]
 pub struct InvalidDate(pub String);

@@ -68,6 +68,29 @@ impl Chrome {
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
+
+    /// A period's label as the page shows it: "3. kvartal 2026" (the label itself in English).
+    pub fn period(&self, label: &str) -> String {
+        if self.lang.code() == "nb" {
+            effekt_domain::contract::periods::words_nb(label)
+        } else {
+            label.to_owned()
+        }
+    }
+
+    /// Several periods' labels, as [`Chrome::period`] shows each, joined with commas.
+    pub fn periods(&self, labels: &[String]) -> String {
+        labels
+            .iter()
+            .map(|l| self.period(l))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A moment as a clock in Oslo shows it.
+    pub fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        effekt_domain::dates::oslo_time(*at)
+    }
 }
 
 pub use effekt_app::FieldError;

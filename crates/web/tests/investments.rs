@@ -71,7 +71,7 @@ both_stores! {
             let theirs = app.get("/investeringer", Some(&cookie)).await;
             assert_eq!(theirs.status, StatusCode::OK);
             assert!(!theirs.body.contains(&kr("200 000,00")) && !theirs.body.contains(&kr("130 000,00")), "{}", theirs.body);
-            assert!(theirs.body.contains("2025Q3: et resultatmål gjaldt færre enn 5 deltakere"), "{}", theirs.body);
+            assert!(theirs.body.contains("3. kvartal 2025: et resultatmål gjaldt færre enn 5 deltakere"), "{}", theirs.body);
             let json = app.get("/api/investments", Some(&cookie)).await.body;
             assert!(!json.contains("200 000") && json.contains("\"withheld_periods\":[\"2025Q3\"]"), "{json}");
         }

@@ -96,7 +96,7 @@ both_stores! {
         let s = staff(&app).await;
         let list = app.get("/utbetalinger", Some(&s.manager)).await;
         assert_eq!(list.status, StatusCode::OK);
-        assert!(list.body.contains("Beregn 2025Q1"), "{}", list.body);
+        assert!(list.body.contains("Beregn 1. kvartal 2025"), "{}", list.body);
         // Only the first open period can be computed.
         let res = app.post_with_csrf("/utbetalinger", "/utbetalinger/beregn", &s.manager, "contract=1&period=2025Q3").await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
@@ -144,7 +144,7 @@ both_stores! {
         ]);
         // The next period is open now, and the paid one shows as such.
         let list = app.get("/utbetalinger", Some(&s.manager)).await.body;
-        assert!(list.contains("Beregn 2025Q4") && list.contains("Utbetalt"), "{list}");
+        assert!(list.contains("Beregn 4. kvartal 2025") && list.contains("Utbetalt"), "{list}");
         // A form without the session's CSRF token changes nothing.
         let forged = app.post_form(&format!("/utbetalinger/{q3}/steg"), Some(&s.manager), "csrf=forged&step=pay").await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
