@@ -272,3 +272,74 @@ pub async fn accounts(app: &App) -> Result<Vec<(String, &'static str)>, StoreErr
         .map(|u| (u.username, u.role.label_nb()))
         .collect())
 }
+
+/// A demo account as the demo's start output lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccountLine {
+    pub username: String,
+    pub role: &'static str,
+    /// The organisation the account acts for; empty for roles tied to none.
+    pub organisation: String,
+    /// One thing worth trying with it, in Norwegian.
+    pub try_this: &'static str,
+}
+
+/// Every account with its role, its organisation (named from the demo world of `seed`, whose
+/// organisations do not depend on the number of participants) and one thing to try.
+pub async fn account_lines(app: &App, seed: u64) -> Result<Vec<DemoAccountLine>, SeedError> {
+    let world = effekt_engine::demo::generate(seed, 1)?;
+    let data = &world.dataset;
+    let organisation = |scope: &UserScope| match scope {
+        UserScope::None => String::new(),
+        UserScope::NavOffice(o) => data
+            .nav_offices
+            .iter()
+            .find(|x| x.id == *o)
+            .map(|x| x.name.clone())
+            .unwrap_or_default(),
+        UserScope::Provider(p) => data
+            .providers
+            .iter()
+            .find(|x| x.id == *p)
+            .map(|x| x.name.clone())
+            .unwrap_or_default(),
+        UserScope::Investor(i) => data
+            .investors
+            .iter()
+            .find(|x| x.id == *i)
+            .map(|x| x.name.clone())
+            .unwrap_or_default(),
+    };
+    Ok(app
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| DemoAccountLine {
+            organisation: organisation(&u.scope),
+            role: u.role.label_nb(),
+            try_this: try_with(u.role),
+            username: u.username,
+        })
+        .collect())
+}
+
+/// One thing each role can do in the demo, to start from.
+fn try_with(role: Role) -> &'static str {
+    match role {
+        Role::NavCaseOfficer => {
+            "søk opp en deltaker; godkjenn et beregnet oppgjør under Utbetalinger"
+        }
+        Role::NavContractManager => {
+            "beregn den åpne perioden under Utbetalinger; se kontrakten og versjonene"
+        }
+        Role::ProviderStaff => "se egne deltakere og hvilke resultater som er nådd",
+        Role::ProviderAdmin => "se kontrakten og ta stilling til en foreslått endring",
+        Role::Investor => "se investeringer: trekk, inntekter og fordeling",
+        Role::Evaluator => {
+            "verifiser et beregnet oppgjør; se de pseudonymiserte dataene under Evaluering"
+        }
+        Role::Facilitator => "se resultater på tvers av leverandørene, med små tall skjult",
+        Role::Administrator => "se brukerne; revisjonsloggen eksporteres med effekt audit export",
+    }
+}

@@ -78,8 +78,14 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
         );
     }
     eprintln!("\nDemo accounts (password for all: {DEMO_PASSWORD}):");
-    for (username, role) in demo::accounts(&app).await? {
-        eprintln!("  {username:<28} {role}");
+    for a in demo::account_lines(&app, args.seed).await? {
+        let acts_for = if a.organisation.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", a.organisation)
+        };
+        eprintln!("  {:<26} {}{acts_for}", a.username, a.role);
+        eprintln!("  {:<26} → {}", "", a.try_this);
     }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);

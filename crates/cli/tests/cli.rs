@@ -626,3 +626,32 @@ fn the_demo_prices_every_period_exactly_as_before_issue_11() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_demo_lists_each_account_with_its_organisation_and_a_thing_to_try() {
+    let dir = std::env::temp_dir().join(format!("effekt-cli-accounts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("demo.db");
+    let o = effekt(
+        &[
+            "demo",
+            "--no-serve",
+            "--database",
+            db.to_str().unwrap(),
+            "--participants",
+            "20",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for expected in [
+        "veileder.grunerlokka       Nav-veileder, Nav Grünerløkka",
+        "→ beregn den åpne perioden under Utbetalinger",
+        "investor.stiftelse         Investor, Stiftelsen Inkludering",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -89,3 +89,33 @@ pub async fn same_origin_writes(request: Request, next: Next) -> Response {
     }
     next.run(request).await
 }
+
+/// A body over the limit is refused by the limit layers with a bare 413; it is answered like
+/// every other error instead: the error page in the app's layout and language, or JSON on the
+/// API. Nothing of the body was read.
+pub async fn too_large_in_our_words(request: Request, next: Next) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let ours = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || ours {
+        return response;
+    }
+    if api {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            axum::Json(serde_json::json!({
+                "error": "the request body is larger than effekt accepts",
+                "limit_bytes": crate::MAX_BODY_BYTES,
+            })),
+        )
+            .into_response()
+    } else {
+        crate::views::error_page(StatusCode::PAYLOAD_TOO_LARGE)
+    }
+}

@@ -79,13 +79,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             health::count_requests,
         ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Inside the headers, so that the 413 page carries them like every other page.
+        .layer(axum::middleware::from_fn(hardening::too_large_in_our_words))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             hardening::security_headers,
         ))
         .layer(axum::middleware::from_fn(hardening::same_origin_writes))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(session::trace_layer())
         .layer(axum::middleware::from_fn(session::request_id))
         .with_state(state)

@@ -87,6 +87,15 @@ impl Chrome {
             .join(", ")
     }
 
+    /// An organisation number as Brønnøysund writes it: `889 640 782`.
+    pub fn orgnr(&self, orgnr: &str) -> String {
+        if orgnr.len() == 9 && orgnr.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{} {} {}", &orgnr[..3], &orgnr[3..6], &orgnr[6..])
+        } else {
+            orgnr.to_owned()
+        }
+    }
+
     /// A moment as a clock in Oslo shows it.
     pub fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         effekt_domain::dates::oslo_time(*at)
@@ -361,6 +370,7 @@ pub fn error_page_for(
         400 => ("error-400-title", "error-400-text"),
         404 => ("error-404-title", "error-404-text"),
         403 => ("error-403-title", "error-403-text"),
+        413 => ("error-413-title", "error-413-text"),
         _ => ("error-500-title", "error-500-text"),
     };
     let lang = Lang::default();

@@ -169,7 +169,19 @@ both_stores! {
             .header(header::CONTENT_LENGTH, big.len())
             .body(Body::from(format!("username={big}")))
             .unwrap();
-        assert_eq!(app.request(req).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let res = app.request(req).await;
+        assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+        // In the app's layout and language, with the headers every page has.
+        assert!(res.body.contains("<html") && res.body.contains("For mye sendt på en gang"), "{}", res.body);
+        assert!(res.headers.contains_key(header::CONTENT_SECURITY_POLICY));
+        let req = Request::post("/api/participants/sok")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_LENGTH, big.len() + 8)
+            .body(Body::from(format!("{{\"q\":\"{big}\"}}")))
+            .unwrap();
+        let res = app.request(req).await;
+        assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(res.body.contains("\"limit_bytes\""), "JSON on the API: {}", res.body);
     }
 }
 
