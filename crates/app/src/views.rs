@@ -353,7 +353,8 @@ pub struct OutcomeTermView {
 pub struct VersionView {
     pub version: u32,
     pub effective_from: String,
-    /// proposed | in_force | rejected
+    /// proposed | in_force (prices today) | upcoming (agreed, effective later) | superseded
+    /// (agreed, replaced by a later one) | rejected
     pub state: String,
     pub state_label: String,
     pub proposed_by: Option<String>,

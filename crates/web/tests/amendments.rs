@@ -160,3 +160,32 @@ both_stores! {
         assert_eq!(versions(&app).await[1].1, VersionState::InForce);
     }
 }
+
+both_stores! {
+    async fn an_agreed_amendment_effective_later_is_shown_as_coming_not_as_todays_price(t: TestStore) {
+        // Today is 2 December 2026; version 2 is agreed to take effect on 1 January 2027.
+        let at = "2026-12-02T10:00:00Z".parse().unwrap();
+        let clock = std::sync::Arc::new(effekt_app::FixedClock::new(at));
+        let app = App::with_clock(t, Some(clock.clone())).await;
+        let nav = app.login("forvalter").await;
+        assert_eq!(app.propose(&nav, "01.01.2027", 60_000).await.status, StatusCode::SEE_OTHER);
+        for who in ["admin.a", "investor"] {
+            let cookie = app.login(who).await;
+            assert_eq!(app.decide(&cookie, 2, "approve").await.status, StatusCode::SEE_OTHER, "{who}");
+        }
+        assert_eq!(versions(&app).await[1].1, VersionState::InForce);
+        let page = app.get("/kontrakter/1", Some(&nav)).await.body;
+        // Today's price is version 1's; version 2 says when it comes.
+        assert!(page.contains("Gjelder fra 01.01.2027"), "{page}");
+        assert!(page.contains("Gjelder i dag"), "{page}");
+        assert!(page.contains("fast kr\u{a0}50\u{a0}000,00"), "today's price: {page}");
+        assert!(!page.contains(">fast kr\u{a0}60\u{a0}000,00<"), "not yet the new price: {page}");
+        // On the day, version 2 is today's terms.
+        clock.set("2027-01-01T10:00:00Z".parse().unwrap());
+        // (A month later the session has expired: log in again.)
+        let nav = app.login("forvalter").await;
+        let page = app.get("/kontrakter/1", Some(&nav)).await.body;
+        assert!(!page.contains("Gjelder fra 01.01.2027"), "{page}");
+        assert!(page.contains("Gjaldt før"), "{page}");
+    }
+}

@@ -151,22 +151,55 @@ impl ContractAccess {
             return Err(AppError::NotFound);
         }
         let versions = self.versions(contract).await?;
-        let Some(current) = versions
+        // The terms that price today: an agreed version effective later is shown as coming,
+        // not as today's price (the same schedule the ledger prices by).
+        let today = oslo_date(self.app.now());
+        let schedule = effekt_domain::contract::ledger::schedule(
+            versions
+                .iter()
+                .filter(|v| v.state == VersionState::InForce)
+                .map(|v| {
+                    (
+                        v.version,
+                        v.effective_from.unwrap_or(v.terms.starts),
+                        v.terms.clone(),
+                    )
+                })
+                .collect(),
+        );
+        let today_version = schedule
             .iter()
-            .filter(|v| v.state == VersionState::InForce)
-            .max_by_key(|v| v.version)
-        else {
+            .rev()
+            .find(|(_, from, _)| *from <= today)
+            .or(schedule.first())
+            .map(|(version, _, _)| *version);
+        let Some(current) = versions.iter().find(|v| Some(v.version) == today_version) else {
             return Err(AppError::NotFound);
         };
         let terms = &current.terms;
         let party = self.party(terms).await?;
         let version_views = versions
             .iter()
-            .map(|v| VersionView {
+            .map(|v| {
+                let from = v.effective_from.unwrap_or(v.terms.starts);
+                let (state, state_label) = match v.state {
+                    VersionState::InForce if Some(v.version) == today_version => {
+                        ("in_force".to_owned(), "Gjelder i dag".to_owned())
+                    }
+                    VersionState::InForce if from > today => (
+                        "upcoming".to_owned(),
+                        format!("Gjelder fra {}", date_nb(from)),
+                    ),
+                    VersionState::InForce => ("superseded".to_owned(), "Gjaldt før".to_owned()),
+                    other => (other.code().to_owned(), other.label_nb().to_owned()),
+                };
+                (v, state, state_label)
+            })
+            .map(|(v, state, state_label)| VersionView {
                 version: v.version,
                 effective_from: date_nb(v.effective_from.unwrap_or(v.terms.starts)),
-                state: v.state.code().to_owned(),
-                state_label: v.state.label_nb().to_owned(),
+                state,
+                state_label,
                 proposed_by: v.proposed_by.clone(),
                 changes: in_force_before(&versions, v.version)
                     .map(|before| differences(&before.terms, &v.terms))
