@@ -322,6 +322,8 @@ pub struct StatementDetail {
     pub by_outcome: Vec<OutcomeTotalView>,
     /// Approved or paid: the lines will never change.
     pub booked: bool,
+    /// Withdrawn: the statement of the same period computed after it.
+    pub replaced_by: Option<i64>,
 }
 
 /// A party to the contract.

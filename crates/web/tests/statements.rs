@@ -206,6 +206,12 @@ both_stores! {
         let again = app.post_with_csrf("/utbetalinger", "/utbetalinger/beregn", &s.manager, "contract=1&period=2025Q4").await;
         let again = statement_id(&again);
         assert_eq!(stage(&app, q4).await, Stage::Withdrawn);
+        // The withdrawn statement links to the one that replaced it.
+        let withdrawn = app.get(&format!("/utbetalinger/{q4}"), Some(&s.manager)).await.body;
+        assert!(
+            withdrawn.contains(&format!("erstattet av <a href=\"/utbetalinger/{again}\">oppgjør {again}</a>")),
+            "{withdrawn}"
+        );
         let relines: Vec<_> = app.t.store.statement_lines(&[again], None).await.unwrap().into_iter().map(|(_, l)| l).collect();
         assert_eq!(relines, lines);
         // The CSV holds the lines with the adjustment column.

@@ -374,7 +374,21 @@ impl StatementAccess {
                 )
             }
         };
+        // A withdrawn statement names what replaced it: the newest later statement of the same
+        // period.
+        let replaced_by = if stage == effekt_domain::contract::statement::Stage::Withdrawn {
+            store
+                .statements(record.contract)
+                .await?
+                .iter()
+                .filter(|s| s.period == record.period && s.id > record.id)
+                .map(|s| s.id)
+                .max()
+        } else {
+            None
+        };
         Ok(StatementDetail {
+            replaced_by,
             summary: summary(
                 &record,
                 match self.sight {
