@@ -286,7 +286,7 @@ async fn changes(app: &App) -> Result<Vec<Entry>, AppError> {
             }
         }
         for v in store.contract_versions(contract.id).await? {
-            for (d, _) in &v.decisions {
+            for (d, _, _) in &v.decisions {
                 let name = format!(
                     "Kontraktsendring versjon {}: {} for {} {}",
                     v.version,

@@ -193,7 +193,7 @@ async fn agreed_amendment(
             after.push(decision);
             let becomes = amendment::state(&required, &after);
             store
-                .decide_contract_version(contract, 2, &decision, before, becomes)
+                .decide_contract_version(contract, 2, &decision, None, before, becomes)
                 .await?;
         }
         decisions.push(decision);

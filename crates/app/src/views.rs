@@ -361,6 +361,8 @@ pub struct VersionView {
     pub state_label: String,
     pub proposed_by: Option<String>,
     pub changes: Vec<String>,
+    /// "Godkjent av …, dd.mm.åååå" or "Avvist av …: «reason»", in the order given.
+    pub decisions: Vec<String>,
 }
 
 /// A party whose answer a proposal needs, and the answer so far.

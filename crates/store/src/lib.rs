@@ -253,6 +253,7 @@ pub trait Store: Send + Sync + 'static {
         contract: ContractId,
         version: u32,
         decision: &effekt_domain::contract::amendment::PartyDecision,
+        reason: Option<&str>,
         decided_before: usize,
         becomes: effekt_domain::contract::amendment::VersionState,
     ) -> Result<()>;

@@ -484,8 +484,12 @@ pub struct ContractVersionRecord {
     pub stored_at: DateTime<Utc>,
     /// The contract file text it was read from, when known.
     pub source: Option<String>,
-    /// In the order given, with the deciding user's display name.
-    pub decisions: Vec<(effekt_domain::contract::amendment::PartyDecision, String)>,
+    /// In the order given, with the deciding user's display name and the reason they gave.
+    pub decisions: Vec<(
+        effekt_domain::contract::amendment::PartyDecision,
+        String,
+        Option<String>,
+    )>,
 }
 
 /// A proposed amendment: checked terms, the effective date, and the proposer's party's

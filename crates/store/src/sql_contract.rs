@@ -39,10 +39,12 @@ macro_rules! impl_contract_store {
                 contract: ContractId,
                 version: i64,
                 d: &PartyDecision,
+                reason: Option<&str>,
             ) -> Result<()> {
                 sqlx::query(
                     "INSERT INTO contract_version_decisions (contract_id, version, party_role, \
-                     party_orgnr, user_id, decision, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     party_orgnr, user_id, decision, at, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(contract.0)
                 .bind(version)
@@ -51,6 +53,7 @@ macro_rules! impl_contract_store {
                 .bind(d.by.0)
                 .bind(d.decision.code())
                 .bind(d.at)
+                .bind(reason)
                 .execute(&mut **tx)
                 .await
                 .map_err(|e| match e {
@@ -210,7 +213,7 @@ macro_rules! impl_contract_store {
                     }
                     let decisions = sqlx::query(
                         "SELECT d.version, d.party_role, d.party_orgnr, d.user_id, d.decision, d.at, \
-                         u.display_name FROM contract_version_decisions d \
+                         u.display_name, d.reason FROM contract_version_decisions d \
                          JOIN users u ON u.id = d.user_id WHERE d.contract_id = $1 \
                          ORDER BY d.at, d.party_role, d.party_orgnr",
                     )
@@ -235,6 +238,7 @@ macro_rules! impl_contract_store {
                                 at: row.try_get(5)?,
                             },
                             row.try_get::<String, _>(6)?,
+                            row.try_get::<Option<String>, _>(7)?,
                         );
                         if let Some(v) = out.iter_mut().find(|v| i64::from(v.version) == version) {
                             v.decisions.push(record);
@@ -368,7 +372,7 @@ macro_rules! impl_contract_store {
                     .bind(proposal.source)
                     .execute(&mut *tx)
                     .await?;
-                    insert_decision(&mut tx, contract, version, &proposal.decision).await?;
+                    insert_decision(&mut tx, contract, version, &proposal.decision, None).await?;
                     tx.commit().await?;
                     u32::try_from(version).map_err(corrupt)
                 }
@@ -378,6 +382,7 @@ macro_rules! impl_contract_store {
                     contract: ContractId,
                     version: u32,
                     decision: &PartyDecision,
+                    reason: Option<&str>,
                     decided_before: usize,
                     becomes: VersionState,
                 ) -> Result<()> {
@@ -402,7 +407,7 @@ macro_rules! impl_contract_store {
                             "the proposal changed meanwhile; reload and decide again".into(),
                         ));
                     }
-                    insert_decision(&mut tx, contract, i64::from(version), decision).await?;
+                    insert_decision(&mut tx, contract, i64::from(version), decision, reason).await?;
                     if becomes != VersionState::Proposed {
                         sqlx::query(
                             "UPDATE contract_versions SET state = $3 \

@@ -447,10 +447,11 @@ macro_rules! impl_store {
                     contract: ContractId,
                     version: u32,
                     decision: &effekt_domain::contract::amendment::PartyDecision,
+                    reason: Option<&str>,
                     decided_before: usize,
                     becomes: effekt_domain::contract::amendment::VersionState,
                 ) -> Result<()> {
-                    self.decide_contract_version_sql(contract, version, decision, decided_before, becomes)
+                    self.decide_contract_version_sql(contract, version, decision, reason, decided_before, becomes)
                         .await
                 }
 

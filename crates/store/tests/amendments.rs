@@ -48,16 +48,16 @@ both_stores! {
         let lead = party(PartyRole::Provider, "910000004");
         // A decision must know how many came before it.
         assert!(matches!(
-            t.store.decide_contract_version(CONTRACT, 2, &approve(lead), 0, VersionState::Proposed).await,
+            t.store.decide_contract_version(CONTRACT, 2, &approve(lead), None, 0, VersionState::Proposed).await,
             Err(StoreError::Conflict(_))
         ));
-        t.store.decide_contract_version(CONTRACT, 2, &approve(lead), 1, VersionState::Proposed).await.unwrap();
+        t.store.decide_contract_version(CONTRACT, 2, &approve(lead), None, 1, VersionState::Proposed).await.unwrap();
         assert!(matches!(
-            t.store.decide_contract_version(CONTRACT, 2, &approve(lead), 2, VersionState::Proposed).await,
+            t.store.decide_contract_version(CONTRACT, 2, &approve(lead), None, 2, VersionState::Proposed).await,
             Err(StoreError::Conflict(_))
         ), "one decision per party");
         let investor = party(PartyRole::Investor, "910000020");
-        t.store.decide_contract_version(CONTRACT, 2, &approve(investor), 2, VersionState::InForce).await.unwrap();
+        t.store.decide_contract_version(CONTRACT, 2, &approve(investor), None, 2, VersionState::InForce).await.unwrap();
         assert_eq!(t.store.contract_terms(CONTRACT).await.unwrap().unwrap().0, 2);
         assert_eq!(t.store.contract_outcomes(CONTRACT).await.unwrap().len(), 2, "the outcomes in force are version 2's");
         let versions = t.store.contract_versions(CONTRACT).await.unwrap();
@@ -68,7 +68,7 @@ both_stores! {
         assert_eq!(versions[0].effective_from, None, "an imported version is in force from the start");
         // No longer a proposal: no more decisions.
         assert!(matches!(
-            t.store.decide_contract_version(CONTRACT, 2, &approve(party(PartyRole::Evaluator, "910000039")), 3, VersionState::InForce).await,
+            t.store.decide_contract_version(CONTRACT, 2, &approve(party(PartyRole::Evaluator, "910000039")), None, 3, VersionState::InForce).await,
             Err(StoreError::Conflict(_))
         ));
         for sql in ["UPDATE contract_version_decisions SET decision = 'reject'", "DELETE FROM contract_version_decisions"] {

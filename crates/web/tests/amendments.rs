@@ -77,7 +77,7 @@ both_stores! {
         assert_eq!(versions(&app).await[1].1, VersionState::InForce);
         assert_eq!(app.t.store.contract_terms(CONTRACT).await.unwrap().unwrap().0, 2);
         let stored = app.t.store.contract_versions(CONTRACT).await.unwrap();
-        let who: Vec<(&str, &str)> = stored[1].decisions.iter().map(|(d, name)| (d.party.role.code(), name.as_str())).collect();
+        let who: Vec<(&str, &str)> = stored[1].decisions.iter().map(|(d, name, _)| (d.party.role.code(), name.as_str())).collect();
         assert_eq!(who, vec![("nav", "Test forvalter"), ("provider", "Test admin.a"), ("investor", "Test investor")]);
         assert_eq!(stored[1].effective_from, Some(chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()));
         // The versions list says what version 2 changed, for everyone in the contract.
@@ -96,8 +96,20 @@ both_stores! {
         let res = app.propose(&investor, "01.07.2026", 40_000).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let nav = app.login("forvalter").await;
-        assert_eq!(app.decide(&nav, 2, "reject").await.status, StatusCode::SEE_OTHER);
+        // A rejection without a reason is refused; nothing is recorded.
+        let refused = app.decide(&nav, 2, "reject").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Skriv hvorfor dere avviser forslaget"), "{}", refused.body);
+        assert_eq!(versions(&app).await[1].1, VersionState::Proposed);
+        let res = app
+            .post_with_csrf("/kontrakter/1", "/kontrakter/1/versjoner/2", &nav, "beslutning=reject&begrunnelse=Prisen+er+for+lav+for+varig+arbeid")
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         assert_eq!(versions(&app).await, vec![(1, VersionState::InForce), (2, VersionState::Rejected)]);
+        // The versions table says who rejected, when and why, to every party.
+        let page = app.get("/kontrakter/1", Some(&investor)).await.body;
+        assert!(page.contains("Avvist av Test forvalter (Nav Oslo"), "{page}");
+        assert!(page.contains("«Prisen er for lav for varig arbeid»"), "{page}");
         let admin_a = app.login("admin.a").await;
         assert!(app.decide(&admin_a, 2, "approve").await.body.contains("ikke lenger et forslag"));
 

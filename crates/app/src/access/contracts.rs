@@ -196,6 +196,30 @@ impl ContractAccess {
                 (v, state, state_label)
             })
             .map(|(v, state, state_label)| VersionView {
+                // Who decided what and when, with a rejection's reason.
+                decisions: v
+                    .decisions
+                    .iter()
+                    .map(|(d, who, why)| {
+                        let base =
+                            in_force_before(&versions, v.version).map_or(terms, |b| &b.terms);
+                        let mut line = format!(
+                            "{} av {} ({}), {}",
+                            if d.decision == Decision::Approve {
+                                "Godkjent"
+                            } else {
+                                "Avvist"
+                            },
+                            who,
+                            party_label(base, d.party),
+                            date_nb(oslo_date(d.at))
+                        );
+                        if let Some(why) = why {
+                            line.push_str(&format!(": «{why}»"));
+                        }
+                        line
+                    })
+                    .collect(),
                 version: v.version,
                 effective_from: date_nb(v.effective_from.unwrap_or(v.terms.starts)),
                 state,
@@ -225,11 +249,11 @@ impl ContractAccess {
                 required: required
                     .iter()
                     .map(|k| {
-                        let answer = p.decisions.iter().find(|(d, _)| d.party == *k);
+                        let answer = p.decisions.iter().find(|(d, _, _)| d.party == *k);
                         RequiredView {
                             party: party_label(base, *k),
                             answer: match answer {
-                                Some((d, who)) => format!(
+                                Some((d, who, _)) => format!(
                                     "{} av {}, {}",
                                     if d.decision == Decision::Approve {
                                         "Godkjent"
@@ -557,7 +581,17 @@ impl ContractAccess {
         contract: ContractId,
         version: u32,
         decision: Decision,
+        reason: &str,
     ) -> Result<VersionState, AppError> {
+        // A rejection says why, so that the proposer knows what to change; an approval may.
+        let reason = reason.trim();
+        if decision == Decision::Reject && reason.is_empty() {
+            return Err(bad("Skriv hvorfor dere avviser forslaget.".to_owned()));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(bad("Begrunnelsen kan være høyst 1000 tegn.".to_owned()));
+        }
+        let reason = (!reason.is_empty()).then_some(reason);
         // Contract data only to those who read the contract: others learn nothing of it.
         if !self.viewer.reads_contract(&self.app, contract).await? {
             return Err(AppError::NotFound);
@@ -589,7 +623,7 @@ impl ContractAccess {
         let becomes = amendment::state(&required, &decisions);
         self.app
             .store
-            .decide_contract_version(contract, version, &record, before, becomes)
+            .decide_contract_version(contract, version, &record, reason, before, becomes)
             .await
             .map_err(conflict_or)?;
         tracing::info!(contract = contract.0, version, decision = decision.code(),

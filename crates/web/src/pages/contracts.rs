@@ -160,7 +160,15 @@ pub async fn decide(
         .map_err(|_| PageError::from(AppError::NotFound))?;
     let decision = form.get("beslutning").and_then(|d| Decision::from_code(d));
     let result = match decision {
-        Some(d) => access.decide(ContractId(contract), version, d).await,
+        Some(d) => {
+            let reason = form
+                .get("begrunnelse")
+                .map(String::as_str)
+                .unwrap_or_default();
+            access
+                .decide(ContractId(contract), version, d, reason)
+                .await
+        }
         None => Err(AppError::Refused("Velg godkjenn eller avvis.".into())),
     };
     match result {
