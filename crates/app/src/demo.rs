@@ -251,7 +251,10 @@ async fn paid_statements(
             let before = rules.events.len();
             rules.take(step, by, role, at(days)).map_err(refused)?;
             if let Some(event) = rules.events.get(before) {
-                store.add_statement_event(id, before, event).await?;
+                // The demo's payments carry a day and a voucher id, as real ones do.
+                let reference = format!("BILAG-{}-{id}", period.label);
+                let paid = (step == Step::Pay).then(|| (at(days).date_naive(), reference.as_str()));
+                store.add_payment_event(id, before, event, paid).await?;
             }
         }
     }

@@ -324,6 +324,8 @@ pub struct StatementDetail {
     pub booked: bool,
     /// Withdrawn: the statement of the same period computed after it.
     pub replaced_by: Option<i64>,
+    /// Paid: "dd.mm.åååå, referanse …".
+    pub payment: Option<String>,
 }
 
 /// A party to the contract.

@@ -330,7 +330,21 @@ pub trait Store: Send + Sync + 'static {
         statement: i64,
         taken_before: usize,
         event: &effekt_domain::contract::statement::Event,
+    ) -> Result<()> {
+        self.add_payment_event(statement, taken_before, event, None)
+            .await
+    }
+    /// [`Store::add_statement_event`] for the pay step, with the day paid and the finance
+    /// system's reference, in one transaction.
+    async fn add_payment_event(
+        &self,
+        statement: i64,
+        taken_before: usize,
+        event: &effekt_domain::contract::statement::Event,
+        payment: Option<(NaiveDate, &str)>,
     ) -> Result<()>;
+    /// The day a statement was paid and its reference, once paid.
+    async fn statement_payment(&self, statement: i64) -> Result<Option<(NaiveDate, String)>>;
 
     async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>>;
     /// Stores `value` under `name` unless one exists; returns the stored value either way.

@@ -548,13 +548,22 @@ macro_rules! impl_store {
                     self.add_statement_sql(new, replaces).await
                 }
 
-                async fn add_statement_event(
+                async fn add_payment_event(
                     &self,
                     statement: i64,
                     taken_before: usize,
                     event: &effekt_domain::contract::statement::Event,
+                    payment: Option<(chrono::NaiveDate, &str)>,
                 ) -> Result<()> {
-                    self.add_statement_event_sql(statement, taken_before, event).await
+                    self.add_statement_event_sql(statement, taken_before, event, payment)
+                        .await
+                }
+
+                async fn statement_payment(
+                    &self,
+                    statement: i64,
+                ) -> Result<Option<(chrono::NaiveDate, String)>> {
+                    self.statement_payment_sql(statement).await
                 }
 
                 async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>> {

@@ -350,13 +350,41 @@ macro_rules! impl_statement_store {
                     Ok(id)
                 }
 
+                pub(crate) async fn statement_payment_sql(
+                    &self,
+                    statement: i64,
+                ) -> Result<Option<(chrono::NaiveDate, String)>> {
+                    let row = sqlx::query(
+                        "SELECT paid_on, reference FROM statement_payments WHERE statement_id = $1",
+                    )
+                    .bind(statement)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    Ok(match row {
+                        Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+                        None => None,
+                    })
+                }
+
                 pub(crate) async fn add_statement_event_sql(
                     &self,
                     statement: i64,
                     taken_before: usize,
                     event: &Event,
+                    payment: Option<(chrono::NaiveDate, &str)>,
                 ) -> Result<()> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    if let Some((paid_on, reference)) = payment {
+                        sqlx::query(
+                            "INSERT INTO statement_payments (statement_id, paid_on, reference) \
+                             VALUES ($1, $2, $3)",
+                        )
+                        .bind(statement)
+                        .bind(paid_on)
+                        .bind(reference)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     insert_event(&mut tx, statement, seq(taken_before), event)
                         .await
                         .map_err(|e| match e {

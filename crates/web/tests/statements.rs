@@ -2,6 +2,7 @@
 //! approved by two other Nav users → paid, the separation of duties, adjustments that never
 //! touch approved lines, downloads, and who may see what (issue 4, §5 and §7).
 
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -135,7 +136,23 @@ both_stores! {
         // Not approved: it cannot be paid.
         assert_eq!(step(&app, &s.manager, q3, "pay").await.status, StatusCode::BAD_REQUEST);
         assert_eq!(step(&app, &s.officer2, q3, "approve").await.status, StatusCode::SEE_OTHER);
-        assert_eq!(step(&app, &s.manager, q3, "pay").await.status, StatusCode::SEE_OTHER);
+        // Paying records the day paid and the finance system's reference; both are checked.
+        let pay = |form: &str| {
+            let (app, cookie, form) = (&app, s.manager.clone(), form.to_owned());
+            async move { app.post_with_csrf(&format!("/utbetalinger/{q3}"), &format!("/utbetalinger/{q3}/steg"), &cookie, &form).await }
+        };
+        let no_reference = pay("step=pay&betalt_dato=05.10.2025&referanse=").await;
+        assert!(no_reference.body.contains("Skriv betalingens referanse"), "{}", no_reference.body);
+        let bad_date = pay("step=pay&betalt_dato=31.02.2025&referanse=KID+123").await;
+        assert!(bad_date.body.contains("Skriv betalingsdatoen som dd.mm.åååå"), "{}", bad_date.body);
+        let next_year = (chrono::Utc::now() + chrono::Duration::days(400)).format("%d.%m.%Y").to_string();
+        let future = pay(&format!("step=pay&betalt_dato={next_year}&referanse=KID+123")).await;
+        assert!(future.body.contains("kan ikke være frem i tid"), "{}", future.body);
+        assert_eq!(stage(&app, q3).await, Stage::Approved, "nothing recorded");
+        assert_eq!(pay("step=pay&betalt_dato=05.10.2025&referanse=KID+1234567").await.status, StatusCode::SEE_OTHER);
+        let paid = app.get(&format!("/utbetalinger/{q3}"), Some(&s.manager)).await.body;
+        assert!(paid.contains("05.10.2025, referanse KID 1234567"), "{paid}");
+        assert!(app.t.execute_raw("UPDATE statement_payments SET reference = 'x'").await.is_err(), "append-only");
         let done = app.t.store.statement(q3).await.unwrap().unwrap();
         let who: Vec<(&str, &str)> = done.events.iter().map(|e| (e.event.step.code(), e.user_name.as_str())).collect();
         assert_eq!(who, vec![

@@ -23,7 +23,7 @@ pub use investments::InvestmentAccess;
 pub use participants::{IdChange, ParticipantAccess};
 pub use pseudonymised::PseudonymisedAccess;
 pub use statements::{
-    FileFormat, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,
+    FileFormat, PaymentInput, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,
 };
 
 use rust_decimal::{Decimal, RoundingStrategy};

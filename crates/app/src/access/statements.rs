@@ -40,6 +40,13 @@ pub enum FileFormat {
     Xlsx,
 }
 
+/// The payment form as typed: the day paid (dd.mm.åååå) and the finance system's reference.
+#[derive(Debug, Clone, Default)]
+pub struct PaymentInput {
+    pub paid_on: String,
+    pub reference: String,
+}
+
 /// A statement's lines as a file.
 pub struct StatementFile {
     pub name: String,
@@ -261,8 +268,32 @@ impl StatementAccess {
     }
 
     /// Takes `step` on the statement as this viewer, or says why not (nothing changes then).
-    pub async fn take(&self, id: i64, step: Step) -> Result<Stage, AppError> {
+    pub async fn take(
+        &self,
+        id: i64,
+        step: Step,
+        payment: &PaymentInput,
+    ) -> Result<Stage, AppError> {
         let store = &self.app.store;
+        // Paying records the day paid and the finance system's reference, both checked first.
+        let paid = if step == Step::Pay {
+            let on = effekt_domain::dates::parse_civil_date(&payment.paid_on)
+                .map_err(|_| AppError::Refused("Skriv betalingsdatoen som dd.mm.åååå.".into()))?;
+            if on > effekt_domain::dates::oslo_date(self.app.now()) {
+                return Err(AppError::Refused(
+                    "Betalingsdatoen kan ikke være frem i tid.".into(),
+                ));
+            }
+            let reference = payment.reference.trim();
+            if reference.is_empty() || reference.chars().count() > 64 {
+                return Err(AppError::Refused(
+                    "Skriv betalingens referanse (KID eller bilagsnummer, høyst 64 tegn).".into(),
+                ));
+            }
+            Some((on, reference))
+        } else {
+            None
+        };
         let Some(record) = store.statement(id).await? else {
             return Err(AppError::NotFound);
         };
@@ -286,7 +317,7 @@ impl StatementAccess {
             at: now,
         };
         store
-            .add_statement_event(id, before, &event)
+            .add_payment_event(id, before, &event, paid)
             .await
             .map_err(conflict_or)?;
         tracing::info!(statement = id, step = step.code(), user = %self.viewer.user.username,
@@ -387,7 +418,12 @@ impl StatementAccess {
         } else {
             None
         };
+        let payment = store
+            .statement_payment(record.id)
+            .await?
+            .map(|(on, reference)| format!("{}, referanse {reference}", on.format("%d.%m.%Y")));
         Ok(StatementDetail {
+            payment,
             replaced_by,
             summary: summary(
                 &record,

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use effekt_domain::contract::statement::Step;
 use effekt_domain::ids::ContractId;
 
-use effekt_app::access::{FileFormat, StatementAccess, LINES_ON_PAGE};
+use effekt_app::access::{FileFormat, PaymentInput, StatementAccess, LINES_ON_PAGE};
 use effekt_app::{AppError, Viewer};
 
 use crate::extract::{CleanForm, CleanQuery};
@@ -129,7 +129,14 @@ pub async fn step(
         .and_then(|s| Step::from_code(s))
         .filter(|s| matches!(s, Step::Verify | Step::Approve | Step::Pay));
     let result = match step {
-        Some(step) => access.take(id, step).await,
+        Some(step) => {
+            let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+            let payment = PaymentInput {
+                paid_on: field("betalt_dato"),
+                reference: field("referanse"),
+            };
+            access.take(id, step, &payment).await
+        }
         None => Err(AppError::Refused("Ukjent steg.".into())),
     };
     match result {

@@ -242,7 +242,11 @@ impl App {
                     "/utbetalinger",
                     &format!("/utbetalinger/{id}/steg"),
                     &cookie,
-                    &format!("step={step}"),
+                    &if step == "pay" {
+                        "step=pay&betalt_dato=01.01.2025&referanse=KID-0001".to_owned()
+                    } else {
+                        format!("step={step}")
+                    },
                 )
                 .await;
             assert_eq!(
