@@ -315,6 +315,7 @@ impl Pricing {
             snapshot: self.snapshot.key.clone(),
             lines,
             computed,
+            replaces_because: None,
         }
     }
 

@@ -254,6 +254,8 @@ pub struct ContractStatements {
     pub open_period: Option<String>,
     /// Whether this viewer may compute the open period now.
     pub can_compute: bool,
+    /// The open period's draft has been verified or approved: computing again asks why.
+    pub recompute_needs_reason: bool,
     /// Why the open period cannot be computed now, if it cannot.
     pub compute_blocked_because: Option<String>,
     /// The current statement of each period, oldest first.
@@ -269,6 +271,8 @@ pub struct EventView {
     pub by: String,
     pub role_label: String,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// A withdrawal's reason, when the draft had steps that were thrown away.
+    pub reason: Option<String>,
 }
 
 /// One statement line, by pseudonym.

@@ -338,6 +338,8 @@ pub struct ParticipantTimeline {
 pub struct StatementEventRecord {
     pub event: effekt_domain::contract::statement::Event,
     pub user_name: String,
+    /// A withdrawal's reason, when one was given.
+    pub reason: Option<String>,
 }
 
 /// A period's payment statement as stored (its lines are read separately).
@@ -469,6 +471,8 @@ pub struct NewStatement {
     pub lines: Vec<StatementLineRecord>,
     /// The computation step (who and when).
     pub computed: effekt_domain::contract::statement::Event,
+    /// Why the draft it replaces is withdrawn, when someone had already taken a step on it.
+    pub replaces_because: Option<String>,
 }
 
 /// A stored version of a contract's terms, with every party's decision on it.

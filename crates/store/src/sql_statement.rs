@@ -82,8 +82,8 @@ macro_rules! impl_statement_store {
                     key: i64,
                 ) -> Result<Vec<StatementRecord>> {
                     let rows = sqlx::query(&format!(
-                        "SELECT e.statement_id, e.step, e.user_id, e.role, e.at, u.display_name \
-                         FROM statement_events e JOIN users u ON u.id = e.user_id \
+                        "SELECT e.statement_id, e.step, e.user_id, e.role, e.at, u.display_name, \
+                         e.reason FROM statement_events e JOIN users u ON u.id = e.user_id \
                          JOIN statements s ON s.id = e.statement_id \
                          WHERE {which} = $1 ORDER BY e.statement_id, e.seq"
                     ))
@@ -107,6 +107,7 @@ macro_rules! impl_statement_store {
                                 at: row.try_get(4)?,
                             },
                             user_name: row.try_get(5)?,
+                            reason: row.try_get(6)?,
                         });
                     }
                     Ok(all)
@@ -295,7 +296,7 @@ macro_rules! impl_statement_store {
                         insert_event(&mut tx, old, taken, &Event {
                             step: Step::Withdraw,
                             ..new.computed
-                        })
+                        }, new.replaces_because.as_deref())
                         .await
                         .map_err(|e| match e {
                             StoreError::Database(sqlx::Error::Database(d))
@@ -345,7 +346,7 @@ macro_rules! impl_statement_store {
                         .execute(&mut *tx)
                         .await?;
                     }
-                    insert_event(&mut tx, id, 0, &new.computed).await?;
+                    insert_event(&mut tx, id, 0, &new.computed, None).await?;
                     tx.commit().await?;
                     Ok(id)
                 }
@@ -385,7 +386,7 @@ macro_rules! impl_statement_store {
                         .execute(&mut *tx)
                         .await?;
                     }
-                    insert_event(&mut tx, statement, seq(taken_before), event)
+                    insert_event(&mut tx, statement, seq(taken_before), event, None)
                         .await
                         .map_err(|e| match e {
                             StoreError::Database(sqlx::Error::Database(d))
@@ -408,10 +409,11 @@ macro_rules! impl_statement_store {
                 statement: i64,
                 seq: i64,
                 event: &Event,
+                reason: Option<&str>,
             ) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO statement_events (statement_id, seq, step, user_id, role, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO statement_events (statement_id, seq, step, user_id, role, at, \
+                     reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(statement)
                 .bind(seq)
@@ -419,6 +421,7 @@ macro_rules! impl_statement_store {
                 .bind(event.by.0)
                 .bind(event.role.code())
                 .bind(event.at)
+                .bind(reason)
                 .execute(&mut **tx)
                 .await?;
                 Ok(())

@@ -70,6 +70,7 @@ fn new_statement(by: UserId, lines: Vec<StatementLineRecord>) -> NewStatement {
             role: Role::NavContractManager,
             at: Utc.with_ymd_and_hms(2026, 10, 10, 9, 0, 0).unwrap(),
         },
+        replaces_because: None,
     }
 }
 

@@ -333,3 +333,36 @@ both_stores! {
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
     }
 }
+
+both_stores! {
+    async fn computing_again_over_someones_steps_needs_a_reason_that_is_kept(t: TestStore) {
+        let app = App::new(t).await;
+        let s = staff(&app).await;
+        let first = compute(&app, &s, "2025Q1").await;
+        assert_eq!(step(&app, &s.evaluator, first, "verify").await.status, StatusCode::SEE_OTHER);
+        // The evaluator's step would be lost: the page names it and asks why.
+        let again = |form: &str| {
+            let (app, cookie, form) = (&app, s.manager.clone(), form.to_owned());
+            async move { app.post_with_csrf("/utbetalinger", "/utbetalinger/beregn", &cookie, &form).await }
+        };
+        let list = app.get("/utbetalinger", Some(&s.manager)).await.body;
+        assert!(list.contains("Begrunnelse for å beregne på nytt"), "the form asks why: {list}");
+        let refused = again("contract=1&period=2025Q1").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("allerede verifisert av Test evaluator"), "{}", refused.body);
+        assert_eq!(stage(&app, first).await, Stage::Verified, "nothing changed");
+        let done = again("contract=1&period=2025Q1&begrunnelse=Nytt+registeruttrekk+for+mars").await;
+        let second = statement_id(&done);
+        assert_eq!(stage(&app, first).await, Stage::Withdrawn);
+        // The withdrawal keeps the reason, and the withdrawn statement points to the new one.
+        let page = app.get(&format!("/utbetalinger/{first}"), Some(&s.manager)).await.body;
+        assert!(page.contains("«Nytt registeruttrekk for mars»"), "{page}");
+        assert!(page.contains(&format!("/utbetalinger/{second}")), "{page}");
+        // A draft nobody has vouched for is computed again without a reason (and not asked).
+        let list = app.get("/utbetalinger", Some(&s.manager)).await.body;
+        assert!(!list.contains("Begrunnelse for å beregne på nytt"), "{list}");
+        let third = statement_id(&again("contract=1&period=2025Q1").await);
+        assert_eq!(stage(&app, second).await, Stage::Withdrawn);
+        assert_eq!(stage(&app, third).await, Stage::Computed);
+    }
+}

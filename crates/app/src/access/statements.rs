@@ -202,10 +202,17 @@ impl StatementAccess {
                     .err()
                     .map(|e| compute_refusal_nb(&e))
             });
+            // Someone has vouched for the open period's draft: computing again needs a reason.
+            let recompute_needs_reason = open.as_ref().is_some_and(|p| {
+                current
+                    .iter()
+                    .any(|s| s.period == p.label && s.events.len() > 1)
+            });
             out.push(ContractStatements {
                 contract_id: contract.id.0,
                 contract: contract.name,
                 periods: terms.periods.code().to_owned(),
+                recompute_needs_reason,
                 open_period: open.as_ref().map(|p| p.label.clone()),
                 can_compute: open.is_some() && blocker.is_none(),
                 compute_blocked_because: blocker,
@@ -238,7 +245,14 @@ impl StatementAccess {
 
     /// Computes the open period of `contract` (Nav contract manager only) and stores it,
     /// withdrawing a draft of the same period. Returns the new statement's id.
-    pub async fn compute(&self, contract: ContractId, period: &str) -> Result<i64, AppError> {
+    /// Computing a period whose draft someone has verified or approved throws those steps
+    /// away: the page names them, and only with a `reason` is it done (kept on the withdrawal).
+    pub async fn compute(
+        &self,
+        contract: ContractId,
+        period: &str,
+        reason: &str,
+    ) -> Result<i64, AppError> {
         let store = &self.app.store;
         let pricing = self.app.pricing(contract).await.map_err(ledger_error)?;
         let wanted = pricing.period(period).map_err(ledger_error)?;
@@ -248,16 +262,48 @@ impl StatementAccess {
             .may_compute(open.as_ref(), &wanted, Some(&pricing.snapshot))
             .map_err(|e| AppError::Refused(compute_refusal_nb(&e)))?;
         let booked = ledger::booked_lines(store.as_ref(), &all).await?;
-        let replaces = periods::current(&all)
+        let draft = periods::current(&all)
             .into_iter()
-            .find(|s| s.period == wanted.label)
-            .map(|s| (s.id, s.events.len()));
+            .find(|s| s.period == wanted.label);
+        let replaces = draft.map(|s| (s.id, s.events.len()));
+        let reason = reason.trim();
+        let lost: Vec<String> = draft
+            .map(|s| {
+                s.events
+                    .iter()
+                    .skip(1)
+                    .map(|e| {
+                        format!(
+                            "{} av {}",
+                            e.event.step.label_nb().to_lowercase(),
+                            e.user_name
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !lost.is_empty() && reason.is_empty() {
+            return Err(AppError::Refused(format!(
+                "Oppgjøret for {} er allerede {}. Beregner du det på nytt, faller disse stegene \
+                 bort. Skriv en begrunnelse for å beregne likevel.",
+                wanted.label,
+                lost.join(" og ")
+            )));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(AppError::Refused(
+                "Begrunnelsen kan være høyst 1000 tegn.".into(),
+            ));
+        }
         let Some(event) = computed.events.first().copied() else {
             return Err(AppError::Refused(compute_refusal_nb(
                 &ComputeRefusal::WrongRole,
             )));
         };
-        let new = pricing.statement(&wanted, &booked, event);
+        let mut new = pricing.statement(&wanted, &booked, event);
+        if !lost.is_empty() {
+            new.replaces_because = Some(reason.to_owned());
+        }
         let id = store
             .add_statement(&new, replaces)
             .await
@@ -449,6 +495,7 @@ impl StatementAccess {
                     by: e.user_name.clone(),
                     role_label: e.event.role.label_nb().to_owned(),
                     at: e.event.at,
+                    reason: e.reason.clone(),
                 })
                 .collect(),
             actions,

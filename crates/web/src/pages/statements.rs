@@ -65,7 +65,13 @@ pub async fn compute(
         .map(ContractId);
     let period = form.get("period").map(|p| p.trim()).unwrap_or_default();
     let result = match contract {
-        Some(contract) if !period.is_empty() => access.compute(contract, period).await,
+        Some(contract) if !period.is_empty() => {
+            let reason = form
+                .get("begrunnelse")
+                .map(String::as_str)
+                .unwrap_or_default();
+            access.compute(contract, period, reason).await
+        }
         _ => Err(AppError::Refused("Velg kontrakt og periode.".into())),
     };
     match result {
