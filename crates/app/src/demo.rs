@@ -254,7 +254,9 @@ async fn paid_statements(
                 // The demo's payments carry a day and a voucher id, as real ones do.
                 let reference = format!("BILAG-{}-{id}", period.label);
                 let paid = (step == Step::Pay).then(|| (at(days).date_naive(), reference.as_str()));
-                store.add_payment_event(id, before, event, paid).await?;
+                store
+                    .add_payment_event(id, before, event, paid, None)
+                    .await?;
             }
         }
     }

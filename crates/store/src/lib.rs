@@ -331,17 +331,19 @@ pub trait Store: Send + Sync + 'static {
         taken_before: usize,
         event: &effekt_domain::contract::statement::Event,
     ) -> Result<()> {
-        self.add_payment_event(statement, taken_before, event, None)
+        self.add_payment_event(statement, taken_before, event, None, None)
             .await
     }
-    /// [`Store::add_statement_event`] for the pay step, with the day paid and the finance
-    /// system's reference, in one transaction.
+    /// [`Store::add_statement_event`] with what the step carries, in one transaction: for the
+    /// pay step the day paid and the finance system's reference; for any step a comment
+    /// (the evaluator's on verifying).
     async fn add_payment_event(
         &self,
         statement: i64,
         taken_before: usize,
         event: &effekt_domain::contract::statement::Event,
         payment: Option<(NaiveDate, &str)>,
+        comment: Option<&str>,
     ) -> Result<()>;
     /// The day a statement was paid and its reference, once paid.
     async fn statement_payment(&self, statement: i64) -> Result<Option<(NaiveDate, String)>>;

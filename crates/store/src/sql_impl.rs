@@ -554,8 +554,9 @@ macro_rules! impl_store {
                     taken_before: usize,
                     event: &effekt_domain::contract::statement::Event,
                     payment: Option<(chrono::NaiveDate, &str)>,
+                    comment: Option<&str>,
                 ) -> Result<()> {
-                    self.add_statement_event_sql(statement, taken_before, event, payment)
+                    self.add_statement_event_sql(statement, taken_before, event, payment, comment)
                         .await
                 }
 

@@ -373,6 +373,7 @@ macro_rules! impl_statement_store {
                     taken_before: usize,
                     event: &Event,
                     payment: Option<(chrono::NaiveDate, &str)>,
+                    comment: Option<&str>,
                 ) -> Result<()> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     if let Some((paid_on, reference)) = payment {
@@ -386,7 +387,7 @@ macro_rules! impl_statement_store {
                         .execute(&mut *tx)
                         .await?;
                     }
-                    insert_event(&mut tx, statement, seq(taken_before), event, None)
+                    insert_event(&mut tx, statement, seq(taken_before), event, comment)
                         .await
                         .map_err(|e| match e {
                             StoreError::Database(sqlx::Error::Database(d))

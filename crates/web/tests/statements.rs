@@ -339,7 +339,13 @@ both_stores! {
         let app = App::new(t).await;
         let s = staff(&app).await;
         let first = compute(&app, &s, "2025Q1").await;
-        assert_eq!(step(&app, &s.evaluator, first, "verify").await.status, StatusCode::SEE_OTHER);
+        // The evaluator verifies with a comment, kept on the step and shown in the history.
+        let verified = app
+            .post_with_csrf(&format!("/utbetalinger/{first}"), &format!("/utbetalinger/{first}/steg"), &s.evaluator, "step=verify&kommentar=Stikkpr%C3%B8ve+av+10+linjer+mot+A-ordningen")
+            .await;
+        assert_eq!(verified.status, StatusCode::SEE_OTHER, "{}", verified.body);
+        let page = app.get(&format!("/utbetalinger/{first}"), Some(&s.manager)).await.body;
+        assert!(page.contains("«Stikkprøve av 10 linjer mot A-ordningen»"), "{page}");
         // The evaluator's step would be lost: the page names it and asks why.
         let again = |form: &str| {
             let (app, cookie, form) = (&app, s.manager.clone(), form.to_owned());

@@ -40,11 +40,14 @@ pub enum FileFormat {
     Xlsx,
 }
 
-/// The payment form as typed: the day paid (dd.mm.åååå) and the finance system's reference.
+/// A step's form as typed: for paying, the day paid (dd.mm.åååå) and the finance system's
+/// reference; for verifying, an optional comment.
 #[derive(Debug, Clone, Default)]
 pub struct PaymentInput {
     pub paid_on: String,
     pub reference: String,
+    /// The evaluator's comment on verifying (optional).
+    pub comment: String,
 }
 
 /// A statement's lines as a file.
@@ -340,6 +343,14 @@ impl StatementAccess {
         } else {
             None
         };
+        // The evaluator may say what was checked; kept on the step and shown in the history.
+        let comment = payment.comment.trim();
+        if comment.chars().count() > 1000 {
+            return Err(AppError::Refused(
+                "Kommentaren kan være høyst 1000 tegn.".into(),
+            ));
+        }
+        let comment = (step == Step::Verify && !comment.is_empty()).then_some(comment);
         let Some(record) = store.statement(id).await? else {
             return Err(AppError::NotFound);
         };
@@ -363,7 +374,7 @@ impl StatementAccess {
             at: now,
         };
         store
-            .add_payment_event(id, before, &event, paid)
+            .add_payment_event(id, before, &event, paid, comment)
             .await
             .map_err(conflict_or)?;
         tracing::info!(statement = id, step = step.code(), user = %self.viewer.user.username,

@@ -140,6 +140,7 @@ pub async fn step(
             let payment = PaymentInput {
                 paid_on: field("betalt_dato"),
                 reference: field("referanse"),
+                comment: field("kommentar"),
             };
             access.take(id, step, &payment).await
         }
