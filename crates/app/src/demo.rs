@@ -267,17 +267,6 @@ pub async fn is_empty(app: &App) -> Result<bool, StoreError> {
     app.store.is_empty().await
 }
 
-/// The accounts in the store (username and role), to print beside the demo password.
-pub async fn accounts(app: &App) -> Result<Vec<(String, &'static str)>, StoreError> {
-    Ok(app
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| (u.username, u.role.label_nb()))
-        .collect())
-}
-
 /// A demo account as the demo's start output lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoAccountLine {

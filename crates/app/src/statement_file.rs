@@ -77,8 +77,9 @@ pub const HEADER_NB: [&str; 11] = [
     "Registeruttrekk",
 ];
 
-/// A line kind in words, without the adjustment (which has its own column).
-fn kind_words(kind: effekt_domain::contract::ledger::LineKind) -> &'static str {
+/// A line kind in words, without the adjustment (which has its own column in files, and is a
+/// prefix on the page).
+pub(crate) fn kind_words(kind: effekt_domain::contract::ledger::LineKind) -> &'static str {
     use effekt_domain::contract::ledger::{CapKind, LineKind};
     match kind {
         LineKind::Payment => "Betaling",

@@ -73,15 +73,24 @@ impl AdminAccess {
         let mut records = Vec::with_capacity(rows.len());
         let mut persons = Vec::new();
         let mut problems = Vec::new();
+        // One lookup per person, however many records the file holds about them.
+        let mut found = std::collections::HashMap::new();
         for row in rows {
-            let participant = match self.app.store.person_holding(&row.national_id).await? {
-                Some(person) => self
-                    .app
-                    .store
-                    .participant_in_contract(contract, person)
-                    .await?
-                    .map(|p| (person, p)),
-                None => None,
+            let participant = match found.get(&row.national_id) {
+                Some(known) => *known,
+                None => {
+                    let known = match self.app.store.person_holding(&row.national_id).await? {
+                        Some(person) => self
+                            .app
+                            .store
+                            .participant_in_contract(contract, person)
+                            .await?
+                            .map(|p| (person, p)),
+                        None => None,
+                    };
+                    found.insert(row.national_id.clone(), known);
+                    known
+                }
             };
             let Some((person, participant)) = participant else {
                 // The same answer whether the person is unknown or in another contract.

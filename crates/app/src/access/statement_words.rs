@@ -1,7 +1,7 @@
 //! The words and shapes of statements on the page: line kinds, refusals, summaries and lines
 //! as views. Norwegian, as the users read them.
 
-use effekt_domain::contract::ledger::{CapKind, LineKind};
+use effekt_domain::contract::ledger::LineKind;
 use effekt_domain::contract::periods::ComputeRefusal;
 use effekt_domain::contract::statement::StepError;
 use effekt_domain::dates::oslo_date;
@@ -14,13 +14,7 @@ use crate::views::{LineView, StatementSummary};
 use crate::AppError;
 
 pub(super) fn kind_nb(kind: LineKind, adjustment: bool) -> String {
-    let base = match kind {
-        LineKind::Payment => "Betaling",
-        LineKind::Cap(CapKind::Outcome) => "Tak per resultat",
-        LineKind::Cap(CapKind::Participant) => "Tak per deltaker",
-        LineKind::Cap(CapKind::Period) => "Tak per periode",
-        LineKind::Cap(CapKind::Contract) => "Tak for kontrakten",
-    };
+    let base = crate::statement_file::kind_words(kind);
     if adjustment {
         format!("Justering: {}", base.to_lowercase())
     } else {
