@@ -35,6 +35,14 @@ const HEADER: &str =
     "record_id;national_id;identifier;date;score;recorded_by;verified_by;verified_on;action\n";
 
 async fn import(app: &App, text: &str) -> Result<usize, Vec<String>> {
+    import_into(app, CONTRACT, text).await
+}
+
+async fn import_into(
+    app: &App,
+    contract: effekt_domain::ids::ContractId,
+    text: &str,
+) -> Result<usize, Vec<String>> {
     let core = Core::new(
         app.t.store.clone(),
         PseudonymKey::new(vec![42; 32]).unwrap(),
@@ -49,7 +57,7 @@ async fn import(app: &App, text: &str) -> Result<usize, Vec<String>> {
     let rows =
         evidence::parse(text).map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     admin
-        .import_evidence(CONTRACT, &rows)
+        .import_evidence(contract, &rows)
         .await
         .unwrap()
         .map_err(|p| p.iter().map(ToString::to_string).collect())
@@ -108,6 +116,16 @@ both_stores! {
         assert_eq!(kartlegging(&app, q2).await, vec![(true, -2_000_000)]);
         assert_eq!(app.t.store.statement_lines(&[q1], None).await.unwrap(), paid);
 
+        // Naming a person of another contract is refused the same way, and the attempt is on
+        // that person's audit record.
+        let other = effekt_engine::contract::check(include_str!("../../../examples/contracts/rate-card.toml")).unwrap();
+        let (second, _) = app.t.store.add_contract_version(None, &other, None, 10, chrono::Utc::now()).await.unwrap();
+        let refused = import_into(&app, second, &format!("{HEADER}M-9;{id};kartlegging;2025-03-10;;Kari Veileder;Per Evaluator;2025-03-15;\n")).await.unwrap_err();
+        assert_eq!(refused, [format!("line 2, national_id: no participant of contract {} has this id", second.0)]);
+        let denied = app.t.store.audit_records().await.unwrap().into_iter()
+            .filter(|r| r.record.purpose == "participant.evidence" && r.record.decision == effekt_store::model::Decision::Deny)
+            .count();
+        assert_eq!(denied, 1, "the probe is audited against the person named");
         // Append-only.
         assert!(app.t.execute_raw("UPDATE provider_evidence SET retracted = FALSE").await.is_err());
         assert!(app.t.execute_raw("DELETE FROM provider_evidence").await.is_err());

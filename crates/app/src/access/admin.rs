@@ -80,12 +80,25 @@ impl AdminAccess {
                 Some(known) => *known,
                 None => {
                     let known = match self.app.store.person_holding(&row.national_id).await? {
-                        Some(person) => self
-                            .app
-                            .store
-                            .participant_in_contract(contract, person)
-                            .await?
-                            .map(|p| (person, p)),
+                        Some(person) => {
+                            let p = self
+                                .app
+                                .store
+                                .participant_in_contract(contract, person)
+                                .await?;
+                            if p.is_none() {
+                                // A person of another contract was named: the attempt is on
+                                // their record, as every probe of a national id is.
+                                audit::deny_person(
+                                    &self.app,
+                                    &self.viewer,
+                                    person,
+                                    audit::Purpose::ParticipantEvidence,
+                                )
+                                .await?;
+                            }
+                            p.map(|p| (person, p))
+                        }
                         None => None,
                     };
                     found.insert(row.national_id.clone(), known);
