@@ -17,6 +17,9 @@ use effekt_engine::demo::{self, DemoScope, AMENDMENT_FROM};
 use effekt_store::model::{NewUser, Proposal, UserScope};
 use effekt_store::{Store, StoreError};
 
+/// Why the demo's amendment was made, as the contract manager wrote it.
+const AMENDMENT_REASON: &str = "Jobbstart gir flest varige resultater i evalueringen så langt; prisen heves fra 30 000 til 35 000 kr fra 1. juli 2026 for å styrke innsatsen mot arbeidsgivere.";
+
 use crate::ledger::LedgerError;
 use crate::{App, AppError};
 
@@ -185,6 +188,7 @@ async fn agreed_amendment(
                 source: Some(text),
                 effective_from: AMENDMENT_FROM,
                 decision,
+                reason: Some(AMENDMENT_REASON),
             };
             store.propose_contract_version(contract, &proposal).await?;
         } else {
@@ -240,7 +244,7 @@ async fn paid_statements(
         )
         .map_err(refused)?;
         let booked = crate::ledger::booked_lines(store.as_ref(), &statements).await?;
-        let new = pricing.statement(&period, &booked, rules.events[0]);
+        let new = pricing.statement(&period, &booked, rules.events[0])?;
         let id = store.add_statement(&new, None).await?;
         for (step, by, role, days) in [
             (Step::Verify, evaluator, Role::Evaluator, 14),

@@ -31,6 +31,21 @@ pub enum AppError {
     },
 }
 
+/// A sum beyond what øre hold is refused with the domain's Norwegian message, never shown as
+/// a wrapped or saturated figure.
+impl From<effekt_domain::money::MoneyOverflow> for AppError {
+    fn from(e: effekt_domain::money::MoneyOverflow) -> Self {
+        Self::Refused(e.to_string())
+    }
+}
+
+/// Free text other parties read is refused with the form's Norwegian message.
+impl From<effekt_domain::free_text::SharedTextError> for AppError {
+    fn from(e: effekt_domain::free_text::SharedTextError) -> Self {
+        Self::Refused(e.to_string())
+    }
+}
+
 impl AppError {
     pub(crate) fn internal(
         what: &'static str,

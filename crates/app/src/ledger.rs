@@ -134,6 +134,8 @@ pub async fn price(
         .iter()
         .max_by_key(|v| v.0)
         .map(|(version, _, terms)| ledger_lines(terms, *version, &figures))
+        .transpose()
+        .map_err(|_| LedgerError::Overflow(contract.0))?
         .unwrap_or_default();
     let schedule = in_force(&versions);
     let input = achievements(&schedule, &participants, &judged);
@@ -228,7 +230,7 @@ impl Pricing {
         period: &Period,
         open: bool,
         booked: &[StatementLineRecord],
-    ) -> Vec<StatementLineRecord> {
+    ) -> Result<Vec<StatementLineRecord>, LedgerError> {
         let booked_keys: Vec<BookedLine> = booked
             .iter()
             .map(|b| BookedLine {
@@ -242,8 +244,9 @@ impl Pricing {
                 amount: b.amount,
             })
             .collect();
+        let overflow = |_| LedgerError::Overflow(self.contract.0);
         let settled: Vec<SettledLine> = if open {
-            settle(&self.priced, &booked_keys, period.start)
+            settle(&self.priced, &booked_keys, period.start).map_err(overflow)?
         } else {
             let own: Vec<PricedLine> = self
                 .priced
@@ -252,11 +255,12 @@ impl Pricing {
                 .cloned()
                 .collect();
             settle(&own, &booked_keys, period.start)
+                .map_err(overflow)?
                 .into_iter()
                 .filter(|l| !l.adjustment)
                 .collect()
         };
-        settled
+        Ok(settled
             .into_iter()
             .filter_map(|l| {
                 let achievement = l.priced.and_then(|(_, a)| self.input.get(a));
@@ -295,7 +299,7 @@ impl Pricing {
                     version: l.priced.map(|(v, _)| v),
                 })
             })
-            .collect()
+            .collect())
     }
 
     /// The statement of the open period `period` as computed now: its lines with adjustments
@@ -305,9 +309,9 @@ impl Pricing {
         period: &Period,
         booked: &[StatementLineRecord],
         computed: Event,
-    ) -> NewStatement {
-        let lines = self.draft(period, true, booked);
-        NewStatement {
+    ) -> Result<NewStatement, LedgerError> {
+        let lines = self.draft(period, true, booked)?;
+        Ok(NewStatement {
             contract: self.contract,
             period: period.label.clone(),
             period_start: period.start,
@@ -316,7 +320,7 @@ impl Pricing {
             lines,
             computed,
             replaces_because: None,
-        }
+        })
     }
 
     /// The versions that priced `lines`, as stored on a statement (`1,2`); the newest when

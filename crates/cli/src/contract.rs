@@ -216,7 +216,8 @@ pub async fn ledger(command: LedgerCommand) -> Result<ExitCode, CliError> {
         .statements(&app)?
         .period_lines(ContractId(contract), &period)
         .await?;
-    let total = p.lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+    let total =
+        Nok::sum(p.lines.iter().map(|l| l.amount)).map_err(|e| CliError::Config(e.to_string()))?;
     let bytes = match format.as_str() {
         "xlsx" => statement_file::xlsx(&p.period.label, &p.snapshot, &p.lines, total),
         "excel-csv" => statement_file::excel_csv(&p.period.label, &p.snapshot, &p.lines),

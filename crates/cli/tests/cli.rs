@@ -556,13 +556,19 @@ fn the_demo_exports_valid_indigo() {
     assert!(
         project["outcome_pricings"][0]["contracted_increases_to_outcome_pricing"]["value"]
             .as_str()
-            .is_some_and(|h| h.starts_with("version 2")),
-        "{}",
+            .is_some_and(
+                |h| h.starts_with("version 2") && h.contains("Reason: Jobbstart gir flest")
+            ),
+        "the change and why: {}",
         project["outcome_pricings"][0]
     );
     assert!(
         !project["transactions"].as_array().unwrap().is_empty(),
         "drawdowns"
+    );
+    assert_eq!(
+        project["delivery_locations"][0]["adminstrative_geography_code"]["value"], "0301",
+        "the demo is delivered in Oslo"
     );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -21,6 +21,7 @@ const OUTCOMES: usize = 12;
 fn terms() -> ContractTerms {
     let starts = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     ContractTerms {
+        locations: Vec::new(),
         name: "bench".into(),
         starts,
         // 20 quarters.

@@ -4,6 +4,7 @@
 
 pub mod amendment;
 pub mod cohort;
+pub mod figure_unit;
 pub mod investors;
 pub mod judging;
 pub mod ledger;

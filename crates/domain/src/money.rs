@@ -1,7 +1,6 @@
 //! Exact amounts: Norwegian kroner held as integer øre, and FTE percentages as exact decimals.
 
 use std::fmt;
-use std::ops::{Add, Sub};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -80,22 +79,42 @@ impl Nok {
     pub fn checked_add(self, other: Self) -> Option<Self> {
         self.ore.checked_add(other.ore).map(Self::from_ore)
     }
-}
 
-impl Add for Nok {
-    type Output = Self;
-    /// Saturates: an amount beyond ±92 quadrillion kroner is not a real amount.
-    fn add(self, rhs: Self) -> Self {
-        Self::from_ore(self.ore.saturating_add(rhs.ore))
+    /// `self + other`, refused rather than wrapped or saturated when øre cannot hold it.
+    pub fn plus(self, other: Self) -> Result<Self, MoneyOverflow> {
+        self.checked_add(other).ok_or(MoneyOverflow)
+    }
+
+    /// `self − other`, refused rather than wrapped or saturated when øre cannot hold it.
+    pub fn minus(self, other: Self) -> Result<Self, MoneyOverflow> {
+        self.ore
+            .checked_sub(other.ore)
+            .map(Self::from_ore)
+            .ok_or(MoneyOverflow)
+    }
+
+    /// `−self`; only the most negative øre has no opposite.
+    pub fn negated(self) -> Result<Self, MoneyOverflow> {
+        self.ore
+            .checked_neg()
+            .map(Self::from_ore)
+            .ok_or(MoneyOverflow)
+    }
+
+    /// The exact sum, or the refusal when a running total leaves what øre can hold.
+    pub fn sum<I: IntoIterator<Item = Self>>(amounts: I) -> Result<Self, MoneyOverflow> {
+        amounts
+            .into_iter()
+            .try_fold(Self::ZERO, |total, amount| total.plus(amount))
     }
 }
 
-impl Sub for Nok {
-    type Output = Self;
-    fn sub(self, rhs: Self) -> Self {
-        Self::from_ore(self.ore.saturating_sub(rhs.ore))
-    }
-}
+/// Money arithmetic beyond ±92 billiarder kroner (i64 øre). No real contract comes near it
+/// (contract amounts are bounded by [`Nok::CONTRACT_LIMIT`]), so reaching it means the input is
+/// wrong; the sum is refused instead of wrapping or saturating into a plausible-looking figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("beløpet er større enn effekt kan regne eksakt med (over ±92 billiarder kroner)")]
+pub struct MoneyOverflow;
 
 impl fmt::Display for Nok {
     /// Norwegian style: `kr 1 234 567,50`.
@@ -193,8 +212,28 @@ mod tests {
     }
 
     #[test]
+    fn arithmetic_beyond_ore_is_refused_not_saturated() {
+        let max = Nok::from_ore(i64::MAX);
+        assert_eq!(max.plus(Nok::from_ore(1)), Err(MoneyOverflow));
+        assert_eq!(
+            Nok::from_ore(i64::MIN).minus(Nok::from_ore(1)),
+            Err(MoneyOverflow)
+        );
+        assert_eq!(Nok::from_ore(i64::MIN).negated(), Err(MoneyOverflow));
+        assert_eq!(
+            Nok::sum([max, Nok::from_ore(1), Nok::from_ore(-5)]),
+            Err(MoneyOverflow),
+            "a running total that leaves øre is refused even when later lines would bring it back"
+        );
+        assert_eq!(
+            Nok::CONTRACT_LIMIT.minus(Nok::from_ore(1)),
+            Ok(Nok::from_ore(99_999_999_999_999))
+        );
+    }
+
+    #[test]
     fn sums_of_many_small_amounts_are_exact() {
-        let total = (0..10).fold(Nok::ZERO, |acc, _| acc + Nok::parse("0,10").unwrap());
+        let total = Nok::sum((0..10).map(|_| Nok::parse("0,10").unwrap())).unwrap();
         assert_eq!(total, Nok::parse("1").unwrap());
     }
 

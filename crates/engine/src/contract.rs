@@ -17,6 +17,7 @@ mod checker;
 mod cohorts;
 mod file;
 mod investment;
+mod locations;
 
 use checker::{scale_path, Checker, Lines, Step};
 use file::{CapsEntry, File, OutcomeEntry, PartyEntry, ScaleEntry};
@@ -97,6 +98,7 @@ pub fn check(text: &str) -> Result<ContractTerms, Vec<Problem>> {
         &parties,
         starts.zip(ends),
     );
+    let locations = locations::check_locations(&mut c, &file.location, &parties);
 
     if !c.problems.is_empty() {
         c.problems.sort_by_key(|p| p.line);
@@ -104,6 +106,7 @@ pub fn check(text: &str) -> Result<ContractTerms, Vec<Problem>> {
     }
     match (starts, ends, periods) {
         (Some(starts), Some(ends), Some(periods)) => Ok(ContractTerms {
+            locations,
             name: file.contract.name.trim().to_owned(),
             starts,
             ends,

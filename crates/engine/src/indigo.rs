@@ -16,7 +16,7 @@ use effekt_domain::contract::ledger::LineKind;
 use effekt_domain::contract::scale::Scale;
 use effekt_domain::contract::settlement::PricedLine;
 use effekt_domain::contract::terms::{ContractTerms, PartyRole};
-use effekt_domain::money::Nok;
+use effekt_domain::money::{MoneyOverflow, Nok};
 use effekt_domain::suppression::MIN_CELL;
 use serde_json::{json, Value};
 
@@ -69,14 +69,30 @@ pub struct Priced<'a> {
     pub cohort_sizes: BTreeMap<String, u32>,
     /// The number of participants the contract is for (its target cohort), when known.
     pub target_cohort: Option<u32>,
-    /// Every version after the first: its number, the first day it prices, and what it
-    /// changed in words (prices, requirements, caps).
-    pub history: Vec<(u32, NaiveDate, Vec<String>)>,
+    /// Every version after the first, in order.
+    pub history: Vec<Amendment>,
+}
+
+/// One agreed amendment, for the price history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Amendment {
+    pub version: u32,
+    /// The first day it prices.
+    pub from: NaiveDate,
+    /// What it changed, in words (prices, requirements, caps).
+    pub changes: Vec<String>,
+    /// Why, as the proposer wrote it (none for versions imported from files).
+    pub reason: Option<String>,
 }
 
 /// The project: terms, and from the priced lines the payments and results per period and
 /// outcome. Without a register snapshot there are no lines, and the terms are still published.
-pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> Value {
+/// Refused when a period's payments add up beyond what øre hold.
+pub fn project(
+    contract_id: i64,
+    terms: &ContractTerms,
+    priced: &Priced<'_>,
+) -> Result<Value, MoneyOverflow> {
     let nav = terms.parties.iter().find(|p| p.role == PartyRole::Nav);
     let lead = terms
         .parties
@@ -163,7 +179,7 @@ pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> 
         let entry = paid
             .entry((line.period, outcome))
             .or_insert_with(|| (Nok::ZERO, BTreeSet::new(), 0));
-        entry.0 = entry.0 + line.amount;
+        entry.0 = entry.0.plus(line.amount)?;
         if line.key.kind == LineKind::Payment {
             match line.key.participant.strip_prefix(COHORT_PREFIX) {
                 Some(cohort) => {
@@ -266,7 +282,7 @@ pub fn project(contract_id: i64, terms: &ContractTerms, priced: &Priced<'_>) -> 
         "results": results,
     });
     if let Some(sections) = project.as_object_mut() {
-        sections.extend(parties::sections(terms, priced));
+        sections.extend(parties::sections(terms, priced)?);
     }
-    project
+    Ok(project)
 }

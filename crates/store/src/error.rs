@@ -22,6 +22,9 @@ pub enum StoreError {
     /// The national id already belongs to another person.
     #[error("the national id belongs to another person")]
     IdTaken,
+    /// Lines whose sum leaves what øre hold (the ledger refuses them first).
+    #[error(transparent)]
+    Money(#[from] effekt_domain::money::MoneyOverflow),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -477,6 +477,7 @@ pub fn contract_terms(
         })
     };
     Some(ContractTerms {
+        locations: Vec::new(),
         name: "Jobbvei Oslo".into(),
         starts: date(2025, 1, 1),
         ends: date(2027, 12, 31),

@@ -504,6 +504,9 @@ pub struct Proposal<'a> {
     pub source: Option<&'a str>,
     pub effective_from: NaiveDate,
     pub decision: effekt_domain::contract::amendment::PartyDecision,
+    /// Why (kept as the reason of the proposer's own approval, shown with the version and
+    /// published in the price history).
+    pub reason: Option<&'a str>,
 }
 
 /// One provider record as imported (migration 0016): a milestone (no score) or a soft-survey

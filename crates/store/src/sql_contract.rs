@@ -372,7 +372,8 @@ macro_rules! impl_contract_store {
                     .bind(proposal.source)
                     .execute(&mut *tx)
                     .await?;
-                    insert_decision(&mut tx, contract, version, &proposal.decision, None).await?;
+                    insert_decision(&mut tx, contract, version, &proposal.decision, proposal.reason)
+                        .await?;
                     tx.commit().await?;
                     u32::try_from(version).map_err(corrupt)
                 }

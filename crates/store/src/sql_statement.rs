@@ -307,7 +307,7 @@ macro_rules! impl_statement_store {
                             e => e,
                         })?;
                     }
-                    let total = new.lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+                    let total = Nok::sum(new.lines.iter().map(|l| l.amount))?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO statements (contract_id, period, period_start, versions, \
                          snapshot, total_ore, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \

@@ -39,6 +39,7 @@ both_stores! {
             source: Some("v2 text"),
             effective_from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             decision: approve(nav),
+            reason: Some("Færre resultatmål"),
         };
         assert_eq!(t.store.propose_contract_version(CONTRACT, &proposal).await.unwrap(), 2);
         assert!(matches!(t.store.propose_contract_version(CONTRACT, &proposal).await, Err(StoreError::Conflict(_))), "one proposal at a time");

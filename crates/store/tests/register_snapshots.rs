@@ -170,6 +170,7 @@ both_stores! {
         seeded(&t).await;
         let defs = fixture::outcome_definitions();
         let terms = effekt_domain::contract::terms::ContractTerms {
+            locations: Vec::new(),
             name: "Ny kontrakt".into(),
             starts: date(2026, 1, 1),
             ends: date(2029, 12, 31),

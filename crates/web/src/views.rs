@@ -250,6 +250,8 @@ pub struct ContractPage {
     /// The proposal form: effective date and contract file text as typed.
     pub effective: String,
     pub text: String,
+    /// Why the parties should agree, as typed.
+    pub reason: String,
     /// The certification form as typed.
     pub figure: FigureInput,
     pub errors: Vec<FieldError>,

@@ -40,6 +40,21 @@ both_stores! {
         assert!(page.body.contains("arbeid i minst 50 % stilling i 26 uker"));
         assert!(page.body.contains("[[outcome]]"), "the form starts from the file in force");
 
+        // Every proposal says why; a reason naming a person is refused, since every party
+        // reads it and the INDIGO export publishes it. Nothing is stored either way.
+        let text = urlencode(&contract_file(60_000));
+        for (reason, says) in [
+            ("", "Skriv en begrunnelse."),
+            ("Gjelder+241095+12482+som+sluttet", "ser ut til å inneholde et fødselsnummer"),
+        ] {
+            let form = format!("gyldig_fra=01.01.2027&vilkar={text}&endringsgrunn={reason}");
+            let res = app.post_with_csrf("/kontrakter/1", "/kontrakter/1/endringer", &nav, &form).await;
+            assert_eq!(res.status, StatusCode::BAD_REQUEST, "{reason}");
+            assert!(res.body.contains(says), "{says}: {}", res.body);
+            assert!(res.body.contains(r#"id="endringsgrunn-error""#), "the error stands at the field");
+        }
+        assert_eq!(versions(&app).await.len(), 1, "nothing was stored");
+
         // Effective 1 January 2027, after every approved period: Nav (by proposing), the lead
         // and the investor must agree; provider B is told.
         let res = app.propose(&nav, "01.01.2027", 60_000).await;
@@ -48,6 +63,7 @@ both_stores! {
         let page = app.get("/kontrakter/1", Some(&nav)).await.body;
         assert!(page.contains("Resultatmålet «Varig arbeid» får ny pris: fast kr\u{a0}60\u{a0}000,00 (var: fast kr\u{a0}50\u{a0}000,00)."), "{page}");
         assert!(page.contains("Varslet: Leverandør B."), "{page}");
+        assert!(page.contains("Ny pris etter forhandlingsmøte"), "the proposer's reason is shown: {page}");
         assert!(!page.contains("før en periode som allerede er godkjent"));
         // One proposal at a time.
         assert!(!page.contains("/kontrakter/1/endringer"), "no proposal form while one waits");

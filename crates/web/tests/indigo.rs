@@ -78,3 +78,26 @@ both_stores! {
         assert!(types.iter().any(|(_, k)| k == "Planned"), "{types:?}");
     }
 }
+
+both_stores! {
+    async fn the_price_history_says_what_each_amendment_changed_and_why(t: TestStore) {
+        let app = App::new(t).await;
+        let nav = app.login("forvalter").await;
+        let (project, _, _) = export(&app.t).await;
+        assert!(project["outcome_pricings"][0].get("contracted_increases_to_outcome_pricing").is_none(), "one version, no history");
+        assert_eq!(app.propose(&nav, "01.01.2027", 60_000).await.status, axum::http::StatusCode::SEE_OTHER);
+        for who in ["admin.a", "investor"] {
+            let cookie = app.login(who).await;
+            assert_eq!(app.decide(&cookie, 2, "approve").await.status, axum::http::StatusCode::SEE_OTHER);
+        }
+        let (project, _, _) = export(&app.t).await;
+        let history = project["outcome_pricings"].as_array().unwrap().iter()
+            .filter_map(|p| p["contracted_increases_to_outcome_pricing"]["value"].as_str())
+            .next()
+            .unwrap()
+            .to_owned();
+        assert!(history.starts_with("version 2, from 2027-01-01: "), "{history}");
+        assert!(history.contains("«Varig arbeid» får ny pris: fast kr\u{a0}60\u{a0}000,00"), "{history}");
+        assert!(history.ends_with("Reason: Ny pris etter forhandlingsmøte"), "{history}");
+    }
+}

@@ -22,7 +22,10 @@ async fn financed(app: &App) {
         "{}\n[investment]\nreturn_cap = \"0.30\"\nexcess = \"to_nav\"\n\n[[drawdown]]\ninvestor = \"910000020\"\ndate = 2025-01-15\namount = \"100000\"\n",
         contract_file(50_000)
     );
-    let form = format!("gyldig_fra=01.01.2025&vilkar={}", urlencode(&text));
+    let form = format!(
+        "gyldig_fra=01.01.2025&vilkar={}&endringsgrunn=Investorene+finansierer+kontrakten",
+        urlencode(&text)
+    );
     let res = app
         .post_with_csrf("/kontrakter/1", "/kontrakter/1/endringer", &nav, &form)
         .await;

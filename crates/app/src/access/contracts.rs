@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use effekt_domain::contract::amendment::{
     self, differences, AmendmentError, Decision, PartyDecision, PartyKey, VersionState,
 };
-use effekt_domain::contract::terms::{CohortMechanism, ContractTerms, PartyRole};
+use effekt_domain::contract::terms::{CohortOutcome, ContractTerms, PartyRole};
 use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::ContractId;
 use effekt_store::model::{ContractVersionRecord, Proposal};
@@ -365,7 +365,7 @@ impl ContractAccess {
                     certified_on: f.certified.certified_on,
                 })
                 .collect(),
-            payments: price_all(&terms.cohort_outcomes, &named, final_round)
+            payments: price_all(&terms.cohort_outcomes, &named, final_round)?
                 .into_iter()
                 .map(|(outcome, l)| CohortPaymentView {
                     outcome,
@@ -434,14 +434,13 @@ impl ContractAccess {
                 .ok()
         };
         let value = number(&input.value);
-        let readers: Vec<&CohortMechanism> = terms
+        let readers: Vec<&CohortOutcome> = terms
             .cohort_outcomes
             .iter()
             .filter(|o| o.figure == figure)
-            .map(|o| &o.mechanism)
             .collect();
         let comparison = if input.comparison.trim().is_empty() {
-            if readers.iter().any(|m| m.needs_comparison()) {
+            if readers.iter().any(|o| o.mechanism.needs_comparison()) {
                 problems.push((
                     "sammenligning",
                     "Skriv sammenligningsgruppens verdi: kontrakten betaler per enhet forbedring mot den."
@@ -503,6 +502,7 @@ impl ContractAccess {
         contract: ContractId,
         effective: NaiveDate,
         text: &str,
+        reason: &str,
     ) -> Result<Result<u32, ProposalRefused>, AppError> {
         // Contract data only to those who read the contract: others learn nothing of it.
         if !self.viewer.reads_contract(&self.app, contract).await? {
@@ -555,6 +555,15 @@ impl ContractAccess {
                 "Vilkårene er de samme som gjelder nå.".to_owned(),
             )])));
         }
+        let reason = match effekt_domain::free_text::shared(reason, true, 1000) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(Err(ProposalRefused::Form(vec![(
+                    "endringsgrunn",
+                    e.to_string(),
+                )])))
+            }
+        };
         let proposal = Proposal {
             terms: &terms,
             source: Some(text),
@@ -565,6 +574,7 @@ impl ContractAccess {
                 decision: Decision::Approve,
                 at: self.app.now(),
             },
+            reason: reason.as_deref(),
         };
         let version = self
             .app
@@ -586,14 +596,14 @@ impl ContractAccess {
         reason: &str,
     ) -> Result<VersionState, AppError> {
         // A rejection says why, so that the proposer knows what to change; an approval may.
-        let reason = reason.trim();
-        if decision == Decision::Reject && reason.is_empty() {
-            return Err(bad("Skriv hvorfor dere avviser forslaget.".to_owned()));
-        }
-        if reason.chars().count() > 1000 {
-            return Err(bad("Begrunnelsen kan være høyst 1000 tegn.".to_owned()));
-        }
-        let reason = (!reason.is_empty()).then_some(reason);
+        let reason =
+            match effekt_domain::free_text::shared(reason, decision == Decision::Reject, 1000) {
+                Err(effekt_domain::free_text::SharedTextError::Missing) => {
+                    return Err(bad("Skriv hvorfor dere avviser forslaget.".to_owned()))
+                }
+                other => other?,
+            };
+        let reason = reason.as_deref();
         // Contract data only to those who read the contract: others learn nothing of it.
         if !self.viewer.reads_contract(&self.app, contract).await? {
             return Err(AppError::NotFound);

@@ -171,7 +171,7 @@ impl InvestmentAccess {
                 today,
                 RUN_RATE_PERIODS,
                 PAY_AFTER_DAYS,
-            );
+            )?;
             // An investor sees its own row, never a co-investor's; nor a total that, less its
             // own row, would be the one other investor's position.
             let rows = investors
@@ -192,7 +192,7 @@ impl InvestmentAccess {
             let committed = investors
                 .iter()
                 .filter_map(|p| p.commitment)
-                .fold(Nok::ZERO, |s, c| s + c);
+                .try_fold(Nok::ZERO, |s, c| s.plus(c))?;
             out.push(InvestmentView {
                 contract: contract.name.clone(),
                 return_cap: format!(

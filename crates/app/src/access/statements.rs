@@ -146,20 +146,19 @@ impl StatementAccess {
             .store
             .statement_outcome_totals(&ids, self.provider())
             .await?;
-        Ok(statements
+        let shown = statements
             .iter()
             .map(|s| {
                 let mine: Vec<&OutcomeTotal> =
                     totals.iter().filter(|t| t.statement == s.id).collect();
-                match self.sight {
+                Ok(match self.sight {
                     Sight::Lines => Some(s.total),
-                    Sight::OwnShare(_) => {
-                        Some(mine.iter().fold(Nok::ZERO, |sum, t| sum + t.amount))
-                    }
+                    Sight::OwnShare(_) => Some(Nok::sum(mine.iter().map(|t| t.amount))?),
                     Sight::Totals => total_publishable(&mine).then_some(s.total),
-                }
+                })
             })
-            .collect())
+            .collect::<Result<Vec<_>, effekt_domain::money::MoneyOverflow>>()?;
+        Ok(shown)
     }
 
     /// Not found unless the statement's contract is one the viewer reads.
@@ -293,17 +292,14 @@ impl StatementAccess {
                 lost.join(" og ")
             )));
         }
-        if reason.chars().count() > 1000 {
-            return Err(AppError::Refused(
-                "Begrunnelsen kan være høyst 1000 tegn.".into(),
-            ));
-        }
+        let reason = effekt_domain::free_text::shared(reason, false, 1000)?;
+        let reason = reason.as_deref().unwrap_or("");
         let Some(event) = computed.events.first().copied() else {
             return Err(AppError::Refused(compute_refusal_nb(
                 &ComputeRefusal::WrongRole,
             )));
         };
-        let mut new = pricing.statement(&wanted, &booked, event);
+        let mut new = pricing.statement(&wanted, &booked, event)?;
         if !lost.is_empty() {
             new.replaces_because = Some(reason.to_owned());
         }
@@ -333,24 +329,27 @@ impl StatementAccess {
                     "Betalingsdatoen kan ikke være frem i tid.".into(),
                 ));
             }
-            let reference = payment.reference.trim();
-            if reference.is_empty() || reference.chars().count() > 64 {
-                return Err(AppError::Refused(
-                    "Skriv betalingens referanse (KID eller bilagsnummer, høyst 64 tegn).".into(),
-                ));
-            }
+            let reference = match effekt_domain::free_text::shared(&payment.reference, true, 64) {
+                Ok(Some(r)) => r,
+                Ok(None)
+                | Err(
+                    effekt_domain::free_text::SharedTextError::Missing
+                    | effekt_domain::free_text::SharedTextError::TooLong(_),
+                ) => {
+                    return Err(AppError::Refused(
+                        "Skriv betalingens referanse (KID eller bilagsnummer, høyst 64 tegn)."
+                            .into(),
+                    ))
+                }
+                Err(e) => return Err(e.into()),
+            };
             Some((on, reference))
         } else {
             None
         };
         // The evaluator may say what was checked; kept on the step and shown in the history.
-        let comment = payment.comment.trim();
-        if comment.chars().count() > 1000 {
-            return Err(AppError::Refused(
-                "Kommentaren kan være høyst 1000 tegn.".into(),
-            ));
-        }
-        let comment = (step == Step::Verify && !comment.is_empty()).then_some(comment);
+        let comment = effekt_domain::free_text::shared(&payment.comment, false, 1000)?;
+        let comment = comment.as_deref().filter(|_| step == Step::Verify);
         let Some(record) = store.statement(id).await? else {
             return Err(AppError::NotFound);
         };
@@ -374,7 +373,13 @@ impl StatementAccess {
             at: now,
         };
         store
-            .add_payment_event(id, before, &event, paid, comment)
+            .add_payment_event(
+                id,
+                before,
+                &event,
+                paid.as_ref().map(|(on, r)| (*on, r.as_str())),
+                comment,
+            )
             .await
             .map_err(conflict_or)?;
         tracing::info!(statement = id, step = step.code(), user = %self.viewer.user.username,
@@ -395,7 +400,7 @@ impl StatementAccess {
         let all = store.statements(record.contract).await?;
         let open = pricing.open_period(&all).as_ref() == Some(&period);
         let booked = ledger::booked_lines(store.as_ref(), &all).await?;
-        let now = pricing.draft(&period, open, &booked);
+        let now = pricing.draft(&period, open, &booked)?;
         let stored: Vec<StatementLineRecord> = store
             .statement_lines(&[record.id], None)
             .await?
@@ -441,7 +446,7 @@ impl StatementAccess {
                         .collect();
                     LinesHead {
                         count: lines.len() as u64,
-                        total: lines.iter().fold(Nok::ZERO, |s, l| s + l.amount),
+                        total: Nok::sum(lines.iter().map(|l| l.amount))?,
                         lines,
                     }
                 } else {
@@ -595,7 +600,7 @@ impl StatementAccess {
                 let p = self.app.pricing(contract).await?;
                 let open = p.open_period(&statements).as_ref() == Some(&period);
                 let booked = ledger::booked_lines(store.as_ref(), &statements).await?;
-                let mut lines = p.draft(&period, open, &booked);
+                let mut lines = p.draft(&period, open, &booked)?;
                 if let Some(own) = self.provider() {
                     lines.retain(|l| l.provider == Some(own));
                 }
@@ -628,7 +633,7 @@ impl StatementAccess {
     /// CSV, or XLSX with amounts as numbers and a total row.
     pub async fn file(&self, id: i64, format: FileFormat) -> Result<StatementFile, AppError> {
         let (record, lines) = self.lines(id).await?;
-        let total = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+        let total = Nok::sum(lines.iter().map(|l| l.amount))?;
         let (bytes, ext) = match format {
             FileFormat::Xlsx => (
                 statement_file::xlsx(&record.period, &record.snapshot, &lines, total),

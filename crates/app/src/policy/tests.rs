@@ -24,6 +24,7 @@ fn party(role: PartyRole, orgnr: &str) -> Party {
 
 fn terms() -> ContractTerms {
     ContractTerms {
+        locations: Vec::new(),
         name: "t".into(),
         starts: "2026-01-01".parse().unwrap(),
         ends: "2027-12-31".parse().unwrap(),

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::scale::{to_ore, Scale};
-use crate::money::Nok;
+use crate::money::{MoneyOverflow, Nok};
 
 /// A figure for one cohort, certified by the evaluator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,18 +38,33 @@ pub struct CohortLine {
 
 /// A graduated cohort scale: the scale applied to the cohort's figure, e.g. nothing at 25 %
 /// employment, linear to the maximum at 45 %.
-pub fn graduated(scale: &Scale, figures: &[CertifiedFigure]) -> Vec<CohortLine> {
+pub fn graduated(
+    scale: &Scale,
+    figures: &[CertifiedFigure],
+) -> Result<Vec<CohortLine>, MoneyOverflow> {
     figures
         .iter()
-        .map(|f| CohortLine {
-            cohort: f.cohort.clone(),
-            amount: scale.price(f.value),
-            reason: format!(
-                "{} certified by {} on {}",
-                f.value, f.certified_by, f.certified_on
-            ),
+        .map(|f| {
+            Ok(CohortLine {
+                cohort: f.cohort.clone(),
+                amount: scale.price(f.value)?,
+                reason: format!(
+                    "{} certified by {} on {}",
+                    f.value, f.certified_by, f.certified_on
+                ),
+            })
         })
         .collect()
+}
+
+/// `a × b`, refused where `Decimal` would overflow (it panics otherwise).
+fn times(a: Decimal, b: Decimal) -> Result<Decimal, MoneyOverflow> {
+    a.checked_mul(b).ok_or(MoneyOverflow)
+}
+
+/// `amount × count` in øre.
+fn per_head(amount: Nok, count: u64) -> Result<Nok, MoneyOverflow> {
+    to_ore(times(amount.to_decimal(), Decimal::from(count))?)
 }
 
 /// A trigger against a comparison group (the Peterborough model): a cohort whose reduction
@@ -66,34 +81,39 @@ pub struct Trigger {
 impl Trigger {
     /// The cohort payments, then (when `final_round`) the pooled top-up as a line for the
     /// cohort `"pooled"`.
-    pub fn price(&self, figures: &[CertifiedFigure], final_round: bool) -> Vec<CohortLine> {
+    pub fn price(
+        &self,
+        figures: &[CertifiedFigure],
+        final_round: bool,
+    ) -> Result<Vec<CohortLine>, MoneyOverflow> {
         let mut lines: Vec<CohortLine> = figures
             .iter()
             .filter(|f| f.value >= self.threshold)
-            .map(|f| CohortLine {
-                cohort: f.cohort.clone(),
-                amount: to_ore(self.per_participant.to_decimal() * Decimal::from(f.cohort_size)),
-                reason: format!(
-                    "reduction {} % ≥ {} % (certified by {} on {})",
-                    f.value, self.threshold, f.certified_by, f.certified_on
-                ),
+            .map(|f| {
+                Ok(CohortLine {
+                    cohort: f.cohort.clone(),
+                    amount: per_head(self.per_participant, u64::from(f.cohort_size))?,
+                    reason: format!(
+                        "reduction {} % ≥ {} % (certified by {} on {})",
+                        f.value, self.threshold, f.certified_by, f.certified_on
+                    ),
+                })
             })
-            .collect();
+            .collect::<Result<_, MoneyOverflow>>()?;
         if final_round {
             let size: u64 = figures.iter().map(|f| u64::from(f.cohort_size)).sum();
             if size > 0 {
-                let weighted: Decimal = figures
-                    .iter()
-                    .map(|f| f.value * Decimal::from(f.cohort_size))
-                    .sum::<Decimal>()
-                    / Decimal::from(size);
+                let weighted = figures.iter().try_fold(Decimal::ZERO, |sum, f| {
+                    times(f.value, Decimal::from(f.cohort_size))
+                        .and_then(|part| sum.checked_add(part).ok_or(MoneyOverflow))
+                })? / Decimal::from(size);
                 if weighted >= self.pooled_threshold {
-                    let due = to_ore(self.per_participant.to_decimal() * Decimal::from(size));
-                    let paid = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+                    let due = per_head(self.per_participant, size)?;
+                    let paid = Nok::sum(lines.iter().map(|l| l.amount))?;
                     if due > paid {
                         lines.push(CohortLine {
                             cohort: "pooled".into(),
-                            amount: due - paid,
+                            amount: due.minus(paid)?,
                             reason: format!(
                                 "pooled reduction {} % ≥ {} %: {} due for {size} participants, {} already paid",
                                 weighted.round_dp(4),
@@ -106,7 +126,7 @@ impl Trigger {
                 }
             }
         }
-        lines
+        Ok(lines)
     }
 }
 
@@ -132,30 +152,54 @@ pub struct PerUnit {
 
 impl PerUnit {
     /// The improvement of `rate` over `comparison`, in the figures' unit.
-    fn improvement(&self, rate: Decimal, comparison: Decimal) -> Decimal {
+    fn improvement(&self, rate: Decimal, comparison: Decimal) -> Result<Decimal, MoneyOverflow> {
         if self.lower_is_better {
-            comparison - rate
+            comparison.checked_sub(rate)
         } else {
-            rate - comparison
+            rate.checked_sub(comparison)
         }
+        .ok_or(MoneyOverflow)
     }
 
     /// The improvement relative to the comparison, in percent (0 against a comparison of 0).
-    fn relative(&self, improvement: Decimal, comparison: Decimal) -> Decimal {
+    fn relative(
+        &self,
+        improvement: Decimal,
+        comparison: Decimal,
+    ) -> Result<Decimal, MoneyOverflow> {
         if comparison.is_zero() {
-            Decimal::ZERO
+            Ok(Decimal::ZERO)
         } else {
-            improvement / comparison * Decimal::ONE_HUNDRED
+            improvement
+                .checked_div(comparison)
+                .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+                .ok_or(MoneyOverflow)
         }
     }
 
-    fn amount(&self, units: Decimal) -> Nok {
-        to_ore(units * self.price.to_decimal())
+    /// Units of improvement for `size` persons: improvement × size ÷ per.
+    fn units(
+        &self,
+        improvement: Decimal,
+        size: u64,
+        per: Decimal,
+    ) -> Result<Decimal, MoneyOverflow> {
+        times(improvement, Decimal::from(size))?
+            .checked_div(per)
+            .ok_or(MoneyOverflow)
+    }
+
+    fn amount(&self, units: Decimal) -> Result<Nok, MoneyOverflow> {
+        to_ore(times(units, self.price.to_decimal())?)
     }
 
     /// The cohort payments, then (when `final_round`) the pooled top-up as the cohort
     /// `"pooled"`. A figure without a comparison prices nothing.
-    pub fn price(&self, figures: &[CertifiedFigure], final_round: bool) -> Vec<CohortLine> {
+    pub fn price(
+        &self,
+        figures: &[CertifiedFigure],
+        final_round: bool,
+    ) -> Result<Vec<CohortLine>, MoneyOverflow> {
         let per = if self.per > Decimal::ZERO {
             self.per
         } else {
@@ -167,13 +211,13 @@ impl PerUnit {
             .collect();
         let mut lines = Vec::new();
         for (f, comparison) in &with_comparison {
-            let improvement = self.improvement(f.value, *comparison);
-            let relative = self.relative(improvement, *comparison);
-            let units = improvement * Decimal::from(f.cohort_size) / per;
+            let improvement = self.improvement(f.value, *comparison)?;
+            let relative = self.relative(improvement, *comparison)?;
+            let units = self.units(improvement, u64::from(f.cohort_size), per)?;
             if relative >= self.threshold && units > Decimal::ZERO {
                 lines.push(CohortLine {
                     cohort: f.cohort.clone(),
-                    amount: self.amount(units),
+                    amount: self.amount(units)?,
                     reason: format!(
                         "{} against {} in the comparison: {} % better ≥ {} %; {} units × {} \
                          (certified by {} on {})",
@@ -197,22 +241,24 @@ impl PerUnit {
             let weighted = |pick: &dyn Fn(&CertifiedFigure, Decimal) -> Decimal| {
                 with_comparison
                     .iter()
-                    .map(|(f, c)| pick(f, *c) * Decimal::from(f.cohort_size))
-                    .sum::<Decimal>()
-                    / Decimal::from(size)
+                    .try_fold(Decimal::ZERO, |sum, (f, c)| {
+                        times(pick(f, *c), Decimal::from(f.cohort_size))
+                            .and_then(|part| sum.checked_add(part).ok_or(MoneyOverflow))
+                    })
+                    .map(|sum| sum / Decimal::from(size))
             };
-            let pooled_rate = weighted(&|f, _| f.value);
-            let pooled_comparison = weighted(&|_, c| c);
-            let improvement = self.improvement(pooled_rate, pooled_comparison);
-            let relative = self.relative(improvement, pooled_comparison);
-            let units = improvement * Decimal::from(size) / per;
+            let pooled_rate = weighted(&|f, _| f.value)?;
+            let pooled_comparison = weighted(&|_, c| c)?;
+            let improvement = self.improvement(pooled_rate, pooled_comparison)?;
+            let relative = self.relative(improvement, pooled_comparison)?;
+            let units = self.units(improvement, size, per)?;
             if relative >= self.pooled_threshold && units > Decimal::ZERO {
-                let due = self.amount(units);
-                let paid = lines.iter().fold(Nok::ZERO, |s, l| s + l.amount);
+                let due = self.amount(units)?;
+                let paid = Nok::sum(lines.iter().map(|l| l.amount))?;
                 if due > paid {
                     lines.push(CohortLine {
                         cohort: "pooled".into(),
-                        amount: due - paid,
+                        amount: due.minus(paid)?,
                         reason: format!(
                             "pooled {} against {} for {size} participants: {} % better ≥ {} %; \
                              {} units × {} = {due}, {paid} already paid",
@@ -227,7 +273,7 @@ impl PerUnit {
                 }
             }
         }
-        lines
+        Ok(lines)
     }
 }
 
@@ -262,16 +308,16 @@ impl SavingsShare {
         &self,
         savings: &[CertifiedFigure],
         condition: &[CertifiedFigure],
-    ) -> Vec<CohortLine> {
+    ) -> Result<Vec<CohortLine>, MoneyOverflow> {
         savings
             .iter()
             .map(|f| {
-                let base = self.scale.price(f.value.max(Decimal::ZERO));
+                let base = self.scale.price(f.value.max(Decimal::ZERO))?;
                 let capped = match self.cap {
                     Some(cap) if base > cap => cap,
                     _ => base,
                 };
-                let above_cap = base - capped;
+                let above_cap = base.minus(capped)?;
                 let extra = self
                     .extra
                     .as_ref()
@@ -293,11 +339,11 @@ impl SavingsShare {
                         "; extra {extra} above the cap for the second outcome"
                     ));
                 }
-                CohortLine {
+                Ok(CohortLine {
                     cohort: f.cohort.clone(),
-                    amount: capped + extra,
+                    amount: capped.plus(extra)?,
                     reason,
-                }
+                })
             })
             .collect()
     }
@@ -332,27 +378,27 @@ pub fn price_all(
     outcomes: &[super::terms::CohortOutcome],
     figures: &[NamedFigure],
     final_round: bool,
-) -> Vec<(String, CohortLine)> {
+) -> Result<Vec<(String, CohortLine)>, MoneyOverflow> {
     use super::terms::CohortMechanism;
     let mut out = Vec::new();
     for o in outcomes {
         let mine = newest(figures, &o.figure);
         let lines = match &o.mechanism {
-            CohortMechanism::Graduated { scale } => graduated(scale, &mine),
-            CohortMechanism::Trigger { trigger } => trigger.price(&mine, final_round),
-            CohortMechanism::PerUnit { per_unit } => per_unit.price(&mine, final_round),
+            CohortMechanism::Graduated { scale } => graduated(scale, &mine)?,
+            CohortMechanism::Trigger { trigger } => trigger.price(&mine, final_round)?,
+            CohortMechanism::PerUnit { per_unit } => per_unit.price(&mine, final_round)?,
             CohortMechanism::SavingsShare { share, extra_when } => {
                 let condition = extra_when
                     .as_ref()
                     .and_then(|name| outcomes.iter().find(|x| &x.name == name))
                     .map(|x| newest(figures, &x.figure))
                     .unwrap_or_default();
-                share.price(&mine, &condition)
+                share.price(&mine, &condition)?
             }
         };
         out.extend(lines.into_iter().map(|l| (o.name.clone(), l)));
     }
-    out
+    Ok(out)
 }
 
 /// Whether the pooled test of a trigger is made: once a figure is certified after the
@@ -375,7 +421,7 @@ pub fn ledger_lines(
     terms: &super::terms::ContractTerms,
     version: u32,
     figures: &[NamedFigure],
-) -> Vec<(super::settlement::PricedLine, String)> {
+) -> Result<Vec<(super::settlement::PricedLine, String)>, MoneyOverflow> {
     use super::ledger::LineKind;
     use super::settlement::{LineKey, PricedLine};
     let newest_day = figures.iter().map(|f| f.certified.certified_on).max();
@@ -384,7 +430,7 @@ pub fn ledger_lines(
         &terms.cohort_outcomes,
         figures,
         is_final_round(terms, figures),
-    ) {
+    )? {
         let figure = terms
             .cohort_outcomes
             .iter()
@@ -416,7 +462,7 @@ pub fn ledger_lines(
             line.reason,
         ));
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

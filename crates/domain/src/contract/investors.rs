@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::returns::{money_multiple, xirr, CashFlow, Distribution, Waterfall};
-use crate::money::Nok;
+use crate::money::{MoneyOverflow, Nok};
 use crate::orgnr::OrgNr;
 
 /// Capital an investor pays in on a day.
@@ -55,6 +55,8 @@ pub struct Report {
     pub positions: Vec<Position>,
     pub income: Nok,
     pub drawn: Nok,
+    /// What all investors received together.
+    pub received: Nok,
     pub distribution: Distribution,
 }
 
@@ -87,18 +89,19 @@ fn pro_rata(amount: Nok, weights: &[i64]) -> Vec<Nok> {
     }
     shares
         .into_iter()
-        .map(|(s, _)| Nok::from_ore(i64::try_from(s).unwrap_or(i64::MAX)))
+        // Each share is at most `amount` (weights are not negative), so it fits in øre.
+        .map(|(s, _)| Nok::from_ore(i64::try_from(s).unwrap_or(0)))
         .collect()
 }
 
 /// The investors' positions given the drawdowns and income up to and including `until` (all
-/// of both when `None`).
+/// of both when `None`). Refused when a sum leaves what øre hold.
 pub fn report(
     investment: &Investment,
     investors: &[OrgNr],
     income: &[Income],
     until: Option<NaiveDate>,
-) -> Report {
+) -> Result<Report, MoneyOverflow> {
     let within = |d: NaiveDate| until.is_none_or(|u| d <= u);
     let mut drawdowns: Vec<Drawdown> = investment
         .drawdowns
@@ -111,27 +114,28 @@ pub fn report(
     payments.sort_by_key(|i| i.date);
 
     let mut flows: Vec<Vec<CashFlow>> = vec![Vec::new(); investors.len()];
-    let mut drawn = vec![0i64; investors.len()];
+    let mut drawn = vec![Nok::ZERO; investors.len()];
     for d in &drawdowns {
         if let Some(i) = investors.iter().position(|o| *o == d.investor) {
             if let (Some(f), Some(s)) = (flows.get_mut(i), drawn.get_mut(i)) {
                 f.push(CashFlow {
                     date: d.date,
-                    amount: Nok::ZERO - d.amount,
+                    amount: d.amount.negated()?,
                 });
-                *s += d.amount.ore();
+                *s = s.plus(d.amount)?;
             }
         }
     }
-    let drawn_by = |date: NaiveDate| -> Vec<i64> {
+    let drawn_by = |date: NaiveDate| -> Result<Vec<Nok>, MoneyOverflow> {
         investors
             .iter()
             .map(|o| {
-                drawdowns
-                    .iter()
-                    .filter(|d| d.investor == *o && d.date <= date)
-                    .map(|d| d.amount.ore())
-                    .sum()
+                Nok::sum(
+                    drawdowns
+                        .iter()
+                        .filter(|d| d.investor == *o && d.date <= date)
+                        .map(|d| d.amount),
+                )
             })
             .collect()
     };
@@ -139,16 +143,17 @@ pub fn report(
     let mut income_total = Nok::ZERO;
     let mut received = vec![Nok::ZERO; investors.len()];
     for p in &payments {
-        income_total = income_total + p.amount;
-        let weights = drawn_by(p.date);
-        let capital = Nok::from_ore(weights.iter().sum());
-        let d = investment.waterfall.distribute(capital, income_total);
-        let to_investors = d.capital_returned + d.return_paid;
-        let paid_now = to_investors - received_total;
+        income_total = income_total.plus(p.amount)?;
+        let weights = drawn_by(p.date)?;
+        let capital = Nok::sum(weights.iter().copied())?;
+        let d = investment.waterfall.distribute(capital, income_total)?;
+        let to_investors = d.capital_returned.plus(d.return_paid)?;
+        let paid_now = to_investors.minus(received_total)?;
         if paid_now <= Nok::ZERO {
             continue;
         }
         received_total = to_investors;
+        let weights: Vec<i64> = weights.iter().map(|w| w.ore()).collect();
         for (i, share) in pro_rata(paid_now, &weights).into_iter().enumerate() {
             if share > Nok::ZERO {
                 if let (Some(f), Some(r)) = (flows.get_mut(i), received.get_mut(i)) {
@@ -156,31 +161,33 @@ pub fn report(
                         date: p.date,
                         amount: share,
                     });
-                    *r = *r + share;
+                    *r = r.plus(share)?;
                 }
             }
         }
     }
-    let total_drawn = Nok::from_ore(drawn.iter().sum());
+    let total_drawn = Nok::sum(drawn.iter().copied())?;
+    let total_received = Nok::sum(received.iter().copied())?;
     let positions = investors
         .iter()
         .zip(flows)
         .zip(drawn.iter().zip(received))
         .map(|((o, f), (d, r))| Position {
             investor: *o,
-            drawn: Nok::from_ore(*d),
+            drawn: *d,
             received: r,
             xirr: xirr(&f),
             multiple: money_multiple(&f),
             flows: f,
         })
         .collect();
-    Report {
+    Ok(Report {
         positions,
         income: income_total,
         drawn: total_drawn,
-        distribution: investment.waterfall.distribute(total_drawn, income_total),
-    }
+        received: total_received,
+        distribution: investment.waterfall.distribute(total_drawn, income_total)?,
+    })
 }
 
 /// Future income at the recent run rate: the mean of the last `window` paid periods' totals,
@@ -190,14 +197,14 @@ pub fn run_rate(
     window: usize,
     remaining_period_ends: &[NaiveDate],
     pay_after_days: u64,
-) -> Vec<Income> {
+) -> Result<Vec<Income>, MoneyOverflow> {
     let recent: Vec<&Income> = paid.iter().rev().take(window).collect();
     if recent.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let sum: i64 = recent.iter().map(|i| i.amount.ore()).sum();
-    let mean = Nok::from_ore(sum / i64::try_from(recent.len()).unwrap_or(1));
-    remaining_period_ends
+    let sum = Nok::sum(recent.iter().map(|i| i.amount))?;
+    let mean = Nok::from_ore(sum.ore() / i64::try_from(recent.len()).unwrap_or(1));
+    Ok(remaining_period_ends
         .iter()
         .map(|end| Income {
             date: end
@@ -205,7 +212,7 @@ pub fn run_rate(
                 .unwrap_or(*end),
             amount: mean,
         })
-        .collect()
+        .collect())
 }
 
 /// Income actually received: each paid statement's total on the day (in Oslo) it was paid.
@@ -268,7 +275,7 @@ pub fn outlook<S: super::periods::Filed>(
     today: NaiveDate,
     window: usize,
     pay_after_days: u64,
-) -> Outlook {
+) -> Result<Outlook, MoneyOverflow> {
     let paid = paid_income(published);
     let mut projected_income = paid.clone();
     projected_income.extend(run_rate(
@@ -276,15 +283,15 @@ pub fn outlook<S: super::periods::Filed>(
         window,
         &periods_ahead(terms, statements),
         pay_after_days,
-    ));
-    Outlook {
-        actual: report(investment, investors, &paid, Some(today)),
-        projected: report(investment, investors, &projected_income, None),
-        run_rate: run_rate(&paid, window, &[today], 0)
+    )?);
+    Ok(Outlook {
+        actual: report(investment, investors, &paid, Some(today))?,
+        projected: report(investment, investors, &projected_income, None)?,
+        run_rate: run_rate(&paid, window, &[today], 0)?
             .first()
             .map(|i| i.amount),
         paid,
-    }
+    })
 }
 
 /// One investor's figures, or all investors' together.
@@ -315,7 +322,7 @@ impl Report {
                     .collect();
                 Some(Figures {
                     drawn: self.drawn,
-                    received: self.positions.iter().fold(Nok::ZERO, |s, p| s + p.received),
+                    received: self.received,
                     xirr: xirr(&flows),
                     multiple: money_multiple(&flows),
                 })

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::terms::{ContractTerms, PeriodLength};
-use crate::money::Nok;
+use crate::money::{MoneyOverflow, Nok};
 
 /// One verified achievement to price.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,20 +163,30 @@ impl LineKind {
 
 impl Ledger {
     /// What is payable in the period starting `period` (payments less cap lines).
-    pub fn period_total(&self, period: NaiveDate) -> Nok {
-        self.lines
-            .iter()
-            .filter(|l| l.period == period)
-            .fold(Nok::ZERO, |sum, l| sum + l.amount)
+    pub fn period_total(&self, period: NaiveDate) -> Result<Nok, MoneyOverflow> {
+        Nok::sum(
+            self.lines
+                .iter()
+                .filter(|l| l.period == period)
+                .map(|l| l.amount),
+        )
     }
 
-    pub fn total(&self) -> Nok {
-        self.lines.iter().fold(Nok::ZERO, |sum, l| sum + l.amount)
+    pub fn total(&self) -> Result<Nok, MoneyOverflow> {
+        Nok::sum(self.lines.iter().map(|l| l.amount))
     }
 }
 
-fn room(cap: Option<Nok>, paid: Nok) -> Option<Nok> {
-    cap.map(|c| if paid >= c { Nok::ZERO } else { c - paid })
+/// What is left under `cap` after `paid` (none: no such cap).
+fn room(cap: Option<Nok>, paid: Nok) -> Result<Option<Nok>, MoneyOverflow> {
+    cap.map(|c| {
+        if paid >= c {
+            Ok(Nok::ZERO)
+        } else {
+            c.minus(paid)
+        }
+    })
+    .transpose()
 }
 
 /// One version of the contract's terms and the day from which it prices achievements.
@@ -360,11 +370,22 @@ pub fn compute_with_contract_lines(
                 .get(in_force_on(versions, c.date))
                 .map(|v| (v.terms.caps.per_period, v.terms.caps.per_contract))
                 .unwrap_or_default();
+            let (Ok(period_room), Ok(contract_room)) =
+                (room(per_period, period_paid), room(per_contract, total))
+            else {
+                ledger.overflowed = true;
+                continue;
+            };
             let rooms = [
-                (CapKind::Period, room(per_period, period_paid)),
-                (CapKind::Contract, room(per_contract, total)),
+                (CapKind::Period, period_room),
+                (CapKind::Contract, contract_room),
             ];
-            let allowed = push_capped(&mut ledger, &rooms, index, c.period, c.amount, c.version);
+            let Ok(allowed) =
+                push_capped(&mut ledger, &rooms, index, c.period, c.amount, c.version)
+            else {
+                ledger.overflowed = true;
+                continue;
+            };
             let mut fits = accumulate(&mut total, allowed);
             if let Some(x) = by_period.get_mut(slot) {
                 fits &= accumulate(&mut x.1, allowed);
@@ -392,7 +413,10 @@ pub fn compute_with_contract_lines(
             ledger.outside_contract += 1;
             continue;
         }
-        let price = outcome.scale.price(magnitude);
+        let Ok(price) = outcome.scale.price(magnitude) else {
+            ledger.overflowed = true;
+            continue;
+        };
         if price == Nok::ZERO {
             continue;
         }
@@ -413,22 +437,29 @@ pub fn compute_with_contract_lines(
             }
         };
         let get = |v: &[Nok], i: usize| v.get(i).copied().unwrap_or_default();
-        let rooms = [
-            (CapKind::Outcome, room(outcome.cap, get(&by_outcome, g))),
-            (
-                CapKind::Participant,
-                room(terms.caps.per_participant, get(&by_participant, p)),
-            ),
-            (
-                CapKind::Period,
-                room(
-                    terms.caps.per_period,
-                    by_period.get(slot).map(|x| x.1).unwrap_or_default(),
+        let rooms = (|| {
+            Ok::<_, MoneyOverflow>([
+                (CapKind::Outcome, room(outcome.cap, get(&by_outcome, g))?),
+                (
+                    CapKind::Participant,
+                    room(terms.caps.per_participant, get(&by_participant, p))?,
                 ),
-            ),
-            (CapKind::Contract, room(terms.caps.per_contract, total)),
-        ];
-        let allowed = push_capped(&mut ledger, &rooms, index, period, price, version.version);
+                (
+                    CapKind::Period,
+                    room(
+                        terms.caps.per_period,
+                        by_period.get(slot).map(|x| x.1).unwrap_or_default(),
+                    )?,
+                ),
+                (CapKind::Contract, room(terms.caps.per_contract, total)?),
+            ])
+        })();
+        let Ok(allowed) = rooms.and_then(|rooms| {
+            push_capped(&mut ledger, &rooms, index, period, price, version.version)
+        }) else {
+            ledger.overflowed = true;
+            continue;
+        };
         let mut fits = accumulate(&mut total, allowed);
         for sum in [
             by_outcome.get_mut(g),
@@ -466,7 +497,7 @@ fn push_capped(
     period: NaiveDate,
     price: Nok,
     version: u32,
-) -> Nok {
+) -> Result<Nok, MoneyOverflow> {
     let binding = rooms
         .iter()
         .filter_map(|(kind, r)| r.map(|r| (r, *kind)))
@@ -479,15 +510,16 @@ fn push_capped(
         amount,
         version,
     };
+    let cut = binding
+        .map(|(left, kind)| Ok::<_, MoneyOverflow>((left, kind, left.minus(price)?)))
+        .transpose()?;
     ledger.lines.push(line(LineKind::Payment, price));
-    match binding {
-        Some((left, kind)) => {
-            ledger
-                .lines
-                .push(line(LineKind::Cap(kind), Nok::ZERO - (price - left)));
-            left
+    match cut {
+        Some((left, kind, cut)) => {
+            ledger.lines.push(line(LineKind::Cap(kind), cut));
+            Ok(left)
         }
-        None => price,
+        None => Ok(price),
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::money::Nok;
+use crate::money::{MoneyOverflow, Nok};
 
 /// One dated cash flow from the investor's side: negative paid in, positive paid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,17 +89,23 @@ pub fn xirr(flows: &[CashFlow]) -> Option<f64> {
 /// Money back per krone paid in: what the investor received over what they put in (`None`
 /// when nothing was put in).
 pub fn money_multiple(flows: &[CashFlow]) -> Option<Decimal> {
-    let paid_in: i64 = flows
+    // i128: the sum of any number of øre amounts a machine can hold cannot overflow it.
+    let paid_in: i128 = flows
         .iter()
         .filter(|f| f.amount.ore() < 0)
-        .map(|f| -f.amount.ore())
+        .map(|f| -i128::from(f.amount.ore()))
         .sum();
-    let received: i64 = flows
+    let received: i128 = flows
         .iter()
         .filter(|f| f.amount.ore() > 0)
-        .map(|f| f.amount.ore())
+        .map(|f| i128::from(f.amount.ore()))
         .sum();
-    (paid_in > 0).then(|| Decimal::from(received) / Decimal::from(paid_in))
+    let exact = |n: i128| Decimal::try_from_i128_with_scale(n, 0).ok();
+    if paid_in > 0 {
+        exact(received)?.checked_div(exact(paid_in)?)
+    } else {
+        None
+    }
 }
 
 /// Where outcome income above the investors' capped return goes.
@@ -135,27 +141,30 @@ pub struct Distribution {
 impl Waterfall {
     /// Distributes `income` against `drawn` capital. The return cap is rounded down to whole
     /// øre, so that investors are never paid above it.
-    pub fn distribute(&self, drawn: Nok, income: Nok) -> Distribution {
+    pub fn distribute(&self, drawn: Nok, income: Nok) -> Result<Distribution, MoneyOverflow> {
         let income = income.max(Nok::ZERO);
         let drawn = drawn.max(Nok::ZERO);
         let capital_returned = income.min(drawn);
-        let cap = (drawn.to_decimal() * self.return_cap.max(Decimal::ZERO))
+        let cap = drawn
+            .to_decimal()
+            .checked_mul(self.return_cap.max(Decimal::ZERO))
+            .ok_or(MoneyOverflow)?
             .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
-        let cap = Nok::from_decimal(cap).unwrap_or(Nok::ZERO);
-        let after_capital = income - capital_returned;
+        let cap = Nok::from_decimal(cap).map_err(|_| MoneyOverflow)?;
+        let after_capital = income.minus(capital_returned)?;
         let return_paid = after_capital.min(cap);
-        let excess = after_capital - return_paid;
+        let excess = after_capital.minus(return_paid)?;
         let (excess_to_nav, excess_reinvested) = match self.excess {
             Excess::ToNav => (excess, Nok::ZERO),
             Excess::Reinvested => (Nok::ZERO, excess),
         };
-        Distribution {
+        Ok(Distribution {
             capital_returned,
             return_paid,
             excess_to_nav,
             excess_reinvested,
-            investor_loss: drawn - capital_returned,
-        }
+            investor_loss: drawn.minus(capital_returned)?,
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use crate::money::Nok;
+use crate::money::{MoneyOverflow, Nok};
 
 /// One marginal band of a cumulative scale: from `from` up to the next band's `from` (the last
 /// band up to the scale's `up_to`, or without end), paying `rate` kroner per unit of magnitude.
@@ -64,14 +64,10 @@ pub enum ScaleError {
     EndBeforeStart { from: Decimal, up_to: Decimal },
 }
 
-/// Rounds kroner to whole øre, half away from zero; saturates beyond the range of `Nok`.
-pub fn to_ore(kroner: Decimal) -> Nok {
+/// Rounds kroner to whole øre, half away from zero; an amount beyond what `Nok` holds is refused.
+pub fn to_ore(kroner: Decimal) -> Result<Nok, MoneyOverflow> {
     let rounded = kroner.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    Nok::from_decimal(rounded).unwrap_or(if rounded.is_sign_negative() {
-        Nok::from_ore(i64::MIN)
-    } else {
-        Nok::from_ore(i64::MAX)
-    })
+    Nok::from_decimal(rounded).map_err(|_| MoneyOverflow)
 }
 
 fn increasing<'a>(starts: impl Iterator<Item = &'a Decimal>) -> Result<(), ScaleError> {
@@ -139,16 +135,21 @@ impl Scale {
         }
     }
 
-    /// What an achievement of `magnitude` is worth, before caps.
-    pub fn price(&self, magnitude: Decimal) -> Nok {
+    /// What an achievement of `magnitude` is worth, before caps; refused when the price leaves
+    /// what øre can hold (a rate times a magnitude can, where a listed amount cannot).
+    pub fn price(&self, magnitude: Decimal) -> Result<Nok, MoneyOverflow> {
         match self {
-            Self::Fixed { amount } => *amount,
+            Self::Fixed { amount } => Ok(*amount),
             Self::Linear { max, floor, target } => {
-                let span = *target - *floor;
+                let span = target.checked_sub(*floor).ok_or(MoneyOverflow)?;
                 if span <= Decimal::ZERO {
-                    return Nok::ZERO;
+                    return Ok(Nok::ZERO);
                 }
-                let share = ((magnitude - *floor) / span).clamp(Decimal::ZERO, Decimal::ONE);
+                let share = magnitude
+                    .checked_sub(*floor)
+                    .and_then(|above| above.checked_div(span))
+                    .ok_or(MoneyOverflow)?
+                    .clamp(Decimal::ZERO, Decimal::ONE);
                 to_ore(max.to_decimal() * share)
             }
             Self::TiersCumulative { bands, up_to } => {
@@ -157,16 +158,20 @@ impl Scale {
                     let end = bands.get(i + 1).map(|b| b.from).or(*up_to);
                     let top = end.map_or(magnitude, |e| magnitude.min(e));
                     if top > band.from {
-                        total += band.rate * (top - band.from);
+                        total = top
+                            .checked_sub(band.from)
+                            .and_then(|width| band.rate.checked_mul(width))
+                            .and_then(|part| total.checked_add(part))
+                            .ok_or(MoneyOverflow)?;
                     }
                 }
                 to_ore(total)
             }
-            Self::TiersHighest { tiers } => tiers
+            Self::TiersHighest { tiers } => Ok(tiers
                 .iter()
                 .rev()
                 .find(|t| magnitude >= t.threshold)
-                .map_or(Nok::ZERO, |t| t.amount),
+                .map_or(Nok::ZERO, |t| t.amount)),
         }
     }
 }

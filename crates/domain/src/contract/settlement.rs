@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{AchievementInput, InForce, Ledger, LineKind};
-use crate::money::Nok;
+use crate::money::{MoneyOverflow, Nok};
 
 /// What makes two lines the same line in two computations.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -100,11 +100,15 @@ pub fn keyed(
 /// booked, in ledger order, then an adjustment for every earlier line whose booked total
 /// differs from what it is priced at now (a line no longer priced is reversed), by key.
 /// After booking the result, every key of a period up to `open` has booked exactly its price.
-pub fn settle(priced: &[PricedLine], booked: &[BookedLine], open: NaiveDate) -> Vec<SettledLine> {
+pub fn settle(
+    priced: &[PricedLine],
+    booked: &[BookedLine],
+    open: NaiveDate,
+) -> Result<Vec<SettledLine>, MoneyOverflow> {
     let mut already: BTreeMap<&LineKey, Nok> = BTreeMap::new();
     for b in booked {
         let sum = already.entry(&b.key).or_insert(Nok::ZERO);
-        *sum = *sum + b.amount;
+        *sum = sum.plus(b.amount)?;
     }
     let mut out = Vec::new();
     let mut now: BTreeMap<&LineKey, &PricedLine> = BTreeMap::new();
@@ -130,13 +134,13 @@ pub fn settle(priced: &[PricedLine], booked: &[BookedLine], open: NaiveDate) -> 
         if target != paid {
             out.push(SettledLine {
                 key: key.clone(),
-                amount: target - paid,
+                amount: target.minus(paid)?,
                 adjustment: true,
                 priced: line.map(|p| (p.version, p.achievement)),
             });
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -50,6 +50,18 @@ pub struct Party {
     pub commitment: Option<Nok>,
 }
 
+/// Where the programme is delivered: a municipality and, in a consortium, the provider that
+/// delivers there (none: every provider). Published as INDIGO's delivery locations; a
+/// participant's own municipality is personal data and is never used for this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryLocation {
+    pub municipality: crate::municipality::Municipality,
+    /// The place's name as people say it ("Oslo", "Søndre Nordstrand").
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<OrgNr>,
+}
+
 /// What proves an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,47 +168,16 @@ pub struct CohortOutcome {
     pub name: String,
     pub figure: String,
     pub mechanism: CohortMechanism,
+    /// The unit the contract declares for the figure (none: the mechanism's, see
+    /// [`super::figure_unit`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<super::figure_unit::FigureUnit>,
 }
 
 impl CohortMechanism {
     /// Whether a certified figure for this mechanism needs the comparison group's value.
     pub fn needs_comparison(&self) -> bool {
         matches!(self, Self::PerUnit { .. })
-    }
-
-    /// What a certified figure for this mechanism may be, or why not: a graduated scale reads
-    /// a rate in percent (0–100); a trigger a reduction against the comparison in percent
-    /// (at most 100, since no cohort avoids more than every event; below 0 when it did worse,
-    /// which pays nothing but is a true result, down to −1,000); a savings share kroner, within
-    /// the contract amount limit either way (negative savings pay nothing).
-    pub fn accepts(&self, value: rust_decimal::Decimal) -> Result<(), String> {
-        use rust_decimal::Decimal;
-        let (low, high, what) = match self {
-            Self::Graduated { .. } => (Decimal::ZERO, Decimal::ONE_HUNDRED, "en andel i prosent"),
-            Self::Trigger { .. } => (
-                Decimal::from(-1000),
-                Decimal::ONE_HUNDRED,
-                "en reduksjon mot sammenligningsgruppen i prosent",
-            ),
-            // Rates (events per so many persons, an employment rate): never below 0.
-            Self::PerUnit { .. } => (
-                Decimal::ZERO,
-                Nok::CONTRACT_LIMIT.to_decimal(),
-                "en rate (hendelser eller personer per enhet)",
-            ),
-            Self::SavingsShare { .. } => {
-                let limit = Nok::CONTRACT_LIMIT.to_decimal();
-                (-limit, limit, "kroner spart")
-            }
-        };
-        if value < low || value > high {
-            return Err(format!(
-                "Verdien er {what} og må ligge fra {} til {}.",
-                low.normalize(),
-                high.normalize()
-            ));
-        }
-        Ok(())
     }
 }
 
@@ -216,4 +197,8 @@ pub struct ContractTerms {
     /// The waterfall and the drawdown schedule, when the contract is investor-financed.
     #[serde(default)]
     pub investment: Option<super::investors::Investment>,
+    /// Where the programme is delivered (none in terms stored before issue 11, which then
+    /// load unchanged and are stored as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<DeliveryLocation>,
 }

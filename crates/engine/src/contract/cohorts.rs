@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use effekt_domain::contract::cohort::{ConditionalExtra, PerUnit, SavingsShare, Trigger};
+use effekt_domain::contract::figure_unit::FigureUnit;
 use effekt_domain::contract::names;
 use effekt_domain::contract::terms::{CohortMechanism, CohortOutcome};
 use rust_decimal::Decimal;
@@ -177,11 +178,35 @@ pub(super) fn check_cohort_outcomes(
                 None
             }
         };
-        if let Some(mechanism) = mechanism {
+        let unit = match e.unit.as_deref().map(|u| (u, FigureUnit::from_code(u))) {
+            None => Some(None),
+            Some((_, Some(unit))) => Some(Some(unit)),
+            Some((other, None)) => {
+                c.problem(
+                    &at("unit"),
+                    format!("{other:?} is not percent, rate or kroner"),
+                );
+                None
+            }
+        };
+        if let (Some(mechanism), Some(unit)) = (mechanism, unit) {
+            if let Some(u) = unit.filter(|u| !mechanism.reads(*u)) {
+                c.problem(
+                    &at("unit"),
+                    format!(
+                        "the {} mechanism does not read figures in {} (it reads {})",
+                        e.mechanism,
+                        u.code(),
+                        mechanism.default_unit().code()
+                    ),
+                );
+                continue;
+            }
             out.push(CohortOutcome {
                 name,
                 figure: e.figure.trim().to_owned(),
                 mechanism,
+                unit,
             });
         }
     }

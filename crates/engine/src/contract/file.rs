@@ -19,6 +19,19 @@ pub(super) struct File {
     pub(super) investment: Option<InvestmentEntry>,
     #[serde(default)]
     pub(super) drawdown: Vec<DrawdownEntry>,
+    #[serde(default)]
+    pub(super) location: Vec<LocationEntry>,
+}
+
+/// Where the programme is delivered: a municipality number, the place's name, and optionally
+/// the provider (by organisation number) delivering there.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LocationEntry {
+    pub(super) municipality: String,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) provider: Option<String>,
 }
 
 /// The waterfall: `return_cap` as a share of the capital drawn (e.g. "0.30"), and where the
@@ -56,6 +69,9 @@ pub(super) struct CohortEntry {
     pub(super) cap: Option<String>,
     #[serde(default)]
     pub(super) extra: Option<ExtraEntry>,
+    /// `percent`, `rate` or `kroner`: what the certified figure is in.
+    #[serde(default)]
+    pub(super) unit: Option<String>,
 }
 
 #[derive(Deserialize)]

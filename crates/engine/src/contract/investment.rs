@@ -88,7 +88,10 @@ pub(super) fn check_investment(
         }
         if let (Some(investor), Some(date), Some(amount)) = (investor, date, amount) {
             match drawn.iter_mut().find(|(o, _)| *o == investor) {
-                Some((_, sum)) => *sum = *sum + amount,
+                Some((_, sum)) => match sum.plus(amount) {
+                    Ok(more) => *sum = more,
+                    Err(e) => c.problem(&at("amount"), e.to_string()),
+                },
                 None => drawn.push((investor, amount)),
             }
             let committed = parties

@@ -36,6 +36,48 @@ fn a_trigger_never_pays_a_cohort_that_did_worse_than_its_comparison() {
 }
 
 #[test]
+fn a_cohort_figures_unit_is_declared_and_must_be_one_the_mechanism_reads() {
+    use effekt_domain::contract::figure_unit::FigureUnit;
+    let per_unit = example("per-event-avoided.toml");
+    let declared = per_unit.replace(
+        "mechanism = \"per_unit\"",
+        "mechanism = \"per_unit\"\nunit = \"percent\"",
+    );
+    let terms = check(&declared).unwrap();
+    assert_eq!(terms.cohort_outcomes[0].unit, Some(FigureUnit::Percent));
+    // A percentage: a certified 250 is refused, where an undeclared rate takes it.
+    assert!(terms.cohort_outcomes[0]
+        .accepts("250".parse().unwrap())
+        .is_err());
+    let undeclared = check(&per_unit).unwrap();
+    assert_eq!(undeclared.cohort_outcomes[0].unit, None);
+    assert!(undeclared.cohort_outcomes[0]
+        .accepts("250".parse().unwrap())
+        .is_ok());
+
+    let trigger = example("cohort-trigger.toml");
+    let p = problems(&trigger.replace(
+        "mechanism = \"trigger\"",
+        "mechanism = \"trigger\"\nunit = \"kroner\"",
+    ));
+    assert!(
+        says(&p, "cohort_outcome[1].unit: the trigger mechanism does not read figures in kroner (it reads percent)"),
+        "{p:?}"
+    );
+    let p = problems(&trigger.replace(
+        "mechanism = \"trigger\"",
+        "mechanism = \"trigger\"\nunit = \"stk\"",
+    ));
+    assert!(
+        says(
+            &p,
+            "cohort_outcome[1].unit: \"stk\" is not percent, rate or kroner"
+        ),
+        "{p:?}"
+    );
+}
+
+#[test]
 fn impossible_outcome_parameters_are_refused_where_they_are() {
     let rate_card = example("rate-card.toml");
     for (from, to, expected) in [
@@ -216,6 +258,67 @@ mod indigo_examples {
     }
 
     #[test]
+    fn delivery_locations_are_checked_and_exported_with_their_municipality_numbers() {
+        let base = example("rate-card.toml");
+        let places = "\n[[location]]\nmunicipality = \"0301\"\nname = \"Oslo\"\n\n\
+                      [[location]]\nmunicipality = \"3203\"\nname = \"Asker\"\nprovider = \"910000012\"\n";
+        let terms = check(&format!("{base}{places}")).unwrap();
+        assert_eq!(terms.locations.len(), 2);
+        let project = crate::indigo::project(1, &terms, &Default::default()).unwrap();
+        valid(&project);
+        let locations = project["delivery_locations"].as_array().unwrap();
+        assert_eq!(
+            locations[0]["adminstrative_geography_code"]["value"],
+            "0301"
+        );
+        assert_eq!(locations[0]["location_country"]["value"], "NO");
+        assert!(
+            locations[0].get("service_provision_id").is_none(),
+            "the whole consortium"
+        );
+        assert_eq!(locations[1]["location_name"]["value"], "Asker");
+        // Språkverkstedet is the second provider listed.
+        assert_eq!(
+            locations[1]["service_provision_id"]["value"],
+            "service-provision-2"
+        );
+
+        let bad = format!(
+            "{base}\n[[location]]\nmunicipality = \"1201\"\nname = \"Bergen\"\n\n\
+             [[location]]\nmunicipality = \"0301\"\nname = \"\u{200b} \"\nprovider = \"910000020\"\n\n\
+             [[location]]\nmunicipality = \"0301\"\nname = \"Oslo\"\n\n\
+             [[location]]\nmunicipality = \"0301\"\nname = \"Oslo sentrum\"\n"
+        );
+        let p = problems(&bad);
+        assert!(
+            says(
+                &p,
+                "line 92: location[1].municipality: \"1201\": no county has the number 12"
+            ),
+            "{p:?}"
+        );
+        assert!(
+            says(&p, "location[2].name: a location needs the place's name"),
+            "{p:?}"
+        );
+        assert!(
+            says(
+                &p,
+                "location[2].provider: 910000020 is not a provider party"
+            ),
+            "{p:?}"
+        );
+        assert!(
+            says(
+                &p,
+                "location[4].municipality: 0301 is already listed for the same provider"
+            ),
+            "{p:?}"
+        );
+        assert_eq!(p.len(), 4, "{p:?}");
+    }
+
+    #[test]
     fn every_example_exports_valid_indigo_even_before_any_register() {
         let mut seen = 0;
         for entry in std::fs::read_dir(EXAMPLES).unwrap() {
@@ -224,7 +327,7 @@ mod indigo_examples {
                 continue;
             }
             let terms = check(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            let project = crate::indigo::project(1, &terms, &Default::default());
+            let project = crate::indigo::project(1, &terms, &Default::default()).unwrap();
             valid(&project);
             let metrics = project["outcome_metrics"].as_array().unwrap();
             assert_eq!(
@@ -273,13 +376,14 @@ mod indigo_examples {
             ]
             .into(),
             target_cohort: Some(300),
-            history: vec![(
-                2,
-                "2027-01-01".parse().unwrap(),
-                vec!["The price went up.".into()],
-            )],
+            history: vec![crate::indigo::Amendment {
+                version: 2,
+                from: "2027-01-01".parse().unwrap(),
+                changes: vec!["The price went up.".into()],
+                reason: Some("Results came later than planned.".into()),
+            }],
         };
-        let project = crate::indigo::project(1, &terms, &priced);
+        let project = crate::indigo::project(1, &terms, &priced).unwrap();
         assert_eq!(
             project["service_and_beneficiaries"]
                 ["targeted_number_service_users_or_beneficiaries_total"]["value"],
@@ -287,7 +391,7 @@ mod indigo_examples {
         );
         assert_eq!(
             project["outcome_pricings"][0]["contracted_increases_to_outcome_pricing"]["value"],
-            "version 2, from 2027-01-01: The price went up."
+            "version 2, from 2027-01-01: The price went up. Reason: Results came later than planned."
         );
         assert_eq!(
             project["results"][0]["outcomes_validator_organisation_ids"]["value"],
@@ -330,7 +434,7 @@ fn indigo_names_every_provider_the_commitment_the_caps_and_the_drawdowns() {
             continue;
         }
         let terms = check(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let project = crate::indigo::project(1, &terms, &Default::default());
+        let project = crate::indigo::project(1, &terms, &Default::default()).unwrap();
         let providers = terms
             .parties
             .iter()

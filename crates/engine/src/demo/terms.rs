@@ -75,6 +75,11 @@ fn text(dataset: &Dataset) -> Result<String, DemoError> {
         &mut t,
         format!("[[party]]\nrole = \"evaluator\"\nname = \"Uavhengig evaluator AS\"\norgnr = \"{EVALUATOR_ORGNR}\"\n"),
     );
+    // Both Nav offices of the demo (Grünerløkka and Søndre Nordstrand) are in Oslo.
+    w(
+        &mut t,
+        "[[location]]\nmunicipality = \"0301\"\nname = \"Oslo\"\n".into(),
+    );
     let _ = write!(t, "{OUTCOMES}");
     w(
         &mut t,

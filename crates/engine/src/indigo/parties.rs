@@ -25,16 +25,29 @@ pub(super) fn price_history(priced: &Priced<'_>) -> Option<Value> {
     let lines: Vec<String> = priced
         .history
         .iter()
-        .filter(|(_, _, changes)| !changes.is_empty())
-        .map(|(version, from, changes)| {
-            format!("version {version}, from {from}: {}", changes.join(" "))
+        .filter(|a| !a.changes.is_empty())
+        .map(|a| {
+            let why = a
+                .reason
+                .as_deref()
+                .map(|r| format!(" Reason: {r}"))
+                .unwrap_or_default();
+            format!(
+                "version {}, from {}: {}{why}",
+                a.version,
+                a.from,
+                a.changes.join(" ")
+            )
         })
         .collect();
     (!lines.is_empty()).then(|| json!({ "value": lines.join(" | ") }))
 }
 
 /// The top-level sections this module fills, to merge into the project.
-pub(super) fn sections(terms: &ContractTerms, priced: &Priced<'_>) -> Map<String, Value> {
+pub(super) fn sections(
+    terms: &ContractTerms,
+    priced: &Priced<'_>,
+) -> Result<Map<String, Value>, effekt_domain::money::MoneyOverflow> {
     let mut out = Map::new();
     let lead = terms
         .parties
@@ -58,6 +71,9 @@ pub(super) fn sections(terms: &ContractTerms, priced: &Priced<'_>) -> Map<String
         })
         .collect();
     out.insert("service_provisions".into(), Value::Array(provisions));
+    if !terms.locations.is_empty() {
+        out.insert("delivery_locations".into(), delivery_locations(terms));
+    }
 
     let nav = terms.parties.iter().find(|p| p.role == PartyRole::Nav);
     if let Some(nav) = nav {
@@ -88,9 +104,7 @@ pub(super) fn sections(terms: &ContractTerms, priced: &Priced<'_>) -> Map<String
     let committed: Vec<_> = terms.parties.iter().filter_map(|p| p.commitment).collect();
     let mut finance = Map::new();
     if !committed.is_empty() {
-        let total = committed
-            .iter()
-            .fold(effekt_domain::money::Nok::ZERO, |s, c| s + *c);
+        let total = effekt_domain::money::Nok::sum(committed.iter().copied())?;
         finance.insert(
             "total_investment_commitment".into(),
             json!({ "currency": { "value": "NOK" }, "amount": { "exact": number(total) } }),
@@ -155,5 +169,37 @@ pub(super) fn sections(terms: &ContractTerms, priced: &Priced<'_>) -> Map<String
         "jurisdiction".into(),
         json!({ "jurisdiction": { "value": "NO" } }),
     );
-    out
+    Ok(out)
+}
+
+/// The contract's delivery locations: the municipality by name and number, in Norway, tied to
+/// the service provision of the provider delivering there (none: the whole consortium).
+fn delivery_locations(terms: &ContractTerms) -> Value {
+    let provision_of = |orgnr| {
+        terms
+            .parties
+            .iter()
+            .filter(|p| p.role == PartyRole::Provider)
+            .position(|p| p.orgnr == orgnr)
+            .map(|i| format!("service-provision-{}", i + 1))
+    };
+    Value::Array(
+        terms
+            .locations
+            .iter()
+            .map(|l| {
+                let mut v = json!({
+                    "location_name": { "value": l.name },
+                    "location_country": { "value": "NO" },
+                    "adminstrative_geography_name": { "value": l.name },
+                    "adminstrative_geography_code_type": { "value": "kommunenummer (SSB)" },
+                    "adminstrative_geography_code": { "value": l.municipality.as_str() },
+                });
+                if let Some(id) = l.provider.and_then(provision_of) {
+                    v["service_provision_id"] = json!({ "value": id });
+                }
+                v
+            })
+            .collect(),
+    )
 }

@@ -41,6 +41,7 @@ pub async fn list(
 struct Draft {
     effective: String,
     text: Option<String>,
+    reason: String,
     errors: Vec<FieldError>,
     figure: FigureInput,
 }
@@ -70,6 +71,7 @@ async fn page(
             csrf_token: viewer.csrf_token().to_owned(),
             text: draft.text.unwrap_or_else(|| c.source.clone()),
             effective: draft.effective,
+            reason: draft.reason,
             figure: draft.figure,
             errors: draft.errors,
             error,
@@ -114,9 +116,11 @@ pub async fn propose(
         .map(|s| s.trim().to_owned())
         .unwrap_or_default();
     let text = form.get("vilkar").cloned().unwrap_or_default();
+    let reason = form.get("endringsgrunn").cloned().unwrap_or_default();
     let mut draft = Draft {
         effective: effective_raw.clone(),
         text: Some(text.clone()),
+        reason: reason.clone(),
         ..Draft::default()
     };
     let effective = match parse_civil_date(&effective_raw) {
@@ -128,7 +132,10 @@ pub async fn propose(
             return page(&viewer, &headers, &access, contract, draft, None).await;
         }
     };
-    match access.propose(ContractId(contract), effective, &text).await {
+    match access
+        .propose(ContractId(contract), effective, &text, &reason)
+        .await
+    {
         Ok(Ok(_)) => Ok(Redirect::to(&format!("/kontrakter/{contract}")).into_response()),
         Ok(Err(ProposalRefused::Form(problems))) => {
             draft.errors = problems

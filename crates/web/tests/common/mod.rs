@@ -186,7 +186,10 @@ impl App {
     /// Proposes Varig arbeid at `kroner` effective `effective` as Nav, through the contract page.
     pub async fn propose(&self, nav: &str, effective: &str, kroner: i64) -> Response {
         let text = contract_file(kroner);
-        let form = format!("gyldig_fra={effective}&vilkar={}", urlencode(&text));
+        let form = format!(
+            "gyldig_fra={effective}&vilkar={}&endringsgrunn=Ny+pris+etter+forhandlingsm%C3%B8te",
+            urlencode(&text)
+        );
         self.post_with_csrf("/kontrakter/1", "/kontrakter/1/endringer", nav, &form)
             .await
     }

@@ -1,8 +1,10 @@
 //! The contract as INDIGO open data: its terms and priced results in GO Lab's standard, for
 //! those who read the contract (the export itself is `effekt_engine::indigo`).
 
-use effekt_domain::contract::amendment::differences;
+use effekt_domain::contract::amendment::{differences, VersionState};
+use effekt_domain::contract::ledger::schedule;
 use effekt_domain::ids::ContractId;
+use effekt_engine::indigo::Amendment;
 
 use super::ContractAccess;
 use crate::{policy, AppError};
@@ -54,13 +56,10 @@ impl ContractAccess {
                     paid_periods,
                     cohort_sizes,
                     target_cohort,
-                    history: p
-                        .versions
-                        .windows(2)
-                        .map(|w| (w[1].0, w[1].1, differences(&w[0].2, &w[1].2)))
-                        .collect(),
+                    history: self.price_history(contract).await?,
                 };
-                let project = effekt_engine::indigo::project(contract.0, terms, &priced);
+                let project = effekt_engine::indigo::project(contract.0, terms, &priced)
+                    .map_err(|_| crate::ledger::LedgerError::Overflow(contract.0))?;
                 Ok((project, p.versions_of(&[]), p.snapshot.key.clone()))
             }
             // Terms are published before any register is read: the project without results.
@@ -76,12 +75,46 @@ impl ContractAccess {
                     &terms,
                     &effekt_engine::indigo::Priced {
                         target_cohort,
+                        history: self.price_history(contract).await?,
                         ..Default::default()
                     },
-                );
+                )
+                .map_err(|_| crate::ledger::LedgerError::Overflow(contract.0))?;
                 Ok((project, version.to_string(), "none".to_owned()))
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Every agreed amendment as the ledger schedules them: what it changed against the
+    /// version before, and why (the reason the proposer gave with its own approval).
+    async fn price_history(&self, contract: ContractId) -> Result<Vec<Amendment>, AppError> {
+        let records = self.app.store.contract_versions(contract).await?;
+        let reasons: std::collections::HashMap<u32, Option<String>> = records
+            .iter()
+            .map(|r| (r.version, r.decisions.first().and_then(|d| d.2.clone())))
+            .collect();
+        let versions = schedule(
+            records
+                .into_iter()
+                .filter(|v| v.state == VersionState::InForce)
+                .map(|v| {
+                    (
+                        v.version,
+                        v.effective_from.unwrap_or(v.terms.starts),
+                        v.terms,
+                    )
+                })
+                .collect(),
+        );
+        Ok(versions
+            .windows(2)
+            .map(|w| Amendment {
+                version: w[1].0,
+                from: w[1].1,
+                changes: differences(&w[0].2, &w[1].2),
+                reason: reasons.get(&w[1].0).cloned().flatten(),
+            })
+            .collect())
     }
 }

@@ -22,6 +22,7 @@ fn party(role: PartyRole, name: &str, orgnr: &str, lead: bool) -> Party {
 
 fn terms() -> ContractTerms {
     ContractTerms {
+        locations: Vec::new(),
         name: "Jobbvei".into(),
         starts: day("2026-01-01"),
         ends: day("2028-12-31"),
@@ -190,6 +191,34 @@ fn the_difference_between_versions_is_said_in_plain_words() {
             "Nytt resultatmål «Jobbstart»: jobbstart i minst 50 % stilling (uten lønnstilskudd) innen 24 måneder, fast kr\u{a0}25\u{a0}000,00.",
             "Taket per deltaker blir kr\u{a0}100\u{a0}000,00 (var: ingen grense).",
             "Investeringsvilkår legges til: avkastning opp til 30 % av kapitalen, overskudd tilbake til Nav; 1 trekk, til sammen kr\u{a0}1\u{a0}000\u{a0}000,00.",
+        ]
+    );
+}
+
+#[test]
+fn delivery_locations_added_and_dropped_are_said_with_their_numbers() {
+    use crate::contract::terms::DeliveryLocation;
+    use crate::municipality::Municipality;
+    let mut old = terms();
+    old.locations = vec![DeliveryLocation {
+        municipality: Municipality::parse("0301").unwrap(),
+        name: "Oslo".into(),
+        provider: None,
+    }];
+    let mut new = old.clone();
+    new.locations = vec![DeliveryLocation {
+        municipality: Municipality::parse("3201").unwrap(),
+        name: "Bærum".into(),
+        provider: Some(old.parties[1].orgnr),
+    }];
+    assert_eq!(
+        differences(&old, &new),
+        vec![
+            format!(
+                "Nytt leveringssted: Bærum (kommunenummer 3201), levert av {}.",
+                old.parties[1].name
+            ),
+            "Leveres ikke lenger i Oslo (kommunenummer 0301).".to_owned(),
         ]
     );
 }

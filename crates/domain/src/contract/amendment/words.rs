@@ -259,6 +259,30 @@ fn party_changes(old: &ContractTerms, new: &ContractTerms, out: &mut Vec<String>
     }
 }
 
+fn location_nb(l: &crate::contract::terms::DeliveryLocation, parties: &[Party]) -> String {
+    let by = l
+        .provider
+        .and_then(|o| parties.iter().find(|p| p.orgnr == o))
+        .map(|p| format!(", levert av {}", p.name))
+        .unwrap_or_default();
+    format!("{} (kommunenummer {}){by}", l.name, l.municipality)
+}
+
+fn location_changes(old: &ContractTerms, new: &ContractTerms, out: &mut Vec<String>) {
+    for l in new.locations.iter().filter(|l| !old.locations.contains(l)) {
+        out.push(format!(
+            "Nytt leveringssted: {}.",
+            location_nb(l, &new.parties)
+        ));
+    }
+    for l in old.locations.iter().filter(|l| !new.locations.contains(l)) {
+        out.push(format!(
+            "Leveres ikke lenger i {}.",
+            location_nb(l, &old.parties)
+        ));
+    }
+}
+
 fn waterfall_nb(w: &crate::contract::returns::Waterfall) -> String {
     let excess = match w.excess {
         crate::contract::returns::Excess::ToNav => "overskudd tilbake til Nav",
@@ -271,8 +295,10 @@ fn waterfall_nb(w: &crate::contract::returns::Waterfall) -> String {
 }
 
 fn drawdowns_nb(i: &crate::contract::investors::Investment) -> String {
-    let total = i.drawdowns.iter().fold(Nok::ZERO, |s, d| s + d.amount);
-    format!("{} trekk, til sammen {total}", i.drawdowns.len())
+    match Nok::sum(i.drawdowns.iter().map(|d| d.amount)) {
+        Ok(total) => format!("{} trekk, til sammen {total}", i.drawdowns.len()),
+        Err(too_big) => format!("{} trekk: {too_big}", i.drawdowns.len()),
+    }
 }
 
 fn investment_changes(old: &ContractTerms, new: &ContractTerms, out: &mut Vec<String>) {
@@ -379,6 +405,7 @@ pub fn differences(old: &ContractTerms, new: &ContractTerms) -> Vec<String> {
         }
     }
     investment_changes(old, new, &mut out);
+    location_changes(old, new, &mut out);
     if old.cohort_outcomes != new.cohort_outcomes {
         out.push("Resultatmålene for hele kohorter endres.".to_owned());
     }

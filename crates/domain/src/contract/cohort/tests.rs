@@ -46,7 +46,8 @@ fn graduated_cohort_scale_from_25_to_45_percent() {
             figure("2028", 90, "20"),
             figure("2029", 100, "37.5"),
         ],
-    );
+    )
+    .unwrap();
     // (30 − 25)/20 × 2 M = 0.5 M; 45 → all of it; 20 → nothing; (37.5 − 25)/20 × 2 M = 1.25 M.
     assert_eq!(
         amounts(&lines),
@@ -75,11 +76,14 @@ fn cohort_trigger_with_a_pooled_final_test() {
         figure("C3", 800, "6"),
     ];
     // Only C2 reaches 10 %: 1,000 × 3,000.
-    assert_eq!(amounts(&t.price(&cohorts, false)), [("C2", kr(3_000_000))]);
+    assert_eq!(
+        amounts(&t.price(&cohorts, false).unwrap()),
+        [("C2", kr(3_000_000))]
+    );
     // Pooled: (8.4 × 1000 + 11 × 1000 + 6 × 800) / 2800 = 8.64 % ≥ 7.5 %: all 2,800
     // participants are due 8.4 M, of which 3 M was paid, so 5.4 M more.
     assert_eq!(
-        amounts(&t.price(&cohorts, true)),
+        amounts(&t.price(&cohorts, true).unwrap()),
         [("C2", kr(3_000_000)), ("pooled", kr(5_400_000))]
     );
     // (5 × 1000 + 11 × 1000 + 6 × 800) / 2800 = 7.43 % < 7.5 %: no top-up.
@@ -88,7 +92,10 @@ fn cohort_trigger_with_a_pooled_final_test() {
         figure("C2", 1000, "11"),
         figure("C3", 800, "6"),
     ];
-    assert_eq!(amounts(&t.price(&weaker, true)), [("C2", kr(3_000_000))]);
+    assert_eq!(
+        amounts(&t.price(&weaker, true).unwrap()),
+        [("C2", kr(3_000_000))]
+    );
 }
 
 #[test]
@@ -110,14 +117,14 @@ fn share_of_measured_savings_against_a_control_group() {
     ];
     // 40 % of 2.5 M; savings below zero earn nothing.
     assert_eq!(
-        amounts(&share.price(&savings, &[])),
+        amounts(&share.price(&savings, &[]).unwrap()),
         [("2026", kr(1_000_000)), ("2027", Nok::ZERO)]
     );
     let capped = SavingsShare {
         cap: Some(kr(800_000)),
         ..share
     };
-    assert_eq!(capped.price(&savings, &[])[0].amount, kr(800_000));
+    assert_eq!(capped.price(&savings, &[]).unwrap()[0].amount, kr(800_000));
 }
 
 #[test]
@@ -171,7 +178,7 @@ fn tiered_savings_bands_with_a_cap_and_a_conditional_extra() {
     // C4 above the cap by 100,000 with 30 %: 1,200,000 + min(100,000, 200,000) = 1,300,000.
     // C5 8 M saved: 500,000 + 600,000 + 500,000 = 1,600,000, 400,000 above the cap with
     //    40 %: 1,200,000 + min(400,000, 200,000) = 1,400,000.
-    let lines = tiers.price(&savings, &employment);
+    let lines = tiers.price(&savings, &employment).unwrap();
     assert_eq!(
         amounts(&lines),
         [
@@ -187,7 +194,7 @@ fn tiered_savings_bands_with_a_cap_and_a_conditional_extra() {
     // Without a cap there is nothing above it, so the extra never pays.
     let uncapped = SavingsShare { cap: None, ..tiers };
     assert_eq!(
-        uncapped.price(&savings, &employment)[4].amount,
+        uncapped.price(&savings, &employment).unwrap()[4].amount,
         kr(1_600_000)
     );
 }
@@ -204,6 +211,7 @@ fn every_cohort_outcome_is_priced_on_the_newest_certification() {
         name: "Sysselsetting".into(),
         figure: "employment_rate".into(),
         mechanism: CohortMechanism::Graduated { scale },
+        unit: None,
     }];
     let named = |cohort: &str, value: &str, on: &str| NamedFigure {
         figure: "employment_rate".into(),
@@ -226,7 +234,7 @@ fn every_cohort_outcome_is_priced_on_the_newest_certification() {
             ..named("2026", "999", "2027-02-01")
         },
     ];
-    let lines = price_all(&outcomes, &figures, false);
+    let lines = price_all(&outcomes, &figures, false).unwrap();
     let got: Vec<(&str, i64)> = lines
         .iter()
         .map(|(_, l)| (l.cohort.as_str(), l.amount.ore()))
@@ -235,12 +243,13 @@ fn every_cohort_outcome_is_priced_on_the_newest_certification() {
     assert!(lines[0].1.reason.contains("35"));
 }
 
-/// The contract page prices cohort outcomes with `price_all(…, is_final_round(…))`, the
+/// The contract page prices cohort outcomes with `price_all(…, is_final_round(…)).unwrap()`, the
 /// statements with `ledger_lines`: both must pay the same, before and after the contract's end.
 #[test]
 fn the_pooled_top_up_is_paid_once_a_figure_is_certified_after_the_end_and_only_then() {
     use crate::contract::terms::{CohortMechanism, CohortOutcome, ContractTerms, PeriodLength};
     let terms = ContractTerms {
+        locations: Vec::new(),
         name: "Peterborough".into(),
         starts: "2026-01-01".parse().unwrap(),
         ends: "2027-12-31".parse().unwrap(),
@@ -250,6 +259,7 @@ fn the_pooled_top_up_is_paid_once_a_figure_is_certified_after_the_end_and_only_t
         cohort_outcomes: vec![CohortOutcome {
             name: "Reduksjon".into(),
             figure: "reduction_vs_comparison".into(),
+            unit: None,
             mechanism: CohortMechanism::Trigger {
                 trigger: Trigger {
                     threshold: d("10"),
@@ -275,12 +285,14 @@ fn the_pooled_top_up_is_paid_once_a_figure_is_certified_after_the_end_and_only_t
             figures,
             is_final_round(&terms, figures),
         )
+        .unwrap()
         .into_iter()
         .map(|(_, l)| (l.cohort, l.amount))
         .collect()
     };
     let statement = |figures: &[NamedFigure]| -> Vec<(String, Nok)> {
         ledger_lines(&terms, 1, figures)
+            .unwrap()
             .into_iter()
             .map(|(l, _)| {
                 let cohort = l
@@ -314,6 +326,7 @@ fn the_pooled_top_up_is_paid_once_a_figure_is_certified_after_the_end_and_only_t
     assert_eq!(statement(&after), page(&after));
     // Lines are never dated after the contract's end.
     assert!(ledger_lines(&terms, 1, &after)
+        .unwrap()
         .iter()
         .all(|(l, _)| l.key.date <= terms.ends));
 }
@@ -349,14 +362,14 @@ fn per_event_avoided_with_a_pooled_final_test_on_pooled_rates() {
     //     events avoided × 25,000 = 2,000,000.
     // C2: 4 per 100 fewer, 6.7 % < 10 %: nothing yet. C3: 4 / 50 = 8 % < 10 %: nothing yet.
     assert_eq!(
-        amounts(&terms.price(&cohorts, false)),
+        amounts(&terms.price(&cohorts, false).unwrap()),
         [("C1", kr(2_000_000))]
     );
     // The final round pools the rates over all 2,500 persons:
     //   comparison (60·1000 + 60·1000 + 50·500) / 2500 = 58, cohorts (52·1000 + 56·1000 +
     //   46·500) / 2500 = 52.4; 5.6 / 58 = 9.66 % ≥ 7.5 %: 5.6 × 2500 / 100 = 140 events
     //   avoided × 25,000 = 3,500,000 due, of which C1 has 2,000,000: 1,500,000 pooled.
-    let lines = terms.price(&cohorts, true);
+    let lines = terms.price(&cohorts, true).unwrap();
     assert_eq!(
         amounts(&lines),
         [("C1", kr(2_000_000)), ("pooled", kr(1_500_000))]
@@ -378,9 +391,15 @@ fn the_pooled_test_pools_rates_not_the_cohorts_percentages() {
         against("C1", 100, "5", "10"),
         against("C2", 1000, "58", "60"),
     ];
-    assert_eq!(amounts(&terms.price(&cohorts, true)), [("C1", kr(125_000))]);
+    assert_eq!(
+        amounts(&terms.price(&cohorts, true).unwrap()),
+        [("C1", kr(125_000))]
+    );
     // A figure certified without its comparison prices nothing (the form requires it).
-    assert!(terms.price(&[figure("C3", 100, "5")], true).is_empty());
+    assert!(terms
+        .price(&[figure("C3", 100, "5")], true)
+        .unwrap()
+        .is_empty());
     // Higher is better: an employment rate of 31 % against 25 % is 6 points × 200 / 100 = 12
     // more in work, 24 % better ≥ 10 %: 12 × 25,000 = 300,000.
     let employment = PerUnit {
@@ -388,7 +407,47 @@ fn the_pooled_test_pools_rates_not_the_cohorts_percentages() {
         ..terms
     };
     assert_eq!(
-        amounts(&employment.price(&[against("E", 200, "31", "25")], false)),
+        amounts(
+            &employment
+                .price(&[against("E", 200, "31", "25")], false)
+                .unwrap()
+        ),
         [("E", kr(300_000))]
+    );
+}
+
+#[test]
+fn a_cohort_payment_beyond_what_ore_hold_is_refused_not_saturated() {
+    // The largest figures the checker lets through (rates up to 10^12, a price of 10^12 kr,
+    // four billion persons) price beyond i64 øre; before, Decimal overflowed (a panic) or
+    // the amount saturated.
+    let huge = PerUnit {
+        price: Nok::CONTRACT_LIMIT,
+        per: d("1"),
+        threshold: d("0"),
+        pooled_threshold: d("0"),
+        lower_is_better: true,
+    };
+    let limit = Nok::CONTRACT_LIMIT.to_decimal().to_string();
+    let figures = [against("X", u32::MAX, "0", &limit)];
+    assert_eq!(huge.price(&figures, false), Err(MoneyOverflow));
+    assert_eq!(huge.price(&figures, true), Err(MoneyOverflow));
+    let trigger = Trigger {
+        threshold: d("0"),
+        per_participant: Nok::from_ore(i64::MAX / 2),
+        pooled_threshold: d("0"),
+    };
+    assert_eq!(
+        trigger.price(&[figure("A", 3, "5")], false),
+        Err(MoneyOverflow)
+    );
+    // An ordinary per-unit cohort is unaffected.
+    assert_eq!(
+        amounts(
+            &peterborough()
+                .price(&[against("C", 100, "40", "50")], false)
+                .unwrap()
+        ),
+        [("C", kr(250_000))]
     );
 }

@@ -55,6 +55,7 @@ fn terms(
     caps: Caps,
 ) -> ContractTerms {
     ContractTerms {
+        locations: Vec::new(),
         name: "t".into(),
         starts: day("2026-01-01"),
         ends: day("2030-12-31"),
@@ -145,15 +146,15 @@ proptest! {
         for (_, sum) in sum_by(&ledger, &input, |_, a| a.outcome.to_string()) {
             prop_assert!(outcome_cap.is_none_or(|c| sum <= c));
         }
-        prop_assert!(per_contract.is_none_or(|c| ledger.total().ore() <= c));
+        prop_assert!(per_contract.is_none_or(|c| ledger.total().unwrap().ore() <= c));
         // Nothing is paid below zero: a cap line never takes more than its payment.
         for (_, sum) in sum_by(&ledger, &input, |l, _| l.achievement.to_string()) {
             prop_assert!(sum >= 0);
         }
         // The period statements add up to the lines.
         let periods: std::collections::BTreeSet<NaiveDate> = ledger.lines.iter().map(|l| l.period).collect();
-        let by_period: i64 = periods.iter().map(|p| ledger.period_total(*p).ore()).sum();
-        prop_assert_eq!(by_period, ledger.total().ore());
+        let by_period: i64 = periods.iter().map(|p| ledger.period_total(*p).unwrap().ore()).sum();
+        prop_assert_eq!(by_period, ledger.total().unwrap().ore());
         // No outcome is paid more often per participant than the contract allows.
         let mut times = std::collections::HashMap::new();
         for l in ledger.lines.iter().filter(|l| l.kind == LineKind::Payment) {
@@ -203,8 +204,14 @@ fn a_cap_line_shows_what_a_cap_took() {
             (0, LineKind::Cap(CapKind::Participant), -2_000_000),
         ]
     );
-    assert_eq!(ledger.period_total(day("2026-01-01")).ore(), 6_000_000);
-    assert_eq!(ledger.period_total(day("2026-04-01")).ore(), 2_000_000);
+    assert_eq!(
+        ledger.period_total(day("2026-01-01")).unwrap().ore(),
+        6_000_000
+    );
+    assert_eq!(
+        ledger.period_total(day("2026-04-01")).unwrap().ore(),
+        2_000_000
+    );
 }
 
 #[test]
@@ -289,7 +296,7 @@ proptest! {
         for sum in by_participant.values() {
             prop_assert!(per_participant.is_none_or(|c| *sum <= c));
         }
-        prop_assert!(per_contract.is_none_or(|c| ledger.total().ore() <= c));
+        prop_assert!(per_contract.is_none_or(|c| ledger.total().unwrap().ore() <= c));
         for sum in by_line.values() {
             prop_assert!(*sum >= 0);
         }
@@ -301,7 +308,7 @@ proptest! {
             .count();
         prop_assert_eq!(payments, contract_lines.len());
         let periods: i64 = by_period.values().sum();
-        prop_assert_eq!(periods, ledger.total().ore());
+        prop_assert_eq!(periods, ledger.total().unwrap().ore());
         // Without contract-level lines the participant lines are exactly as before.
         let alone = compute_with_contract_lines(&versions, &input, &[]);
         prop_assert_eq!(alone, compute(&t, &input));
@@ -334,7 +341,10 @@ fn a_contract_cap_binds_a_cohort_line() {
         version: 1,
     };
     let ledger = compute_with_contract_lines(&versions, &[], &[cohort]);
-    assert_eq!(ledger.total(), Nok::from_kroner(6_000_000).unwrap());
+    assert_eq!(
+        ledger.total().unwrap(),
+        Nok::from_kroner(6_000_000).unwrap()
+    );
     assert_eq!(
         ledger
             .lines
@@ -345,7 +355,7 @@ fn a_contract_cap_binds_a_cohort_line() {
             (LineKind::Payment, Nok::from_kroner(8_750_000).unwrap()),
             (
                 LineKind::Cap(CapKind::Contract),
-                Nok::ZERO - Nok::from_kroner(2_750_000).unwrap()
+                Nok::from_kroner(-2_750_000).unwrap()
             ),
         ]
     );
@@ -362,9 +372,12 @@ fn a_contract_cap_binds_a_cohort_line() {
     assert_eq!(ledger.lines[1].achievement, 1);
     assert_eq!(
         ledger.lines[2].amount,
-        Nok::ZERO - Nok::from_kroner(2_760_000).unwrap()
+        Nok::from_kroner(-2_760_000).unwrap()
     );
-    assert_eq!(ledger.total(), Nok::from_kroner(6_000_000).unwrap());
+    assert_eq!(
+        ledger.total().unwrap(),
+        Nok::from_kroner(6_000_000).unwrap()
+    );
 }
 
 #[test]
@@ -392,4 +405,36 @@ fn a_sum_beyond_what_ore_hold_marks_the_ledger_instead_of_saturating() {
         ledger.overflowed,
         "the second line does not fit in the contract's total"
     );
+}
+
+#[test]
+fn a_price_beyond_what_ore_hold_marks_the_ledger_instead_of_saturating() {
+    // A savings-like band: 10^12 kr per unit of magnitude; a magnitude of 10^8 prices at
+    // 10^20 kr, beyond i64 øre. Before, the price was saturated to 92 quadrillion kroner.
+    let mut t = terms(&[1], 1, None, Caps::default());
+    t.outcomes[0].scale = Scale::TiersCumulative {
+        bands: vec![crate::contract::scale::Band {
+            from: Decimal::ZERO,
+            rate: Nok::CONTRACT_LIMIT.to_decimal(),
+        }],
+        up_to: None,
+    };
+    let versions = [InForce {
+        version: 1,
+        from: t.starts,
+        terms: &t,
+    }];
+    let at = |magnitude: i64| AchievementInput {
+        participant: "P-1".into(),
+        outcome: 0,
+        date: day("2026-02-01"),
+        magnitude: Decimal::from(magnitude),
+        evidence: vec!["e".into()],
+    };
+    let fits = compute_with_contract_lines(&versions, &[at(1)], &[]);
+    assert!(!fits.overflowed);
+    assert_eq!(fits.total(), Ok(Nok::CONTRACT_LIMIT));
+    let beyond = compute_with_contract_lines(&versions, &[at(100_000_000)], &[]);
+    assert!(beyond.overflowed, "the price itself leaves øre");
+    assert!(beyond.lines.is_empty(), "nothing is priced from it");
 }

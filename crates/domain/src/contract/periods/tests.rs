@@ -10,6 +10,7 @@ fn day(s: &str) -> NaiveDate {
 
 fn terms() -> ContractTerms {
     ContractTerms {
+        locations: Vec::new(),
         name: "t".into(),
         starts: day("2026-02-15"),
         ends: day("2026-12-31"),
