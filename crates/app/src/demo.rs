@@ -13,9 +13,12 @@ use effekt_domain::contract::terms::PartyRole;
 use effekt_domain::ids::{ContractId, UserId};
 use effekt_domain::money::Nok;
 use effekt_domain::role::Role;
-use effekt_engine::demo::{self, DemoScope, AMENDMENT_FROM};
+use effekt_engine::demo::{self, DemoScope, AMENDMENT_FROM, PROPOSAL_FROM};
 use effekt_store::model::{NewUser, Proposal, UserScope};
 use effekt_store::{Store, StoreError};
+
+/// Why the demo's pending proposal is made.
+const PROPOSAL_REASON: &str = "Muntlig B1 tar lengre tid enn beregnet for deltakere med kort skolegang; prisen foreslås hevet fra 15 000 til 17 500 kr fra 1. januar 2027.";
 
 /// Why the demo's amendment was made, as the contract manager wrote it.
 const AMENDMENT_REASON: &str = "Jobbstart gir flest varige resultater i evalueringen så langt; prisen heves fra 30 000 til 35 000 kr fra 1. juli 2026 for å styrke innsatsen mot arbeidsgivere.";
@@ -201,6 +204,24 @@ async fn agreed_amendment(
                 .await?;
         }
         decisions.push(decision);
+    }
+    // Version 3, proposed by Nav on 20 November 2026 and still waiting for the others.
+    if let Some(nav) = decisions.first() {
+        let (terms, text) = &demo.proposal;
+        let proposal = Proposal {
+            terms,
+            source: Some(text),
+            effective_from: PROPOSAL_FROM,
+            decision: PartyDecision {
+                at: NaiveDate::from_ymd_opt(2026, 11, 20)
+                    .and_then(|d| d.and_hms_opt(9, 0, 0))
+                    .map(|d| d.and_utc())
+                    .unwrap_or_default(),
+                ..*nav
+            },
+            reason: Some(PROPOSAL_REASON),
+        };
+        store.propose_contract_version(contract, &proposal).await?;
     }
     Ok(())
 }

@@ -61,6 +61,8 @@ pub struct App {
     cache: Arc<cache::Cache>,
     /// Signs the login form's anti-forgery token (kept in the store, so every server agrees).
     login_key: Arc<Vec<u8>>,
+    /// When the homes call a period overdue for computing or a statement for paying.
+    deadlines: effekt_domain::tasks::Deadlines,
 }
 
 impl App {
@@ -73,7 +75,19 @@ impl App {
             metrics: Arc::new(Metrics::default()),
             cache: Arc::new(cache::Cache::default()),
             login_key: Arc::new(accounts::random_token().into_bytes()),
+            deadlines: effekt_domain::tasks::Deadlines::default(),
         }
+    }
+
+    /// The same application calling steps overdue after `deadlines` (the defaults are 14
+    /// days to compute a covered period and 30 days to pay an approved statement).
+    pub fn with_deadlines(mut self, deadlines: effekt_domain::tasks::Deadlines) -> Self {
+        self.deadlines = deadlines;
+        self
+    }
+
+    pub fn deadlines(&self) -> effekt_domain::tasks::Deadlines {
+        self.deadlines
     }
 
     /// The same application reading time from `clock`.
@@ -114,6 +128,7 @@ impl App {
                 metrics: Arc::new(Metrics::default()),
                 cache: Arc::new(cache::Cache::default()),
                 login_key: Arc::new(accounts::random_token().into_bytes()),
+                deadlines: effekt_domain::tasks::Deadlines::default(),
             });
         }
         Self::open(store, mode, configured).await

@@ -41,6 +41,7 @@ fn needs(grant: Grant) -> &'static str {
         Grant::Aggregates => "a role that sees aggregates",
         Grant::Pseudonymised => "the evaluator role",
         Grant::Investments => "a role that sees investments",
+        Grant::Home => "any active account",
     }
 }
 

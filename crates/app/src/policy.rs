@@ -10,6 +10,9 @@ use effekt_domain::role::Role;
 /// What a role may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grant {
+    /// The home: what waits for the viewer (every role; each task comes through the
+    /// capability it belongs to).
+    Home,
     /// Named participants of the viewer's own Nav office or provider.
     NamedParticipants,
     /// Counts with small cells suppressed.
@@ -33,18 +36,21 @@ pub fn grants(role: Role) -> &'static [Grant] {
     use Grant::*;
     match role {
         Role::NavCaseOfficer | Role::ProviderStaff | Role::ProviderAdmin => {
-            &[NamedParticipants, Contracts, Statements]
+            &[Home, NamedParticipants, Contracts, Statements]
         }
         Role::NavContractManager => &[
+            Home,
             Aggregates,
             Investments,
             Contracts,
             Statements,
             DefineContracts,
         ],
-        Role::Investor | Role::Facilitator => &[Aggregates, Investments, Contracts, Statements],
-        Role::Evaluator => &[Pseudonymised, Contracts, Statements],
-        Role::Administrator => &[Administration],
+        Role::Investor | Role::Facilitator => {
+            &[Home, Aggregates, Investments, Contracts, Statements]
+        }
+        Role::Evaluator => &[Home, Pseudonymised, Contracts, Statements],
+        Role::Administrator => &[Home, Administration],
     }
 }
 
@@ -55,6 +61,7 @@ pub fn has(role: Role, grant: Grant) -> bool {
 /// The pages of the main menu, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
+    Home,
     Participants,
     Overview,
     Results,
@@ -66,7 +73,8 @@ pub enum Page {
 }
 
 impl Page {
-    pub const MENU: [Page; 8] = [
+    pub const MENU: [Page; 9] = [
+        Page::Home,
         Page::Participants,
         Page::Overview,
         Page::Results,
@@ -80,6 +88,7 @@ impl Page {
     /// The grant a page needs.
     pub fn grant(self) -> Grant {
         match self {
+            Page::Home => Grant::Home,
             Page::Participants => Grant::NamedParticipants,
             Page::Overview | Page::Results => Grant::Aggregates,
             Page::Investments => Grant::Investments,
@@ -99,7 +108,7 @@ pub fn menu(role: Role) -> Vec<Page> {
         .collect()
 }
 
-/// Where a role starts after login: the first page of its menu.
+/// Where a role starts after login: the first page of its menu, the home.
 pub fn home(role: Role) -> Page {
     menu(role).first().copied().unwrap_or(Page::Users)
 }

@@ -523,3 +523,27 @@ pub struct CohortView {
     /// The evaluator certifies.
     pub can_certify: bool,
 }
+
+/// One thing waiting for the viewer, linking to where it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskView {
+    /// compute_period | verify_statement | approve_statement | pay_statement | decide_amendment
+    pub kind: String,
+    /// What to do, in Norwegian ("Verifiser oppgjøret").
+    pub label: String,
+    pub contract: String,
+    /// What it is about, in words ("1. kvartal 2026", "versjon 2").
+    pub subject: String,
+    pub href: String,
+    /// By when (dd.mm.åååå), where the step has a deadline.
+    pub due: Option<String>,
+    pub overdue: bool,
+}
+
+/// The first page after login: what waits for this person, overdue first.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HomeView {
+    pub tasks: Vec<TaskView>,
+}

@@ -9,6 +9,11 @@ pub fn oslo_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Oslo).date_naive()
 }
 
+/// A civil date as Norwegians write it: `dd.mm.åååå`.
+pub fn date_nb(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
 /// The moment as a clock in Oslo shows it, `dd.mm.åååå tt:mm` (summer and winter time as
 /// they were on that day).
 pub fn oslo_time(instant: DateTime<Utc>) -> String {

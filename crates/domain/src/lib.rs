@@ -24,5 +24,6 @@ pub mod pseudonym;
 pub mod register;
 pub mod role;
 pub mod suppression;
+pub mod tasks;
 
 pub use chrono::NaiveDate;

@@ -88,7 +88,15 @@ pub struct Demo {
     pub terms_source: String,
     /// Version 2 of the terms and its text, in force from [`AMENDMENT_FROM`].
     pub amendment: (effekt_domain::contract::terms::ContractTerms, String),
+    /// Version 3, proposed to take effect on [`PROPOSAL_FROM`] and not yet decided.
+    pub proposal: (effekt_domain::contract::terms::ContractTerms, String),
 }
+
+/// The day the demo's pending proposal (version 3) would take effect.
+pub const PROPOSAL_FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2027, 1, 1) {
+    Some(date) => date,
+    None => chrono::NaiveDate::MIN,
+};
 
 /// The day the demo's amendment (version 2) takes effect.
 pub const AMENDMENT_FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 7, 1) {
@@ -160,8 +168,10 @@ pub fn generate(seed: u64, participants: usize) -> Result<Demo, DemoError> {
     let register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
     let (terms, terms_source) = terms::contract_terms(&dataset)?;
     let amendment = terms::amendment(&terms_source)?;
+    let proposal = terms::proposal(&amendment.1)?;
     Ok(Demo {
         amendment,
+        proposal,
         terms,
         terms_source,
         dataset,

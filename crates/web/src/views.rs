@@ -107,6 +107,7 @@ pub use effekt_app::FieldError;
 /// Where a page of the menu lives, and its label's key.
 pub fn page_link(page: Page) -> (&'static str, &'static str) {
     match page {
+        Page::Home => ("/hjem", "nav-home"),
         Page::Participants => ("/deltakere", "nav-participants"),
         Page::Overview => ("/oversikt", "nav-overview"),
         Page::Results => ("/resultater", "nav-results"),
@@ -207,6 +208,13 @@ pub struct ParticipantPage {
     pub error: Option<String>,
     /// `None` when the person is masked for this viewer.
     pub outcomes: Option<ParticipantOutcomes>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub chrome: Chrome,
+    pub home: effekt_app::views::HomeView,
 }
 
 #[derive(Template)]

@@ -18,7 +18,7 @@ both_stores! {
             .find(|v| v.starts_with("effekt_session=")).unwrap();
         assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
         assert!(!raw.contains("Secure"), "no TLS in tests");
-        assert_eq!(res.headers["location"], "/deltakere");
+        assert_eq!(res.headers["location"], "/hjem");
     }
 }
 

@@ -73,9 +73,7 @@ fn party_label(terms: &ContractTerms, key: PartyKey) -> String {
         )
 }
 
-fn date_nb(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
+use effekt_domain::dates::date_nb;
 
 fn bad(message: impl Into<String>) -> AppError {
     AppError::Refused(message.into())

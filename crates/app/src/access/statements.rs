@@ -172,7 +172,7 @@ impl StatementAccess {
 
     /// Whether the viewer reads this contract's statements: providers and investors only
     /// their own contracts; Nav, the evaluator and the facilitator every contract.
-    async fn reads(&self, terms: &ContractTerms) -> Result<bool, AppError> {
+    pub(super) async fn reads(&self, terms: &ContractTerms) -> Result<bool, AppError> {
         let own = self.viewer.organisation(&self.app).await?;
         Ok(policy::reads_contract(self.viewer.user.role, own, terms))
     }

@@ -48,30 +48,33 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
     let cases = [
         (
             Role::NavCaseOfficer,
-            vec![Participants, Contracts, Statements],
+            vec![Home, Participants, Contracts, Statements],
         ),
         (
             Role::ProviderStaff,
-            vec![Participants, Contracts, Statements],
+            vec![Home, Participants, Contracts, Statements],
         ),
         (
             Role::ProviderAdmin,
-            vec![Participants, Contracts, Statements],
+            vec![Home, Participants, Contracts, Statements],
         ),
         (
             Role::NavContractManager,
-            vec![Overview, Results, Investments, Contracts, Statements],
+            vec![Home, Overview, Results, Investments, Contracts, Statements],
         ),
         (
             Role::Investor,
-            vec![Overview, Results, Investments, Contracts, Statements],
+            vec![Home, Overview, Results, Investments, Contracts, Statements],
         ),
         (
             Role::Facilitator,
-            vec![Overview, Results, Investments, Contracts, Statements],
+            vec![Home, Overview, Results, Investments, Contracts, Statements],
         ),
-        (Role::Evaluator, vec![Evaluation, Contracts, Statements]),
-        (Role::Administrator, vec![Users]),
+        (
+            Role::Evaluator,
+            vec![Home, Evaluation, Contracts, Statements],
+        ),
+        (Role::Administrator, vec![Home, Users]),
     ];
     for (role, pages) in cases {
         assert_eq!(menu(role), pages, "{role:?}");

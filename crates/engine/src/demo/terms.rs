@@ -195,9 +195,21 @@ pub fn contract_terms(dataset: &Dataset) -> Result<(ContractTerms, String), Demo
 /// The demo's amendment: from 1 July 2026 a job start pays 35,000 instead of 30,000 (version 2,
 /// agreed by Nav, the lead provider and both investors in June 2026).
 pub fn amendment(first: &str) -> Result<(ContractTerms, String), DemoError> {
-    let text = first.replacen(
-        "scale = { type = \"fixed\", amount = \"30000\" }",
-        "scale = { type = \"fixed\", amount = \"35000\" }",
+    changed(first, "30000", "35000")
+}
+
+/// The demo's pending proposal (version 3): from 1 January 2027 the oral Norwegian B1 test pays
+/// 17,500 instead of 15,000, proposed by Nav and waiting for the lead provider and the
+/// investors, so that their homes have a decision to make.
+pub fn proposal(second: &str) -> Result<(ContractTerms, String), DemoError> {
+    changed(second, "15000", "17500")
+}
+
+/// `text` with the first fixed price of `from` kroner set to `to`, checked.
+fn changed(text: &str, from: &str, to: &str) -> Result<(ContractTerms, String), DemoError> {
+    let text = text.replacen(
+        &format!("scale = {{ type = \"fixed\", amount = \"{from}\" }}"),
+        &format!("scale = {{ type = \"fixed\", amount = \"{to}\" }}"),
         1,
     );
     let terms = crate::contract::check(&text).map_err(|p| {

@@ -2,6 +2,16 @@
 app-name = effekt
 app-caption = Outcomes contracts
 skip-to-content = Skip to main content
+nav-home = Home
+home-title = Home
+home-intro = These wait for you. Follow the link to do it; the task goes away once it is done.
+home-nothing = Nothing waits for you now.
+home-caption = Tasks waiting for you, overdue first
+home-col-task = Task
+home-col-contract = Contract
+home-col-subject = About
+home-col-due = Due
+home-overdue = Overdue
 nav-participants = Participants
 nav-overview = Overview
 nav-evaluation = Evaluation

@@ -2,6 +2,16 @@
 app-name = effekt
 app-caption = Effektkontrakter
 skip-to-content = Hopp til hovedinnhold
+nav-home = Hjem
+home-title = Hjem
+home-intro = Dette venter på deg. Følg lenken for å gjøre det; oppgaven forsvinner når det er gjort.
+home-nothing = Ingenting venter på deg nå.
+home-caption = Oppgaver som venter på deg, de forfalte først
+home-col-task = Oppgave
+home-col-contract = Kontrakt
+home-col-subject = Gjelder
+home-col-due = Frist
+home-overdue = Forfalt
 nav-participants = Deltakere
 nav-overview = Oversikt
 nav-evaluation = Evaluering

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
             "/deltakere/{id}/ident/{request}",
             post(participants::decide_national_id),
         )
+        .route("/hjem", get(roles::home))
         .route("/oversikt", get(roles::overview))
         .route("/resultater", get(roles::results))
         .route("/investeringer", get(roles::investments))

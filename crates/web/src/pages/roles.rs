@@ -9,9 +9,20 @@ use effekt_app::Viewer;
 use crate::extract::CleanQuery;
 use crate::query;
 use crate::views::{
-    self, Chrome, EvaluationPage, InvestmentsPage, OverviewPage, ResultsPage, UsersPage,
+    self, Chrome, EvaluationPage, HomePage, InvestmentsPage, OverviewPage, ResultsPage, UsersPage,
 };
 use crate::{AppState, PageError, WebError};
+
+/// `/hjem`: what waits for the viewer, each task linking to where it is done.
+pub async fn home(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let home = viewer.waiting(&state.app).await?;
+    let chrome = Chrome::new(super::lang(&headers), "home-title", Some(&viewer), "/hjem");
+    Ok(views::html(&HomePage { chrome, home }))
+}
 
 pub async fn overview(
     State(state): State<AppState>,

@@ -1,0 +1,161 @@
+//! What waits for a person: the typed tasks every role's home lists (issue 12). Each task
+//! is derived from the same rules that later allow or refuse the action (a statement's next
+//! step, computing the open period, deciding an amendment), so the home never offers what the
+//! page behind it would refuse. Later features (referrals, proposals, attendance, follow-ups)
+//! add kinds here instead of building inboxes of their own.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::contract::amendment::{self, PartyDecision, PartyKey, VersionState};
+use crate::contract::ledger::Period;
+use crate::contract::periods::{self, Cover, Filed};
+use crate::contract::statement::{Stage, Statement, Step};
+use crate::ids::UserId;
+use crate::role::Role;
+
+/// What is to be done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// Compute the open period's statement (the Nav contract manager).
+    ComputePeriod,
+    /// Verify a computed statement (the evaluator).
+    VerifyStatement,
+    /// Approve a verified statement (Nav users who neither computed nor verified it).
+    ApproveStatement,
+    /// Record the payment of an approved statement (the Nav contract manager).
+    PayStatement,
+    /// Decide a proposed amendment for one's party.
+    DecideAmendment,
+}
+
+impl TaskKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ComputePeriod => "compute_period",
+            Self::VerifyStatement => "verify_statement",
+            Self::ApproveStatement => "approve_statement",
+            Self::PayStatement => "pay_statement",
+            Self::DecideAmendment => "decide_amendment",
+        }
+    }
+
+    /// The imperative, as the home's list says it.
+    pub fn label_nb(self) -> &'static str {
+        match self {
+            Self::ComputePeriod => "Beregn oppgjøret",
+            Self::VerifyStatement => "Verifiser oppgjøret",
+            Self::ApproveStatement => "Godkjenn oppgjøret",
+            Self::PayStatement => "Registrer utbetalingen",
+            Self::DecideAmendment => "Ta stilling til endringsforslaget",
+        }
+    }
+}
+
+/// How long a step may wait before the home calls it overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Days after a period has ended (and the newest snapshot covers it) to compute it.
+    pub compute_within_days: u32,
+    /// Days after the second approval to pay (the contract's payment term).
+    pub pay_within_days: u32,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Self {
+            compute_within_days: 14,
+            pay_within_days: 30,
+        }
+    }
+}
+
+/// A task's timing: by when it should be done, and whether that day has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub by: NaiveDate,
+    pub overdue: bool,
+}
+
+fn due(start: NaiveDate, days: u32, today: NaiveDate) -> Due {
+    let by = start
+        .checked_add_days(chrono::Days::new(u64::from(days)))
+        .unwrap_or(start);
+    Due {
+        by,
+        overdue: today > by,
+    }
+}
+
+/// The step `by` (with `role`) may take next on `statement`, if any: tried against the
+/// statement's own rules, so a task is offered exactly when the step would be accepted.
+/// Withdrawing is never a task.
+pub fn statement_task(
+    statement: &Statement,
+    by: UserId,
+    role: Role,
+    at: DateTime<Utc>,
+) -> Option<TaskKind> {
+    [
+        (Step::Verify, TaskKind::VerifyStatement),
+        (Step::Approve, TaskKind::ApproveStatement),
+        (Step::Pay, TaskKind::PayStatement),
+    ]
+    .into_iter()
+    .find(|(step, _)| statement.clone().take(*step, by, role, at).is_ok())
+    .map(|(_, kind)| kind)
+}
+
+/// When an approved statement should be paid: `pay_within_days` after its second approval.
+pub fn payment_due(statement: &Statement, deadlines: Deadlines, today: NaiveDate) -> Option<Due> {
+    if statement.stage() != Stage::Approved {
+        return None;
+    }
+    let approved = statement
+        .events
+        .iter()
+        .filter(|e| e.step == Step::Approve)
+        .map(|e| crate::dates::oslo_date(e.at))
+        .max()?;
+    Some(due(approved, deadlines.pay_within_days, today))
+}
+
+/// The open period, when `by` may compute it now and it has no current statement: over,
+/// covered by the newest snapshot. Due `compute_within_days` after its end (a period the
+/// snapshot does not cover yet is not offered; once one does, the days since the end count).
+#[allow(clippy::too_many_arguments)]
+pub fn compute_task<S: Filed>(
+    terms: &crate::contract::terms::ContractTerms,
+    statements: &[S],
+    snapshot: Option<Cover<'_>>,
+    deadlines: Deadlines,
+    today: NaiveDate,
+    by: UserId,
+    role: Role,
+    at: DateTime<Utc>,
+) -> Option<(Period, Due)> {
+    let open = periods::open_period(terms, statements)?;
+    let drafted = periods::current(statements)
+        .iter()
+        .any(|s| s.period() == open.label);
+    if drafted {
+        return None;
+    }
+    periods::may_compute(Some(&open), &open, snapshot, today, by, role, at).ok()?;
+    let when = due(open.end, deadlines.compute_within_days, today);
+    Some((open, when))
+}
+
+/// Whether `party` has an amendment to decide: proposed, its answer required and not given.
+pub fn amendment_task(
+    required: &[PartyKey],
+    decisions: &[PartyDecision],
+    state: VersionState,
+    party: PartyKey,
+) -> bool {
+    amendment::may_decide(required, decisions, state, party).is_ok()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,148 @@
+//! Every role's home (issue 12): what waits for the person, each task linking to where it is
+//! done and gone once it is done; deadlines on a pinned clock; on both stores.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use effekt_store::both_stores;
+
+/// The home's tasks as (label, link, due) in the order shown.
+async fn tasks(app: &App, user: &str) -> Vec<(String, String, String)> {
+    let cookie = app.login(user).await;
+    let page = app.get("/hjem", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{user}");
+    let body = page.body;
+    let mut out = Vec::new();
+    for row in body.split("<tr class=\"task-").skip(1) {
+        let href = row
+            .split("href=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let label = row
+            .split("</a>")
+            .next()
+            .unwrap()
+            .rsplit('>')
+            .next()
+            .unwrap()
+            .to_owned();
+        let due = row
+            .split("<td>")
+            .nth(3)
+            .unwrap()
+            .split("</td>")
+            .next()
+            .unwrap()
+            .to_owned();
+        out.push((label, href, due));
+    }
+    if out.is_empty() {
+        assert!(
+            body.contains("Ingenting venter på deg nå."),
+            "{user}: {body}"
+        );
+    }
+    out
+}
+
+fn labels(t: &[(String, String, String)]) -> Vec<&str> {
+    t.iter().map(|(l, _, _)| l.as_str()).collect()
+}
+
+both_stores! {
+    async fn each_step_of_a_statement_waits_on_the_home_of_whoever_takes_it(t: TestStore) {
+        // 10 April 2025: the first quarter is over and the snapshot (to 30 June 2026) covers it.
+        let clock = std::sync::Arc::new(effekt_app::FixedClock::new("2025-04-10T08:00:00Z".parse().unwrap()));
+        let app = App::with_clock(t, Some(clock.clone())).await;
+        let manager = tasks(&app, "forvalter").await;
+        assert_eq!(manager, vec![("Beregn oppgjøret".to_owned(), "/utbetalinger".to_owned(), "14.04.2025".to_owned())]);
+        for user in ["evaluator", "veileder1", "investor", "admin.a", "ansatt.a", "tilrettelegger", "administrator"] {
+            assert!(tasks(&app, user).await.is_empty(), "{user} has nothing to do yet");
+        }
+        // Past the fourteen days it is overdue, and says so in words.
+        clock.set("2025-04-20T08:00:00Z".parse().unwrap());
+        let manager = tasks(&app, "forvalter").await;
+        assert!(manager[0].2.contains("14.04.2025") && manager[0].2.contains("Forfalt"), "{manager:?}");
+
+        // Computed: the computation task is gone; the evaluator verifies.
+        let nav = app.login("forvalter").await;
+        let id = app.compute(&nav, 1, "2025Q1").await;
+        assert!(tasks(&app, "forvalter").await.is_empty());
+        let evaluator = tasks(&app, "evaluator").await;
+        assert_eq!(evaluator, vec![("Verifiser oppgjøret".to_owned(), format!("/utbetalinger/{id}"), "–".to_owned())]);
+        // The link leads to where it is done.
+        let cookie = app.login("evaluator").await;
+        let page = app.get(&evaluator[0].1, Some(&cookie)).await;
+        assert!(page.body.contains("name=\"step\" value=\"verify\""), "{}", page.body);
+        let step = |who: &'static str, step: &'static str| {
+            let app = &app;
+            async move {
+                let cookie = app.login(who).await;
+                let form = if step == "pay" { "step=pay&betalt_dato=19.04.2025&referanse=KID-1".to_owned() } else { format!("step={step}") };
+                let res = app.post_with_csrf("/utbetalinger", &format!("/utbetalinger/{id}/steg"), &cookie, &form).await;
+                assert_eq!(res.status, StatusCode::SEE_OTHER, "{who} {step}: {}", res.body);
+            }
+        };
+        step("evaluator", "verify").await;
+        assert!(tasks(&app, "evaluator").await.is_empty(), "done: gone");
+        // Both case officers may approve; the one who computed may not.
+        assert_eq!(labels(&tasks(&app, "veileder1").await), ["Godkjenn oppgjøret"]);
+        assert_eq!(labels(&tasks(&app, "veileder2").await), ["Godkjenn oppgjøret"]);
+        assert!(tasks(&app, "forvalter").await.is_empty(), "own computation");
+        step("veileder1", "approve").await;
+        assert!(tasks(&app, "veileder1").await.is_empty());
+        step("veileder2", "approve").await;
+        // Approved on 20 April: to pay within 30 days.
+        assert_eq!(
+            tasks(&app, "forvalter").await,
+            vec![("Registrer utbetalingen".to_owned(), format!("/utbetalinger/{id}"), "20.05.2025".to_owned())]
+        );
+        step("forvalter", "pay").await;
+        // Paid: the next quarter is not over yet, so nothing waits for anyone.
+        for (user, _) in USERS {
+            assert!(tasks(&app, user).await.is_empty(), "{user}");
+        }
+    }
+}
+
+both_stores! {
+    async fn an_amendment_waits_for_the_parties_whose_answer_is_needed(t: TestStore) {
+        let clock = std::sync::Arc::new(effekt_app::FixedClock::new("2025-02-10T08:00:00Z".parse().unwrap()));
+        let app = App::with_clock(t, Some(clock)).await;
+        let nav = app.login("forvalter").await;
+        assert_eq!(app.propose(&nav, "01.01.2027", 60_000).await.status, StatusCode::SEE_OTHER);
+        let decide = ("Ta stilling til endringsforslaget".to_owned(), "/kontrakter/1".to_owned(), "–".to_owned());
+        assert_eq!(tasks(&app, "admin.a").await, vec![decide.clone()]);
+        assert_eq!(tasks(&app, "investor").await, vec![decide.clone()]);
+        // Proposing was agreeing; the other provider is told, not asked; staff act for no party.
+        for user in ["forvalter", "admin.b", "ansatt.a", "veileder1", "evaluator", "tilrettelegger"] {
+            assert!(tasks(&app, user).await.is_empty(), "{user}");
+        }
+        let admin_a = app.login("admin.a").await;
+        assert_eq!(app.decide(&admin_a, 2, "approve").await.status, StatusCode::SEE_OTHER);
+        assert!(tasks(&app, "admin.a").await.is_empty());
+        assert_eq!(tasks(&app, "investor").await, vec![decide]);
+    }
+}
+
+both_stores! {
+    async fn the_home_is_everyones_first_page_and_names_no_one(t: TestStore) {
+        let app = App::new(t).await;
+        for (user, _) in USERS {
+            let res = app.try_login(user, PASSWORD).await;
+            assert_eq!(res.headers["location"], "/hjem", "{user}");
+            let cookie = app.login(user).await;
+            let page = app.get("/hjem", Some(&cookie)).await;
+            assert!(page.body.contains("aria-current=\"page\""), "{user}");
+            assert!(!page.body.contains("/deltakere/"), "{user}: no participant on the home");
+        }
+        assert_eq!(app.get("/hjem", None).await.headers["location"], "/logg-inn");
+    }
+}
