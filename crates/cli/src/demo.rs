@@ -64,7 +64,9 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, CliError> {
         }
     }
     let store = effekt_store::open(&location).await?;
-    let app = App::open(store, Mode::Demo, crate::configured_key().as_deref()).await?;
+    let app = App::open(store, Mode::Demo, crate::configured_key().as_deref())
+        .await?
+        .with_deadlines(crate::deadlines_from_env()?);
     if demo::is_empty(&app).await? {
         eprintln!(
             "Creating demo data: {} participants, seed {} …",

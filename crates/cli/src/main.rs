@@ -121,10 +121,60 @@ pub fn os_user() -> String {
         .unwrap_or_else(|| "ukjent".to_owned())
 }
 
-/// Opens the store at `database` and the application on it, with the pseudonym key.
+/// Opens the store at `database` and the application on it, with the pseudonym key and the
+/// homes' deadlines.
 pub async fn open_app(database: &str, mode: Mode) -> Result<App, CliError> {
     let store = effekt_store::open(&effekt_store::Location::parse(database)?).await?;
-    Ok(App::open(store, mode, configured_key().as_deref()).await?)
+    Ok(App::open(store, mode, configured_key().as_deref())
+        .await?
+        .with_deadlines(deadlines_from_env()?))
+}
+
+/// `EFFEKT_COMPUTE_WITHIN_DAYS` (14) and `EFFEKT_PAY_WITHIN_DAYS` (30): after how many days
+/// the homes call a covered period not yet computed, or an approved statement not yet paid,
+/// overdue.
+pub fn deadlines_from_env() -> Result<effekt_domain::tasks::Deadlines, CliError> {
+    let get = |name: &str| std::env::var(name).ok();
+    Ok(effekt_domain::tasks::Deadlines {
+        compute_within_days: days(
+            "EFFEKT_COMPUTE_WITHIN_DAYS",
+            get("EFFEKT_COMPUTE_WITHIN_DAYS"),
+            14,
+        )?,
+        pay_within_days: days("EFFEKT_PAY_WITHIN_DAYS", get("EFFEKT_PAY_WITHIN_DAYS"), 30)?,
+    })
+}
+
+/// A number of days from 1 to 365, or `default` when unset.
+fn days(name: &str, value: Option<String>, default: u32) -> Result<u32, CliError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=365).contains(d))
+            .ok_or_else(|| {
+                CliError::Config(format!(
+                    "{name}: {v:?} is not a number of days from 1 to 365"
+                ))
+            }),
+    }
+}
+
+#[cfg(test)]
+mod deadline_tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_are_whole_days_within_a_year_or_the_defaults() {
+        assert_eq!(days("X", None, 14).ok(), Some(14));
+        assert_eq!(days("X", Some(" 21 ".into()), 14).ok(), Some(21));
+        for bad in ["0", "366", "-1", "fjorten", ""] {
+            let e = days("EFFEKT_PAY_WITHIN_DAYS", Some(bad.into()), 30).unwrap_err();
+            assert!(e.to_string().contains("EFFEKT_PAY_WITHIN_DAYS"), "{e}");
+        }
+    }
 }
 
 /// The application for commands that never pseudonymise: in production they run without
