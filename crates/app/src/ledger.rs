@@ -77,15 +77,13 @@ fn in_force(versions: &[(u32, NaiveDate, ContractTerms)]) -> Vec<InForce<'_>> {
 }
 
 /// Prices the whole contract under its stored terms and the newest snapshot.
-pub async fn price(
-    store: &dyn Store,
-    key: &PseudonymKey,
-    contract: ContractId,
-) -> Result<Pricing, LedgerError> {
-    let versions = schedule(
-        store
-            .contract_versions(contract)
-            .await?
+/// The agreed versions among `records` as the ledger schedules them: number, first day it
+/// prices, terms; by that day.
+pub(crate) fn in_force_schedule(
+    records: Vec<effekt_store::model::ContractVersionRecord>,
+) -> Vec<(u32, NaiveDate, ContractTerms)> {
+    schedule(
+        records
             .into_iter()
             .filter(|v| v.state == VersionState::InForce)
             .map(|v| {
@@ -96,7 +94,15 @@ pub async fn price(
                 )
             })
             .collect(),
-    );
+    )
+}
+
+pub async fn price(
+    store: &dyn Store,
+    key: &PseudonymKey,
+    contract: ContractId,
+) -> Result<Pricing, LedgerError> {
+    let versions = in_force_schedule(store.contract_versions(contract).await?);
     if versions.is_empty() {
         return Err(LedgerError::NoTerms(contract.0));
     }

@@ -70,7 +70,7 @@ impl Viewer {
         policy::has(self.user.role, grant)
     }
 
-    fn check(&self, grant: Grant) -> Result<(), AppError> {
+    pub(crate) fn check(&self, grant: Grant) -> Result<(), AppError> {
         if self.has(grant) {
             Ok(())
         } else {

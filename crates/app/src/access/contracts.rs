@@ -90,7 +90,7 @@ fn conflict_or(e: StoreError) -> AppError {
 }
 
 /// The version in force before `version` (the highest in-force version number below it).
-fn in_force_before(
+pub(super) fn in_force_before(
     versions: &[ContractVersionRecord],
     version: u32,
 ) -> Option<&ContractVersionRecord> {
@@ -112,7 +112,7 @@ impl ContractAccess {
     }
 
     /// Whether amendments effective on `effective` re-price an approved period.
-    async fn retroactive(
+    pub(super) async fn retroactive(
         &self,
         contract: ContractId,
         terms: &ContractTerms,

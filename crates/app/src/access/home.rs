@@ -40,13 +40,7 @@ impl StatementAccess {
         let (now, today) = (self.app.now(), self.app.today());
         let deadlines = self.app.deadlines();
         let mut out = Vec::new();
-        for contract in store.contracts().await? {
-            let Some((_, terms)) = store.contract_terms(contract.id).await? else {
-                continue;
-            };
-            if !self.reads(&terms).await? {
-                continue;
-            }
+        for (contract, terms) in self.readable_contracts().await? {
             let all = store.statements(contract.id).await?;
             for s in periods::current(&all) {
                 let rules = s.rules();
@@ -108,15 +102,12 @@ impl ContractAccess {
             let Some(p) = versions.iter().find(|v| v.state == VersionState::Proposed) else {
                 continue;
             };
-            let base = versions
-                .iter()
-                .filter(|v| v.version < p.version && v.state == VersionState::InForce)
-                .max_by_key(|v| v.version)
+            // Who must answer, as the contract page works it out.
+            let base = super::contracts::in_force_before(&versions, p.version)
                 .map_or(&terms, |b| &b.terms);
-            let statements = store.statements(contract.id).await?;
-            let open = periods::open_period(base, &statements).map(|o| o.start);
             let effective = p.effective_from.unwrap_or(p.terms.starts);
-            let required = amendment::required(base, amendment::is_retroactive(effective, open));
+            let retroactive = self.retroactive(contract.id, base, effective).await?;
+            let required = amendment::required(base, retroactive);
             let decisions: Vec<PartyDecision> = p.decisions.iter().map(|d| d.0).collect();
             if tasks::amendment_task(&required, &decisions, p.state, party) {
                 out.push((
@@ -138,6 +129,7 @@ impl ContractAccess {
 impl Viewer {
     /// What waits for this viewer: overdue first, then by deadline, then the rest as found.
     pub async fn waiting(&self, app: &App) -> Result<HomeView, AppError> {
+        self.check(crate::policy::Grant::Home)?;
         let mut found = Vec::new();
         match self.statements(app) {
             Ok(access) => found.extend(access.tasks().await?),
@@ -149,7 +141,8 @@ impl Viewer {
             Err(AppError::Forbidden) => {}
             Err(e) => return Err(e),
         }
-        found.sort_by_key(|(due, t)| (!t.overdue, due.map(|d| d.by)));
+        // Overdue first, then by deadline, then those without one.
+        found.sort_by_key(|(due, t)| (!t.overdue, due.is_none(), due.map(|d| d.by)));
         Ok(HomeView {
             tasks: found.into_iter().map(|(_, t)| t).collect(),
         })

@@ -172,9 +172,27 @@ impl StatementAccess {
 
     /// Whether the viewer reads this contract's statements: providers and investors only
     /// their own contracts; Nav, the evaluator and the facilitator every contract.
-    pub(super) async fn reads(&self, terms: &ContractTerms) -> Result<bool, AppError> {
+    async fn reads(&self, terms: &ContractTerms) -> Result<bool, AppError> {
         let own = self.viewer.organisation(&self.app).await?;
         Ok(policy::reads_contract(self.viewer.user.role, own, terms))
+    }
+
+    /// Every contract with stored terms whose statements this viewer reads, with its terms
+    /// (the viewer's organisation is looked up once, not per contract).
+    pub(super) async fn readable_contracts(
+        &self,
+    ) -> Result<Vec<(effekt_store::model::ContractRow, ContractTerms)>, AppError> {
+        let store = &self.app.store;
+        let own = self.viewer.organisation(&self.app).await?;
+        let mut out = Vec::new();
+        for contract in store.contracts().await? {
+            if let Some((_, terms)) = store.contract_terms(contract.id).await? {
+                if policy::reads_contract(self.viewer.user.role, own, &terms) {
+                    out.push((contract, terms));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Every contract with stored terms: its statements (the current one of each period) and
@@ -183,13 +201,7 @@ impl StatementAccess {
         let store = &self.app.store;
         let snapshot = store.register_snapshots().await?.into_iter().next();
         let mut out = Vec::new();
-        for contract in store.contracts().await? {
-            let Some((_, terms)) = store.contract_terms(contract.id).await? else {
-                continue;
-            };
-            if !self.reads(&terms).await? {
-                continue;
-            }
+        for (contract, terms) in self.readable_contracts().await? {
             let all = store.statements(contract.id).await?;
             let current = periods::current(&all);
             let totals = self.shown_totals(&current).await?;

@@ -1,8 +1,7 @@
 //! The contract as INDIGO open data: its terms and priced results in GO Lab's standard, for
 //! those who read the contract (the export itself is `effekt_engine::indigo`).
 
-use effekt_domain::contract::amendment::{differences, VersionState};
-use effekt_domain::contract::ledger::schedule;
+use effekt_domain::contract::amendment::differences;
 use effekt_domain::ids::ContractId;
 use effekt_engine::indigo::Amendment;
 
@@ -94,19 +93,7 @@ impl ContractAccess {
             .iter()
             .map(|r| (r.version, r.decisions.first().and_then(|d| d.2.clone())))
             .collect();
-        let versions = schedule(
-            records
-                .into_iter()
-                .filter(|v| v.state == VersionState::InForce)
-                .map(|v| {
-                    (
-                        v.version,
-                        v.effective_from.unwrap_or(v.terms.starts),
-                        v.terms,
-                    )
-                })
-                .collect(),
-        );
+        let versions = crate::ledger::in_force_schedule(records);
         Ok(versions
             .windows(2)
             .map(|w| Amendment {
