@@ -116,8 +116,16 @@ async function walkHome(page, role) {
     await enterAndWait(page, pathIs('/kontrakter/1'));
     await visited(page, role.key, 'oppgave-kontrakt');
     await tabToSelector(page, 'form[action="/kontrakter/1/versjoner/3"] input[value="approve"] ~ button', { max: 60 });
+    // The POST answers 303 to the contract page; wait for that page itself, or the next
+    // navigation would race the redirect.
     await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/kontrakter/1/versjoner/3'),
+      page.waitForResponse(
+        (r) =>
+          r.request().method() === 'GET' &&
+          r.request().isNavigationRequest() &&
+          new URL(r.url()).pathname === '/kontrakter/1' &&
+          r.request().redirectedFrom() !== null,
+      ),
       page.keyboard.press('Enter'),
     ]);
     await page.waitForLoadState('load');
