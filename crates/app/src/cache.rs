@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use effekt_domain::ids::ContractId;
@@ -13,15 +14,16 @@ use effekt_domain::ids::ContractId;
 use crate::access::outcomes::Judged;
 use crate::ledger::Pricing;
 
-type Slot<T> = Arc<tokio::sync::Mutex<Option<(u64, Arc<T>)>>>;
+type Slot<T, G> = Arc<tokio::sync::Mutex<Option<(G, Arc<T>)>>>;
 
-/// One value per contract. While one request works a value out, others for the same contract
-/// wait for it instead of doing the same work.
-pub(crate) struct Slots<T> {
-    slots: Mutex<HashMap<ContractId, Slot<T>>>,
+/// One value per key (a contract, unless said otherwise), kept under the generation `G` it was
+/// worked out at. While one request works a value out, others for the same key wait for it
+/// instead of doing the same work.
+pub(crate) struct Slots<T, K = ContractId, G = u64> {
+    slots: Mutex<HashMap<K, Slot<T, G>>>,
 }
 
-impl<T> Default for Slots<T> {
+impl<T, K, G> Default for Slots<T, K, G> {
     fn default() -> Self {
         Self {
             slots: Mutex::new(HashMap::new()),
@@ -29,12 +31,12 @@ impl<T> Default for Slots<T> {
     }
 }
 
-impl<T> Slots<T> {
+impl<T, K: Hash + Eq, G: PartialEq> Slots<T, K, G> {
     /// The value for `contract` at `generation`, worked out by `compute` unless kept already.
     pub(crate) async fn get_or_compute<E, F, Fut>(
         &self,
-        contract: ContractId,
-        generation: u64,
+        contract: K,
+        generation: G,
         compute: F,
     ) -> Result<Arc<T>, E>
     where
@@ -62,6 +64,8 @@ pub(crate) struct Cache {
     pub(crate) pricing: Slots<Pricing>,
     pub(crate) judged: Slots<Judged>,
     pub(crate) generalised: Slots<crate::access::pseudonymised::Generalised>,
+    /// What the homes' tasks are worked out from, for all contracts at once.
+    pub(crate) workflow: Slots<crate::access::home::Workflow, (), effekt_store::model::Generations>,
 }
 
 #[cfg(test)]

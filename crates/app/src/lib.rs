@@ -11,6 +11,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 mod cache;
+pub mod charts;
 pub mod clock;
 pub mod demo;
 mod error;

@@ -260,6 +260,8 @@ pub struct ContractStatements {
     pub compute_blocked_because: Option<String>,
     /// The current statement of each period, oldest first.
     pub statements: Vec<StatementSummary>,
+    /// Each period's amount against the caps, for viewers who see whole totals.
+    pub chart: Option<ChartView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -396,6 +398,8 @@ pub struct ProposalView {
     pub notified: Vec<String>,
     /// Whether the viewer's party is asked and has not answered.
     pub you_may_decide: bool,
+    /// Whether the viewer proposed it and may take it back.
+    pub you_may_withdraw: bool,
 }
 
 /// A contract as its parties read it.
@@ -462,6 +466,8 @@ pub struct ProgressTable {
     /// Provider names.
     pub columns: Vec<String>,
     pub tables: Vec<CountTable>,
+    /// The reached counts per cohort, one line per provider, as the table shows them.
+    pub chart: ChartView,
 }
 
 /// A contract's financing as an investor, the contract manager or the facilitator sees it.
@@ -488,6 +494,9 @@ pub struct InvestmentView {
     /// The income per period the projection assumes.
     pub run_rate: Option<String>,
     pub progress: Option<ProgressTable>,
+    /// Money in and out over time and the XIRR path, for the position the viewer may see
+    /// whole (an investor's own, else all investors together).
+    pub charts: Vec<ChartView>,
 }
 
 /// A figure the evaluator certified for a cohort.
@@ -546,4 +555,39 @@ pub struct TaskView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HomeView {
     pub tasks: Vec<TaskView>,
+}
+
+/// A chart's data, exactly as the table beside it shows it: the same suppressed figures, so a
+/// picture never reveals what a table hides. A point left out (`None`) is hidden by
+/// suppression or not known yet, and is drawn as a gap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChartView {
+    /// Unique on its page (the figure's id and the prefix of its parts' ids).
+    pub id: String,
+    pub title: String,
+    /// What the chart shows, in a sentence (the SVG's description for screen readers).
+    pub description: String,
+    /// kr | antall | prosent
+    pub unit: String,
+    /// What the points are: "Periode", "Kull", "Dato".
+    pub x_title: String,
+    /// One label per point: periods, cohorts or dates (dd.mm.åååå).
+    pub x_labels: Vec<String>,
+    /// When the axis is time: each point's day counted from the first, so points are spaced
+    /// by date. `None`: the labels are evenly spaced categories.
+    pub x_days: Option<Vec<i64>>,
+    pub series: Vec<SeriesView>,
+    /// Horizontal reference lines, e.g. the contract's cap: (label, value).
+    pub limits: Vec<(String, f64)>,
+}
+
+/// One series of a chart: a value (or a gap) per label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesView {
+    pub name: String,
+    /// bars | line | dashed
+    pub style: String,
+    pub values: Vec<Option<f64>>,
 }

@@ -20,6 +20,8 @@ use crate::role::Role;
 pub enum TaskKind {
     /// Compute the open period's statement (the Nav contract manager).
     ComputePeriod,
+    /// Compute again a statement the evaluator sent back (the Nav contract manager).
+    RecomputePeriod,
     /// Verify a computed statement (the evaluator).
     VerifyStatement,
     /// Approve a verified statement (Nav users who neither computed nor verified it).
@@ -34,6 +36,7 @@ impl TaskKind {
     pub fn code(self) -> &'static str {
         match self {
             Self::ComputePeriod => "compute_period",
+            Self::RecomputePeriod => "recompute_period",
             Self::VerifyStatement => "verify_statement",
             Self::ApproveStatement => "approve_statement",
             Self::PayStatement => "pay_statement",
@@ -45,6 +48,7 @@ impl TaskKind {
     pub fn label_nb(self) -> &'static str {
         match self {
             Self::ComputePeriod => "Beregn oppgjøret",
+            Self::RecomputePeriod => "Beregn på nytt: sendt tilbake",
             Self::VerifyStatement => "Verifiser oppgjøret",
             Self::ApproveStatement => "Godkjenn oppgjøret",
             Self::PayStatement => "Registrer utbetalingen",
@@ -121,9 +125,10 @@ pub fn payment_due(statement: &Statement, deadlines: Deadlines, today: NaiveDate
     Some(due(approved, deadlines.pay_within_days, today))
 }
 
-/// The open period, when `by` may compute it now and it has no current statement: over,
-/// covered by the newest snapshot. Due `compute_within_days` after its end (a period the
-/// snapshot does not cover yet is not offered; once one does, the days since the end count).
+/// The open period, when `by` may compute it now and it has no current statement (or one the
+/// evaluator sent back: then the task is to compute it again): over, covered by the newest
+/// snapshot. Due `compute_within_days` after its end (a period the snapshot does not cover
+/// yet is not offered; once one does, the days since the end count).
 #[allow(clippy::too_many_arguments)]
 pub fn compute_task<S: Filed>(
     terms: &crate::contract::terms::ContractTerms,
@@ -134,17 +139,19 @@ pub fn compute_task<S: Filed>(
     by: UserId,
     role: Role,
     at: DateTime<Utc>,
-) -> Option<(Period, Due)> {
+) -> Option<(Period, Due, TaskKind)> {
     let open = periods::open_period(terms, statements)?;
-    let drafted = periods::current(statements)
-        .iter()
-        .any(|s| s.period() == open.label);
-    if drafted {
-        return None;
-    }
+    let draft = periods::current(statements)
+        .into_iter()
+        .find(|s| s.period() == open.label);
+    let kind = match draft.map(|s| s.stage()) {
+        None => TaskKind::ComputePeriod,
+        Some(Stage::SentBack) => TaskKind::RecomputePeriod,
+        Some(_) => return None,
+    };
     periods::may_compute(Some(&open), &open, snapshot, today, by, role, at).ok()?;
     let when = due(open.end, deadlines.compute_within_days, today);
-    Some((open, when))
+    Some((open, when, kind))
 }
 
 /// Whether `party` has an amendment to decide: proposed, its answer required and not given.

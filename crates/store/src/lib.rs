@@ -196,6 +196,10 @@ pub trait Store: Send + Sync + 'static {
     /// contract terms and outcomes, certified figures). Caches are keyed by it.
     async fn generation(&self) -> Result<u64>;
 
+    /// The store generation and the workflow generation (increased by every statement step
+    /// and every proposal or decision on a contract version), read together.
+    async fn generations(&self) -> Result<model::Generations>;
+
     /// Imported register snapshots, the newest cut-off first (the first is the one in use).
     async fn register_snapshots(&self) -> Result<Vec<SnapshotRecord>>;
     /// Stores a validated snapshot in one transaction: all of it or nothing. The same snapshot
@@ -256,6 +260,16 @@ pub trait Store: Send + Sync + 'static {
         reason: Option<&str>,
         decided_before: usize,
         becomes: effekt_domain::contract::amendment::VersionState,
+    ) -> Result<()>;
+    /// Marks a proposed version withdrawn by `by` (its proposer, as the domain checked) with a
+    /// reason. A [`StoreError::Conflict`] if it is no longer proposed.
+    async fn withdraw_contract_version(
+        &self,
+        contract: ContractId,
+        version: u32,
+        by: UserId,
+        at: DateTime<Utc>,
+        reason: &str,
     ) -> Result<()>;
     /// Records a figure the evaluator certified for a cohort (append-only; the newest per
     /// figure and cohort counts).

@@ -294,6 +294,15 @@ pub struct AuditExportRow {
     pub subject_national_id: Option<String>,
 }
 
+/// The two cache keys of the store, read in one query: `inputs` moves with every write of what
+/// outcomes and payments are computed from, `workflow` with every statement step and every
+/// proposal or decision on a contract version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generations {
+    pub inputs: u64,
+    pub workflow: u64,
+}
+
 /// An imported register snapshot (one version of the registers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotRecord {
@@ -485,6 +494,10 @@ pub struct ContractVersionRecord {
     pub state: effekt_domain::contract::amendment::VersionState,
     /// The display name of the user who proposed it (`None` for imported files).
     pub proposed_by: Option<String>,
+    /// That user's id.
+    pub proposer: Option<effekt_domain::ids::UserId>,
+    /// Who withdrew the proposal (display name), when and why.
+    pub withdrawal: Option<(String, DateTime<Utc>, String)>,
     pub stored_at: DateTime<Utc>,
     /// The contract file text it was read from, when known.
     pub source: Option<String>,

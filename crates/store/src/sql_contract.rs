@@ -62,6 +62,7 @@ macro_rules! impl_contract_store {
                     ),
                     e => e.into(),
                 })?;
+                sqlx::query(s::BUMP_WORKFLOW).execute(&mut **tx).await?;
                 Ok(())
             }
 
@@ -187,8 +188,12 @@ macro_rules! impl_contract_store {
                 ) -> Result<Vec<ContractVersionRecord>> {
                     let rows = sqlx::query(
                         "SELECT v.version, v.terms, v.effective_from, v.state, u.display_name, \
-                         v.imported_at, v.source FROM contract_versions v \
+                         v.imported_at, v.source, v.proposed_by, wu.display_name, w.at, w.reason \
+                         FROM contract_versions v \
                          LEFT JOIN users u ON u.id = v.proposed_by \
+                         LEFT JOIN contract_version_withdrawals w \
+                           ON w.contract_id = v.contract_id AND w.version = v.version \
+                         LEFT JOIN users wu ON wu.id = w.user_id \
                          WHERE v.contract_id = $1 ORDER BY v.version",
                     )
                     .bind(contract.0)
@@ -206,6 +211,11 @@ macro_rules! impl_contract_store {
                             state: VersionState::from_code(&state)
                                 .ok_or_else(|| corrupt(format!("version state {state:?}")))?,
                             proposed_by: row.try_get(4)?,
+                            proposer: row.try_get::<Option<i64>, _>(7)?.map(UserId),
+                            withdrawal: match row.try_get::<Option<String>, _>(8)? {
+                                Some(who) => Some((who, row.try_get(9)?, row.try_get(10)?)),
+                                None => None,
+                            },
                             stored_at: row.try_get(5)?,
                             source: row.try_get(6)?,
                             decisions: Vec::new(),
@@ -376,6 +386,52 @@ macro_rules! impl_contract_store {
                         .await?;
                     tx.commit().await?;
                     u32::try_from(version).map_err(corrupt)
+                }
+
+                pub(crate) async fn withdraw_contract_version_sql(
+                    &self,
+                    contract: ContractId,
+                    version: u32,
+                    by: UserId,
+                    at: DateTime<Utc>,
+                    reason: &str,
+                ) -> Result<()> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    lock_contract(&mut tx, contract).await?;
+                    let state: Option<String> = sqlx::query_scalar(
+                        "SELECT state FROM contract_versions WHERE contract_id = $1 AND version = $2",
+                    )
+                    .bind(contract.0)
+                    .bind(i64::from(version))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if state.as_deref() != Some("proposed") {
+                        return Err(StoreError::Conflict(
+                            "the proposal changed meanwhile; reload".into(),
+                        ));
+                    }
+                    sqlx::query(
+                        "INSERT INTO contract_version_withdrawals (contract_id, version, user_id, \
+                         at, reason) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(contract.0)
+                    .bind(i64::from(version))
+                    .bind(by.0)
+                    .bind(at)
+                    .bind(reason)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE contract_versions SET state = 'withdrawn' \
+                         WHERE contract_id = $1 AND version = $2",
+                    )
+                    .bind(contract.0)
+                    .bind(i64::from(version))
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(s::BUMP_WORKFLOW).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 pub(crate) async fn decide_contract_version_sql(

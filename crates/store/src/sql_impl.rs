@@ -377,6 +377,19 @@ macro_rules! impl_store {
                     u64::try_from(value).map_err(corrupt)
                 }
 
+                async fn generations(&self) -> Result<$crate::model::Generations> {
+                    let row = sqlx::query(
+                        "SELECT (SELECT value FROM store_generation WHERE id = 1), \
+                         (SELECT value FROM workflow_generation WHERE id = 1)",
+                    )
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok($crate::model::Generations {
+                        inputs: u64::try_from(row.try_get::<i64, _>(0)?).map_err(corrupt)?,
+                        workflow: u64::try_from(row.try_get::<i64, _>(1)?).map_err(corrupt)?,
+                    })
+                }
+
                 async fn register_snapshots(&self) -> Result<Vec<SnapshotRecord>> {
                     self.register_snapshots_sql().await
                 }
@@ -453,6 +466,17 @@ macro_rules! impl_store {
                 ) -> Result<()> {
                     self.decide_contract_version_sql(contract, version, decision, reason, decided_before, becomes)
                         .await
+                }
+
+                async fn withdraw_contract_version(
+                    &self,
+                    contract: ContractId,
+                    version: u32,
+                    by: UserId,
+                    at: DateTime<Utc>,
+                    reason: &str,
+                ) -> Result<()> {
+                    self.withdraw_contract_version_sql(contract, version, by, at, reason).await
                 }
 
                 async fn certify_figure(

@@ -122,6 +122,11 @@ pub(crate) fn list_keys(p: &Person) -> (String, String) {
 pub(crate) const BUMP_GENERATION: &str =
     "UPDATE store_generation SET value = value + 1 WHERE id = 1";
 
+/// Increases the workflow generation; every statement step and every proposal or decision on a
+/// contract version runs it in its own transaction (migration 0020).
+pub(crate) const BUMP_WORKFLOW: &str =
+    "UPDATE workflow_generation SET value = value + 1 WHERE id = 1";
+
 pub(crate) const REFRESH_SORT_KEY: &str = "UPDATE participants SET \
      list_sort_key = (SELECT CASE WHEN pr.protection = 'NONE' THEN pr.search_text ELSE '' END \
          FROM persons pr WHERE pr.key = participants.person_key), \

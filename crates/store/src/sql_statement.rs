@@ -15,6 +15,7 @@ macro_rules! impl_statement_store {
             use sqlx::Row;
 
             use $crate::error::{corrupt, Result, StoreError};
+            use $crate::sql_parts as s;
             use $crate::model::{
                 LinesHead, NewStatement, OutcomeTotal, StatementEventRecord, StatementLineRecord,
                 StatementRecord,
@@ -425,6 +426,7 @@ macro_rules! impl_statement_store {
                 .bind(reason)
                 .execute(&mut **tx)
                 .await?;
+                sqlx::query(s::BUMP_WORKFLOW).execute(&mut **tx).await?;
                 Ok(())
             }
         };

@@ -172,3 +172,33 @@ both_stores! {
         assert!(t.store.statement_outcome_totals(&[], None).await.unwrap().is_empty());
     }
 }
+
+async fn step_moved(t: &TestStore, g: &mut Generations, what: &str) {
+    let now = t.store.generations().await.unwrap();
+    assert!(
+        now.workflow > g.workflow,
+        "{what} moves the workflow generation"
+    );
+    assert_eq!(now.inputs, g.inputs, "{what} is no pricing input");
+    *g = now;
+}
+
+both_stores! {
+    async fn every_step_moves_the_workflow_generation_and_not_the_pricing_one(t: TestStore) {
+        t.store.insert_dataset(&fixture::dataset().unwrap()).await.unwrap();
+        let manager = user(&t, "forvalter", Role::NavContractManager).await;
+        let evaluator = user(&t, "evaluator", Role::Evaluator).await;
+        let mut g = t.store.generations().await.unwrap();
+        let id = t.store.add_statement(&new_statement(manager, vec![line("P-a", PROVIDER_A, 100)]), None).await.unwrap();
+        step_moved(&t, &mut g, "a computation").await;
+        let back = Event { step: Step::SendBack, by: evaluator, role: Role::Evaluator, at: Utc::now() };
+        t.store.add_payment_event(id, 1, &back, None, Some("Feil i mars")).await.unwrap();
+        step_moved(&t, &mut g, "a send-back").await;
+        let s = t.store.statement(id).await.unwrap().unwrap();
+        assert_eq!(s.rules().stage(), Stage::SentBack, "the new step is stored and read back");
+        assert_eq!(s.events[1].reason.as_deref(), Some("Feil i mars"));
+        // Reads move nothing.
+        t.store.statements(CONTRACT).await.unwrap();
+        assert_eq!(t.store.generations().await.unwrap(), g);
+    }
+}

@@ -5,6 +5,7 @@
 //! once for JSON (`error`).
 
 mod api;
+pub mod charts;
 mod error;
 pub mod extract;
 pub mod forms;

@@ -96,6 +96,15 @@ impl Chrome {
         }
     }
 
+    /// A chart as a figure with its SVG, legend and table. A chart
+    /// that cannot be drawn is left out and logged; the page's own table still holds its data.
+    pub fn chart(&self, chart: &effekt_app::views::ChartView) -> String {
+        crate::charts::render(chart).unwrap_or_else(|e| {
+            tracing::error!(error = %e, chart = %chart.id, "chart not drawn");
+            String::new()
+        })
+    }
+
     /// A moment as a clock in Oslo shows it.
     pub fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         effekt_domain::dates::oslo_time(*at)

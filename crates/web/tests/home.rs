@@ -146,3 +146,88 @@ both_stores! {
         assert_eq!(app.get("/hjem", None).await.headers["location"], "/logg-inn");
     }
 }
+
+both_stores! {
+    async fn a_statement_sent_back_waits_for_the_contract_manager_to_compute_it_again(t: TestStore) {
+        let clock = std::sync::Arc::new(effekt_app::FixedClock::new("2025-04-10T08:00:00Z".parse().unwrap()));
+        let app = App::with_clock(t, Some(clock)).await;
+        let nav = app.login("forvalter").await;
+        let first = app.compute(&nav, 1, "2025Q1").await;
+        let evaluator = app.login("evaluator").await;
+        let page = app.get(&format!("/utbetalinger/{first}"), Some(&evaluator)).await.body;
+        assert!(page.contains("name=\"step\" value=\"send_back\"") && page.contains("Send tilbake til kontraktsforvalteren"), "{page}");
+        let send_back = |form: &'static str| {
+            let (app, cookie) = (&app, evaluator.clone());
+            async move { app.post_with_csrf("/utbetalinger", &format!("/utbetalinger/{first}/steg"), &cookie, form).await }
+        };
+        // A reason is required, and nothing changes without one.
+        let refused = send_back("step=send_back&kommentar=++").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Skriv hva som er feil"), "{}", refused.body);
+        assert_eq!(labels(&tasks(&app, "evaluator").await), ["Verifiser oppgjøret"]);
+        let done = send_back("step=send_back&kommentar=Snittl%C3%B8nn+mangler+for+mars").await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        // Off the evaluator's home, onto the contract manager's, due from the quarter's end.
+        assert!(tasks(&app, "evaluator").await.is_empty());
+        assert_eq!(
+            tasks(&app, "forvalter").await,
+            vec![("Beregn på nytt: sendt tilbake".to_owned(), "/utbetalinger".to_owned(), "14.04.2025".to_owned())]
+        );
+        let page = app.get(&format!("/utbetalinger/{first}"), Some(&nav)).await.body;
+        assert!(page.contains("Sendt tilbake") && page.contains("«Snittlønn mangler for mars»"), "{page}");
+        // Nobody vouches for it now.
+        let page = app.get(&format!("/utbetalinger/{first}"), Some(&evaluator)).await.body;
+        assert!(!page.contains("value=\"verify\"") && !page.contains("value=\"send_back\""), "{page}");
+        assert_eq!(send_back("step=verify").await.status, StatusCode::BAD_REQUEST);
+        // The evaluator asked for the new computation: no reason is asked of the manager.
+        let list = app.get("/utbetalinger", Some(&nav)).await.body;
+        assert!(!list.contains("Begrunnelse for å beregne på nytt"), "{list}");
+        let second = app.compute(&nav, 1, "2025Q1").await;
+        assert_ne!(second, first);
+        assert!(tasks(&app, "forvalter").await.is_empty());
+        assert_eq!(
+            tasks(&app, "evaluator").await,
+            vec![("Verifiser oppgjøret".to_owned(), format!("/utbetalinger/{second}"), "–".to_owned())]
+        );
+    }
+}
+
+both_stores! {
+    async fn the_proposer_withdraws_a_proposal_and_then_nobody_is_asked(t: TestStore) {
+        let clock = std::sync::Arc::new(effekt_app::FixedClock::new("2025-02-10T08:00:00Z".parse().unwrap()));
+        let app = App::with_clock(t, Some(clock)).await;
+        let nav = app.login("forvalter").await;
+        assert_eq!(app.propose(&nav, "01.01.2027", 60_000).await.status, StatusCode::SEE_OTHER);
+        let page = app.get("/kontrakter/1", Some(&nav)).await.body;
+        assert!(page.contains("Trekk forslaget tilbake"), "the proposer is offered it: {page}");
+        let admin_a = app.login("admin.a").await;
+        let theirs = app.get("/kontrakter/1", Some(&admin_a)).await.body;
+        assert!(!theirs.contains("Trekk forslaget tilbake"), "{theirs}");
+        let withdraw = |cookie: String, form: &'static str| {
+            let app = &app;
+            async move { app.post_with_csrf("/kontrakter/1", "/kontrakter/1/versjoner/2", &cookie, form).await }
+        };
+        // Only the proposer, and only with a reason.
+        let refused = withdraw(admin_a.clone(), "beslutning=withdraw&begrunnelse=Vi+vil+ikke").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Bare den som foreslo endringen"), "{}", refused.body);
+        let refused = withdraw(nav.clone(), "beslutning=withdraw").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Skriv hvorfor du trekker forslaget tilbake"), "{}", refused.body);
+        assert_eq!(labels(&tasks(&app, "admin.a").await), ["Ta stilling til endringsforslaget"]);
+        let done = withdraw(nav.clone(), "beslutning=withdraw&begrunnelse=Prisen+forhandles+p%C3%A5+nytt").await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        // Nobody is asked any more; the versions table says who withdrew it, when and why.
+        for user in ["admin.a", "investor"] {
+            assert!(tasks(&app, user).await.is_empty(), "{user}");
+        }
+        let page = app.get("/kontrakter/1", Some(&admin_a)).await.body;
+        assert!(page.contains("Trukket tilbake av Test forvalter, 10.02.2025: «Prisen forhandles på nytt»"), "{page}");
+        assert!(!page.contains("value=\"approve\""), "no decision left to take: {page}");
+        // Twice is refused; a deciding party cannot answer it; a new proposal may follow.
+        assert_eq!(withdraw(nav.clone(), "beslutning=withdraw&begrunnelse=Igjen").await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(app.decide(&admin_a, 2, "approve").await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(app.propose(&nav, "01.01.2027", 65_000).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(labels(&tasks(&app, "admin.a").await), ["Ta stilling til endringsforslaget"]);
+    }
+}

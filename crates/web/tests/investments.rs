@@ -58,6 +58,12 @@ both_stores! {
             assert!(page.contains(&kr(amount)), "{amount}: {page}");
         }
         assert!(page.contains("1,30"), "money multiple 1.30: {page}");
+        // The path drawn for all investors, with the numbers behind it: 100,000 in, 130,000
+        // back (whole kroner in the chart's table).
+        let whole = |amount: &str| format!("<td class=\"num\">kr\u{a0}{}</td>", amount.replace(' ', "\u{a0}"));
+        assert!(page.contains("Innbetalt og mottatt over tid: alle investorer") && page.contains("Avkastning (XIRR) over tid"), "{page}");
+        assert!(page.contains(&whole("100 000")) && page.contains(&whole("130 000")), "{page}");
+        assert!(page.contains("Deltakere som har nådd minst ett resultatmål, per kull og leverandør"), "{page}");
         // Progress per cohort: six participants, so every cell is suppressed.
         let cells: Vec<&str> = page.split("<td class=\"num\">").skip(1).map(|c| c.split('<').next().unwrap()).collect();
         assert!(cells.contains(&"&#60;5"), "{page}");
@@ -74,6 +80,8 @@ both_stores! {
             let theirs = app.get("/investeringer", Some(&cookie)).await;
             assert_eq!(theirs.status, StatusCode::OK);
             assert!(!theirs.body.contains(&kr("200 000,00")) && !theirs.body.contains(&kr("130 000,00")), "{}", theirs.body);
+            // Nor does the chart plot it: nothing received, and its table shows no such sum.
+            assert!(theirs.body.contains("Innbetalt og mottatt over tid") && !theirs.body.contains("130\u{a0}000<"), "{}", theirs.body);
             assert!(theirs.body.contains("3. kvartal 2025: et resultatmål gjaldt færre enn 5 deltakere"), "{}", theirs.body);
             let json = app.get("/api/investments", Some(&cookie)).await.body;
             assert!(!json.contains("200 000") && json.contains("\"withheld_periods\":[\"2025Q3\"]"), "{json}");
@@ -90,6 +98,9 @@ both_stores! {
         let section = &theirs[theirs.find("To investorer").unwrap()..];
         assert!(!section.contains("Annen investor") && !section.contains("Alle investorer") && !section.contains("Kapital tilbakebetalt") && !section.contains("Utfallsbetalinger fra Nav"), "{section}");
         assert!(!section.contains(&kr("400 000,00")) && !section.contains(&kr("300 000,00")), "{section}");
+        // Its chart is its own path, never all investors' (which less its own is the other's).
+        assert!(section.contains("Innbetalt og mottatt over tid: Investor"), "{section}");
+        assert!(!section.contains("over tid: alle investorer") && !section.contains("300\u{a0}000<") && !section.contains("400\u{a0}000<"), "{section}");
         // Nav and the facilitator see every investor and the totals.
         let theirs = app.get("/investeringer", Some(&nav)).await.body;
         let section = &theirs[theirs.find("To investorer").unwrap()..];

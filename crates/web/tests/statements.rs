@@ -275,6 +275,9 @@ both_stores! {
             assert!(!res.body.contains(&kr("200 000,00")), "{who} must not see the total");
             let list = app.get("/utbetalinger", Some(&cookie)).await.body;
             assert!(!list.contains(&kr("200 000,00")), "{who}: nor in the list");
+            // Nor in the chart of payments per period: 2025Q3 is a gap, and the running sum
+            // stops before it (2025Q1 and Q2 paid nothing).
+            assert!(list.contains("Utbetalinger per periode mot taket") && !list.contains("200\u{a0}000<"), "{who}: {list}");
             // Two participants with Varig arbeid: under 5, so count and amount are hidden.
             assert!(res.body.contains("&#60;5") && !res.body.contains(&kr("100 000,00")), "{}", res.body);
             assert!(!res.body.contains(&kr("20 000,00")), "Yusuf's line alone must not show");
@@ -295,9 +298,15 @@ both_stores! {
                 assert_eq!(res.body.contains(&effekt_domain::pseudonym::readable(&l.participant)), l.provider == Some(provider), "{who} and {}", l.participant);
             }
             assert!(res.body.contains("Deres andel"));
+            // A share says nothing about the contract's caps: no chart of the whole.
+            let list = app.get("/utbetalinger", Some(&cookie)).await.body;
+            assert!(!list.contains("Utbetalinger per periode mot taket"), "{who}");
             let csv = app.get(&format!("{page}/linjer.csv"), Some(&cookie)).await.body;
             assert_eq!(csv.lines().count(), mine.len() + 1, "{who}: {csv}");
         }
+        // Nav sees every period's amount drawn, and the running sum.
+        let list = app.get("/utbetalinger", Some(&s.manager)).await.body;
+        assert!(list.contains("Utbetalinger per periode mot taket") && list.matches("<td class=\"num\">kr\u{a0}200\u{a0}000</td>").count() == 2, "amount and sum: {list}");
         // The JSON API gives each role the same view.
         let investor = app.login("investor").await;
         let json: serde_json::Value = serde_json::from_str(&app.get(&format!("/api/statements/{q3}"), Some(&investor)).await.body).unwrap();

@@ -116,19 +116,14 @@ async function walkHome(page, role) {
     await enterAndWait(page, pathIs('/kontrakter/1'));
     await visited(page, role.key, 'oppgave-kontrakt');
     await tabToSelector(page, 'form[action="/kontrakter/1/versjoner/3"] input[value="approve"] ~ button', { max: 60 });
-    // The POST answers 303 to the contract page; wait for that page itself, or the next
-    // navigation would race the redirect.
+    // The POST answers 303 to the same contract page: wait until the new document is
+    // committed and loaded (a response alone is not enough), or the next goto races it.
     await Promise.all([
-      page.waitForResponse(
-        (r) =>
-          r.request().method() === 'GET' &&
-          r.request().isNavigationRequest() &&
-          new URL(r.url()).pathname === '/kontrakter/1' &&
-          r.request().redirectedFrom() !== null,
-      ),
+      page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
       page.keyboard.press('Enter'),
     ]);
     await page.waitForLoadState('load');
+    assert.ok(!(await page.locator('form[action="/kontrakter/1/versjoner/3"] input[value="approve"]').count()), 'approved: the form is gone');
     await page.goto('/hjem');
     const left = await page.locator('main tbody tr th a').allInnerTexts();
     assert.ok(!left.includes(task), `${role.user}: the task is gone once done: ${left}`);

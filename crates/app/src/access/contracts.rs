@@ -10,6 +10,7 @@
 //! Everyone but the administrator reads the contract; none of it is personal data.
 
 mod indigo;
+mod withdraw;
 
 use chrono::NaiveDate;
 use effekt_domain::contract::amendment::{
@@ -18,7 +19,7 @@ use effekt_domain::contract::amendment::{
 use effekt_domain::contract::terms::{CohortOutcome, ContractTerms, PartyRole};
 use effekt_domain::dates::oslo_date;
 use effekt_domain::ids::ContractId;
-use effekt_store::model::{ContractVersionRecord, Proposal};
+use effekt_store::model::{ContractVersionRecord, Proposal, StatementRecord};
 use effekt_store::StoreError;
 
 use crate::policy;
@@ -100,6 +101,17 @@ pub(super) fn in_force_before(
         .max_by_key(|v| v.version)
 }
 
+/// Whether amendments effective on `effective` re-price a period of `statements` that is no
+/// longer open under `terms`.
+pub(super) fn retroactive_in(
+    terms: &ContractTerms,
+    statements: &[StatementRecord],
+    effective: NaiveDate,
+) -> bool {
+    let open = periods::open_period(terms, statements).map(|p| p.start);
+    amendment::is_retroactive(effective, open)
+}
+
 impl ContractAccess {
     pub(crate) fn new(app: App, viewer: Viewer) -> Self {
         Self { app, viewer }
@@ -119,8 +131,7 @@ impl ContractAccess {
         effective: NaiveDate,
     ) -> Result<bool, AppError> {
         let statements = self.app.store.statements(contract).await?;
-        let open = periods::open_period(terms, &statements).map(|p| p.start);
-        Ok(amendment::is_retroactive(effective, open))
+        Ok(retroactive_in(terms, &statements, effective))
     }
 
     async fn versions(&self, contract: ContractId) -> Result<Vec<ContractVersionRecord>, AppError> {
@@ -219,6 +230,12 @@ impl ContractAccess {
                         }
                         line
                     })
+                    .chain(v.withdrawal.iter().map(|(who, at, why)| {
+                        format!(
+                            "Trukket tilbake av {who}, {}: «{why}»",
+                            date_nb(oslo_date(*at))
+                        )
+                    }))
                     .collect(),
                 version: v.version,
                 effective_from: date_nb(v.effective_from.unwrap_or(v.terms.starts)),
@@ -278,6 +295,8 @@ impl ContractAccess {
                     .map(|x| x.name.clone())
                     .collect(),
                 you_may_decide,
+                you_may_withdraw: amendment::may_withdraw(p.state, p.proposer, self.viewer.user.id)
+                    .is_ok(),
             });
         }
         let can_propose =

@@ -2,15 +2,70 @@
 //! (statements: steps to take and periods to compute; contracts: amendments to decide), each
 //! derived by the rules in `effekt_domain::tasks` that the pages behind them enforce. A
 //! capability the role lacks adds nothing; no task names a participant.
+//!
+//! What the tasks are worked out from (every contract's terms, versions and statements, and the
+//! newest register snapshot) is read once per store and workflow generation and shared by every
+//! home; a request then reads only the two generations and the viewer's organisation.
+
+use std::sync::Arc;
 
 use effekt_domain::contract::amendment::{self, PartyDecision, VersionState};
 use effekt_domain::contract::periods::{self, Cover};
+use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::dates::date_nb;
+use effekt_domain::orgnr::OrgNr;
 use effekt_domain::tasks::{self, Due, TaskKind};
+use effekt_store::model::{ContractRow, ContractVersionRecord, SnapshotRecord, StatementRecord};
 
+use super::contracts::{in_force_before, retroactive_in};
 use super::{ContractAccess, StatementAccess};
 use crate::views::{HomeView, TaskView};
 use crate::{policy, App, AppError, Viewer};
+
+/// One contract as its tasks see it.
+pub(crate) struct ContractWork {
+    row: ContractRow,
+    /// The newest terms in force.
+    terms: ContractTerms,
+    versions: Vec<ContractVersionRecord>,
+    statements: Vec<StatementRecord>,
+}
+
+/// Every contract with terms, and the newest register snapshot: the inputs of every home.
+pub(crate) struct Workflow {
+    snapshot: Option<SnapshotRecord>,
+    contracts: Vec<ContractWork>,
+}
+
+impl App {
+    /// The homes' inputs under the current generations, read from the store once per change.
+    async fn workflow(&self) -> Result<Arc<Workflow>, AppError> {
+        let generations = self.store.generations().await?;
+        let store = &self.store;
+        self.cache
+            .workflow
+            .get_or_compute((), generations, || async {
+                let snapshot = store.register_snapshots().await?.into_iter().next();
+                let mut contracts = Vec::new();
+                for row in store.contracts().await? {
+                    let Some((_, terms)) = store.contract_terms(row.id).await? else {
+                        continue;
+                    };
+                    contracts.push(ContractWork {
+                        versions: store.contract_versions(row.id).await?,
+                        statements: store.statements(row.id).await?,
+                        row,
+                        terms,
+                    });
+                }
+                Ok::<_, AppError>(Workflow {
+                    snapshot,
+                    contracts,
+                })
+            })
+            .await
+    }
+}
 
 fn task(
     kind: TaskKind,
@@ -32,17 +87,19 @@ fn task(
 
 impl StatementAccess {
     /// Statements waiting for this viewer's step, and the open period when it is theirs to
-    /// compute, in every contract whose statements they read.
-    pub async fn tasks(&self) -> Result<Vec<(Option<Due>, TaskView)>, AppError> {
-        let store = &self.app.store;
-        let snapshot = store.register_snapshots().await?.into_iter().next();
+    /// compute, in every contract whose statements they read (`own`: the viewer's
+    /// organisation).
+    fn tasks(&self, work: &Workflow, own: Option<OrgNr>) -> Vec<(Option<Due>, TaskView)> {
         let (user, role) = (self.viewer.user.id, self.viewer.user.role);
         let (now, today) = (self.app.now(), self.app.today());
         let deadlines = self.app.deadlines();
         let mut out = Vec::new();
-        for (contract, terms) in self.readable_contracts().await? {
-            let all = store.statements(contract.id).await?;
-            for s in periods::current(&all) {
+        for c in &work.contracts {
+            if !policy::reads_contract(role, own, &c.terms) {
+                continue;
+            }
+            let name = &c.row.name;
+            for s in periods::current(&c.statements) {
                 let rules = s.rules();
                 let Some(kind) = tasks::statement_task(&rules, user, role, now) else {
                     continue;
@@ -51,78 +108,63 @@ impl StatementAccess {
                     TaskKind::PayStatement => tasks::payment_due(&rules, deadlines, today),
                     _ => None,
                 };
-                out.push((
-                    due,
-                    task(
-                        kind,
-                        &contract.name,
-                        periods::words_nb(&s.period),
-                        format!("/utbetalinger/{}", s.id),
-                        due,
-                    ),
-                ));
+                let href = format!("/utbetalinger/{}", s.id);
+                let subject = periods::words_nb(&s.period);
+                out.push((due, task(kind, name, subject, href, due)));
             }
-            let cover = snapshot.as_ref().map(|s| Cover {
+            let cover = work.snapshot.as_ref().map(|s| Cover {
                 key: &s.key,
                 cutoff: s.cutoff,
             });
-            if let Some((period, due)) =
-                tasks::compute_task(&terms, &all, cover, deadlines, today, user, role, now)
-            {
-                out.push((
-                    Some(due),
-                    task(
-                        TaskKind::ComputePeriod,
-                        &contract.name,
-                        periods::words_nb(&period.label),
-                        "/utbetalinger".to_owned(),
-                        Some(due),
-                    ),
-                ));
+            if let Some((period, due, kind)) = tasks::compute_task(
+                &c.terms,
+                &c.statements,
+                cover,
+                deadlines,
+                today,
+                user,
+                role,
+                now,
+            ) {
+                let subject = periods::words_nb(&period.label);
+                let href = "/utbetalinger".to_owned();
+                let compute = task(kind, name, subject, href, Some(due));
+                out.push((Some(due), compute));
             }
         }
-        Ok(out)
+        out
     }
 }
 
 impl ContractAccess {
     /// Proposed amendments waiting for the answer of the party this viewer acts for.
-    pub async fn tasks(&self) -> Result<Vec<(Option<Due>, TaskView)>, AppError> {
-        let store = &self.app.store;
-        let own = self.viewer.organisation(&self.app).await?;
+    fn tasks(&self, work: &Workflow, own: Option<OrgNr>) -> Vec<(Option<Due>, TaskView)> {
         let mut out = Vec::new();
-        for contract in store.contracts().await? {
-            let Some((_, terms)) = store.contract_terms(contract.id).await? else {
+        for c in &work.contracts {
+            let Some(party) = policy::acts_for(self.viewer.user.role, own, &c.terms) else {
                 continue;
             };
-            let Some(party) = policy::acts_for(self.viewer.user.role, own, &terms) else {
-                continue;
-            };
-            let versions = store.contract_versions(contract.id).await?;
-            let Some(p) = versions.iter().find(|v| v.state == VersionState::Proposed) else {
+            let Some(p) = c
+                .versions
+                .iter()
+                .find(|v| v.state == VersionState::Proposed)
+            else {
                 continue;
             };
             // Who must answer, as the contract page works it out.
-            let base = super::contracts::in_force_before(&versions, p.version)
-                .map_or(&terms, |b| &b.terms);
+            let base = in_force_before(&c.versions, p.version).map_or(&c.terms, |b| &b.terms);
             let effective = p.effective_from.unwrap_or(p.terms.starts);
-            let retroactive = self.retroactive(contract.id, base, effective).await?;
+            let retroactive = retroactive_in(base, &c.statements, effective);
             let required = amendment::required(base, retroactive);
             let decisions: Vec<PartyDecision> = p.decisions.iter().map(|d| d.0).collect();
             if tasks::amendment_task(&required, &decisions, p.state, party) {
-                out.push((
-                    None,
-                    task(
-                        TaskKind::DecideAmendment,
-                        &contract.name,
-                        format!("versjon {}, gjelder fra {}", p.version, date_nb(effective)),
-                        format!("/kontrakter/{}", contract.id.0),
-                        None,
-                    ),
-                ));
+                let subject = format!("versjon {}, gjelder fra {}", p.version, date_nb(effective));
+                let href = format!("/kontrakter/{}", c.row.id.0);
+                let decide = task(TaskKind::DecideAmendment, &c.row.name, subject, href, None);
+                out.push((None, decide));
             }
         }
-        Ok(out)
+        out
     }
 }
 
@@ -130,21 +172,32 @@ impl Viewer {
     /// What waits for this viewer: overdue first, then by deadline, then the rest as found.
     pub async fn waiting(&self, app: &App) -> Result<HomeView, AppError> {
         self.check(crate::policy::Grant::Home)?;
+        let statements = optional(self.statements(app))?;
+        let contracts = optional(self.contracts(app))?;
         let mut found = Vec::new();
-        match self.statements(app) {
-            Ok(access) => found.extend(access.tasks().await?),
-            Err(AppError::Forbidden) => {}
-            Err(e) => return Err(e),
-        }
-        match self.contracts(app) {
-            Ok(access) => found.extend(access.tasks().await?),
-            Err(AppError::Forbidden) => {}
-            Err(e) => return Err(e),
+        if statements.is_some() || contracts.is_some() {
+            let work = app.workflow().await?;
+            let own = self.organisation(app).await?;
+            if let Some(access) = statements {
+                found.extend(access.tasks(&work, own));
+            }
+            if let Some(access) = contracts {
+                found.extend(access.tasks(&work, own));
+            }
         }
         // Overdue first, then by deadline, then those without one.
         found.sort_by_key(|(due, t)| (!t.overdue, due.is_none(), due.map(|d| d.by)));
         Ok(HomeView {
             tasks: found.into_iter().map(|(_, t)| t).collect(),
         })
+    }
+}
+
+/// A capability the role lacks is no error here: it adds no tasks.
+fn optional<T>(access: Result<T, AppError>) -> Result<Option<T>, AppError> {
+    match access {
+        Ok(a) => Ok(Some(a)),
+        Err(AppError::Forbidden) => Ok(None),
+        Err(e) => Err(e),
     }
 }

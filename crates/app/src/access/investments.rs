@@ -13,7 +13,7 @@ use effekt_domain::money::Nok;
 use effekt_domain::orgnr::OrgNr;
 use effekt_domain::outcomes::Status;
 use effekt_domain::role::Role;
-use effekt_domain::suppression::suppress;
+use effekt_domain::suppression::{suppress, Cell};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -189,6 +189,14 @@ impl InvestmentAccess {
                 })
                 .collect();
             let aggregates = role != Role::Investor || investors.len() != 2;
+            let charts = path_charts(
+                (contract.id.0, &investors),
+                role,
+                own,
+                aggregates,
+                &o.projected,
+                today,
+            )?;
             let committed = investors
                 .iter()
                 .filter_map(|p| p.commitment)
@@ -230,15 +238,46 @@ impl InvestmentAccess {
                     .judged(contract.id)
                     .await?
                     .map(|j| j.progress.clone()),
+                charts,
             });
         }
         Ok(out)
     }
 }
 
+/// The charts of the one position this viewer sees whole: an investor's own, else all
+/// investors' together (never a total an investor could subtract its own row from).
+fn path_charts(
+    (contract, investors): (i64, &[&effekt_domain::contract::terms::Party]),
+    role: Role,
+    own: Option<OrgNr>,
+    aggregates: bool,
+    projected: &Report,
+    today: chrono::NaiveDate,
+) -> Result<Vec<crate::views::ChartView>, AppError> {
+    let (who, flows): (String, Vec<_>) = if role == Role::Investor {
+        let Some(i) = investors.iter().position(|p| Some(p.orgnr) == own) else {
+            return Ok(Vec::new());
+        };
+        let flows = projected.positions.get(i).map(|p| p.flows.clone());
+        let name = investors.get(i).map(|p| p.name.clone()).unwrap_or_default();
+        (name, flows.unwrap_or_default())
+    } else if aggregates {
+        let flows = projected
+            .positions
+            .iter()
+            .flat_map(|p| p.flows.iter().copied());
+        ("alle investorer".to_owned(), flows.collect())
+    } else {
+        return Ok(Vec::new());
+    };
+    Ok(crate::charts::investor_path(contract, &who, &flows, today)?)
+}
+
 /// Participants started, and those with at least one of the contract's outcomes achieved,
 /// per cohort (half-year of the index date) and provider, suppressed.
 pub(crate) fn progress(
+    contract: i64,
     snapshot: &str,
     providers: &[(ProviderId, String)],
     participants: &[JudgedParticipant],
@@ -268,6 +307,13 @@ pub(crate) fn progress(
         }
     }
     let s = suppress(&counts);
+    let names: Vec<String> = providers.iter().map(|(_, n)| n.clone()).collect();
+    let reached: Vec<Vec<Cell>> = s
+        .cells
+        .iter()
+        .map(|row| row.iter().step_by(2).copied().collect())
+        .collect();
+    let chart = crate::charts::progress(contract, &cohorts, &names, &reached);
     let rows = cohorts
         .iter()
         .zip(&s.cells)
@@ -280,7 +326,8 @@ pub(crate) fn progress(
         .collect();
     ProgressTable {
         snapshot: snapshot.to_owned(),
-        columns: providers.iter().map(|(_, n)| n.clone()).collect(),
+        columns: names,
+        chart,
         tables: vec![CountTable {
             title: "Deltakere som har nådd minst ett resultatmål, og som ikke har det ennå".into(),
             rows,

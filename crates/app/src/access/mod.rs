@@ -7,7 +7,7 @@ mod aggregates;
 mod contracts;
 mod definition;
 pub mod generalise;
-mod home;
+pub(crate) mod home;
 mod investments;
 pub(crate) mod outcomes;
 mod participants;

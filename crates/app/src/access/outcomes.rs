@@ -118,7 +118,7 @@ async fn judge_contract(
     let providers = providers(&participants);
     Ok(Judged {
         tables: tables(&definitions, &providers, &participants),
-        progress: super::investments::progress(&record.key, &providers, &participants),
+        progress: super::investments::progress(contract.0, &record.key, &providers, &participants),
         snapshot: record,
     })
 }

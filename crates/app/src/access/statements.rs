@@ -11,6 +11,8 @@
 //! Reading lines is audited, one record per person behind the lines shown. The steps are kept
 //! as append-only events (who, role, when); the domain's rules decide which step is allowed.
 
+mod files;
+
 use effekt_domain::contract::ledger::Period;
 use effekt_domain::contract::periods::{self, ComputeRefusal, Cover};
 use effekt_domain::contract::statement::{Event, Stage, Statement, Step};
@@ -26,7 +28,6 @@ use super::statement_words::*;
 use crate::audit::{self, Purpose};
 use crate::ledger::{self, LedgerError};
 use crate::policy;
-use crate::statement_file;
 use crate::views::{ContractStatements, EventView, StatementDetail};
 use crate::{App, AppError, Viewer};
 
@@ -205,6 +206,15 @@ impl StatementAccess {
             let all = store.statements(contract.id).await?;
             let current = periods::current(&all);
             let totals = self.shown_totals(&current).await?;
+            // A provider's own share says nothing about the contract's caps.
+            let chart = (!matches!(self.sight, Sight::OwnShare(_))).then(|| {
+                let shown: Vec<(&str, Option<Nok>)> = current
+                    .iter()
+                    .zip(&totals)
+                    .map(|(s, t)| (s.period.as_str(), *t))
+                    .collect();
+                crate::charts::payments((contract.id.0, &contract.name), &terms.caps, &shown)
+            });
             let statements = current
                 .iter()
                 .zip(totals)
@@ -220,7 +230,7 @@ impl StatementAccess {
             let recompute_needs_reason = open.as_ref().is_some_and(|p| {
                 current
                     .iter()
-                    .any(|s| s.period == p.label && s.events.len() > 1)
+                    .any(|s| s.period == p.label && s.rules().vouched())
             });
             out.push(ContractStatements {
                 contract_id: contract.id.0,
@@ -231,6 +241,7 @@ impl StatementAccess {
                 can_compute: open.is_some() && blocker.is_none(),
                 compute_blocked_because: blocker,
                 statements,
+                chart,
             });
         }
         Ok(out)
@@ -281,7 +292,9 @@ impl StatementAccess {
             .find(|s| s.period == wanted.label);
         let replaces = draft.map(|s| (s.id, s.events.len()));
         let reason = reason.trim();
+        // A statement sent back asks for this computation: nothing of anyone's is lost.
         let lost: Vec<String> = draft
+            .filter(|s| s.rules().vouched())
             .map(|s| {
                 s.events
                     .iter()
@@ -359,9 +372,23 @@ impl StatementAccess {
         } else {
             None
         };
-        // The evaluator may say what was checked; kept on the step and shown in the history.
-        let comment = effekt_domain::free_text::shared(&payment.comment, false, 1000)?;
-        let comment = comment.as_deref().filter(|_| step == Step::Verify);
+        // The evaluator may say what was checked, and must say what is wrong when sending a
+        // statement back; kept on the step and shown in the history.
+        let comment = match effekt_domain::free_text::shared(
+            &payment.comment,
+            step == Step::SendBack,
+            1000,
+        ) {
+            Err(effekt_domain::free_text::SharedTextError::Missing) => {
+                return Err(AppError::Refused(
+                    "Skriv hva som er feil, så kontraktsforvalteren vet hva som må rettes.".into(),
+                ))
+            }
+            other => other?,
+        };
+        let comment = comment
+            .as_deref()
+            .filter(|_| matches!(step, Step::Verify | Step::SendBack));
         let Some(record) = store.statement(id).await? else {
             return Err(AppError::NotFound);
         };
@@ -641,38 +668,9 @@ impl StatementAccess {
         })
     }
 
-    /// Every line this viewer may see of statement `id` as a file (audited like the page):
-    /// CSV, or XLSX with amounts as numbers and a total row.
-    pub async fn file(&self, id: i64, format: FileFormat) -> Result<StatementFile, AppError> {
-        let (record, lines) = self.lines(id).await?;
-        let total = Nok::sum(lines.iter().map(|l| l.amount))?;
-        let (bytes, ext) = match format {
-            FileFormat::Xlsx => (
-                statement_file::xlsx(&record.period, &record.snapshot, &lines, total),
-                "xlsx",
-            ),
-            FileFormat::Csv => (
-                statement_file::excel_csv(&record.period, &record.snapshot, &lines),
-                "csv",
-            ),
-            FileFormat::MachineCsv => (
-                statement_file::csv(&statement_file::rows(
-                    &record.period,
-                    &record.snapshot,
-                    &lines,
-                )),
-                "csv",
-            ),
-        };
-        Ok(StatementFile {
-            name: format!("utbetaling-{}-{}.{ext}", record.period, record.id),
-            bytes: bytes.map_err(|e| AppError::internal("statement file", e))?,
-        })
-    }
-
     /// The steps this viewer could take now (the rules decide again when one is taken).
     fn actions(&self, rules: &Statement) -> Vec<String> {
-        [Step::Verify, Step::Approve, Step::Pay]
+        [Step::Verify, Step::SendBack, Step::Approve, Step::Pay]
             .into_iter()
             .filter(|step| {
                 let mut trial = rules.clone();

@@ -71,6 +71,8 @@ pub enum VersionState {
     Proposed,
     InForce,
     Rejected,
+    /// Taken back by its proposer before every required party had answered.
+    Withdrawn,
 }
 
 impl VersionState {
@@ -79,13 +81,19 @@ impl VersionState {
             Self::Proposed => "proposed",
             Self::InForce => "in_force",
             Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Proposed, Self::InForce, Self::Rejected]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            Self::Proposed,
+            Self::InForce,
+            Self::Rejected,
+            Self::Withdrawn,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 
     pub fn label_nb(self) -> &'static str {
@@ -93,6 +101,7 @@ impl VersionState {
             Self::Proposed => "Foreslått",
             Self::InForce => "Gjelder",
             Self::Rejected => "Avvist",
+            Self::Withdrawn => "Trukket tilbake",
         }
     }
 }
@@ -120,6 +129,8 @@ pub enum AmendmentError {
     NotRequired,
     #[error("Din part har allerede tatt stilling til forslaget.")]
     AlreadyDecided,
+    #[error("Bare den som foreslo endringen, kan trekke den tilbake.")]
+    NotProposer,
 }
 
 /// Checks a proposed version against the version in force and the effective date.
@@ -214,6 +225,23 @@ pub fn may_decide(
     }
     if decisions.iter().any(|d| d.party == party) {
         return Err(AmendmentError::AlreadyDecided);
+    }
+    Ok(())
+}
+
+/// Checks that `by` may withdraw the proposal: it is still waiting for answers, and `by` is
+/// the user who proposed it (`proposer`; `None` for versions imported from files, which were
+/// never proposals).
+pub fn may_withdraw(
+    current_state: VersionState,
+    proposer: Option<crate::ids::UserId>,
+    by: crate::ids::UserId,
+) -> Result<(), AmendmentError> {
+    if current_state != VersionState::Proposed {
+        return Err(AmendmentError::NotProposed);
+    }
+    if proposer != Some(by) {
+        return Err(AmendmentError::NotProposer);
     }
     Ok(())
 }

@@ -86,6 +86,43 @@ pub fn xirr(flows: &[CashFlow]) -> Option<f64> {
     Some((lo + hi) / 2.0)
 }
 
+/// Where an investor stands on one date: what they have paid in and received so far, and the
+/// XIRR of their flows up to that date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathPoint {
+    pub date: NaiveDate,
+    pub paid_in: Nok,
+    pub received: Nok,
+    /// `None` until money has gone both ways.
+    pub xirr: Option<f64>,
+}
+
+/// The investor's path through time: one point per date with a flow, in date order, each
+/// with the sums and the XIRR of every flow up to and including that date.
+pub fn path(flows: &[CashFlow]) -> Result<Vec<PathPoint>, MoneyOverflow> {
+    let mut sorted = flows.to_vec();
+    sorted.sort_by_key(|f| f.date);
+    let mut out: Vec<PathPoint> = Vec::new();
+    let (mut paid_in, mut received) = (Nok::ZERO, Nok::ZERO);
+    for (i, f) in sorted.iter().enumerate() {
+        if f.amount.ore() < 0 {
+            paid_in = paid_in.minus(f.amount)?;
+        } else {
+            received = received.plus(f.amount)?;
+        }
+        let last_of_day = sorted.get(i + 1).is_none_or(|next| next.date != f.date);
+        if last_of_day {
+            out.push(PathPoint {
+                date: f.date,
+                paid_in,
+                received,
+                xirr: xirr(sorted.get(..=i).unwrap_or_default()),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Money back per krone paid in: what the investor received over what they put in (`None`
 /// when nothing was put in).
 pub fn money_multiple(flows: &[CashFlow]) -> Option<Decimal> {

@@ -1,7 +1,9 @@
 //! A period's payment statement and its path to payment (issue 4, §5): computed by a Nav
 //! contract manager → verified by the independent evaluator → approved by two different Nav
 //! users, neither of whom computed or verified it → paid. Every step is kept as an event, and
-//! a step that breaks the separation of duties is refused with the reason.
+//! a step that breaks the separation of duties is refused with the reason. Before any
+//! approval the evaluator may instead send a statement back, with a reason: nobody may verify
+//! or approve it then, and the contract manager computes the period again.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,6 +21,8 @@ pub enum Stage {
     HalfApproved,
     Approved,
     Paid,
+    /// The evaluator found it wrong; to be computed again.
+    SentBack,
     /// Replaced by a new computation before it was approved.
     Withdrawn,
 }
@@ -31,6 +35,7 @@ impl Stage {
             Self::HalfApproved => "half_approved",
             Self::Approved => "approved",
             Self::Paid => "paid",
+            Self::SentBack => "sent_back",
             Self::Withdrawn => "withdrawn",
         }
     }
@@ -41,6 +46,7 @@ impl Stage {
             Self::Verified => "Verifisert",
             Self::HalfApproved => "Godkjent av én",
             Self::Approved => "Godkjent",
+            Self::SentBack => "Sendt tilbake",
             Self::Paid => "Utbetalt",
             Self::Withdrawn => "Trukket tilbake",
         }
@@ -59,16 +65,19 @@ pub enum Step {
     Verify,
     Approve,
     Pay,
+    /// The evaluator's "this is wrong" (with a reason): back to the contract manager.
+    SendBack,
     /// Set aside before approval, because the statement is computed again.
     Withdraw,
 }
 
 impl Step {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Compute,
         Self::Verify,
         Self::Approve,
         Self::Pay,
+        Self::SendBack,
         Self::Withdraw,
     ];
 
@@ -78,6 +87,7 @@ impl Step {
             Self::Verify => "verify",
             Self::Approve => "approve",
             Self::Pay => "pay",
+            Self::SendBack => "send_back",
             Self::Withdraw => "withdraw",
         }
     }
@@ -92,6 +102,7 @@ impl Step {
             Self::Verify => "Verifisert",
             Self::Approve => "Godkjent",
             Self::Pay => "Utbetalt",
+            Self::SendBack => "Sendt tilbake",
             Self::Withdraw => "Trukket tilbake",
         }
     }
@@ -161,6 +172,8 @@ impl Statement {
         let count = |s: Step| self.events.iter().filter(|e| e.step == s).count();
         if count(Step::Withdraw) > 0 {
             Stage::Withdrawn
+        } else if count(Step::SendBack) > 0 {
+            Stage::SentBack
         } else if count(Step::Pay) > 0 {
             Stage::Paid
         } else if count(Step::Approve) >= 2 {
@@ -172,6 +185,17 @@ impl Statement {
         } else {
             Stage::Computed
         }
+    }
+
+    /// Whether someone has vouched for this draft (verified or approved it): computing it
+    /// again throws their steps away, so it needs a reason. A statement sent back is not
+    /// vouched for: the evaluator asked for the new computation.
+    pub fn vouched(&self) -> bool {
+        self.stage() != Stage::SentBack
+            && self
+                .events
+                .iter()
+                .any(|e| matches!(e.step, Step::Verify | Step::Approve))
     }
 
     fn did(&self, step: Step, by: UserId) -> bool {
@@ -219,6 +243,14 @@ impl Statement {
                     return Err(StepError::WrongRole("a Nav contract manager"));
                 }
                 if stage != Stage::Approved {
+                    return Err(StepError::NotNext(stage));
+                }
+            }
+            Step::SendBack => {
+                if role != Role::Evaluator {
+                    return Err(StepError::WrongRole("the independent evaluator"));
+                }
+                if !matches!(stage, Stage::Computed | Stage::Verified) {
                     return Err(StepError::NotNext(stage));
                 }
             }

@@ -215,14 +215,17 @@ fn the_open_period_is_to_compute_once_over_and_covered_and_overdue_after_fourtee
     .is_none());
     assert!(task(&none, None, "2026-04-10", Role::NavContractManager).is_none());
     // Covered from its end: due 14 days after the end.
-    let (period, due) = task(
+    let (period, due, kind) = task(
         &none,
         cover("2026-03-31"),
         "2026-04-10",
         Role::NavContractManager,
     )
     .unwrap();
-    assert_eq!(period.label, "2026Q1");
+    assert_eq!(
+        (period.label.as_str(), kind),
+        ("2026Q1", TaskKind::ComputePeriod)
+    );
     assert_eq!(
         due,
         Due {
@@ -242,7 +245,7 @@ fn the_open_period_is_to_compute_once_over_and_covered_and_overdue_after_fourtee
         .overdue
     );
     // A snapshot reaching further does not move the deadline: it counts from the end.
-    let (_, due) = task(
+    let (_, due, _) = task(
         &none,
         cover("2026-09-30"),
         "2026-04-25",
@@ -272,6 +275,22 @@ fn the_open_period_is_to_compute_once_over_and_covered_and_overdue_after_fourtee
         Role::NavContractManager
     )
     .is_none());
+    // Sent back by the evaluator: to compute again, still due from the period's end.
+    let mut back = computed();
+    back.take(Step::SendBack, EVALUATOR, Role::Evaluator, at("2026-04-12"))
+        .unwrap();
+    let (period, due, kind) = task(
+        &[Filing(back, 1)],
+        cover("2026-03-31"),
+        "2026-04-20",
+        Role::NavContractManager,
+    )
+    .unwrap();
+    assert_eq!(
+        (period.label.as_str(), kind),
+        ("2026Q1", TaskKind::RecomputePeriod)
+    );
+    assert!(due.overdue);
 }
 
 #[test]

@@ -172,6 +172,9 @@ statement-verify-comment-hint = What you checked, or something the approvers sho
 statement-step-verify = Verify
 statement-step-approve = Approve
 statement-step-pay = Record payment
+statement-step-send_back = Send back to the contract manager
+statement-send-back-reason = What is wrong
+statement-send-back-reason-hint = Required: what the contract manager must correct before computing again. Include no personal data.
 
 # Contracts and amendments
 nav-contract = Contract
@@ -196,6 +199,9 @@ contract-approve = Approve the amendment
 contract-reject = Reject the amendment
 contract-reject-reason = Reason for rejecting
 contract-reject-reason-hint = Required when you reject: what would have to change for you to approve? Every party reads it, so include no personal data.
+contract-withdraw = Withdraw the proposal
+contract-withdraw-reason = Reason for withdrawing
+contract-withdraw-reason-hint = Required: every party reads it, so include no personal data.
 contract-amendment-reason = Reason for the amendment
 contract-amendment-reason-hint = Required: why do the terms change? Every party reads it, and it is published with the price history in the INDIGO export, so include no personal data.
 contract-parties = Parties

@@ -172,6 +172,9 @@ statement-verify-comment-hint = Hva du har kontrollert, eller noe de som godkjen
 statement-step-verify = Verifiser
 statement-step-approve = Godkjenn
 statement-step-pay = Registrer utbetaling
+statement-step-send_back = Send tilbake til kontraktsforvalteren
+statement-send-back-reason = Hva er feil
+statement-send-back-reason-hint = Påkrevd: hva kontraktsforvalteren må rette før oppgjøret beregnes på nytt. Skriv ingen personopplysninger.
 
 # Contracts and amendments
 nav-contract = Kontrakt
@@ -196,6 +199,9 @@ contract-approve = Godkjenn endringen
 contract-reject = Avvis endringen
 contract-reject-reason = Begrunnelse for å avvise
 contract-reject-reason-hint = Påkrevd når dere avviser: hva må endres for at dere kan godkjenne? Alle partene leser begrunnelsen, så skriv ingen personopplysninger.
+contract-withdraw = Trekk forslaget tilbake
+contract-withdraw-reason = Begrunnelse for å trekke forslaget
+contract-withdraw-reason-hint = Påkrevd: alle partene leser begrunnelsen, så skriv ingen personopplysninger.
 contract-amendment-reason = Begrunnelse for endringen
 contract-amendment-reason-hint = Påkrevd: hvorfor endres kontrakten? Alle partene leser den, og den publiseres med prishistorikken i INDIGO-eksporten, så skriv ingen personopplysninger.
 contract-parties = Parter

@@ -151,7 +151,8 @@ pub async fn propose(
     }
 }
 
-/// `POST /kontrakter/{id}/versjoner/{version}`: the viewer's party approves or rejects.
+/// `POST /kontrakter/{id}/versjoner/{version}`: the viewer's party approves or rejects; the
+/// proposer may withdraw (`beslutning=withdraw`).
 pub async fn decide(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -165,18 +166,18 @@ pub async fn decide(
     let version = version
         .parse::<u32>()
         .map_err(|_| PageError::from(AppError::NotFound))?;
-    let decision = form.get("beslutning").and_then(|d| Decision::from_code(d));
-    let result = match decision {
-        Some(d) => {
-            let reason = form
-                .get("begrunnelse")
-                .map(String::as_str)
-                .unwrap_or_default();
-            access
-                .decide(ContractId(contract), version, d, reason)
-                .await
-        }
-        None => Err(AppError::Refused("Velg godkjenn eller avvis.".into())),
+    let wanted = form.get("beslutning").map(String::as_str);
+    let reason = form
+        .get("begrunnelse")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let result = match (wanted, wanted.and_then(Decision::from_code)) {
+        (_, Some(d)) => access
+            .decide(ContractId(contract), version, d, reason)
+            .await
+            .map(|_| ()),
+        (Some("withdraw"), None) => access.withdraw(ContractId(contract), version, reason).await,
+        _ => Err(AppError::Refused("Velg godkjenn eller avvis.".into())),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/kontrakter/{contract}")).into_response()),

@@ -119,7 +119,7 @@ pub async fn show(
     statement_page(&viewer, &headers, &access, super::path_id(&id)?, None).await
 }
 
-/// `POST /utbetalinger/{id}/steg`: verify, approve or pay.
+/// `POST /utbetalinger/{id}/steg`: verify, send back, approve or pay.
 pub async fn step(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -133,7 +133,7 @@ pub async fn step(
     let step = form
         .get("step")
         .and_then(|s| Step::from_code(s))
-        .filter(|s| matches!(s, Step::Verify | Step::Approve | Step::Pay));
+        .filter(|s| matches!(s, Step::Verify | Step::Approve | Step::Pay | Step::SendBack));
     let result = match step {
         Some(step) => {
             let field = |k: &str| form.get(k).cloned().unwrap_or_default();

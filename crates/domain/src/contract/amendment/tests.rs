@@ -248,3 +248,32 @@ fn a_new_order_of_outcomes_a_renamed_party_and_a_lost_lead_are_changes_too() {
         ]
     );
 }
+
+#[test]
+fn only_the_proposer_withdraws_and_only_while_it_waits() {
+    use crate::ids::UserId;
+    let (me, other) = (UserId(7), UserId(8));
+    assert_eq!(may_withdraw(VersionState::Proposed, Some(me), me), Ok(()));
+    assert_eq!(
+        may_withdraw(VersionState::Proposed, Some(me), other),
+        Err(AmendmentError::NotProposer)
+    );
+    assert_eq!(
+        may_withdraw(VersionState::Proposed, None, me),
+        Err(AmendmentError::NotProposer)
+    );
+    for done in [
+        VersionState::InForce,
+        VersionState::Rejected,
+        VersionState::Withdrawn,
+    ] {
+        assert_eq!(
+            may_withdraw(done, Some(me), me),
+            Err(AmendmentError::NotProposed)
+        );
+    }
+    assert_eq!(
+        VersionState::from_code("withdrawn"),
+        Some(VersionState::Withdrawn)
+    );
+}

@@ -145,3 +145,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_path_has_one_point_per_date_and_ends_at_the_whole_xirr() {
+    let flow = |date: &str, amount: &str| CashFlow {
+        date: date.parse().unwrap(),
+        amount: Nok::parse(amount).unwrap(),
+    };
+    let flows = vec![
+        flow("2026-01-01", "2500"),
+        flow("2025-01-01", "-1000"),
+        flow("2025-07-01", "-1000"),
+        flow("2025-07-01", "-500"),
+        flow("2026-01-01", "-250"),
+        flow("2025-10-01", "300"),
+    ];
+    let p = path(&flows).unwrap();
+    let dates: Vec<String> = p.iter().map(|x| x.date.to_string()).collect();
+    assert_eq!(
+        dates,
+        ["2025-01-01", "2025-07-01", "2025-10-01", "2026-01-01"]
+    );
+    // Sums so far, both flows of a day included.
+    assert_eq!(p[1].paid_in, Nok::parse("2500").unwrap());
+    assert_eq!(p[3].paid_in, Nok::parse("2750").unwrap());
+    assert_eq!(p[3].received, Nok::parse("2800").unwrap());
+    // No rate before money went both ways; then a heavy loss, then the whole flows' rate.
+    assert_eq!((p[0].xirr, p[1].xirr), (None, None));
+    assert!(p[2].xirr.unwrap() < -0.5, "{:?}", p[2].xirr);
+    // (Summed in date order, so equal up to rounding.)
+    assert!((p[3].xirr.unwrap() - xirr(&flows).unwrap()).abs() < 1e-12);
+    assert!(path(&[]).unwrap().is_empty());
+}

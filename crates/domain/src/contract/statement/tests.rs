@@ -100,7 +100,7 @@ proptest! {
     /// approved by two different Nav users, neither of whom computed or verified it; and a
     /// refused step changes nothing.
     #[test]
-    fn no_sequence_of_steps_breaks_the_rules(tries in prop::collection::vec((0usize..5, 1i64..6, 0usize..4), 0..30)) {
+    fn no_sequence_of_steps_breaks_the_rules(tries in prop::collection::vec((0usize..6, 1i64..6, 0usize..4), 0..30)) {
         let roles = [Role::NavContractManager, Role::NavCaseOfficer, Role::Evaluator, Role::Investor];
         let steps = Step::ALL;
         let mut s = computed();
@@ -129,5 +129,60 @@ proptest! {
             prop_assert_eq!(w, s.events.len() - 1, "nothing follows a withdrawal");
             prop_assert!(approvers.len() < 2, "an approved statement cannot be withdrawn");
         }
+        // A statement sent back is never approved or paid after it, only withdrawn.
+        if let Some(b) = s.events.iter().position(|e| e.step == Step::SendBack) {
+            prop_assert!(s.events[b..].iter().skip(1).all(|e| e.step == Step::Withdraw));
+            prop_assert!(s.events[..b].iter().all(|e| matches!(e.step, Step::Compute | Step::Verify)));
+        }
     }
+}
+
+#[test]
+fn the_evaluator_sends_back_before_any_approval_and_then_only_recomputing_helps() {
+    // Straight from computed, or after verifying.
+    for verified_first in [false, true] {
+        let mut s = computed();
+        if verified_first {
+            s.take(Step::Verify, EVALUATOR, Role::Evaluator, at())
+                .unwrap();
+            assert!(s.vouched());
+        }
+        assert_eq!(
+            s.take(Step::SendBack, MANAGER, Role::NavContractManager, at()),
+            Err(StepError::WrongRole("the independent evaluator"))
+        );
+        assert_eq!(
+            s.take(Step::SendBack, EVALUATOR, Role::Evaluator, at()),
+            Ok(Stage::SentBack)
+        );
+        // Nobody vouches for it now, nor sends it back twice; it is not vouched for, so
+        // computing again needs no reason.
+        assert!(!s.vouched());
+        for (step, by, role) in [
+            (Step::Verify, EVALUATOR, Role::Evaluator),
+            (Step::SendBack, EVALUATOR, Role::Evaluator),
+            (Step::Approve, OFFICER, Role::NavCaseOfficer),
+            (Step::Pay, MANAGER, Role::NavContractManager),
+        ] {
+            assert_eq!(
+                s.take(step, by, role, at()),
+                Err(StepError::NotNext(Stage::SentBack))
+            );
+        }
+        assert_eq!(
+            s.take(Step::Withdraw, MANAGER, Role::NavContractManager, at()),
+            Ok(Stage::Withdrawn)
+        );
+    }
+    // Once approved by one, it is Nav's: no send-back.
+    let mut s = computed();
+    s.take(Step::Verify, EVALUATOR, Role::Evaluator, at())
+        .unwrap();
+    s.take(Step::Approve, OFFICER, Role::NavCaseOfficer, at())
+        .unwrap();
+    assert_eq!(
+        s.take(Step::SendBack, EVALUATOR, Role::Evaluator, at()),
+        Err(StepError::NotNext(Stage::HalfApproved))
+    );
+    assert_eq!(Step::from_code("send_back"), Some(Step::SendBack));
 }
