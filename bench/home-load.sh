@@ -2,8 +2,10 @@
 # Load test of the homes (issue 12, "Performance"): with 100,000 participants in the demo, each
 # role's home (/hjem) must hold an open-loop rate of 100 requests/s for 30 s after a warm-up
 # with p99 under 50 ms, on SQLite and on PostgreSQL. The homes read no personal data, so no
-# audit record is written per request; the tasks are worked out from the statements, contract
-# versions and snapshot on every request (nothing is cached).
+# audit record is written per request. What the tasks are worked out from (terms, versions,
+# statements, the newest snapshot) is read once per store and workflow generation and kept in
+# the app's cache, so a request reads the session, the two generations and the viewer's
+# organisation, and works its tasks out in memory.
 #
 # Usage: bench/home-load.sh [sqlite|postgres|both]   (default both)
 # Needs: oha (cargo install oha --locked), a PostgreSQL server for the postgres run

@@ -102,27 +102,28 @@ pub fn investor_path(
     let (got, got_ahead) = split(&|p| Some(kroner(p.received)));
     let (rate, rate_ahead) = split(&|p| p.xirr.map(|r| r * 100.0));
     let today_words = date_nb(today);
-    Ok(vec![
-        ChartView {
-            id: format!("penger-{contract_id}"),
-            title: format!("Innbetalt og mottatt over tid: {who}"),
-            description: format!(
-                "Heltrukne linjer: innbetalt kapital og mottatte utbetalinger til og med \
+    let mut charts = vec![ChartView {
+        id: format!("penger-{contract_id}"),
+        title: format!("Innbetalt og mottatt over tid: {who}"),
+        description: format!(
+            "Heltrukne linjer: innbetalt kapital og mottatte utbetalinger til og med \
                  {today_words}. Stiplede linjer: anslag til kontraktens slutt med dagens takt."
-            ),
-            unit: "kr".to_owned(),
-            x_title: "Dato".to_owned(),
-            x_labels: x_labels.clone(),
-            x_days: x_days.clone(),
-            series: vec![
-                series("Innbetalt", "step", paid),
-                series("Innbetalt, anslag", "step_dashed", paid_ahead),
-                series("Mottatt", "step", got),
-                series("Mottatt, anslag", "step_dashed", got_ahead),
-            ],
-            limits: Vec::new(),
-        },
-        ChartView {
+        ),
+        unit: "kr".to_owned(),
+        x_title: "Dato".to_owned(),
+        x_labels: x_labels.clone(),
+        x_days: x_days.clone(),
+        series: vec![
+            series("Innbetalt", "step", paid),
+            series("Innbetalt, anslag", "step_dashed", paid_ahead),
+            series("Mottatt", "step", got),
+            series("Mottatt, anslag", "step_dashed", got_ahead),
+        ],
+        limits: Vec::new(),
+    }];
+    // Until money has come back there is no rate to draw: the table above says "–".
+    if rate.iter().chain(&rate_ahead).any(Option::is_some) {
+        charts.push(ChartView {
             id: format!("xirr-{contract_id}"),
             title: format!("Avkastning (XIRR) over tid: {who}"),
             description: format!(
@@ -138,9 +139,10 @@ pub fn investor_path(
                 series("XIRR", "line", rate),
                 series("XIRR, anslag", "dashed", rate_ahead),
             ],
-            limits: vec![("0 %".to_owned(), 0.0)],
-        },
-    ])
+            limits: Vec::new(),
+        });
+    }
+    Ok(charts)
 }
 
 /// Participants who reached at least one outcome, per cohort, one line per provider, from

@@ -12,8 +12,9 @@ const LEFT: f64 = 96.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 40.0;
-/// At most this many labels under the axis; the table lists them all.
-const MAX_X_LABELS: usize = 6;
+/// Labels under the axis stand at least this far apart (in the figure's units); the table
+/// lists every point.
+const MIN_LABEL_GAP: f64 = 96.0;
 /// Nav's data-visualisation colours, distinguishable on white at 3:1 or more.
 const PALETTE: [&str; 6] = [
     "#0067c5", "#c77300", "#06893a", "#634689", "#c30000", "#005b82",
@@ -44,6 +45,8 @@ pub struct Dot {
 pub struct Tick {
     pub at: String,
     pub label: String,
+    /// start | middle | end: a date at either edge of a time axis stays inside the figure.
+    pub anchor: &'static str,
 }
 
 pub struct Limit {
@@ -166,15 +169,37 @@ pub fn render(chart: &ChartView) -> Result<String, askama::Error> {
         y_ticks.push(Tick {
             at: px(y(v)),
             label: tick_nb(&chart.unit, v),
+            anchor: "end",
         });
         v += step;
     }
-    let every = n.div_ceil(MAX_X_LABELS).max(1);
-    let x_ticks = (0..n)
-        .filter(|i| i % every == 0 || *i + 1 == n && (n - 1) % every >= every / 2)
+    // Greedily from the left, then the last point always, giving way to it if too close.
+    let mut shown: Vec<usize> = Vec::new();
+    for i in 0..n {
+        if shown.last().is_none_or(|l| x(i) - x(*l) >= MIN_LABEL_GAP) {
+            shown.push(i);
+        }
+    }
+    if n > 0 && shown.last() != Some(&(n - 1)) {
+        if shown
+            .last()
+            .is_some_and(|l| x(n - 1) - x(*l) < MIN_LABEL_GAP)
+            && shown.len() > 1
+        {
+            shown.pop();
+        }
+        shown.push(n - 1);
+    }
+    let x_ticks = shown
+        .into_iter()
         .map(|i| Tick {
             at: px(x(i)),
             label: chart.x_labels.get(i).cloned().unwrap_or_default(),
+            anchor: match (span.is_some(), i) {
+                (true, 0) => "start",
+                (true, i) if i + 1 == n => "end",
+                _ => "middle",
+            },
         })
         .collect();
 

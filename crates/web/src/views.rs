@@ -96,6 +96,16 @@ impl Chrome {
         }
     }
 
+    /// A national id as Nav writes it, birth date apart from the personal number:
+    /// `241095 12482` (a no-break space). A masked value is shown as it is.
+    pub fn national_id(&self, id: &str) -> String {
+        if id.len() == 11 && id.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{}\u{a0}{}", &id[..6], &id[6..])
+        } else {
+            id.to_owned()
+        }
+    }
+
     /// A chart as a figure with its SVG, legend and table. A chart
     /// that cannot be drawn is left out and logged; the page's own table still holds its data.
     pub fn chart(&self, chart: &effekt_app::views::ChartView) -> String {

@@ -54,6 +54,7 @@ fn giveaways() -> Vec<String> {
         .unwrap();
     for r in amina.ids.records() {
         out.push(r.national_id.to_string());
+        out.push(grouped(&r.national_id.to_string()));
     }
     out.push("12.03.1984".to_owned());
     out

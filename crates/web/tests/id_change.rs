@@ -67,7 +67,7 @@ both_stores! {
         let res = decide(&app, &second, request, "bekreft").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let page = app.get(&format!("/deltakere/{}?lagret=bekreftet", AMINA.0), Some(&officer)).await.body;
-        assert!(page.contains("bekreftet og gjelder nå") && page.contains(&new_id), "{page}");
+        assert!(page.contains("bekreftet og gjelder nå") && page.contains(&grouped(&new_id)), "{page}");
         let after = ids_of(&app, AMINA).await;
         assert_eq!(after.len(), before.len() + 1);
         assert_eq!(after.last(), Some(&new_id));

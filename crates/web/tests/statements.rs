@@ -36,6 +36,7 @@ fn personal_strings() -> Vec<String> {
         out.push(format!("{} {}", p.given_name, p.family_name));
         for r in p.ids.records() {
             out.push(r.national_id.to_string());
+            out.push(grouped(&r.national_id.to_string()));
         }
     }
     out

@@ -165,11 +165,46 @@ export async function screenshot(page, role, name, { fullPage = true } = {}) {
   return file;
 }
 
-/** Every page visited: a screenshot, then axe. */
+/** Every page visited: a screenshot, axe, and nothing wider than the window. */
 export async function visited(page, role, name) {
   await page.waitForLoadState('load');
   await screenshot(page, role, name);
   await checkA11y(page, `${role}/${name}`);
+  await assertNoOverflow(page, `${role}/${name}`);
+}
+
+/**
+ * No table or chart is wider than its box, and the page does not scroll sideways: what is
+ * wider than the window is cut off for a reader who does not know to scroll.
+ */
+export async function assertNoOverflow(page, where) {
+  const wide = await page.evaluate(() => {
+    const out = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > window.innerWidth + 1) out.push(`page ${root.scrollWidth}px`);
+    for (const el of document.querySelectorAll('.table-wrapper, figure.chart')) {
+      const right = el.getBoundingClientRect().right;
+      if (el.scrollWidth > el.clientWidth + 1 || right > window.innerWidth + 1) {
+        const label = el.getAttribute('aria-label') || el.id || el.querySelector('caption')?.textContent || el.className;
+        out.push(`${label.trim().slice(0, 60)}: ${el.scrollWidth}px in ${el.clientWidth}px`);
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(wide, [], `${where}: wider than the window at ${page.viewportSize().width}px`);
+}
+
+/** The same page at a phone's width (390 px): a screenshot, and no sideways scrolling. */
+export async function atPhoneWidth(page, role, name) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await screenshot(page, role, `${name}-390`);
+    const root = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(root <= 391, `${role}/${name}: the page scrolls sideways at 390 px (${root}px)`);
+  } finally {
+    await page.setViewportSize(before);
+  }
 }
 
 /** A short description of the focused element, for messages. */
@@ -264,5 +299,5 @@ export async function enterAndWait(page, urlPattern) {
   await page.waitForLoadState('load');
 }
 
-/** National-id-like numbers: 11 digits standing alone. */
-export const ELEVEN_DIGITS = /\b\d{11}\b/;
+/** National-id-like numbers: 11 digits standing alone, also as pages group them (241095 12482). */
+export const ELEVEN_DIGITS = /\b\d{6}[ \u00a0]?\d{5}\b/;

@@ -12,6 +12,7 @@ import {
   ELEVEN_DIGITS,
   PASSWORD,
   assertFocusVisible,
+  atPhoneWidth,
   enterAndWait,
   focusIsFirst,
   focusMatches,
@@ -98,6 +99,7 @@ async function keyboardLogin(page, role) {
  */
 async function walkHome(page, role) {
   await visited(page, role.key, 'hjem');
+  await atPhoneWidth(page, role.key, 'hjem');
   assert.equal(await page.locator('nav.main-nav a[href="/hjem"]').getAttribute('aria-current'), 'page');
   assert.equal((await page.locator('h1').innerText()).trim(), 'Hjem');
   await assertNoPersonalData(page);
@@ -366,6 +368,71 @@ async function walkStatements(page, role) {
     assert.match(await page.locator('h1').innerText(), /3\. kvartal 2026/);
     assert.equal((await page.locator('.tag.stage-computed').innerText()).trim(), 'Beregnet');
     await assertNoPersonalData(page);
+    await walkSendBackAndRecompute(page, role);
+  }
+}
+
+/** Submit the focused form's button and wait for the page the POST leads to. */
+async function submitAndWait(page) {
+  await Promise.all([
+    page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+    page.keyboard.press('Enter'),
+  ]);
+  await page.waitForLoadState('load');
+}
+
+/**
+ * The evaluator sends the statement just computed back with a reason; the contract manager
+ * finds "Beregn på nytt" on the home and computes again without being asked why. Then the
+ * evaluator verifies the new one, and computing over that asks for a reason first.
+ */
+async function walkSendBackAndRecompute(page, role) {
+  const evaluatorRole = ROLES.find((r) => r.key === 'evaluator');
+  const { context, page: ev } = await newPage(browser, server.baseURL);
+  try {
+    await keyboardLogin(ev, evaluatorRole);
+    assert.ok((await ev.locator('main tbody tr th a').allInnerTexts()).includes('Verifiser oppgjøret'));
+    await tabToSelector(ev, 'main tbody a', { max: 40 });
+    await enterAndWait(ev, /\/utbetalinger\/\d+$/);
+    await tabToSelector(ev, '#tilbake', { max: 60 });
+    await ev.keyboard.type('Snittlønnen for september mangler');
+    await tabToSelector(ev, 'form:has(#tilbake) button[type="submit"]', { max: 5 });
+    await submitAndWait(ev);
+    await visited(ev, 'evaluator', 'utbetaling-sendt-tilbake');
+    assert.equal((await ev.locator('.tag.stage-sent_back').innerText()).trim(), 'Sendt tilbake');
+    assert.match(await bodyText(ev), /«Snittlønnen for september mangler»/);
+
+    // The contract manager's home now says to compute again, and no reason is asked.
+    await page.goto('/hjem');
+    await visited(page, role.key, 'hjem-sendt-tilbake');
+    assert.ok((await page.locator('main tbody tr th a').allInnerTexts()).includes('Beregn på nytt: sendt tilbake'));
+    await tabToSelector(page, 'main tbody a', { max: 40 });
+    await enterAndWait(page, pathIs('/utbetalinger'));
+    assert.equal(await page.locator('form[action="/utbetalinger/beregn"] textarea').count(), 0, 'no reason asked');
+    await tabToSelector(page, 'form[action="/utbetalinger/beregn"] button', { max: 40 });
+    await enterAndWait(page, /\/utbetalinger\/\d+$/);
+    assert.equal((await page.locator('.tag.stage-computed').innerText()).trim(), 'Beregnet');
+
+    // The evaluator verifies the new one; computing over that needs a reason, named steps and all.
+    await ev.goto('/hjem');
+    await tabToSelector(ev, 'main tbody a', { max: 40 });
+    await enterAndWait(ev, /\/utbetalinger\/\d+$/);
+    await tabToSelector(ev, 'form:has(input[value="verify"]) button[type="submit"]', { max: 60 });
+    await submitAndWait(ev);
+    assert.equal((await ev.locator('.tag.stage-verified').innerText()).trim(), 'Verifisert');
+    await page.goto('/utbetalinger');
+    await visited(page, role.key, 'utbetalinger-begrunnelse');
+    await tabToSelector(page, 'form[action="/utbetalinger/beregn"] button', { max: 40 });
+    await submitAndWait(page);
+    await visited(page, role.key, 'utbetalinger-begrunnelse-mangler');
+    assert.match(await bodyText(page), /allerede verifisert av/);
+    await tabToSelector(page, 'form[action="/utbetalinger/beregn"] textarea', { max: 40 });
+    await page.keyboard.type('Nytt registeruttrekk for september');
+    await tabToSelector(page, 'form[action="/utbetalinger/beregn"] button', { max: 5 });
+    await enterAndWait(page, /\/utbetalinger\/\d+$/);
+    assert.equal((await page.locator('.tag.stage-computed').innerText()).trim(), 'Beregnet');
+  } finally {
+    await context.close();
   }
 }
 

@@ -115,3 +115,28 @@ fn values_read_the_norwegian_way() {
     assert_eq!(nice_step(6_000_000.0), 2_000_000.0);
     assert_eq!(nice_step(12.0), 2.5);
 }
+
+#[test]
+fn labels_under_a_time_axis_never_crowd_and_the_last_date_is_shown() {
+    let days = [0, 30, 60, 260, 270, 280, 500, 700, 730];
+    let labels: Vec<String> = days.iter().map(|d| format!("dag {d}")).collect();
+    let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let values: Vec<Option<f64>> = days.iter().map(|d| Some(*d as f64)).collect();
+    let mut c = chart(vec![s("Innbetalt", "step", &values)], &label_refs);
+    c.x_days = Some(days.to_vec());
+    let html = render(&c).unwrap();
+    let ticks: Vec<(f64, &str)> = html
+        .match_indices("<text x=\"")
+        .filter_map(|(i, _)| {
+            let rest = &html[i + 9..];
+            let x: f64 = rest[..rest.find('"')?].parse().ok()?;
+            let label = rest.split('>').nth(1)?.split('<').next()?;
+            label.starts_with("dag ").then_some((x, label))
+        })
+        .collect();
+    assert_eq!(ticks.first().map(|t| t.1), Some("dag 0"));
+    assert_eq!(ticks.last().map(|t| t.1), Some("dag 730"), "{ticks:?}");
+    for pair in ticks.windows(2) {
+        assert!(pair[1].0 - pair[0].0 >= 96.0, "{ticks:?}");
+    }
+}

@@ -307,6 +307,11 @@ pub fn hidden(html: &str, name: &str) -> Option<String> {
 }
 
 /// Form-encodes a value.
+/// A national id as the pages show it: `241095 12482` (a no-break space).
+pub fn grouped(id: &str) -> String {
+    format!("{}\u{a0}{}", &id[..6], &id[6..])
+}
+
 pub fn urlencode(value: &str) -> String {
     let mut out = String::new();
     for b in value.bytes() {
