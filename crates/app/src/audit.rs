@@ -168,6 +168,10 @@ pub(crate) fn operation(
 fn operation_name(action: &str) -> &str {
     match action {
         "user.create" => "Bruker opprettet",
+        "user.activate" => "Bruker aktivert",
+        "user.deactivate" => "Bruker deaktivert",
+        "user.sessions-end" => "Brukerens økter avsluttet",
+        "user.unlock" => "Bruker låst opp",
         "register.import" => "Registeruttrekk importert",
         "audit.export" => "Revisjonslogg eksportert",
         "contract.import" => "Kontrakt importert",

@@ -161,9 +161,19 @@ pub struct PseudonymisedList {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
+    pub id: i64,
     pub username: String,
     pub display_name: String,
     pub role: String,
+    /// A deactivated account cannot log in, and has no session.
+    pub active: bool,
+    /// Sessions open now.
+    pub sessions: u64,
+    /// Five or more failed logins within the throttle window: locked until they age out or an
+    /// administrator unlocks it.
+    pub locked: bool,
+    /// The viewer's own account (which the viewer may not deactivate).
+    pub is_self: bool,
 }
 
 /// One outcome as judged for one participant.

@@ -39,11 +39,11 @@ use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
-    AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow, IdChangeRequest,
-    ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser, OperationRecord, OutcomeTotal,
-    Page, ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope,
-    ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord,
-    StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
+    AccountRow, AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow,
+    IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser,
+    OperationRecord, OutcomeTotal, Page, ParticipantDetail, ParticipantQuery, ParticipantRow,
+    ParticipantScope, ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord,
+    SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -73,6 +73,20 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: UserId) -> Result<Option<UserRecord>>;
     async fn users(&self) -> Result<Vec<UserRecord>>;
+    /// Every account with its sessions open at `now` and its failed logins since `since`.
+    async fn accounts(&self, now: DateTime<Utc>, since: DateTime<Utc>) -> Result<Vec<AccountRow>>;
+    /// Activates or deactivates an account; deactivating ends its sessions. Recorded as `op` in
+    /// the same transaction. False when there is no such account (nothing recorded).
+    async fn set_user_active_logged(
+        &self,
+        user: UserId,
+        active: bool,
+        op: &OperationRecord,
+    ) -> Result<bool>;
+    /// Ends every session of `user`, recorded as `op`; how many were open.
+    async fn end_sessions_logged(&self, user: UserId, op: &OperationRecord) -> Result<u64>;
+    /// Forgets the failed logins of `username` (lifts the throttle), recorded as `op`.
+    async fn unlock_logged(&self, username: &str, op: &OperationRecord) -> Result<()>;
 
     async fn create_session(
         &self,

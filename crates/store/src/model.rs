@@ -191,6 +191,16 @@ pub struct UserRecord {
     pub active: bool,
 }
 
+/// An account as the administrator sees it: its open sessions and its recent failed logins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub user: UserRecord,
+    /// Sessions not yet expired.
+    pub sessions: u64,
+    /// Failed logins for its username since the time asked for.
+    pub recent_failures: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub user_id: UserId,

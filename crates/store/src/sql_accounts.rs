@@ -99,6 +99,96 @@ macro_rules! impl_account_store {
                     rows.iter().map(user_from_row).collect()
                 }
 
+                pub(crate) async fn accounts_sql(
+                    &self,
+                    now: DateTime<Utc>,
+                    since: DateTime<Utc>,
+                ) -> Result<Vec<AccountRow>> {
+                    let rows = sqlx::query(&format!(
+                        "SELECT {USER_COLUMNS}, \
+                         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = users.id \
+                          AND s.expires_at > $1) AS open_sessions, \
+                         (SELECT COUNT(*) FROM login_failures f WHERE f.username = users.username \
+                          AND f.at >= $2) AS recent_failures \
+                         FROM users ORDER BY id"
+                    ))
+                    .bind(now)
+                    .bind(since)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            let count = |name: &str| -> Result<u64> {
+                                u64::try_from(row.try_get::<i64, _>(name)?).map_err(corrupt)
+                            };
+                            Ok(AccountRow {
+                                user: user_from_row(row)?,
+                                sessions: count("open_sessions")?,
+                                recent_failures: count("recent_failures")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                pub(crate) async fn set_user_active_logged_sql(
+                    &self,
+                    user: UserId,
+                    active: bool,
+                    op: &OperationRecord,
+                ) -> Result<bool> {
+                    let mut tx = self.pool.begin().await?;
+                    let changed = sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
+                        .bind(user.0)
+                        .bind(active)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if changed == 0 {
+                        return Ok(false);
+                    }
+                    if !active {
+                        // Deactivation wins over a session still open.
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                            .bind(user.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                pub(crate) async fn end_sessions_logged_sql(
+                    &self,
+                    user: UserId,
+                    op: &OperationRecord,
+                ) -> Result<u64> {
+                    let mut tx = self.pool.begin().await?;
+                    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user.0)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(ended)
+                }
+
+                pub(crate) async fn unlock_logged_sql(
+                    &self,
+                    username: &str,
+                    op: &OperationRecord,
+                ) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                        .bind(username)
+                        .execute(&mut *tx)
+                        .await?;
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
                 pub(crate) async fn create_session_sql(
                     &self,
                     token_hash: &str,

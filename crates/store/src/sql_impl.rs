@@ -151,6 +151,31 @@ macro_rules! impl_store {
                     self.users_sql().await
                 }
 
+                async fn accounts(
+                    &self,
+                    now: DateTime<Utc>,
+                    since: DateTime<Utc>,
+                ) -> Result<Vec<AccountRow>> {
+                    self.accounts_sql(now, since).await
+                }
+
+                async fn set_user_active_logged(
+                    &self,
+                    user: UserId,
+                    active: bool,
+                    op: &OperationRecord,
+                ) -> Result<bool> {
+                    self.set_user_active_logged_sql(user, active, op).await
+                }
+
+                async fn end_sessions_logged(&self, user: UserId, op: &OperationRecord) -> Result<u64> {
+                    self.end_sessions_logged_sql(user, op).await
+                }
+
+                async fn unlock_logged(&self, username: &str, op: &OperationRecord) -> Result<()> {
+                    self.unlock_logged_sql(username, op).await
+                }
+
                 async fn create_session(
                     &self,
                     token_hash: &str,

@@ -336,7 +336,9 @@ pub struct EvaluationPage {
 #[template(path = "users.html")]
 pub struct UsersPage {
     pub chrome: Chrome,
+    pub csrf_token: String,
     pub users: Vec<UserView>,
+    pub error: Option<String>,
 }
 
 #[derive(Template)]

@@ -33,6 +33,7 @@ async fn tasks(app: &App, user: &str) -> Vec<(String, String, String)> {
             .next()
             .unwrap()
             .to_owned();
+        // Each cell starts with its label for narrow screens (hidden from screen readers).
         let due = row
             .split("<td>")
             .nth(3)
@@ -40,6 +41,9 @@ async fn tasks(app: &App, user: &str) -> Vec<(String, String, String)> {
             .split("</td>")
             .next()
             .unwrap()
+            .split_once(": </span>")
+            .unwrap()
+            .1
             .to_owned();
         out.push((label, href, due));
     }

@@ -458,6 +458,17 @@ async function walkUsers(page, role) {
   const text = await bodyText(page);
   assert.ok(!/\$argon2|\$2[aby]\$|effekt-demo-2026/.test(text), 'no password hashes or passwords on the user list');
 
+  // Deactivate an account that has done its walk, by keyboard, then turn it on again.
+  const row = (u) => page.locator('tbody tr', { has: page.locator(`td:first-child:text-is("${u}")`) });
+  await tabToSelector(page, 'button[aria-label="Deaktiver tilrettelegger"]', { max: 80 });
+  await submitAndWait(page);
+  await visited(page, role.key, 'admin-brukere-deaktivert');
+  assert.equal((await row('tilrettelegger').locator('.tag').first().innerText()).trim(), 'Deaktivert');
+  await tabToSelector(page, 'button[aria-label="Aktiver tilrettelegger"]', { max: 80 });
+  await submitAndWait(page);
+  assert.equal((await row('tilrettelegger').locator('.tag').first().innerText()).trim(), 'Aktiv');
+  assert.equal(await page.locator('button[aria-label="Deaktiver administrator"]').count(), 0, 'not one\'s own');
+
   if (role.notFound) {
     const res = await page.goto('/finnes-ikke');
     assert.equal(res.status(), 404);

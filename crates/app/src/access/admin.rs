@@ -22,19 +22,96 @@ impl AdminAccess {
         Self { app, viewer }
     }
 
+    /// Every account: whether it is active, its open sessions, and whether it is locked.
     pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
+        let now = self.app.now();
+        let since = now - chrono::Duration::minutes(crate::accounts::THROTTLE_MINUTES);
         Ok(self
             .app
             .store
-            .users()
+            .accounts(now, since)
             .await?
             .into_iter()
-            .map(|u| UserView {
-                username: u.username,
-                display_name: u.display_name,
-                role: u.role.label_nb().to_owned(),
+            .map(|a| UserView {
+                id: a.user.id.0,
+                is_self: a.user.id == self.viewer.user.id,
+                username: a.user.username,
+                display_name: a.user.display_name,
+                role: a.user.role.label_nb().to_owned(),
+                active: a.user.active,
+                sessions: a.sessions,
+                locked: a.recent_failures >= crate::accounts::MAX_FAILURES,
             })
             .collect())
+    }
+
+    /// The account `id`, or not found.
+    async fn account(&self, id: i64) -> Result<effekt_store::model::UserRecord, AppError> {
+        self.app
+            .store
+            .user_by_id(effekt_domain::ids::UserId(id))
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Lets the account log in again, or stops it: a deactivated account's sessions end at
+    /// once. An administrator cannot deactivate their own account (someone must be left to
+    /// turn it back on). Recorded as `user.activate` / `user.deactivate`.
+    pub async fn set_active(&self, id: i64, active: bool) -> Result<(), AppError> {
+        let user = self.account(id).await?;
+        if !active && user.id == self.viewer.user.id {
+            return Err(AppError::Refused(
+                "Du kan ikke deaktivere din egen konto.".into(),
+            ));
+        }
+        let action = if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        };
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            action,
+            format!("user:{}", user.username),
+        );
+        if !self
+            .app
+            .store
+            .set_user_active_logged(user.id, active, &op)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        tracing::info!(account = %user.username, active, by = %self.viewer.user.username,
+            "account status changed");
+        Ok(())
+    }
+
+    /// Ends every session of account `id` (e.g. a lost laptop); it may log in again.
+    /// Recorded as `user.sessions-end`.
+    pub async fn end_sessions(&self, id: i64) -> Result<u64, AppError> {
+        let user = self.account(id).await?;
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.sessions-end",
+            format!("user:{}", user.username),
+        );
+        Ok(self.app.store.end_sessions_logged(user.id, &op).await?)
+    }
+
+    /// Lifts the lock after failed logins (the person has been reached and knows the
+    /// password again). Recorded as `user.unlock`.
+    pub async fn unlock(&self, id: i64) -> Result<(), AppError> {
+        let user = self.account(id).await?;
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.unlock",
+            format!("user:{}", user.username),
+        );
+        Ok(self.app.store.unlock_logged(&user.username, &op).await?)
     }
 
     /// Stores a validated register snapshot as a new version, all of it or nothing (the same

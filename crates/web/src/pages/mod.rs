@@ -1,5 +1,6 @@
 //! The server-rendered pages (Norwegian paths, as users see them).
 
+mod accounts;
 mod contracts;
 mod login;
 mod participants;
@@ -41,7 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/resultater", get(roles::results))
         .route("/investeringer", get(roles::investments))
         .route("/evaluering", get(roles::evaluation))
-        .route("/admin/brukere", get(roles::users))
+        .route("/admin/brukere", get(accounts::list))
+        .route("/admin/brukere/{id}/{action}", post(accounts::act))
         .route("/kontrakter", get(contracts::list))
         .route("/kontrakter/{id}", get(contracts::show))
         .route("/kontrakter/{id}/endringer", post(contracts::propose))

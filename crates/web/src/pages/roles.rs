@@ -9,7 +9,7 @@ use effekt_app::Viewer;
 use crate::extract::CleanQuery;
 use crate::query;
 use crate::views::{
-    self, Chrome, EvaluationPage, HomePage, InvestmentsPage, OverviewPage, ResultsPage, UsersPage,
+    self, Chrome, EvaluationPage, HomePage, InvestmentsPage, OverviewPage, ResultsPage,
 };
 use crate::{AppState, PageError, WebError};
 
@@ -103,20 +103,4 @@ pub async fn evaluation(
         list,
         pagination,
     }))
-}
-
-pub async fn users(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let access = viewer.administration(&state.app)?;
-    let users = access.users().await?;
-    let chrome = Chrome::new(
-        super::lang(&headers),
-        "users-title",
-        Some(&viewer),
-        "/admin/brukere",
-    );
-    Ok(views::html(&UsersPage { chrome, users }))
 }

@@ -1,0 +1,145 @@
+//! The administrator's accounts page (issue 12, item 3), on both stores: deactivation ends an
+//! account's sessions at once and stops its logins, activation lets it in again, sessions end
+//! on request, a locked account is unlocked; each change is in the operations log
+//! (`audit:change`), and nobody but the administrator may make one.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use effekt_store::both_stores;
+
+async fn id_of(app: &App, username: &str) -> i64 {
+    app.t
+        .store
+        .user_by_username(username)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .0
+}
+
+async fn act(app: &App, admin: &str, username: &str, action: &str) -> Response {
+    let id = id_of(app, username).await;
+    app.post_with_csrf(
+        "/admin/brukere",
+        &format!("/admin/brukere/{id}/{action}"),
+        admin,
+        "",
+    )
+    .await
+}
+
+/// The accounts page's row of `username`.
+async fn row(app: &App, admin: &str, username: &str) -> String {
+    let page = app.get("/admin/brukere", Some(admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let start = page.body.find(&format!("<td>{username}</td>")).unwrap();
+    let end = page.body[start..].find("</tr>").unwrap();
+    page.body[start..start + end].to_owned()
+}
+
+async fn last_operation(app: &App) -> (String, String, String) {
+    let ops = app.t.store.operations().await.unwrap();
+    let op = ops.last().unwrap();
+    (op.action.clone(), op.subject.clone(), op.actor_name.clone())
+}
+
+both_stores! {
+    async fn a_deactivated_account_is_out_at_once_and_back_when_activated(t: TestStore) {
+        let app = App::new(t).await;
+        let admin = app.login("administrator").await;
+        let officer = app.login("veileder1").await;
+        assert_eq!(app.get("/deltakere", Some(&officer)).await.status, StatusCode::OK);
+        let before = row(&app, &admin, "veileder1").await;
+        assert!(before.contains("Aktiv") && before.contains("<td class=\"num\">1</td>"), "one open session: {before}");
+
+        let res = act(&app, &admin, "veileder1", "deaktiver").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(res.headers["location"], "/admin/brukere");
+        // The open session is gone, and the right password no longer lets them in.
+        assert_eq!(app.get("/deltakere", Some(&officer)).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.try_login("veileder1", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+        let after = row(&app, &admin, "veileder1").await;
+        assert!(after.contains("Deaktivert") && after.contains("/aktiver\""), "{after}");
+        assert_eq!(
+            last_operation(&app).await,
+            ("user.deactivate".to_owned(), "user:veileder1".to_owned(), "administrator".to_owned())
+        );
+
+        assert_eq!(act(&app, &admin, "veileder1", "aktiver").await.status, StatusCode::SEE_OTHER);
+        app.login("veileder1").await;
+        assert_eq!(last_operation(&app).await.0, "user.activate");
+
+        // Not one's own account; not an account that does not exist; not a made-up action.
+        let refused = act(&app, &admin, "administrator", "deaktiver").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Du kan ikke deaktivere din egen konto."), "{}", refused.body);
+        assert_eq!(app.get("/admin/brukere", Some(&admin)).await.status, StatusCode::OK, "still in");
+        let missing = app.post_with_csrf("/admin/brukere", "/admin/brukere/99999/deaktiver", &admin, "").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        let id = id_of(&app, "veileder1").await;
+        let odd = app.post_with_csrf("/admin/brukere", &format!("/admin/brukere/{id}/slett"), &admin, "").await;
+        assert_eq!(odd.status, StatusCode::NOT_FOUND);
+        // Without the session's CSRF token nothing happens.
+        let forged = app.post_form(&format!("/admin/brukere/{id}/deaktiver"), Some(&admin), "csrf=feil").await;
+        assert!(forged.status.is_client_error(), "{}", forged.status);
+        assert!(row(&app, &admin, "veileder1").await.contains("Aktiv"));
+    }
+}
+
+both_stores! {
+    async fn sessions_end_on_request_and_a_locked_account_is_unlocked(t: TestStore) {
+        let app = App::new(t).await;
+        let admin = app.login("administrator").await;
+        let officer = app.login("veileder2").await;
+        assert_eq!(act(&app, &admin, "veileder2", "avslutt-okter").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.get("/deltakere", Some(&officer)).await.status, StatusCode::SEE_OTHER, "logged out");
+        assert_eq!(last_operation(&app).await.0, "user.sessions-end");
+        // Still active: logs in again.
+        app.login("veileder2").await;
+
+        for _ in 0..5 {
+            assert_eq!(app.try_login("veileder2", "feil").await.status, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(app.try_login("veileder2", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+        let locked = row(&app, &admin, "veileder2").await;
+        assert!(locked.contains("Låst") && locked.contains("/las-opp\""), "{locked}");
+        assert_eq!(act(&app, &admin, "veileder2", "las-opp").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(last_operation(&app).await, ("user.unlock".to_owned(), "user:veileder2".to_owned(), "administrator".to_owned()));
+        app.login("veileder2").await;
+        assert!(!row(&app, &admin, "veileder2").await.contains("Låst"));
+    }
+}
+
+both_stores! {
+    async fn nobody_but_the_administrator_changes_an_account(t: TestStore) {
+        let app = App::new(t).await;
+        let target = id_of(&app, "veileder1").await;
+        for (user, _) in USERS {
+            if *user == "administrator" {
+                continue;
+            }
+            let cookie = app.login(user).await;
+            assert_eq!(app.get("/admin/brukere", Some(&cookie)).await.status, StatusCode::FORBIDDEN, "{user}");
+            // Their own page's token, so the refusal is the role's, not the CSRF check's.
+            let html = app.get("/hjem", Some(&cookie)).await.body;
+            let token = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+            for action in ["deaktiver", "aktiver", "avslutt-okter", "las-opp"] {
+                let res = app.post_form(&format!("/admin/brukere/{target}/{action}"), Some(&cookie), &format!("csrf={token}")).await;
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{user} {action}");
+            }
+        }
+        let logged_out = app.post_form(&format!("/admin/brukere/{target}/deaktiver"), None, "csrf=x").await;
+        match logged_out.status {
+            StatusCode::SEE_OTHER => assert_eq!(logged_out.headers["location"], "/logg-inn"),
+            s => assert!(s.is_client_error(), "{s}"),
+        }
+        let user = app.t.store.user_by_username("veileder1").await.unwrap().unwrap();
+        assert!(user.active, "nothing changed");
+        assert!(app.t.store.operations().await.unwrap().iter().all(|o| !o.action.starts_with("user.") || o.action == "user.create"));
+    }
+}
