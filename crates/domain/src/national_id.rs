@@ -319,5 +319,16 @@ impl From<NationalId> for String {
     }
 }
 
+/// A search as typed: eleven digits written the way pages show them ("241095 12482", with any
+/// spaces) are searched as the eleven digits the store holds; any other text is left as it is.
+pub fn search_text(typed: &str) -> String {
+    let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() == 11 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits
+    } else {
+        typed.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests;

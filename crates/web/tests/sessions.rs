@@ -364,6 +364,11 @@ both_stores! {
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
         assert_eq!(json["total"], 1);
+        // Typed as the pages show it, with a space, it is found the same.
+        let grouped = format!("{} {}", &amina[..6], &amina[6..]);
+        let res = app.post_with_csrf("/deltakere", "/deltakere", &cookie, &format!("sok={}&status=", urlencode(&grouped))).await;
+        let page = app.get(res.headers["location"].to_str().unwrap(), Some(&cookie)).await;
+        assert!(page.body.contains("Amina") && !page.body.contains("Yusuf"), "{}", page.body);
         // A form post (what another site could make a browser send) is not a JSON body.
         let res = app.post_form("/api/participants/sok", Some(&cookie), &format!("sok={amina}")).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);

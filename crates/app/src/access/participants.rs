@@ -224,6 +224,14 @@ impl ParticipantAccess {
 
     /// One page of the list; every participant on it is audited.
     pub async fn list(&self, query: &ParticipantQuery) -> Result<ParticipantList, AppError> {
+        // A national id typed as the pages show it ("241095 12482") is found as stored.
+        let query = &ParticipantQuery {
+            search: query
+                .search
+                .as_deref()
+                .map(effekt_domain::national_id::search_text),
+            ..query.clone()
+        };
         let page = self
             .app
             .store

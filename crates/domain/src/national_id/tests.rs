@@ -125,3 +125,14 @@ fn a_number_fits_the_birth_date_it_encodes_whatever_its_kind() {
     let tnr = NationalId::parse("17912099997").unwrap();
     assert!(tnr.fits_birth_date(date(2020, 11, 17)));
 }
+
+#[test]
+fn a_national_id_typed_as_pages_show_it_is_searched_as_stored() {
+    assert_eq!(search_text("241095 12482"), "24109512482");
+    assert_eq!(search_text(" 241095\u{a0}12482 "), "24109512482");
+    assert_eq!(search_text("24109512482"), "24109512482");
+    // Anything else is left alone: names, partial numbers, twelve digits.
+    assert_eq!(search_text("Ali Ødegård"), "Ali Ødegård");
+    assert_eq!(search_text("241095"), "241095");
+    assert_eq!(search_text("241095 124821"), "241095 124821");
+}
