@@ -172,6 +172,8 @@ fn operation_name(action: &str) -> &str {
         "user.deactivate" => "Bruker deaktivert",
         "user.sessions-end" => "Brukerens økter avsluttet",
         "user.unlock" => "Bruker låst opp",
+        "user.password-link" => "Passordlenke laget",
+        "user.password-set" => "Passord satt med lenke",
         "register.import" => "Registeruttrekk importert",
         "audit.export" => "Revisjonslogg eksportert",
         "contract.import" => "Kontrakt importert",

@@ -17,6 +17,7 @@ pub mod demo;
 mod error;
 pub mod ledger;
 pub mod operator;
+pub mod password_links;
 pub mod policy;
 pub mod statement_file;
 mod viewer;

@@ -87,6 +87,32 @@ pub trait Store: Send + Sync + 'static {
     async fn end_sessions_logged(&self, user: UserId, op: &OperationRecord) -> Result<u64>;
     /// Forgets the failed logins of `username` (lifts the throttle), recorded as `op`.
     async fn unlock_logged(&self, username: &str, op: &OperationRecord) -> Result<()>;
+    /// Keeps a one-time link (its hash) to set `user`'s password until `expires_at`, recorded
+    /// as `op` in the same transaction.
+    async fn create_password_link_logged(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        op: &OperationRecord,
+    ) -> Result<()>;
+    /// The active account a link is for, while it is unused and unexpired at `now`.
+    async fn password_link_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>>;
+    /// Spends the link: sets the password, ends the account's sessions, forgets its failed
+    /// logins, records `op`; all or nothing. False when the link is spent, expired, or the
+    /// account inactive (nothing changes).
+    async fn use_password_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        password_hash: &str,
+        op: &OperationRecord,
+    ) -> Result<bool>;
 
     async fn create_session(
         &self,

@@ -189,6 +189,89 @@ macro_rules! impl_account_store {
                     Ok(())
                 }
 
+                pub(crate) async fn create_password_link_logged_sql(
+                    &self,
+                    user: UserId,
+                    token_hash: &str,
+                    now: DateTime<Utc>,
+                    expires_at: DateTime<Utc>,
+                    op: &OperationRecord,
+                ) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query(
+                        "INSERT INTO password_links (token_hash, user_id, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                pub(crate) async fn password_link_user_sql(
+                    &self,
+                    token_hash: &str,
+                    now: DateTime<Utc>,
+                ) -> Result<Option<UserRecord>> {
+                    let row = sqlx::query(&format!(
+                        "SELECT {USER_COLUMNS} FROM users WHERE active AND id = \
+                         (SELECT user_id FROM password_links WHERE token_hash = $1 \
+                          AND used_at IS NULL AND expires_at > $2)"
+                    ))
+                    .bind(token_hash)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref().map(user_from_row).transpose()
+                }
+
+                pub(crate) async fn use_password_link_sql(
+                    &self,
+                    token_hash: &str,
+                    now: DateTime<Utc>,
+                    password_hash: &str,
+                    op: &OperationRecord,
+                ) -> Result<bool> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    // Spent here, once: a second use finds nothing to spend.
+                    let user: Option<i64> = sqlx::query_scalar(
+                        "UPDATE password_links SET used_at = $2 WHERE token_hash = $1 \
+                         AND used_at IS NULL AND expires_at > $2 \
+                         AND user_id IN (SELECT id FROM users WHERE active) RETURNING user_id",
+                    )
+                    .bind(token_hash)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(user) = user else {
+                        return Ok(false);
+                    };
+                    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                        .bind(user)
+                        .bind(password_hash)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "DELETE FROM login_failures WHERE username = \
+                         (SELECT username FROM users WHERE id = $1)",
+                    )
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await?;
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
                 pub(crate) async fn create_session_sql(
                     &self,
                     token_hash: &str,

@@ -176,6 +176,35 @@ macro_rules! impl_store {
                     self.unlock_logged_sql(username, op).await
                 }
 
+                async fn create_password_link_logged(
+                    &self,
+                    user: UserId,
+                    token_hash: &str,
+                    now: DateTime<Utc>,
+                    expires_at: DateTime<Utc>,
+                    op: &OperationRecord,
+                ) -> Result<()> {
+                    self.create_password_link_logged_sql(user, token_hash, now, expires_at, op).await
+                }
+
+                async fn password_link_user(
+                    &self,
+                    token_hash: &str,
+                    now: DateTime<Utc>,
+                ) -> Result<Option<UserRecord>> {
+                    self.password_link_user_sql(token_hash, now).await
+                }
+
+                async fn use_password_link(
+                    &self,
+                    token_hash: &str,
+                    now: DateTime<Utc>,
+                    password_hash: &str,
+                    op: &OperationRecord,
+                ) -> Result<bool> {
+                    self.use_password_link_sql(token_hash, now, password_hash, op).await
+                }
+
                 async fn create_session(
                     &self,
                     token_hash: &str,

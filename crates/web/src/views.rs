@@ -339,6 +339,19 @@ pub struct UsersPage {
     pub csrf_token: String,
     pub users: Vec<UserView>,
     pub error: Option<String>,
+    /// A password link just made: (username, path), shown this once.
+    pub link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub token: String,
+    /// Whose password the link sets; `None` when the link does not work (spent, expired).
+    pub holder: Option<String>,
+    pub error: Option<String>,
 }
 
 #[derive(Template)]

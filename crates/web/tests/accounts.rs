@@ -128,7 +128,7 @@ both_stores! {
             // Their own page's token, so the refusal is the role's, not the CSRF check's.
             let html = app.get("/hjem", Some(&cookie)).await.body;
             let token = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-            for action in ["deaktiver", "aktiver", "avslutt-okter", "las-opp"] {
+            for action in ["deaktiver", "aktiver", "avslutt-okter", "las-opp", "passordlenke"] {
                 let res = app.post_form(&format!("/admin/brukere/{target}/{action}"), Some(&cookie), &format!("csrf={token}")).await;
                 assert_eq!(res.status, StatusCode::FORBIDDEN, "{user} {action}");
             }
@@ -141,5 +141,90 @@ both_stores! {
         let user = app.t.store.user_by_username("veileder1").await.unwrap().unwrap();
         assert!(user.active, "nothing changed");
         assert!(app.t.store.operations().await.unwrap().iter().all(|o| !o.action.starts_with("user.") || o.action == "user.create"));
+    }
+}
+
+/// The link on the page the administrator gets back, shown once.
+fn link_in(body: &str) -> String {
+    let start = body.find("<code class=\"password-link\">").unwrap()
+        + "<code class=\"password-link\">".len();
+    body[start..start + body[start..].find('<').unwrap()].to_owned()
+}
+
+/// Posts a new password through the link's own form (its cookie-bound token).
+async fn set_password(app: &App, link: &str, password: &str, repeated: &str) -> Response {
+    let form = app.get(link, None).await;
+    // A spent link shows no form: the login form's token is the same kind.
+    let form = if hidden(&form.body, "csrf").is_some() {
+        form
+    } else {
+        app.get("/logg-inn", None).await
+    };
+    let cookie = set_cookie(&form, "effekt_login_csrf").unwrap();
+    let token = hidden(&form.body, "csrf").unwrap();
+    app.post_form(
+        link,
+        Some(&cookie),
+        &format!(
+            "csrf={token}&password={}&repeated={}",
+            urlencode(password),
+            urlencode(repeated)
+        ),
+    )
+    .await
+}
+
+both_stores! {
+    async fn a_password_link_is_shown_once_works_once_and_ends_the_old_sessions(t: TestStore) {
+        let clock = std::sync::Arc::new(effekt_app::FixedClock::new("2026-11-02T08:00:00Z".parse().unwrap()));
+        let app = App::with_clock(t, Some(clock.clone())).await;
+        let admin = app.login("administrator").await;
+        let officer = app.login("veileder1").await;
+        let made = act(&app, &admin, "veileder1", "passordlenke").await;
+        assert_eq!(made.status, StatusCode::OK, "shown on the answer, not after a redirect");
+        let link = link_in(&made.body);
+        assert!(link.starts_with("/passord/") && link.len() == "/passord/".len() + 43, "{link}");
+        assert_eq!(last_operation(&app).await, ("user.password-link".to_owned(), "user:veileder1".to_owned(), "administrator".to_owned()));
+        // Never again: not on the page, not in the store (only its hash).
+        assert!(!app.get("/admin/brukere", Some(&admin)).await.body.contains(&link));
+
+        // Whoever holds it sees whose password it sets, without logging in.
+        let form = app.get(&link, None).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("Test veileder1"), "{}", form.body);
+        // Too short, or not the same twice: refused, and the link still works.
+        let short = set_password(&app, &link, "kort", "kort").await;
+        assert_eq!(short.status, StatusCode::BAD_REQUEST);
+        assert!(short.body.contains("minst 12 tegn"), "{}", short.body);
+        let differ = set_password(&app, &link, "et langt nytt passord", "et annet langt passord").await;
+        assert!(differ.body.contains("ikke like"), "{}", differ.body);
+        // Set: back to the login; the old session is over, the new password works, the old not.
+        let done = set_password(&app, &link, "et langt nytt passord", "et langt nytt passord").await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert_eq!(done.headers["location"], "/logg-inn");
+        assert_eq!(app.get("/deltakere", Some(&officer)).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.try_login("veileder1", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.try_login("veileder1", "et+langt+nytt+passord").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(last_operation(&app).await, ("user.password-set".to_owned(), "user:veileder1".to_owned(), "veileder1".to_owned()));
+        // Once only.
+        assert_eq!(app.get(&link, None).await.status, StatusCode::GONE);
+        let again = set_password(&app, &link, "enda et langt passord", "enda et langt passord").await;
+        assert_eq!(again.status, StatusCode::GONE);
+        assert_eq!(app.try_login("veileder1", "enda+et+langt+passord").await.status, StatusCode::UNAUTHORIZED);
+
+        // 24 hours, then it is gone; a made-up or malformed link is no link.
+        let later = link_in(&act(&app, &admin, "veileder2", "passordlenke").await.body);
+        clock.set("2026-11-03T08:00:01Z".parse().unwrap());
+        assert_eq!(app.get(&later, None).await.status, StatusCode::GONE);
+        assert_eq!(app.get(&format!("/passord/{}", "A".repeat(43)), None).await.status, StatusCode::GONE);
+        assert_eq!(app.get("/passord/%27%3Bdrop", None).await.status, StatusCode::GONE);
+        // Not for a deactivated account, and a link made before deactivation stops working.
+        let admin = app.login("administrator").await; // a day later: a new session
+        let before = link_in(&act(&app, &admin, "veileder2", "passordlenke").await.body);
+        assert_eq!(act(&app, &admin, "veileder2", "deaktiver").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.get(&before, None).await.status, StatusCode::GONE);
+        let refused = act(&app, &admin, "veileder2", "passordlenke").await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Aktiver den"), "{}", refused.body);
     }
 }

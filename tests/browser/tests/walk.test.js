@@ -469,6 +469,28 @@ async function walkUsers(page, role) {
   assert.equal((await row('tilrettelegger').locator('.tag').first().innerText()).trim(), 'Aktiv');
   assert.equal(await page.locator('button[aria-label="Deaktiver administrator"]').count(), 0, 'not one\'s own');
 
+  // A password link, shown once; opened without a login, it sets the password by keyboard.
+  await tabToSelector(page, 'button[aria-label="Ny passordlenke tilrettelegger"]', { max: 120 });
+  await submitAndWait(page);
+  await visited(page, role.key, 'admin-brukere-passordlenke');
+  const link = (await page.locator('code.password-link').innerText()).trim();
+  assert.match(link, /^\/passord\/[A-Za-z0-9_-]{43}$/);
+  const { context, page: holder } = await newPage(browser, server.baseURL);
+  try {
+    assert.equal((await holder.goto(link)).status(), 200);
+    await visited(holder, 'anonymous', 'passord');
+    await tabToSelector(holder, '#password', { max: 20 });
+    await holder.keyboard.type('et langt nytt passord');
+    await holder.keyboard.press('Tab');
+    assert.ok(await focusMatches(holder, '#repeated'), 'Tab from the password reaches the repetition');
+    await holder.keyboard.type('et langt nytt passord');
+    await enterAndWait(holder, pathIs('/logg-inn'));
+    assert.equal((await holder.goto(link)).status(), 410, 'a link works once');
+    await visited(holder, 'anonymous', 'passord-brukt');
+  } finally {
+    await context.close();
+  }
+
   if (role.notFound) {
     const res = await page.goto('/finnes-ikke');
     assert.equal(res.status(), 404);

@@ -22,6 +22,10 @@ impl AdminAccess {
         Self { app, viewer }
     }
 
+    pub(crate) fn parts(&self) -> (&App, &Viewer) {
+        (&self.app, &self.viewer)
+    }
+
     /// Every account: whether it is active, its open sessions, and whether it is locked.
     pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
         let now = self.app.now();

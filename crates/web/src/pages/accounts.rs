@@ -18,6 +18,7 @@ async fn page(
     headers: &HeaderMap,
     access: &AdminAccess,
     error: Option<String>,
+    link: Option<(String, String)>,
 ) -> Result<Response, PageError> {
     let users = access.users().await?;
     let chrome = Chrome::new(
@@ -33,6 +34,7 @@ async fn page(
             csrf_token: viewer.csrf_token().to_owned(),
             users,
             error,
+            link,
         },
         failed,
     ))
@@ -45,10 +47,12 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let access = viewer.administration(&state.app)?;
-    page(&viewer, &headers, &access, None).await
+    page(&viewer, &headers, &access, None, None).await
 }
 
-/// `POST /admin/brukere/{id}/{action}`: `deaktiver`, `aktiver`, `avslutt-okter` or `las-opp`.
+/// `POST /admin/brukere/{id}/{action}`: `deaktiver`, `aktiver`, `avslutt-okter`, `las-opp`,
+/// or `passordlenke` (answered with the page holding the new link, once: no redirect, so the
+/// link is in no address and no history).
 pub async fn act(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -59,6 +63,21 @@ pub async fn act(
     let access = viewer.administration(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let id = super::path_id(&raw)?;
+    if action == "passordlenke" {
+        return match access.password_link(id).await {
+            Ok(token) => {
+                let users = access.users().await?;
+                let username = users
+                    .iter()
+                    .find(|u| u.id == id)
+                    .map(|u| u.username.clone())
+                    .unwrap_or_default();
+                let link = Some((username, format!("/passord/{token}")));
+                page(&viewer, &headers, &access, None, link).await
+            }
+            Err(e) => page(&viewer, &headers, &access, Some(super::refusal(e)?), None).await,
+        };
+    }
     let result = match action.as_str() {
         "deaktiver" => access.set_active(id, false).await,
         "aktiver" => access.set_active(id, true).await,
@@ -68,6 +87,6 @@ pub async fn act(
     };
     match result {
         Ok(()) => Ok(Redirect::to("/admin/brukere").into_response()),
-        Err(e) => page(&viewer, &headers, &access, Some(super::refusal(e)?)).await,
+        Err(e) => page(&viewer, &headers, &access, Some(super::refusal(e)?), None).await,
     }
 }

@@ -4,6 +4,7 @@ mod accounts;
 mod contracts;
 mod login;
 mod participants;
+mod password;
 mod roles;
 mod statements;
 
@@ -44,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/evaluering", get(roles::evaluation))
         .route("/admin/brukere", get(accounts::list))
         .route("/admin/brukere/{id}/{action}", post(accounts::act))
+        .route(
+            "/passord/{token}",
+            get(password::form).post(password::submit),
+        )
         .route("/kontrakter", get(contracts::list))
         .route("/kontrakter/{id}", get(contracts::show))
         .route("/kontrakter/{id}/endringer", post(contracts::propose))
