@@ -26,6 +26,10 @@ use crate::{App, AppError, Viewer};
 pub const SESSION_HOURS: i64 = 8;
 /// How long a login form may be submitted after it was shown.
 pub const LOGIN_FORM_SECONDS: i64 = 3600;
+/// A password's length in characters, for every account (the first administrator's from the
+/// command line, and any set with a password link).
+pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 12..=1024;
+
 /// Failed logins allowed per username (from one client) within [`THROTTLE_MINUTES`].
 pub const MAX_FAILURES: u64 = 5;
 /// Failed logins allowed from one client, whatever the usernames, within the same window.

@@ -135,7 +135,7 @@ pub async fn create_administrator(
     if display_name.is_empty() || display_name.chars().count() > 100 {
         return Err(BootstrapError::DisplayName);
     }
-    if !(12..=1024).contains(&password.chars().count()) {
+    if !accounts::PASSWORD_CHARS.contains(&password.chars().count()) {
         return Err(BootstrapError::Password);
     }
     let users = app.store.users().await.map_err(AppError::from)?;

@@ -3,54 +3,13 @@
 //! Setting it ends the account's sessions and forgets its failed logins. Both are operations in
 //! the audit log (`user.password-link`, `user.password-set`).
 
-use chrono::Duration;
-use effekt_domain::ids::UserId;
 use effekt_store::model::{Channel, OperationRecord};
 
-use crate::access::AdminAccess;
-use crate::accounts::{hash_password, random_token, token_hash};
+use crate::accounts::{hash_password, token_hash, PASSWORD_CHARS};
 use crate::{App, AppError};
 
 /// How long a link works.
 pub const LINK_HOURS: i64 = 24;
-
-/// A password's length in characters, as every account's password must have it.
-pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 12..=1024;
-
-impl AdminAccess {
-    /// A new link for account `id`, to be shown once. Refused for a deactivated account.
-    pub async fn password_link(&self, id: i64) -> Result<String, AppError> {
-        let (app, viewer) = self.parts();
-        let user = app
-            .store
-            .user_by_id(UserId(id))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !user.active {
-            return Err(AppError::Refused(
-                "Kontoen er deaktivert. Aktiver den før du lager en passordlenke.".into(),
-            ));
-        }
-        let token = random_token();
-        let now = app.now();
-        let op = crate::audit::operation(
-            app,
-            viewer,
-            "user.password-link",
-            format!("user:{}", user.username),
-        );
-        app.store
-            .create_password_link_logged(
-                user.id,
-                &token_hash(&token),
-                now,
-                now + Duration::hours(LINK_HOURS),
-                &op,
-            )
-            .await?;
-        Ok(token)
-    }
-}
 
 /// The display name of the account a link is for, while the link works.
 pub async fn holder(app: &App, token: &str) -> Result<Option<String>, AppError> {

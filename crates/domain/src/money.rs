@@ -116,20 +116,31 @@ impl Nok {
 #[error("beløpet er større enn effekt kan regne eksakt med (over ±92 billiarder kroner)")]
 pub struct MoneyOverflow;
 
+/// A whole number grouped the Norwegian way, thousands apart by no-break spaces, with a
+/// minus sign (not a hyphen) when negative: `1 234 567`, `−2 500`.
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 3);
+    if n < 0 {
+        out.push('−');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl fmt::Display for Nok {
     /// Norwegian style: `kr 1 234 567,50`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.ore < 0 { "−" } else { "" };
         let abs = self.ore.unsigned_abs();
-        let kroner = (abs / 100).to_string();
-        let mut grouped = String::new();
-        for (i, c) in kroner.chars().enumerate() {
-            if i > 0 && (kroner.len() - i) % 3 == 0 {
-                grouped.push('\u{a0}');
-            }
-            grouped.push(c);
-        }
-        write!(f, "kr\u{a0}{sign}{grouped},{:02}", abs % 100)
+        // Whole kroner of any Nok fit an i64: |ore| / 100 < i64::MAX.
+        let kroner = grouped(i64::try_from(abs / 100).unwrap_or(i64::MAX));
+        write!(f, "kr\u{a0}{sign}{kroner},{:02}", abs % 100)
     }
 }
 

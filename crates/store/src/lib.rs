@@ -75,7 +75,8 @@ pub trait Store: Send + Sync + 'static {
     async fn users(&self) -> Result<Vec<UserRecord>>;
     /// Every account with its sessions open at `now` and its failed logins since `since`.
     async fn accounts(&self, now: DateTime<Utc>, since: DateTime<Utc>) -> Result<Vec<AccountRow>>;
-    /// Activates or deactivates an account; deactivating ends its sessions. Recorded as `op` in
+    /// Activates or deactivates an account; deactivating ends its sessions and voids its unused
+    /// password links. Recorded as `op` in
     /// the same transaction. False when there is no such account (nothing recorded).
     async fn set_user_active_logged(
         &self,

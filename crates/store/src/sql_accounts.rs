@@ -147,11 +147,14 @@ macro_rules! impl_account_store {
                         return Ok(false);
                     }
                     if !active {
-                        // Deactivation wins over a session still open.
-                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                            .bind(user.0)
-                            .execute(&mut *tx)
-                            .await?;
+                        // Deactivation wins over a session still open, and over a password
+                        // link not yet used (activating again does not revive it).
+                        for sql in [
+                            "DELETE FROM sessions WHERE user_id = $1",
+                            "DELETE FROM password_links WHERE user_id = $1 AND used_at IS NULL",
+                        ] {
+                            sqlx::query(sql).bind(user.0).execute(&mut *tx).await?;
+                        }
                     }
                     Self::append_operation_in(&mut tx, op).await?;
                     tx.commit().await?;

@@ -5,6 +5,7 @@
 
 use askama::Template;
 use effekt_app::views::ChartView;
+use effekt_domain::money::grouped;
 
 const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 300.0;
@@ -84,23 +85,6 @@ pub struct ChartSvg<'a> {
 
 fn px(v: f64) -> String {
     format!("{v:.1}")
-}
-
-/// Groups a whole number the Norwegian way: `1 234 567` (non-breaking spaces).
-fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("−{out}")
-    } else {
-        out
-    }
 }
 
 /// A value as the table shows it: `kr 1 234 567`, `12,3 %`, `17`.

@@ -226,5 +226,8 @@ both_stores! {
         let refused = act(&app, &admin, "veileder2", "passordlenke").await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST);
         assert!(refused.body.contains("Aktiver den"), "{}", refused.body);
+        // Active again, the link made before stays void.
+        assert_eq!(act(&app, &admin, "veileder2", "aktiver").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.get(&before, None).await.status, StatusCode::GONE);
     }
 }

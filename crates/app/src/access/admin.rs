@@ -22,10 +22,6 @@ impl AdminAccess {
         Self { app, viewer }
     }
 
-    pub(crate) fn parts(&self) -> (&App, &Viewer) {
-        (&self.app, &self.viewer)
-    }
-
     /// Every account: whether it is active, its open sessions, and whether it is locked.
     pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
         let now = self.app.now();
@@ -116,6 +112,38 @@ impl AdminAccess {
             format!("user:{}", user.username),
         );
         Ok(self.app.store.unlock_logged(&user.username, &op).await?)
+    }
+
+    /// A new one-time password link for account `id` (`crate::password_links`), to be shown
+    /// once: (username, token). Refused for a deactivated account. Recorded as
+    /// `user.password-link`.
+    pub async fn password_link(&self, id: i64) -> Result<(String, String), AppError> {
+        let user = self.account(id).await?;
+        if !user.active {
+            return Err(AppError::Refused(
+                "Kontoen er deaktivert. Aktiver den før du lager en passordlenke.".into(),
+            ));
+        }
+        let token = crate::accounts::random_token();
+        let now = self.app.now();
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.password-link",
+            format!("user:{}", user.username),
+        );
+        let expires = now + chrono::Duration::hours(crate::password_links::LINK_HOURS);
+        self.app
+            .store
+            .create_password_link_logged(
+                user.id,
+                &crate::accounts::token_hash(&token),
+                now,
+                expires,
+                &op,
+            )
+            .await?;
+        Ok((user.username, token))
     }
 
     /// Stores a validated register snapshot as a new version, all of it or nothing (the same

@@ -180,7 +180,7 @@ impl StatementAccess {
 
     /// Every contract with stored terms whose statements this viewer reads, with its terms
     /// (the viewer's organisation is looked up once, not per contract).
-    pub(super) async fn readable_contracts(
+    async fn readable_contracts(
         &self,
     ) -> Result<Vec<(effekt_store::model::ContractRow, ContractTerms)>, AppError> {
         let store = &self.app.store;

@@ -65,13 +65,7 @@ pub async fn act(
     let id = super::path_id(&raw)?;
     if action == "passordlenke" {
         return match access.password_link(id).await {
-            Ok(token) => {
-                let users = access.users().await?;
-                let username = users
-                    .iter()
-                    .find(|u| u.id == id)
-                    .map(|u| u.username.clone())
-                    .unwrap_or_default();
+            Ok((username, token)) => {
                 let link = Some((username, format!("/passord/{token}")));
                 page(&viewer, &headers, &access, None, link).await
             }
