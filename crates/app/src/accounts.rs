@@ -58,6 +58,28 @@ fn verify_now(hash: &str, password: &str) -> bool {
     })
 }
 
+/// What an account created without a password holds instead of a hash: no password verifies
+/// against it, so the account is reached only through the password link made with it.
+pub(crate) const NO_PASSWORD: &str = "!ingen-passord";
+
+/// A username as stored: trimmed, lower case, 2–64 of a–z, 0–9, '.', '-' and '_'.
+pub fn parse_username(raw: &str) -> Option<String> {
+    let username = raw.trim().to_lowercase();
+    let valid = (2..=64).contains(&username.chars().count())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    valid.then_some(username)
+}
+
+/// A display name as stored: trimmed, 1–100 characters, no control characters.
+pub fn parse_display_name(raw: &str) -> Option<String> {
+    let name = raw.trim();
+    let valid =
+        !name.is_empty() && name.chars().count() <= 100 && !name.chars().any(char::is_control);
+    valid.then(|| name.to_owned())
+}
+
 /// An argon2id hash (PHC string) with the crate's recommended parameters, worked out on a
 /// blocking thread: it takes tens of milliseconds by design.
 pub async fn hash_password(password: &str) -> Result<String, AppError> {

@@ -25,10 +25,12 @@ pub enum Purpose {
     StatementLines,
     /// Provider evidence (milestones, soft scores) recorded for the person.
     ParticipantEvidence,
+    /// The person's entries in the audit log, read in the audit viewer.
+    AuditReview,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 7] = [
+    pub const ALL: [Purpose; 8] = [
         Purpose::ParticipantList,
         Purpose::ParticipantView,
         Purpose::ParticipantIdChange,
@@ -36,6 +38,7 @@ impl Purpose {
         Purpose::EvaluationPseudonymised,
         Purpose::StatementLines,
         Purpose::ParticipantEvidence,
+        Purpose::AuditReview,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Purpose {
             Purpose::EvaluationPseudonymised => "evaluation.pseudonymised",
             Purpose::StatementLines => "statement.lines",
             Purpose::ParticipantEvidence => "participant.evidence",
+            Purpose::AuditReview => "audit.review",
         }
     }
 
@@ -64,6 +68,7 @@ impl Purpose {
             Purpose::StatementLines => "Utbetalingslinjer",
             Purpose::ParticipantIdChange => "Innsyn i personopplysninger",
             Purpose::ParticipantEvidence => "Dokumentasjon fra leverandør",
+            Purpose::AuditReview => "Innsyn i revisjonslogg",
         }
     }
 }
@@ -165,9 +170,10 @@ pub(crate) fn operation(
 }
 
 /// The CEF name of an operation.
-fn operation_name(action: &str) -> &str {
+pub(crate) fn operation_name(action: &str) -> &str {
     match action {
         "user.create" => "Bruker opprettet",
+        "user.update" => "Bruker endret",
         "user.activate" => "Bruker aktivert",
         "user.deactivate" => "Bruker deaktivert",
         "user.sessions-end" => "Brukerens økter avsluttet",

@@ -353,12 +353,19 @@ fn try_with(role: Role) -> &'static str {
             "beregn den åpne perioden under Utbetalinger; se kontrakten og versjonene"
         }
         Role::ProviderStaff => "se egne deltakere og hvilke resultater som er nådd",
-        Role::ProviderAdmin => "se kontrakten og ta stilling til en foreslått endring",
+        Role::ProviderAdmin => {
+            "ta stilling til en foreslått endring; opprett en konto for en ny ansatt under Brukere"
+        }
         Role::Investor => "se investeringer: trekk, inntekter og fordeling",
         Role::Evaluator => {
             "verifiser et beregnet oppgjør; se de pseudonymiserte dataene under Evaluering"
         }
         Role::Facilitator => "se resultater på tvers av leverandørene, med små tall skjult",
-        Role::Administrator => "se brukerne; revisjonsloggen eksporteres med effekt audit export",
+        Role::Administrator => {
+            "opprett en konto og lag passordlenken; se revisjonsloggen (med pseudonymer)"
+        }
+        Role::PrivacyOfficer => {
+            "søk i revisjonsloggen på et fødselsnummer: hvem har sett denne personen"
+        }
     }
 }

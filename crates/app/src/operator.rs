@@ -42,6 +42,8 @@ fn needs(grant: Grant) -> &'static str {
         Grant::Pseudonymised => "the evaluator role",
         Grant::Investments => "a role that sees investments",
         Grant::Home => "any active account",
+        Grant::Accounts => "the administrator or a provider admin",
+        Grant::AuditLog => "the administrator or the privacy officer",
     }
 }
 
@@ -123,18 +125,9 @@ pub async fn create_administrator(
     os_user: &str,
     additional: bool,
 ) -> Result<effekt_domain::ids::UserId, BootstrapError> {
-    let username = username.trim().to_lowercase();
-    let valid_name = (2..=64).contains(&username.chars().count())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
-    if !valid_name {
-        return Err(BootstrapError::Username);
-    }
-    let display_name = display_name.trim();
-    if display_name.is_empty() || display_name.chars().count() > 100 {
-        return Err(BootstrapError::DisplayName);
-    }
+    let username = accounts::parse_username(username).ok_or(BootstrapError::Username)?;
+    let display_name =
+        accounts::parse_display_name(display_name).ok_or(BootstrapError::DisplayName)?;
     if !accounts::PASSWORD_CHARS.contains(&password.chars().count()) {
         return Err(BootstrapError::Password);
     }
@@ -159,7 +152,7 @@ pub async fn create_administrator(
     };
     let new = NewUser {
         username: username.clone(),
-        display_name: display_name.to_owned(),
+        display_name,
         password_hash: hash,
         role: Role::Administrator,
         scope: UserScope::None,

@@ -27,17 +27,24 @@ pub enum Grant {
     Contracts,
     /// New contracts from contract files (Nav defines contracts).
     DefineContracts,
-    /// Accounts, configuration, register imports and the audit log.
+    /// Configuration, register imports and the audit export.
     Administration,
+    /// Accounts: every account (the administrator) or the own organisation's staff (a
+    /// provider admin).
+    Accounts,
+    /// The audit viewer: the administrator under pseudonyms, the privacy officer with
+    /// identities.
+    AuditLog,
 }
 
 /// What each role is granted.
 pub fn grants(role: Role) -> &'static [Grant] {
     use Grant::*;
     match role {
-        Role::NavCaseOfficer | Role::ProviderStaff | Role::ProviderAdmin => {
+        Role::NavCaseOfficer | Role::ProviderStaff => {
             &[Home, NamedParticipants, Contracts, Statements]
         }
+        Role::ProviderAdmin => &[Home, NamedParticipants, Contracts, Statements, Accounts],
         Role::NavContractManager => &[
             Home,
             Aggregates,
@@ -50,7 +57,8 @@ pub fn grants(role: Role) -> &'static [Grant] {
             &[Home, Aggregates, Investments, Contracts, Statements]
         }
         Role::Evaluator => &[Home, Pseudonymised, Contracts, Statements],
-        Role::Administrator => &[Home, Administration],
+        Role::Administrator => &[Home, Administration, Accounts, AuditLog],
+        Role::PrivacyOfficer => &[Home, AuditLog],
     }
 }
 
@@ -68,12 +76,14 @@ pub enum Page {
     Investments,
     Evaluation,
     Users,
+    AuditLog,
+    Settings,
     Contracts,
     Statements,
 }
 
 impl Page {
-    pub const MENU: [Page; 9] = [
+    pub const MENU: [Page; 11] = [
         Page::Home,
         Page::Participants,
         Page::Overview,
@@ -81,6 +91,8 @@ impl Page {
         Page::Investments,
         Page::Evaluation,
         Page::Users,
+        Page::AuditLog,
+        Page::Settings,
         Page::Contracts,
         Page::Statements,
     ];
@@ -93,7 +105,9 @@ impl Page {
             Page::Overview | Page::Results => Grant::Aggregates,
             Page::Investments => Grant::Investments,
             Page::Evaluation => Grant::Pseudonymised,
-            Page::Users => Grant::Administration,
+            Page::Users => Grant::Accounts,
+            Page::AuditLog => Grant::AuditLog,
+            Page::Settings => Grant::Administration,
             Page::Contracts => Grant::Contracts,
             Page::Statements => Grant::Statements,
         }
@@ -139,7 +153,9 @@ pub fn party_of(role: Role, own: Option<OrgNr>, terms: &ContractTerms) -> Option
         Role::Evaluator => first(PartyRole::Evaluator),
         Role::ProviderStaff | Role::ProviderAdmin => own_as(PartyRole::Provider),
         Role::Investor => own_as(PartyRole::Investor),
-        Role::NavCaseOfficer | Role::Facilitator | Role::Administrator => None,
+        Role::NavCaseOfficer | Role::Facilitator | Role::Administrator | Role::PrivacyOfficer => {
+            None
+        }
     }
 }
 
@@ -159,7 +175,7 @@ pub fn reads_contract(role: Role, own: Option<OrgNr>, terms: &ContractTerms) -> 
         Role::ProviderStaff | Role::ProviderAdmin | Role::Investor => {
             party_of(role, own, terms).is_some()
         }
-        Role::Administrator => false,
+        Role::Administrator | Role::PrivacyOfficer => false,
         Role::NavCaseOfficer | Role::NavContractManager | Role::Evaluator | Role::Facilitator => {
             true
         }

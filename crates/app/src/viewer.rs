@@ -8,8 +8,9 @@ use effekt_domain::role::Role;
 use effekt_store::model::{Channel, ParticipantScope, UserRecord, UserScope};
 
 use crate::access::{
-    AdminAccess, AggregateAccess, ContractAccess, ContractDefinition, InvestmentAccess,
-    ParticipantAccess, PseudonymisedAccess, Sight, StatementAccess,
+    AccountAccess, AdminAccess, AggregateAccess, AuditLogAccess, ContractAccess,
+    ContractDefinition, InvestmentAccess, ParticipantAccess, PseudonymisedAccess, Reach, Sight,
+    StatementAccess,
 };
 use crate::audit::{self, Purpose};
 use crate::policy::{self, Grant, Page};
@@ -189,9 +190,28 @@ impl Viewer {
         Ok(ContractDefinition::new(app.clone(), self.clone()))
     }
 
-    /// Accounts, configuration, register imports and the audit log: the administrator only.
+    /// Configuration, register imports and the audit export: the administrator only.
     pub fn administration(&self, app: &App) -> Result<AdminAccess, AppError> {
         self.check(Grant::Administration)?;
         Ok(AdminAccess::new(app.clone(), self.clone()))
+    }
+
+    /// Accounts: the administrator every account, a provider admin its own organisation's.
+    pub fn accounts(&self, app: &App) -> Result<AccountAccess, AppError> {
+        self.check(Grant::Accounts)?;
+        let reach = match (self.user.role, self.user.scope) {
+            (Role::Administrator, _) => Reach::Everyone,
+            (Role::ProviderAdmin, UserScope::Provider(p)) => Reach::OwnStaff(p),
+            _ => return Err(AppError::Forbidden),
+        };
+        Ok(AccountAccess::new(app.clone(), self.clone(), reach))
+    }
+
+    /// The audit viewer: the administrator under pseudonyms, the privacy officer with the
+    /// identities of those read about.
+    pub fn audit_log(&self, app: &App) -> Result<AuditLogAccess, AppError> {
+        self.check(Grant::AuditLog)?;
+        let identities = self.user.role == Role::PrivacyOfficer;
+        Ok(AuditLogAccess::new(app.clone(), self.clone(), identities))
     }
 }

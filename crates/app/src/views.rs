@@ -174,6 +174,32 @@ pub struct UserView {
     pub locked: bool,
     /// The viewer's own account (which the viewer may not deactivate).
     pub is_self: bool,
+    /// The Nav office, provider or investor it belongs to (empty for none).
+    pub organisation: String,
+}
+
+/// A role the viewer may give an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleOption {
+    pub code: String,
+    pub label: String,
+}
+
+/// An organisation an account may belong to, as the form names it (`provider:1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// An account's form: empty for a new one, filled for a change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountForm {
+    pub id: Option<i64>,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation: String,
 }
 
 /// One outcome as judged for one participant.
@@ -600,4 +626,56 @@ pub struct SeriesView {
     /// bars | line | dashed
     pub style: String,
     pub values: Vec<Option<f64>>,
+}
+
+/// One read of a person in the audit viewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntryView {
+    /// Europe/Oslo, dd.mm.åååå tt:mm.
+    pub time: String,
+    pub actor: String,
+    /// The person's national id (the privacy officer) …
+    pub national_id: Option<String>,
+    /// … or the log's pseudonym for them (the administrator).
+    pub pseudonym: Option<String>,
+    /// Why, in Norwegian.
+    pub purpose: String,
+    /// Let through, or refused.
+    pub permitted: bool,
+    /// "nett" or "kommandolinje (os-user)".
+    pub channel: String,
+}
+
+/// One operation in the audit viewer (an account changed, a snapshot imported, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationView {
+    pub time: String,
+    pub actor: String,
+    /// What was done, in Norwegian.
+    pub action: String,
+    pub subject: String,
+}
+
+/// The audit viewer's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLogView {
+    pub entries: Vec<AuditEntryView>,
+    pub operations: Vec<OperationView>,
+    /// As many reads as a page holds: older ones need a narrower filter.
+    pub full: bool,
+}
+
+/// One setting on the configuration page: what, its value, and where it is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigurationRow {
+    pub label: String,
+    pub value: String,
+    pub source: String,
+}
+
+/// The configuration page: the settings, and what is not set as production needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigurationView {
+    pub rows: Vec<ConfigurationRow>,
+    pub gaps: Vec<String>,
 }

@@ -9,6 +9,16 @@ pub fn oslo_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Oslo).date_naive()
 }
 
+/// The first moment of day `d` in Oslo (midnight exists every day there: the clocks change at
+/// 02:00 and 03:00).
+pub fn oslo_day_start(d: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = d.and_time(chrono::NaiveTime::MIN);
+    Oslo.from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
 /// A civil date as Norwegians write it: `dd.mm.åååå`.
 pub fn date_nb(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
@@ -66,6 +76,17 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn an_oslo_day_starts_at_local_midnight_in_winter_and_summer() {
+        let winter = oslo_day_start(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap());
+        assert_eq!(winter, Utc.with_ymd_and_hms(2026, 1, 14, 23, 0, 0).unwrap());
+        let summer = oslo_day_start(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
+        assert_eq!(summer, Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap());
+        // The day the clocks go forward still starts at midnight.
+        let change = oslo_day_start(NaiveDate::from_ymd_opt(2026, 3, 29).unwrap());
+        assert_eq!(change, Utc.with_ymd_and_hms(2026, 3, 28, 23, 0, 0).unwrap());
+    }
 
     #[test]
     fn the_oslo_date_follows_summer_time() {

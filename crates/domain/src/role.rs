@@ -19,12 +19,15 @@ pub enum Role {
     Evaluator,
     /// Facilitator (Samvirkemodellen): aggregates and the partnership's decisions.
     Facilitator,
-    /// Administrator: configuration.
+    /// Administrator: accounts and configuration; reads the audit log under pseudonyms.
     Administrator,
+    /// Personvernombud (data protection officer): the audit log with the identities of those
+    /// read about, to answer a person's request for who has seen their data.
+    PrivacyOfficer,
 }
 
 impl Role {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::NavCaseOfficer,
         Self::NavContractManager,
         Self::ProviderStaff,
@@ -33,6 +36,7 @@ impl Role {
         Self::Evaluator,
         Self::Facilitator,
         Self::Administrator,
+        Self::PrivacyOfficer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +49,7 @@ impl Role {
             Self::Evaluator => "EVALUATOR",
             Self::Facilitator => "FACILITATOR",
             Self::Administrator => "ADMINISTRATOR",
+            Self::PrivacyOfficer => "PRIVACY_OFFICER",
         }
     }
 
@@ -62,6 +67,7 @@ impl Role {
             Self::Evaluator => "Evaluator",
             Self::Facilitator => "Tilrettelegger",
             Self::Administrator => "Administrator",
+            Self::PrivacyOfficer => "Personvernombud",
         }
     }
 }

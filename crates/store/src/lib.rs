@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod model;
 mod postgres;
 mod sql_accounts;
+mod sql_admin;
 mod sql_bulk;
 mod sql_contract;
 mod sql_evidence;
@@ -39,11 +40,12 @@ use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
-    AccountRow, AuditExportRow, AuditRecord, ContractRow, ContractVersionRecord, GroupRow,
-    IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser,
-    OperationRecord, OutcomeTotal, Page, ParticipantDetail, ParticipantQuery, ParticipantRow,
-    ParticipantScope, ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord,
-    SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
+    AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
+    GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser,
+    OperationRecord, Organisation, OutcomeTotal, Page, ParticipantDetail, ParticipantQuery,
+    ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal, QuasiIdentifiers,
+    SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord,
+    UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -84,6 +86,20 @@ pub trait Store: Send + Sync + 'static {
         active: bool,
         op: &OperationRecord,
     ) -> Result<bool>;
+    /// Every Nav office, provider and investor, by kind and name.
+    async fn organisations(&self) -> Result<Vec<Organisation>>;
+    /// Changes an account's name, role and scope, recorded as `op` in the same transaction; a
+    /// changed role or scope ends its sessions. False when there is no such account.
+    async fn update_user_logged(
+        &self,
+        user: UserId,
+        display_name: &str,
+        role: effekt_domain::role::Role,
+        scope: UserScope,
+        op: &OperationRecord,
+    ) -> Result<bool>;
+    /// The newest `limit` audit records that match `query`, newest first.
+    async fn audit_page(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditExportRow>>;
     /// Ends every session of `user`, recorded as `op`; how many were open.
     async fn end_sessions_logged(&self, user: UserId, op: &OperationRecord) -> Result<u64>;
     /// Forgets the failed logins of `username` (lifts the throttle), recorded as `op`.
@@ -477,6 +493,16 @@ pub(crate) fn first_migrations(
         locking: full.locking,
         no_tx: full.no_tx,
     }
+}
+
+/// The newest migration this build runs (both stores carry the same numbers): the schema the
+/// store has once effekt has started.
+pub fn schema_version() -> i64 {
+    sqlite::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -180,6 +180,27 @@ pub struct NewUser {
     pub scope: UserScope,
 }
 
+/// An organisation an account can belong to: a Nav office, a provider or an investor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub scope: UserScope,
+    pub name: String,
+}
+
+/// Which audit records to read (the audit viewer's filters); every field narrows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// The username of who read.
+    pub actor: Option<String>,
+    /// The person read about.
+    pub subject: Option<effekt_domain::ids::PersonKey>,
+    /// Why it was read (a purpose code, `participant.view`).
+    pub purpose: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub until: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRecord {
     pub id: UserId,

@@ -10,6 +10,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::{Result, StoreError};
 use crate::sql_accounts::impl_account_store;
+use crate::sql_admin::impl_admin_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_evidence::impl_evidence_store;
@@ -155,6 +156,7 @@ impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
 impl_bulk_insert!(PgStore, Postgres);
 impl_register_store!(PgStore, Postgres);
 impl_account_store!(PgStore, Postgres);
+impl_admin_store!(PgStore, Postgres);
 impl_people_store!(PgStore, Postgres);
 impl_participant_store!(PgStore, Postgres);
 impl_contract_store!(PgStore, Postgres);

@@ -493,41 +493,10 @@ macro_rules! impl_account_store {
                 }
 
                 pub(crate) async fn audit_records_sql(&self) -> Result<Vec<AuditExportRow>> {
-                    let rows = sqlx::query(
-                        "SELECT a.id, a.at, a.actor_id, a.actor_name, a.subject_key, a.purpose, \
-                         a.decision, a.request_id, a.channel, a.os_user, \
-                         (SELECT pi.national_id FROM person_ids pi WHERE pi.person_key = a.subject_key \
-                          ORDER BY pi.valid_from DESC, pi.national_id DESC LIMIT 1) \
-                         FROM audit_log a ORDER BY a.id",
-                    )
-                    .fetch_all(&self.pool)
-                    .await?;
-                    rows.iter()
-                        .map(|r| {
-                            let decision: String = r.try_get(6)?;
-                            Ok(AuditExportRow {
-                                id: r.try_get(0)?,
-                                record: AuditRecord {
-                                    at: r.try_get(1)?,
-                                    actor: UserId(r.try_get(2)?),
-                                    actor_name: r.try_get(3)?,
-                                    subject: PersonKey(r.try_get(4)?),
-                                    purpose: r.try_get(5)?,
-                                    decision: match decision.as_str() {
-                                        "PERMIT" => Decision::Permit,
-                                        "DENY" => Decision::Deny,
-                                        other => return Err(corrupt(format!("decision {other:?}"))),
-                                    },
-                                    request_id: r.try_get(7)?,
-                                    channel: Channel::from_columns(
-                                        &r.try_get::<String, _>(8)?,
-                                        r.try_get(9)?,
-                                    ),
-                                },
-                                subject_national_id: r.try_get(10)?,
-                            })
-                        })
-                        .collect()
+                    // The whole log, oldest first: the audit viewer's query without a filter.
+                    let mut rows = self.audit_page_sql(&AuditQuery::default(), u32::MAX).await?;
+                    rows.reverse();
+                    Ok(rows)
                 }
             }
         };

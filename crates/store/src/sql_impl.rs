@@ -168,6 +168,25 @@ macro_rules! impl_store {
                     self.set_user_active_logged_sql(user, active, op).await
                 }
 
+                async fn organisations(&self) -> Result<Vec<Organisation>> {
+                    self.organisations_sql().await
+                }
+
+                async fn update_user_logged(
+                    &self,
+                    user: UserId,
+                    display_name: &str,
+                    role: effekt_domain::role::Role,
+                    scope: UserScope,
+                    op: &OperationRecord,
+                ) -> Result<bool> {
+                    self.update_user_logged_sql(user, display_name, role, scope, op).await
+                }
+
+                async fn audit_page(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditExportRow>> {
+                    self.audit_page_sql(query, limit).await
+                }
+
                 async fn end_sessions_logged(&self, user: UserId, op: &OperationRecord) -> Result<u64> {
                     self.end_sessions_logged_sql(user, op).await
                 }

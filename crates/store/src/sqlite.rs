@@ -10,6 +10,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::{Result, StoreError};
 use crate::sql_accounts::impl_account_store;
+use crate::sql_admin::impl_admin_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_evidence::impl_evidence_store;
@@ -102,6 +103,7 @@ impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);
 impl_bulk_insert!(SqliteStore, Sqlite);
 impl_register_store!(SqliteStore, Sqlite);
 impl_account_store!(SqliteStore, Sqlite);
+impl_admin_store!(SqliteStore, Sqlite);
 impl_people_store!(SqliteStore, Sqlite);
 impl_participant_store!(SqliteStore, Sqlite);
 impl_contract_store!(SqliteStore, Sqlite);

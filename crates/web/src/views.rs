@@ -133,6 +133,8 @@ pub fn page_link(page: Page) -> (&'static str, &'static str) {
         Page::Investments => ("/investeringer", "nav-investments"),
         Page::Evaluation => ("/evaluering", "nav-evaluation"),
         Page::Users => ("/admin/brukere", "nav-users"),
+        Page::AuditLog => ("/admin/logg", "nav-audit"),
+        Page::Settings => ("/admin/oppsett", "nav-settings"),
         Page::Contracts => ("/kontrakter", "nav-contract"),
         Page::Statements => ("/utbetalinger", "nav-statements"),
     }
@@ -341,6 +343,44 @@ pub struct UsersPage {
     pub error: Option<String>,
     /// A password link just made: (username, path), shown this once.
     pub link: Option<(String, String)>,
+    /// The new account's form (refilled after a refusal).
+    pub form: effekt_app::views::AccountForm,
+    pub roles: Vec<effekt_app::views::RoleOption>,
+    pub organisations: Vec<effekt_app::views::OrganisationOption>,
+    /// The administrator (every account), not a provider admin (own staff).
+    pub everyone: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub form: effekt_app::views::AccountForm,
+    pub roles: Vec<effekt_app::views::RoleOption>,
+    pub organisations: Vec<effekt_app::views::OrganisationOption>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub chrome: Chrome,
+    pub configuration: effekt_app::views::ConfigurationView,
+}
+
+#[derive(Template)]
+#[template(path = "audit_log.html")]
+pub struct AuditLogPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    /// The privacy officer: national ids, and a search by person.
+    pub identities: bool,
+    /// (code, name) of every purpose, for the filter.
+    pub purposes: Vec<(String, String)>,
+    pub filter: effekt_app::access::AuditLogFilter,
+    pub log: Option<effekt_app::views::AuditLogView>,
+    pub error: Option<String>,
 }
 
 #[derive(Template)]

@@ -33,7 +33,8 @@ const ROLES = [
   { key: 'contract-manager', user: 'kontrakt.forvalter', home: '/oversikt', kind: 'overview', tasks: ['Beregn oppgjøret'] },
   { key: 'facilitator', user: 'tilrettelegger', home: '/oversikt', kind: 'overview' },
   { key: 'administrator', user: 'administrator', home: '/admin/brukere', kind: 'users', notFound: true },
-  { key: 'provider-admin', user: 'admin.stor', home: '/deltakere', kind: 'participants', tasks: ['Ta stilling til endringsforslaget'] },
+  { key: 'provider-admin', user: 'admin.stor', home: '/deltakere', kind: 'participants', tasks: ['Ta stilling til endringsforslaget'], ownStaff: ['admin.stor', 'jobbspesialist.stor'] },
+  { key: 'privacy-officer', user: 'personvernombud', home: '/admin/logg', kind: 'audit' },
 ];
 
 const MASKS = ['Adressebeskyttet', 'Skjermet person'];
@@ -459,7 +460,7 @@ async function walkUsers(page, role) {
   assert.ok(!/\$argon2|\$2[aby]\$|effekt-demo-2026/.test(text), 'no password hashes or passwords on the user list');
 
   // Deactivate an account that has done its walk, by keyboard, then turn it on again.
-  const row = (u) => page.locator('tbody tr', { has: page.locator(`td:first-child:text-is("${u}")`) });
+  const row = (u) => page.locator('tbody tr', { has: page.locator(`td:first-child a:text-is("${u}")`) });
   await tabToSelector(page, 'button[aria-label="Deaktiver tilrettelegger"]', { max: 80 });
   await submitAndWait(page);
   await visited(page, role.key, 'admin-brukere-deaktivert');
@@ -491,6 +492,40 @@ async function walkUsers(page, role) {
     await context.close();
   }
 
+  // A new account by keyboard: its first password link is shown once.
+  await tabToSelector(page, '#username', { max: 200 });
+  await page.keyboard.type('ny.ansatt');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Ny Ansatt');
+  await page.keyboard.press('Tab');
+  await page.selectOption('#role', 'PROVIDER_STAFF');
+  const provider = await page.locator('#organisation option', { hasText: 'leverandør' }).first().getAttribute('value');
+  await page.selectOption('#organisation', provider);
+  await page.focus('#organisation');
+  await page.keyboard.press('Tab');
+  assert.ok(await focusMatches(page, 'form[action="/admin/brukere/ny"] button[type="submit"]'), 'Tab reaches the create button');
+  await submitAndWait(page);
+  await visited(page, role.key, 'admin-brukere-ny');
+  assert.match((await page.locator('code.password-link').innerText()).trim(), /^\/passord\/[A-Za-z0-9_-]{43}$/);
+  await tabToSelector(page, 'a[aria-label="Endre kontoen ny.ansatt"]', { max: 200 });
+  await enterAndWait(page, /\/admin\/brukere\/\d+$/);
+  await visited(page, role.key, 'admin-konto');
+  assert.equal(await page.locator('#role').inputValue(), 'PROVIDER_STAFF');
+
+  // The audit log under pseudonyms: no national id, no name.
+  await tabToSelector(page, 'nav.main-nav a[href="/admin/logg"]', { max: 25 });
+  await enterAndWait(page, pathIs('/admin/logg'));
+  await visited(page, role.key, 'admin-logg');
+  await assertNoPersonalData(page);
+  assert.ok(await page.locator('td .pseudonym').count() > 0, 'reads are listed under pseudonyms');
+  assert.equal(await page.locator('#person').count(), 0, 'no search by person for the administrator');
+
+  // The configuration page: what runs, and what production still needs.
+  await tabToSelector(page, 'nav.main-nav a[href="/admin/oppsett"]', { max: 25 });
+  await enterAndWait(page, pathIs('/admin/oppsett'));
+  await visited(page, role.key, 'admin-oppsett');
+  assert.ok((await bodyText(page)).includes('EFFEKT_MODE=production'), 'the demo is not production, and the page says so');
+
   if (role.notFound) {
     const res = await page.goto('/finnes-ikke');
     assert.equal(res.status(), 404);
@@ -499,6 +534,33 @@ async function walkUsers(page, role) {
     await tabToSelector(page, 'main a[href="/"]', { max: 20 });
     await enterAndWait(page, pathIs('/hjem'));
   }
+}
+
+/** The privacy officer finds who has read about a person, by the national id the log shows. */
+async function walkAuditLog(page, role) {
+  await checkSkipLink(page);
+  const ids = (await page.locator('tbody tr td:nth-child(3)').allInnerTexts()).map((t) => t.trim()).filter((t) => /^\d{6}\s\d{5}$/.test(t));
+  assert.ok(ids.length > 0, 'reads are listed with national ids');
+  const [id] = ids;
+  await tabToSelector(page, '#person', { max: 40 });
+  await page.keyboard.type(id);
+  await submitAndWait(page);
+  await visited(page, role.key, 'admin-logg-person');
+  const shown = new Set((await page.locator('tbody tr td:nth-child(3)').allInnerTexts()).map((t) => t.trim()));
+  assert.deepEqual([...shown], [id], 'only reads of that person');
+}
+
+/** A provider admin manages its own organisation's accounts, and sees no one else's. */
+async function walkOwnStaff(page, role) {
+  await tabToSelector(page, 'nav.main-nav a[href="/admin/brukere"]', { max: 25 });
+  await enterAndWait(page, pathIs('/admin/brukere'));
+  await visited(page, role.key, 'admin-brukere-egne');
+  const usernames = (await page.locator('tbody tr td:first-child').allInnerTexts()).map((u) => u.trim());
+  for (const own of role.ownStaff) assert.ok(usernames.includes(own), `${own} is listed`);
+  for (const other of ['administrator', 'veileder.grunerlokka', 'investor.stiftelse']) {
+    assert.ok(!usernames.includes(other), `${role.user} must not see ${other}`);
+  }
+  assert.equal(await page.locator('#role option[value="ADMINISTRATOR"]').count(), 0, 'no role beyond its own staff');
 }
 
 describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, () => {
@@ -547,8 +609,10 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         if (role.kind === 'overview') await walkOverview(page, role);
         if (role.kind === 'evaluation') await walkEvaluation(page, role);
         if (role.kind === 'users') await walkUsers(page, role);
-        if (role.kind !== 'users') await walkStatements(page, role);
-        if (role.kind !== 'users') await walkContract(page, role);
+        if (role.kind === 'audit') await walkAuditLog(page, role);
+        if (role.ownStaff) await walkOwnStaff(page, role);
+        if (!['users', 'audit'].includes(role.kind)) await walkStatements(page, role);
+        if (!['users', 'audit'].includes(role.kind)) await walkContract(page, role);
         await keyboardLogout(page, role);
       } catch (err) {
         await screenshot(page, role.key, 'FAILED').catch(() => {});

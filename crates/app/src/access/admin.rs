@@ -1,4 +1,4 @@
-//! Accounts, configuration, register imports and the audit log: the administrator's. Imports
+//! Configuration, register imports and the audit export: the administrator's. Imports
 //! and exports are recorded in the operations log with who ran them.
 
 use effekt_domain::ids::ContractId;
@@ -8,10 +8,18 @@ use effekt_store::model::{EvidenceRecord, ImportOutcome};
 use effekt_store::StoreError;
 
 use crate::audit;
-use crate::views::*;
+use crate::views::{ConfigurationRow, ConfigurationView};
 use crate::{App, AppError, Viewer};
 
-/// Accounts and configuration.
+/// How the web face was started, as far as the configuration page reports it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HttpSettings {
+    pub secure_cookies: bool,
+    pub client_address_header: bool,
+    pub internal_listen: bool,
+}
+
+/// Configuration, imports and the audit export.
 pub struct AdminAccess {
     app: App,
     viewer: Viewer,
@@ -20,130 +28,6 @@ pub struct AdminAccess {
 impl AdminAccess {
     pub(crate) fn new(app: App, viewer: Viewer) -> Self {
         Self { app, viewer }
-    }
-
-    /// Every account: whether it is active, its open sessions, and whether it is locked.
-    pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
-        let now = self.app.now();
-        let since = now - chrono::Duration::minutes(crate::accounts::THROTTLE_MINUTES);
-        Ok(self
-            .app
-            .store
-            .accounts(now, since)
-            .await?
-            .into_iter()
-            .map(|a| UserView {
-                id: a.user.id.0,
-                is_self: a.user.id == self.viewer.user.id,
-                username: a.user.username,
-                display_name: a.user.display_name,
-                role: a.user.role.label_nb().to_owned(),
-                active: a.user.active,
-                sessions: a.sessions,
-                locked: a.recent_failures >= crate::accounts::MAX_FAILURES,
-            })
-            .collect())
-    }
-
-    /// The account `id`, or not found.
-    async fn account(&self, id: i64) -> Result<effekt_store::model::UserRecord, AppError> {
-        self.app
-            .store
-            .user_by_id(effekt_domain::ids::UserId(id))
-            .await?
-            .ok_or(AppError::NotFound)
-    }
-
-    /// Lets the account log in again, or stops it: a deactivated account's sessions end at
-    /// once. An administrator cannot deactivate their own account (someone must be left to
-    /// turn it back on). Recorded as `user.activate` / `user.deactivate`.
-    pub async fn set_active(&self, id: i64, active: bool) -> Result<(), AppError> {
-        let user = self.account(id).await?;
-        if !active && user.id == self.viewer.user.id {
-            return Err(AppError::Refused(
-                "Du kan ikke deaktivere din egen konto.".into(),
-            ));
-        }
-        let action = if active {
-            "user.activate"
-        } else {
-            "user.deactivate"
-        };
-        let op = audit::operation(
-            &self.app,
-            &self.viewer,
-            action,
-            format!("user:{}", user.username),
-        );
-        if !self
-            .app
-            .store
-            .set_user_active_logged(user.id, active, &op)
-            .await?
-        {
-            return Err(AppError::NotFound);
-        }
-        tracing::info!(account = %user.username, active, by = %self.viewer.user.username,
-            "account status changed");
-        Ok(())
-    }
-
-    /// Ends every session of account `id` (e.g. a lost laptop); it may log in again.
-    /// Recorded as `user.sessions-end`.
-    pub async fn end_sessions(&self, id: i64) -> Result<u64, AppError> {
-        let user = self.account(id).await?;
-        let op = audit::operation(
-            &self.app,
-            &self.viewer,
-            "user.sessions-end",
-            format!("user:{}", user.username),
-        );
-        Ok(self.app.store.end_sessions_logged(user.id, &op).await?)
-    }
-
-    /// Lifts the lock after failed logins (the person has been reached and knows the
-    /// password again). Recorded as `user.unlock`.
-    pub async fn unlock(&self, id: i64) -> Result<(), AppError> {
-        let user = self.account(id).await?;
-        let op = audit::operation(
-            &self.app,
-            &self.viewer,
-            "user.unlock",
-            format!("user:{}", user.username),
-        );
-        Ok(self.app.store.unlock_logged(&user.username, &op).await?)
-    }
-
-    /// A new one-time password link for account `id` (`crate::password_links`), to be shown
-    /// once: (username, token). Refused for a deactivated account. Recorded as
-    /// `user.password-link`.
-    pub async fn password_link(&self, id: i64) -> Result<(String, String), AppError> {
-        let user = self.account(id).await?;
-        if !user.active {
-            return Err(AppError::Refused(
-                "Kontoen er deaktivert. Aktiver den før du lager en passordlenke.".into(),
-            ));
-        }
-        let token = crate::accounts::random_token();
-        let now = self.app.now();
-        let op = audit::operation(
-            &self.app,
-            &self.viewer,
-            "user.password-link",
-            format!("user:{}", user.username),
-        );
-        let expires = now + chrono::Duration::hours(crate::password_links::LINK_HOURS);
-        self.app
-            .store
-            .create_password_link_logged(
-                user.id,
-                &crate::accounts::token_hash(&token),
-                now,
-                expires,
-                &op,
-            )
-            .await?;
-        Ok((user.username, token))
     }
 
     /// Stores a validated register snapshot as a new version, all of it or nothing (the same
@@ -259,6 +143,123 @@ impl AdminAccess {
             .import_evidence(&records, self.viewer.user.id, self.app.now())
             .await?;
         Ok(Ok(records.len()))
+    }
+
+    /// What effekt runs with, and what is not set as production needs it. `http` is what the
+    /// web face was started with.
+    pub async fn configuration(&self, http: &HttpSettings) -> Result<ConfigurationView, AppError> {
+        use effekt_domain::mode::Mode;
+        let mode = self.app.mode();
+        let backend = self.app.store.backend();
+        let deadlines = self.app.deadlines();
+        let snapshots = self.app.store.register_snapshots().await?;
+        let newest = snapshots.iter().max_by_key(|s| s.id);
+        let yes_no = |b: bool| if b { "ja" } else { "nei" }.to_owned();
+        let row = |label: &str, value: String, source: &str| ConfigurationRow {
+            label: label.to_owned(),
+            value,
+            source: source.to_owned(),
+        };
+        let rows = vec![
+            row("Modus", mode.to_string(), "EFFEKT_MODE"),
+            row(
+                "Database",
+                match backend {
+                    effekt_store::Backend::Sqlite => "SQLite (innebygd, én fil)".into(),
+                    effekt_store::Backend::Postgres => "PostgreSQL".into(),
+                },
+                "DATABASE_URL",
+            ),
+            row("effekt-versjon", env!("CARGO_PKG_VERSION").into(), "bygget"),
+            row(
+                "Databaseskjema",
+                format!("migrering {}", effekt_store::schema_version()),
+                "kjøres ved oppstart",
+            ),
+            row(
+                "Nyeste registeruttrekk",
+                newest.map_or("ingen".into(), |s| {
+                    format!(
+                        "{} (til {})",
+                        s.key,
+                        effekt_domain::dates::date_nb(s.cutoff)
+                    )
+                }),
+                "effekt register import",
+            ),
+            row(
+                "Pseudonymnøkkel",
+                if self.app.pseudonyms().is_ok() {
+                    "satt (vises aldri)"
+                } else {
+                    "mangler"
+                }
+                .into(),
+                "EFFEKT_PSEUDONYM_KEY",
+            ),
+            row(
+                "Frist for å beregne en periode",
+                format!("{} dager", deadlines.compute_within_days),
+                "EFFEKT_COMPUTE_WITHIN_DAYS",
+            ),
+            row(
+                "Frist for å betale et godkjent oppgjør",
+                format!("{} dager", deadlines.pay_within_days),
+                "EFFEKT_PAY_WITHIN_DAYS",
+            ),
+            row(
+                "Økter varer",
+                format!("{} timer", crate::accounts::SESSION_HOURS),
+                "fast",
+            ),
+            row(
+                "Låsing etter mislykkede innlogginger",
+                format!(
+                    "{} forsøk på {} minutter",
+                    crate::accounts::MAX_FAILURES,
+                    crate::accounts::THROTTLE_MINUTES
+                ),
+                "fast",
+            ),
+            row(
+                "Secure-informasjonskapsler",
+                yes_no(http.secure_cookies),
+                "EFFEKT_SECURE_COOKIES",
+            ),
+            row(
+                "Klientadresse fra mellomtjener",
+                yes_no(http.client_address_header),
+                "EFFEKT_CLIENT_ADDRESS_HEADER",
+            ),
+            row(
+                "Egen adresse for /internal",
+                yes_no(http.internal_listen),
+                "EFFEKT_INTERNAL_LISTEN",
+            ),
+        ];
+        let mut gaps = Vec::new();
+        if mode != Mode::Production {
+            gaps.push(format!("Modus er «{mode}»: syntetiske data og demo-kontoer er tillatt. Sett EFFEKT_MODE=production."));
+        }
+        if backend == effekt_store::Backend::Sqlite {
+            gaps.push(
+                "Databasen er SQLite. Produksjon bruker PostgreSQL (DATABASE_URL=postgres://…)."
+                    .into(),
+            );
+        }
+        if !http.secure_cookies {
+            gaps.push("Informasjonskapslene er ikke merket Secure; bak TLS skal de være det (EFFEKT_SECURE_COOKIES).".into());
+        }
+        if !http.client_address_header {
+            gaps.push("Bak en mellomtjener ser effekt bare mellomtjenerens adresse, og innloggingssperren per klient blir felles for alle. Sett EFFEKT_CLIENT_ADDRESS_HEADER.".into());
+        }
+        if !http.internal_listen {
+            gaps.push("Helse og målinger (/internal) svarer på hovedadressen. Sett EFFEKT_INTERNAL_LISTEN.".into());
+        }
+        if newest.is_none() {
+            gaps.push("Ingen registeruttrekk er importert; resultater kan ikke beregnes.".into());
+        }
+        Ok(ConfigurationView { rows, gaps })
     }
 
     /// The audit log as CEF lines, oldest first: reads of personal data, operations (this

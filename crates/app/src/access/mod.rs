@@ -2,8 +2,10 @@
 //! each filters rows by scope first, then masks fields, and writes the audit records before
 //! returning anything (fail closed).
 
+mod accounts;
 mod admin;
 mod aggregates;
+mod audit_log;
 mod contracts;
 mod definition;
 pub mod generalise;
@@ -16,8 +18,10 @@ pub(crate) mod publication;
 mod statement_words;
 mod statements;
 
-pub use admin::AdminAccess;
+pub use accounts::{AccountAccess, AccountInput, Reach};
+pub use admin::{AdminAccess, HttpSettings};
 pub use aggregates::AggregateAccess;
+pub use audit_log::{AuditLogAccess, AuditLogFilter};
 pub use contracts::{ContractAccess, FigureInput, ProposalRefused};
 pub use definition::ContractDefinition;
 pub use investments::InvestmentAccess;

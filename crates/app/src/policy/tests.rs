@@ -56,7 +56,7 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
         ),
         (
             Role::ProviderAdmin,
-            vec![Home, Participants, Contracts, Statements],
+            vec![Home, Participants, Users, Contracts, Statements],
         ),
         (
             Role::NavContractManager,
@@ -74,7 +74,8 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
             Role::Evaluator,
             vec![Home, Evaluation, Contracts, Statements],
         ),
-        (Role::Administrator, vec![Home, Users]),
+        (Role::Administrator, vec![Home, Users, AuditLog, Settings]),
+        (Role::PrivacyOfficer, vec![Home, AuditLog]),
     ];
     for (role, pages) in cases {
         assert_eq!(menu(role), pages, "{role:?}");
@@ -84,6 +85,13 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
     assert!(has(Role::NavContractManager, Grant::DefineContracts));
     assert!(!has(Role::Investor, Grant::DefineContracts));
     assert!(!has(Role::NavContractManager, Grant::Administration));
+    // Accounts: the administrator all, a provider admin its own staff; nobody else.
+    for role in Role::ALL {
+        let expected = matches!(role, Role::Administrator | Role::ProviderAdmin);
+        assert_eq!(has(role, Grant::Accounts), expected, "{role:?}");
+        let reads_log = matches!(role, Role::Administrator | Role::PrivacyOfficer);
+        assert_eq!(has(role, Grant::AuditLog), reads_log, "{role:?}");
+    }
 }
 
 #[test]

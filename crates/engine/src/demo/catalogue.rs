@@ -226,5 +226,11 @@ pub(crate) fn users() -> Vec<DemoUser> {
             Role::Administrator,
             DemoScope::None,
         ),
+        user(
+            "personvernombud",
+            "Kari Nilsen",
+            Role::PrivacyOfficer,
+            DemoScope::None,
+        ),
     ]
 }

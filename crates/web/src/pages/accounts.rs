@@ -1,24 +1,37 @@
-//! `/admin/brukere`: the administrator's accounts page, and what may be done to an account
-//! there (deactivate, activate, end its sessions, unlock it). Each action is a form with the
-//! session's CSRF token and answers with the page again (after a redirect) or the refusal.
+//! `/admin/brukere`: accounts, for the administrator (every account) and a provider admin (its
+//! own organisation's staff). A new account gets its first password through a one-time link
+//! shown once; an account's name, role and organisation are changed on its own page; the
+//! actions on the list deactivate, activate, end sessions, unlock or make a new link. Each is a
+//! form with the session's CSRF token, answered with the page again (after a redirect) or the
+//! refusal beside what was typed.
+
+use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use effekt_app::access::AdminAccess;
+use effekt_app::access::{AccountAccess, AccountInput, Reach};
+use effekt_app::views::AccountForm;
 use effekt_app::{AppError, Viewer};
 
 use crate::extract::CleanForm;
-use crate::views::{self, Chrome, UsersPage};
+use crate::views::{self, AccountPage, Chrome, UsersPage};
 use crate::{AppState, PageError};
+
+/// What the list page shows besides the accounts.
+#[derive(Default)]
+struct Shown {
+    error: Option<String>,
+    link: Option<(String, String)>,
+    form: AccountForm,
+}
 
 async fn page(
     viewer: &Viewer,
     headers: &HeaderMap,
-    access: &AdminAccess,
-    error: Option<String>,
-    link: Option<(String, String)>,
+    access: &AccountAccess,
+    shown: Shown,
 ) -> Result<Response, PageError> {
     let users = access.users().await?;
     let chrome = Chrome::new(
@@ -27,17 +40,41 @@ async fn page(
         Some(viewer),
         "/admin/brukere",
     );
-    let failed = error.is_some();
+    let failed = shown.error.is_some();
     Ok(views::html_refused(
         &UsersPage {
             chrome,
             csrf_token: viewer.csrf_token().to_owned(),
             users,
-            error,
-            link,
+            error: shown.error,
+            link: shown.link,
+            form: shown.form,
+            roles: access.roles(),
+            organisations: access.organisations().await?,
+            everyone: access.reach() == Reach::Everyone,
         },
         failed,
     ))
+}
+
+fn input(form: &HashMap<String, String>) -> AccountInput {
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    AccountInput {
+        username: field("username"),
+        display_name: field("display_name"),
+        role: field("role"),
+        organisation: field("organisation"),
+    }
+}
+
+fn refill(id: Option<i64>, input: &AccountInput) -> AccountForm {
+    AccountForm {
+        id,
+        username: input.username.clone(),
+        display_name: input.display_name.clone(),
+        role: input.role.clone(),
+        organisation: input.organisation.clone(),
+    }
 }
 
 /// `GET /admin/brukere`
@@ -46,13 +83,101 @@ pub async fn list(
     viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let access = viewer.administration(&state.app)?;
-    page(&viewer, &headers, &access, None, None).await
+    let access = viewer.accounts(&state.app)?;
+    page(&viewer, &headers, &access, Shown::default()).await
+}
+
+/// `POST /admin/brukere/ny`: a new account, answered with the page holding its first password
+/// link, once (no redirect, so the link is in no address and no history).
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    let access = viewer.accounts(&state.app)?;
+    super::form_csrf(&viewer, &form)?;
+    let input = input(&form);
+    let shown = match access.create(&input).await {
+        Ok((username, token)) => Shown {
+            link: Some((username, format!("/passord/{token}"))),
+            ..Shown::default()
+        },
+        Err(e) => Shown {
+            error: Some(super::refusal(e)?),
+            form: refill(None, &input),
+            ..Shown::default()
+        },
+    };
+    page(&viewer, &headers, &access, shown).await
+}
+
+async fn edit_page(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    access: &AccountAccess,
+    form: AccountForm,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(
+        super::lang(headers),
+        "account-title",
+        Some(viewer),
+        "/admin/brukere",
+    );
+    let failed = error.is_some();
+    Ok(views::html_refused(
+        &AccountPage {
+            chrome,
+            csrf_token: viewer.csrf_token().to_owned(),
+            form,
+            roles: access.roles(),
+            organisations: access.organisations().await?,
+            error,
+        },
+        failed,
+    ))
+}
+
+/// `GET /admin/brukere/{id}`: the account's form.
+pub async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let access = viewer.accounts(&state.app)?;
+    let id = super::path_id(&raw)?;
+    let form = access.form(id).await?;
+    edit_page(&viewer, &headers, &access, form, None).await
+}
+
+/// `POST /admin/brukere/{id}`: the changed name, role and organisation.
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    let access = viewer.accounts(&state.app)?;
+    super::form_csrf(&viewer, &form)?;
+    let id = super::path_id(&raw)?;
+    let input = input(&form);
+    match access.update(id, &input).await {
+        Ok(()) => Ok(Redirect::to("/admin/brukere").into_response()),
+        Err(e) => {
+            let error = Some(super::refusal(e)?);
+            // The username cannot change: show the stored one.
+            let mut shown = refill(Some(id), &input);
+            shown.username = access.form(id).await?.username;
+            edit_page(&viewer, &headers, &access, shown, error).await
+        }
+    }
 }
 
 /// `POST /admin/brukere/{id}/{action}`: `deaktiver`, `aktiver`, `avslutt-okter`, `las-opp`,
-/// or `passordlenke` (answered with the page holding the new link, once: no redirect, so the
-/// link is in no address and no history).
+/// or `passordlenke` (answered with the page holding the new link, once).
 pub async fn act(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -60,17 +185,21 @@ pub async fn act(
     Path((raw, action)): Path<(String, String)>,
     CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
-    let access = viewer.administration(&state.app)?;
+    let access = viewer.accounts(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let id = super::path_id(&raw)?;
     if action == "passordlenke" {
-        return match access.password_link(id).await {
-            Ok((username, token)) => {
-                let link = Some((username, format!("/passord/{token}")));
-                page(&viewer, &headers, &access, None, link).await
-            }
-            Err(e) => page(&viewer, &headers, &access, Some(super::refusal(e)?), None).await,
+        let shown = match access.password_link(id).await {
+            Ok((username, token)) => Shown {
+                link: Some((username, format!("/passord/{token}"))),
+                ..Shown::default()
+            },
+            Err(e) => Shown {
+                error: Some(super::refusal(e)?),
+                ..Shown::default()
+            },
         };
+        return page(&viewer, &headers, &access, shown).await;
     }
     let result = match action.as_str() {
         "deaktiver" => access.set_active(id, false).await,
@@ -81,6 +210,12 @@ pub async fn act(
     };
     match result {
         Ok(()) => Ok(Redirect::to("/admin/brukere").into_response()),
-        Err(e) => page(&viewer, &headers, &access, Some(super::refusal(e)?), None).await,
+        Err(e) => {
+            let shown = Shown {
+                error: Some(super::refusal(e)?),
+                ..Shown::default()
+            };
+            page(&viewer, &headers, &access, shown).await
+        }
     }
 }

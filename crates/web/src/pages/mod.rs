@@ -1,11 +1,13 @@
 //! The server-rendered pages (Norwegian paths, as users see them).
 
 mod accounts;
+mod audit_log;
 mod contracts;
 mod login;
 mod participants;
 mod password;
 mod roles;
+mod settings;
 mod statements;
 
 use axum::http::{header, HeaderMap, StatusCode};
@@ -44,6 +46,14 @@ pub fn routes() -> Router<AppState> {
         .route("/investeringer", get(roles::investments))
         .route("/evaluering", get(roles::evaluation))
         .route("/admin/brukere", get(accounts::list))
+        .route("/admin/brukere/ny", post(accounts::create))
+        .route(
+            "/admin/brukere/{id}",
+            get(accounts::edit).post(accounts::update),
+        )
+        .route("/admin/logg", get(audit_log::show).post(audit_log::filter))
+        .route("/admin/logg/cef", get(audit_log::cef))
+        .route("/admin/oppsett", get(settings::show))
         .route("/admin/brukere/{id}/{action}", post(accounts::act))
         .route(
             "/passord/{token}",

@@ -52,6 +52,7 @@ pub const USERS: &[(&str, Role)] = &[
     ("evaluator", Role::Evaluator),
     ("tilrettelegger", Role::Facilitator),
     ("administrator", Role::Administrator),
+    ("personvern", Role::PrivacyOfficer),
 ];
 
 fn scope(username: &str) -> UserScope {
@@ -276,7 +277,12 @@ impl App {
     }
 
     pub async fn login(&self, username: &str) -> String {
-        let res = self.try_login(username, PASSWORD).await;
+        self.login_with(username, PASSWORD).await
+    }
+
+    /// A session of `username` with `password` (form-encoded).
+    pub async fn login_with(&self, username: &str, password: &str) -> String {
+        let res = self.try_login(username, password).await;
         assert_eq!(
             res.status,
             StatusCode::SEE_OTHER,

@@ -1,0 +1,387 @@
+//! Accounts: who may log in, as what, for which organisation. The administrator reaches every
+//! account; a provider admin reaches its own organisation's staff and admins only, and may give
+//! no other role or organisation. An account outside the reach does not exist for the viewer.
+//! Every change is an operation (`audit:change`) written in the same transaction.
+
+use effekt_domain::ids::{ProviderId, UserId};
+use effekt_domain::role::Role;
+use effekt_store::model::{NewUser, UserRecord, UserScope};
+use effekt_store::StoreError;
+
+use crate::audit;
+use crate::views::{AccountForm, OrganisationOption, RoleOption, UserView};
+use crate::{accounts, App, AppError, Viewer};
+
+/// Which accounts the viewer manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// The administrator: every account, every role.
+    Everyone,
+    /// A provider admin: the accounts of its own organisation, as staff or admin.
+    OwnStaff(ProviderId),
+}
+
+/// What the form sends for a new or changed account, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct AccountInput {
+    pub username: String,
+    pub display_name: String,
+    /// A role code (`PROVIDER_STAFF`).
+    pub role: String,
+    /// `office:ID`, `provider:ID`, `investor:ID` or empty.
+    pub organisation: String,
+}
+
+/// Creating and changing accounts, within the viewer's reach.
+pub struct AccountAccess {
+    app: App,
+    viewer: Viewer,
+    reach: Reach,
+}
+
+fn refused(message: &str) -> AppError {
+    AppError::Refused(message.to_owned())
+}
+
+impl AccountAccess {
+    pub(crate) fn new(app: App, viewer: Viewer, reach: Reach) -> Self {
+        Self { app, viewer, reach }
+    }
+
+    pub fn reach(&self) -> Reach {
+        self.reach
+    }
+
+    fn reaches(&self, user: &UserRecord) -> bool {
+        match self.reach {
+            Reach::Everyone => true,
+            Reach::OwnStaff(p) => {
+                matches!(user.role, Role::ProviderStaff | Role::ProviderAdmin)
+                    && user.scope == UserScope::Provider(p)
+            }
+        }
+    }
+
+    /// The roles the viewer may give.
+    pub fn roles(&self) -> Vec<RoleOption> {
+        let roles: &[Role] = match self.reach {
+            Reach::Everyone => &Role::ALL,
+            Reach::OwnStaff(_) => &[Role::ProviderStaff, Role::ProviderAdmin],
+        };
+        roles
+            .iter()
+            .map(|r| RoleOption {
+                code: r.code().to_owned(),
+                label: r.label_nb().to_owned(),
+            })
+            .collect()
+    }
+
+    /// The organisations an account may belong to (a provider admin: its own only).
+    pub async fn organisations(&self) -> Result<Vec<OrganisationOption>, AppError> {
+        Ok(self
+            .app
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .filter(|o| match self.reach {
+                Reach::Everyone => true,
+                Reach::OwnStaff(p) => o.scope == UserScope::Provider(p),
+            })
+            .map(|o| OrganisationOption {
+                value: scope_value(o.scope),
+                label: format!("{} ({})", o.name, scope_kind(o.scope)),
+            })
+            .collect())
+    }
+
+    /// Every account in reach: whether it is active, its open sessions, whether it is locked.
+    pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
+        let now = self.app.now();
+        let since = now - chrono::Duration::minutes(accounts::THROTTLE_MINUTES);
+        let names = self.organisation_names().await?;
+        Ok(self
+            .app
+            .store
+            .accounts(now, since)
+            .await?
+            .into_iter()
+            .filter(|a| self.reaches(&a.user))
+            .map(|a| UserView {
+                id: a.user.id.0,
+                is_self: a.user.id == self.viewer.user.id,
+                organisation: names
+                    .iter()
+                    .find(|(s, _)| *s == a.user.scope)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+                username: a.user.username,
+                display_name: a.user.display_name,
+                role: a.user.role.label_nb().to_owned(),
+                active: a.user.active,
+                sessions: a.sessions,
+                locked: a.recent_failures >= accounts::MAX_FAILURES,
+            })
+            .collect())
+    }
+
+    async fn organisation_names(&self) -> Result<Vec<(UserScope, String)>, AppError> {
+        Ok(self
+            .app
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.scope, o.name))
+            .collect())
+    }
+
+    /// The account `id` when it is in reach, or not found.
+    async fn account(&self, id: i64) -> Result<UserRecord, AppError> {
+        self.app
+            .store
+            .user_by_id(UserId(id))
+            .await?
+            .filter(|u| self.reaches(u))
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The form of account `id` as it is now, for changing it.
+    pub async fn form(&self, id: i64) -> Result<AccountForm, AppError> {
+        let user = self.account(id).await?;
+        Ok(AccountForm {
+            id: Some(user.id.0),
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role.code().to_owned(),
+            organisation: scope_value(user.scope),
+        })
+    }
+
+    /// Checks the form: a valid name, a role the viewer may give, and exactly the organisation
+    /// that role needs (a Nav office for a case officer, a provider for provider roles, an
+    /// investor for an investor, none for the rest).
+    async fn checked(&self, input: &AccountInput) -> Result<(String, Role, UserScope), AppError> {
+        let display_name = accounts::parse_display_name(&input.display_name)
+            .ok_or_else(|| refused("Navn: skriv 1–100 tegn."))?;
+        let role = Role::from_code(input.role.trim())
+            .filter(|r| self.roles().iter().any(|o| o.code == r.code()))
+            .ok_or_else(|| refused("Rolle: velg en rolle fra listen."))?;
+        let scope = parse_scope(input.organisation.trim())
+            .ok_or_else(|| refused("Organisasjon: velg fra listen."))?;
+        let needed = match role {
+            Role::NavCaseOfficer => "office",
+            Role::ProviderStaff | Role::ProviderAdmin => "provider",
+            Role::Investor => "investor",
+            _ => "",
+        };
+        if scope_kind_code(scope) != needed {
+            return Err(refused(match needed {
+                "office" => "Organisasjon: en Nav-veileder hører til et Nav-kontor.",
+                "provider" => "Organisasjon: en tiltaksleverandørs konto hører til en leverandør.",
+                "investor" => "Organisasjon: en investors konto hører til en investor.",
+                _ => "Organisasjon: denne rollen hører ikke til en organisasjon; velg «Ingen».",
+            }));
+        }
+        if scope != UserScope::None
+            && !self
+                .organisations()
+                .await?
+                .iter()
+                .any(|o| o.value == scope_value(scope))
+        {
+            return Err(refused("Organisasjon: velg fra listen."));
+        }
+        Ok((display_name, role, scope))
+    }
+
+    /// A new account with no password, and its first one-time password link, to be shown
+    /// once: (username, token). Recorded as `user.create` and `user.password-link`.
+    pub async fn create(&self, input: &AccountInput) -> Result<(String, String), AppError> {
+        let username = accounts::parse_username(&input.username).ok_or_else(|| {
+            refused("Brukernavn: 2–64 tegn, bare a–z, 0–9, punktum, bindestrek og understrek.")
+        })?;
+        let (display_name, role, scope) = self.checked(input).await?;
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.create",
+            format!("user:{username}:{}", role.code()),
+        );
+        let new = NewUser {
+            username: username.clone(),
+            display_name,
+            password_hash: accounts::NO_PASSWORD.to_owned(),
+            role,
+            scope,
+        };
+        let id = match self.app.store.create_user_logged(&new, &op).await {
+            Ok(id) => id,
+            Err(StoreError::Conflict(_)) => {
+                return Err(refused(
+                    "Brukernavn: det finnes allerede en konto med dette navnet.",
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(account = %username, role = role.code(), by = %self.viewer.user.username,
+            "account created");
+        self.password_link(id.0).await
+    }
+
+    /// Changes the name, role and organisation of account `id` (its username stays). A new
+    /// role or organisation ends its sessions. The viewer cannot change their own role.
+    /// Recorded as `user.update`.
+    pub async fn update(&self, id: i64, input: &AccountInput) -> Result<(), AppError> {
+        let user = self.account(id).await?;
+        let (display_name, role, scope) = self.checked(input).await?;
+        if user.id == self.viewer.user.id && (role != user.role || scope != user.scope) {
+            return Err(refused(
+                "Du kan ikke endre din egen rolle eller organisasjon.",
+            ));
+        }
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.update",
+            format!("user:{}:{}", user.username, role.code()),
+        );
+        if !self
+            .app
+            .store
+            .update_user_logged(user.id, &display_name, role, scope, &op)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Lets the account log in again, or stops it: a deactivated account's sessions end at
+    /// once. Nobody can deactivate their own account (someone must be left to turn it back
+    /// on). Recorded as `user.activate` / `user.deactivate`.
+    pub async fn set_active(&self, id: i64, active: bool) -> Result<(), AppError> {
+        let user = self.account(id).await?;
+        if !active && user.id == self.viewer.user.id {
+            return Err(refused("Du kan ikke deaktivere din egen konto."));
+        }
+        let action = if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        };
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            action,
+            format!("user:{}", user.username),
+        );
+        if !self
+            .app
+            .store
+            .set_user_active_logged(user.id, active, &op)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        tracing::info!(account = %user.username, active, by = %self.viewer.user.username,
+            "account status changed");
+        Ok(())
+    }
+
+    /// Ends every session of account `id` (e.g. a lost laptop); it may log in again.
+    /// Recorded as `user.sessions-end`.
+    pub async fn end_sessions(&self, id: i64) -> Result<u64, AppError> {
+        let user = self.account(id).await?;
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.sessions-end",
+            format!("user:{}", user.username),
+        );
+        Ok(self.app.store.end_sessions_logged(user.id, &op).await?)
+    }
+
+    /// Lifts the lock after failed logins (the person has been reached and knows the
+    /// password again). Recorded as `user.unlock`.
+    pub async fn unlock(&self, id: i64) -> Result<(), AppError> {
+        let user = self.account(id).await?;
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.unlock",
+            format!("user:{}", user.username),
+        );
+        Ok(self.app.store.unlock_logged(&user.username, &op).await?)
+    }
+
+    /// A new one-time password link for account `id` (`crate::password_links`), to be shown
+    /// once: (username, token). Refused for a deactivated account. Recorded as
+    /// `user.password-link`.
+    pub async fn password_link(&self, id: i64) -> Result<(String, String), AppError> {
+        let user = self.account(id).await?;
+        if !user.active {
+            return Err(refused(
+                "Kontoen er deaktivert. Aktiver den før du lager en passordlenke.",
+            ));
+        }
+        let token = accounts::random_token();
+        let now = self.app.now();
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.password-link",
+            format!("user:{}", user.username),
+        );
+        let expires = now + chrono::Duration::hours(crate::password_links::LINK_HOURS);
+        self.app
+            .store
+            .create_password_link_logged(user.id, &accounts::token_hash(&token), now, expires, &op)
+            .await?;
+        Ok((user.username, token))
+    }
+}
+
+/// How an organisation is named in the form: `office:3`, `provider:1`, `investor:2`, or empty.
+fn scope_value(scope: UserScope) -> String {
+    match scope {
+        UserScope::None => String::new(),
+        UserScope::NavOffice(o) => format!("office:{}", o.0),
+        UserScope::Provider(p) => format!("provider:{}", p.0),
+        UserScope::Investor(i) => format!("investor:{}", i.0),
+    }
+}
+
+fn parse_scope(value: &str) -> Option<UserScope> {
+    use effekt_domain::ids::{InvestorId, NavOfficeId};
+    if value.is_empty() {
+        return Some(UserScope::None);
+    }
+    let (kind, id) = value.split_once(':')?;
+    let id: i64 = id.parse().ok().filter(|i| *i > 0)?;
+    match kind {
+        "office" => Some(UserScope::NavOffice(NavOfficeId(id))),
+        "provider" => Some(UserScope::Provider(ProviderId(id))),
+        "investor" => Some(UserScope::Investor(InvestorId(id))),
+        _ => None,
+    }
+}
+
+fn scope_kind_code(scope: UserScope) -> &'static str {
+    match scope {
+        UserScope::None => "",
+        UserScope::NavOffice(_) => "office",
+        UserScope::Provider(_) => "provider",
+        UserScope::Investor(_) => "investor",
+    }
+}
+
+fn scope_kind(scope: UserScope) -> &'static str {
+    match scope {
+        UserScope::None => "",
+        UserScope::NavOffice(_) => "Nav-kontor",
+        UserScope::Provider(_) => "leverandør",
+        UserScope::Investor(_) => "investor",
+    }
+}

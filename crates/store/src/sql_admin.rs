@@ -1,0 +1,145 @@
+//! What administration reads and changes besides logins, expanded per database by
+//! [`impl_admin_store!`]: the organisations an account can belong to, an account's name, role
+//! and scope, and the audit log read page by page with filters (the audit viewer).
+
+/// Adds the administration methods to `$store`; the [`crate::Store`] implementation calls them.
+macro_rules! impl_admin_store {
+    ($store:ty, $db:ty) => {
+        const _: () = {
+            use effekt_domain::ids::*;
+            use effekt_domain::role::Role;
+            use sqlx::Row;
+
+            use $crate::error::{corrupt, Result};
+            use $crate::model::*;
+            use $crate::sql_parts as s;
+
+            impl $store {
+                pub(crate) async fn organisations_sql(&self) -> Result<Vec<Organisation>> {
+                    let rows = sqlx::query(
+                        "SELECT 'office' AS kind, id, name FROM nav_offices \
+                         UNION ALL SELECT 'provider', id, name FROM providers \
+                         UNION ALL SELECT 'investor', id, name FROM investors \
+                         ORDER BY 1, 3",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let kind: String = r.try_get(0)?;
+                            let id: i64 = r.try_get(1)?;
+                            let scope = match kind.as_str() {
+                                "office" => UserScope::NavOffice(NavOfficeId(id)),
+                                "provider" => UserScope::Provider(ProviderId(id)),
+                                "investor" => UserScope::Investor(InvestorId(id)),
+                                other => return Err(corrupt(format!("organisation kind {other:?}"))),
+                            };
+                            Ok(Organisation { scope, name: r.try_get(2)? })
+                        })
+                        .collect()
+                }
+
+                pub(crate) async fn update_user_logged_sql(
+                    &self,
+                    user: UserId,
+                    display_name: &str,
+                    role: Role,
+                    scope: UserScope,
+                    op: &OperationRecord,
+                ) -> Result<bool> {
+                    let mut tx = self.pool.begin().await?;
+                    let before: Option<(String, Option<i64>, Option<i64>, Option<i64>)> =
+                        sqlx::query_as(
+                            "SELECT role, nav_office_id, provider_id, investor_id FROM users \
+                             WHERE id = $1",
+                        )
+                        .bind(user.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(before) = before else {
+                        return Ok(false);
+                    };
+                    let (office, provider, investor) = s::scope_columns(scope);
+                    sqlx::query(
+                        "UPDATE users SET display_name = $2, role = $3, nav_office_id = $4, \
+                         provider_id = $5, investor_id = $6 WHERE id = $1",
+                    )
+                    .bind(user.0)
+                    .bind(display_name)
+                    .bind(role.code())
+                    .bind(office)
+                    .bind(provider)
+                    .bind(investor)
+                    .execute(&mut *tx)
+                    .await?;
+                    if before != (role.code().to_owned(), office, provider, investor) {
+                        // New rights begin with a new login: no session keeps the old ones.
+                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                            .bind(user.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                pub(crate) async fn audit_page_sql(
+                    &self,
+                    query: &AuditQuery,
+                    limit: u32,
+                ) -> Result<Vec<AuditExportRow>> {
+                    let rows = sqlx::query(
+                        "SELECT a.id, a.at, a.actor_id, a.actor_name, a.subject_key, a.purpose, \
+                         a.decision, a.request_id, a.channel, a.os_user, \
+                         (SELECT pi.national_id FROM person_ids pi WHERE pi.person_key = a.subject_key \
+                          ORDER BY pi.valid_from DESC, pi.national_id DESC LIMIT 1) \
+                         FROM audit_log a \
+                         WHERE ($1 IS NULL OR a.actor_name = $1) \
+                         AND ($2 IS NULL OR a.subject_key = $2) \
+                         AND ($3 IS NULL OR a.at >= $3) \
+                         AND ($4 IS NULL OR a.at < $4) \
+                         AND ($6 IS NULL OR a.purpose = $6) \
+                         ORDER BY a.id DESC LIMIT $5",
+                    )
+                    .bind(query.actor.as_deref())
+                    .bind(query.subject.map(|p| p.0))
+                    .bind(query.from)
+                    .bind(query.until)
+                    .bind(i64::from(limit))
+                    .bind(query.purpose.as_deref())
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let decision: String = r.try_get(6)?;
+                            Ok(AuditExportRow {
+                                id: r.try_get(0)?,
+                                record: AuditRecord {
+                                    at: r.try_get(1)?,
+                                    actor: UserId(r.try_get(2)?),
+                                    actor_name: r.try_get(3)?,
+                                    subject: PersonKey(r.try_get(4)?),
+                                    purpose: r.try_get(5)?,
+                                    decision: match decision.as_str() {
+                                        "PERMIT" => Decision::Permit,
+                                        "DENY" => Decision::Deny,
+                                        other => return Err(corrupt(format!("decision {other:?}"))),
+                                    },
+                                    request_id: r.try_get(7)?,
+                                    channel: Channel::from_columns(
+                                        &r.try_get::<String, _>(8)?,
+                                        r.try_get(9)?,
+                                    ),
+                                },
+                                subject_national_id: r.try_get(10)?,
+                            })
+                        })
+                        .collect()
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use impl_admin_store;
