@@ -51,11 +51,18 @@ fn hash_now(password: &str) -> Result<String, AppError> {
 }
 
 fn verify_now(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+            .is_ok(),
+        // An account without a password yet (`NO_PASSWORD`): as slow as a wrong password, so
+        // that timing does not tell that the account exists and waits for its link.
+        Err(_) => {
+            let _ = PasswordHash::new(dummy_hash())
+                .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed));
+            false
+        }
+    }
 }
 
 /// What an account created without a password holds instead of a hash: no password verifies

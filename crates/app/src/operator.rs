@@ -109,16 +109,21 @@ pub enum BootstrapError {
     DisplayName,
     #[error("the password must be 12 to 1024 characters")]
     Password,
+    #[error("only an administrator or a privacy officer is created from the command line")]
+    Role,
     #[error("user {0:?} exists already")]
     Taken(String),
     #[error(transparent)]
     App(#[from] AppError),
 }
 
-/// A first (or, with `additional`, a further) administrator account, created from the command
-/// line run by `os_user`; recorded in the operations log in the same transaction.
+/// A first (or, with `additional`, a further) administrator account, or a privacy officer's
+/// (whose role sees identities the administrator may not, so it is given here and not on the
+/// administrator's pages), created from the command line run by `os_user`; recorded in the
+/// operations log in the same transaction.
 pub async fn create_administrator(
     app: &App,
+    role: Role,
     username: &str,
     display_name: &str,
     password: &str,
@@ -132,10 +137,13 @@ pub async fn create_administrator(
         return Err(BootstrapError::Password);
     }
     let users = app.store.users().await.map_err(AppError::from)?;
+    if !matches!(role, Role::Administrator | Role::PrivacyOfficer) {
+        return Err(BootstrapError::Role);
+    }
     if let Some(admin) = users
         .iter()
         .find(|u| u.role == Role::Administrator && u.active)
-        .filter(|_| !additional)
+        .filter(|_| !additional && role == Role::Administrator)
     {
         return Err(BootstrapError::AdministratorExists(admin.username.clone()));
     }
@@ -145,7 +153,10 @@ pub async fn create_administrator(
         actor: None,
         actor_name: format!("cli:{os_user}"),
         action: "user.create".into(),
-        subject: format!("user:{username}"),
+        subject: match role {
+            Role::Administrator => format!("user:{username}"),
+            _ => format!("user:{username}:{}", role.code()),
+        },
         channel: Channel::Cli {
             os_user: os_user.to_owned(),
         },
@@ -154,7 +165,7 @@ pub async fn create_administrator(
         username: username.clone(),
         display_name,
         password_hash: hash,
-        role: Role::Administrator,
+        role,
         scope: UserScope::None,
     };
     match app.store.create_user_logged(&new, &op).await {

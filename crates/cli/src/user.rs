@@ -12,12 +12,14 @@ use crate::CliError;
 
 #[derive(Subcommand)]
 pub enum UserCommand {
-    /// Creates an administrator account; the password is the first line of standard input.
+    /// Creates an administrator's or the privacy officer's account; the password is the first
+    /// line of standard input.
     Create {
         /// The username to log in with (a-z, 0-9, '.', '-', '_').
         username: String,
-        /// Only `administrator`: the administrator creates every other account.
-        #[arg(long, value_parser = ["administrator"])]
+        /// `administrator` (who creates every other account) or `privacy-officer` (who reads
+        /// the audit log with identities; not given on the administrator's pages).
+        #[arg(long, value_parser = ["administrator", "privacy-officer"])]
         role: String,
         /// The name shown in effekt.
         #[arg(long)]
@@ -33,7 +35,7 @@ pub enum UserCommand {
 pub async fn run(command: UserCommand) -> Result<ExitCode, CliError> {
     let UserCommand::Create {
         username,
-        role: _,
+        role,
         display_name,
         additional,
         database,
@@ -47,8 +49,13 @@ pub async fn run(command: UserCommand) -> Result<ExitCode, CliError> {
         })?;
     let password = password.trim_end_matches(['\n', '\r']);
     let app = crate::open_app_without_key(&database, crate::mode_from_env()?).await?;
+    let role = match role.as_str() {
+        "privacy-officer" => effekt_domain::role::Role::PrivacyOfficer,
+        _ => effekt_domain::role::Role::Administrator,
+    };
     effekt_app::operator::create_administrator(
         &app,
+        role,
         &username,
         &display_name,
         password,
@@ -57,7 +64,8 @@ pub async fn run(command: UserCommand) -> Result<ExitCode, CliError> {
     )
     .await?;
     println!(
-        "Created administrator {:?}.",
+        "Created {} {:?}.",
+        role.label_nb().to_lowercase(),
         username.trim().to_lowercase()
     );
     Ok(ExitCode::SUCCESS)

@@ -114,5 +114,24 @@ async fn audit_export_prints_cef_lines() {
         rest[1].contains("|Revisjonslogg eksportert|INFO|suid=admin duid=audit-log "),
         "{out}"
     );
+    // The privacy officer's account is made here too (the administrator's pages cannot give
+    // that role), with an administrator in place and no --additional.
+    let o = effekt_with_input(
+        &[
+            "user",
+            "create",
+            "ombud",
+            "--role",
+            "privacy-officer",
+            "--display-name",
+            "Personvernombud",
+            "--database",
+            db.to_str().unwrap(),
+        ],
+        &[],
+        "et-langt-passord-2026\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "Created personvernombud \"ombud\".\n");
     let _ = std::fs::remove_dir_all(dir);
 }

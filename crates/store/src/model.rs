@@ -196,6 +196,9 @@ pub struct AuditQuery {
     pub subject: Option<effekt_domain::ids::PersonKey>,
     /// Why it was read (a purpose code, `participant.view`).
     pub purpose: Option<String>,
+    /// Leave out the audit viewer's own records (`audit.review`) unless `purpose` asks for
+    /// them, so that looking at the log does not push what was looked for off the page.
+    pub without_reviews: bool,
     pub from: Option<DateTime<Utc>>,
     /// Exclusive.
     pub until: Option<DateTime<Utc>>,

@@ -73,11 +73,16 @@ macro_rules! impl_admin_store {
                     .execute(&mut *tx)
                     .await?;
                     if before != (role.code().to_owned(), office, provider, investor) {
-                        // New rights begin with a new login: no session keeps the old ones.
-                        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                            .bind(user.0)
-                            .execute(&mut *tx)
-                            .await?;
+                        // New rights begin with a new login: no session keeps the old ones, no
+                        // password link made under the old ones is left to use, and no
+                        // assignment (which unmasks protected persons) follows the person.
+                        for sql in [
+                            "DELETE FROM sessions WHERE user_id = $1",
+                            "DELETE FROM password_links WHERE user_id = $1 AND used_at IS NULL",
+                            "DELETE FROM staff_assignments WHERE user_id = $1",
+                        ] {
+                            sqlx::query(sql).bind(user.0).execute(&mut *tx).await?;
+                        }
                     }
                     Self::append_operation_in(&mut tx, op).await?;
                     tx.commit().await?;
@@ -100,6 +105,7 @@ macro_rules! impl_admin_store {
                          AND ($3 IS NULL OR a.at >= $3) \
                          AND ($4 IS NULL OR a.at < $4) \
                          AND ($6 IS NULL OR a.purpose = $6) \
+                         AND ($6 IS NOT NULL OR $7 = FALSE OR a.purpose <> 'audit.review') \
                          ORDER BY a.id DESC LIMIT $5",
                     )
                     .bind(query.actor.as_deref())
@@ -108,6 +114,7 @@ macro_rules! impl_admin_store {
                     .bind(query.until)
                     .bind(i64::from(limit))
                     .bind(query.purpose.as_deref())
+                    .bind(query.without_reviews)
                     .fetch_all(&self.pool)
                     .await?;
                     rows.iter()

@@ -88,6 +88,16 @@ both_stores! {
             assert!(res.body.contains(says), "{form}: {}", res.body);
             assert!(!res.body.contains("password-link"), "{form}");
         }
+        // The privacy officer's role sees identities the administrator may not: not given here,
+        // and its account gets neither a link nor a change from this page.
+        let res = create(&app, &admin, "username=ny.ombud&display_name=X&role=PRIVACY_OFFICER&organisation=").await;
+        assert!(res.status == StatusCode::BAD_REQUEST && res.body.contains("Rolle"), "{}", res.body);
+        let ombud = app.t.store.user_by_username("personvern").await.unwrap().unwrap().id.0;
+        for (path, form) in [(format!("/admin/brukere/{ombud}/passordlenke"), ""), (format!("/admin/brukere/{ombud}"), "display_name=X&role=EVALUATOR&organisation=")] {
+            let res = app.post_with_csrf("/admin/brukere", &path, &admin, form).await;
+            assert_eq!(res.status, StatusCode::BAD_REQUEST, "{path}");
+            assert!(res.body.contains("kommandolinjen"), "{path}: {}", res.body);
+        }
         // What was typed stays in the form.
         let res = create(&app, &admin, "username=ny.konto&display_name=Ola+Nordmann&role=NAV_CASE_OFFICER&organisation=").await;
         assert!(res.body.contains("value=\"ny.konto\"") && res.body.contains("value=\"Ola Nordmann\""));
@@ -109,10 +119,14 @@ both_stores! {
         let res = app.post_with_csrf("/admin/brukere", &format!("/admin/brukere/{id}"), &admin, "display_name=Ingrid+Ny&role=NAV_CASE_OFFICER&organisation=office%3A1").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         assert_eq!(app.get("/deltakere", Some(&officer)).await.status, StatusCode::OK);
+        // A link made before the move is void after it: it was given under the old rights.
+        let made = app.post_with_csrf("/admin/brukere", &format!("/admin/brukere/{id}/passordlenke"), &admin, "").await;
+        let link = link_in(&made.body);
         // Moved to the other office: out at once, and in again with the other office's people.
         let res = app.post_with_csrf("/admin/brukere", &format!("/admin/brukere/{id}"), &admin, "display_name=Ingrid+Ny&role=NAV_CASE_OFFICER&organisation=office%3A2").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
         assert_eq!(app.get("/deltakere", Some(&officer)).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.get(&link, None).await.status, StatusCode::GONE, "the old link is void");
         let again = app.login("veileder1").await;
         let list = app.get("/deltakere", Some(&again)).await.body;
         assert!(list.contains("Dawit") && !list.contains("Amina"));

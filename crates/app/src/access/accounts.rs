@@ -39,6 +39,8 @@ pub struct AccountAccess {
     reach: Reach,
 }
 
+const PRIVACY_OFFICER_FROM_CLI: &str = "Personvernombudets konto endres og får passord fra kommandolinjen (effekt user create), ikke her: rollen ser identiteter som administratoren ikke skal se.";
+
 fn refused(message: &str) -> AppError {
     AppError::Refused(message.to_owned())
 }
@@ -62,10 +64,22 @@ impl AccountAccess {
         }
     }
 
-    /// The roles the viewer may give.
+    /// The roles the viewer may give. Not the privacy officer's: it sees identities the
+    /// administrator may not, so the administrator cannot give it (or reach its password)
+    /// here; it is created from the command line (`effekt user create --role privacy-officer`).
     pub fn roles(&self) -> Vec<RoleOption> {
+        const BY_ADMINISTRATOR: [Role; 8] = [
+            Role::NavCaseOfficer,
+            Role::NavContractManager,
+            Role::ProviderStaff,
+            Role::ProviderAdmin,
+            Role::Investor,
+            Role::Evaluator,
+            Role::Facilitator,
+            Role::Administrator,
+        ];
         let roles: &[Role] = match self.reach {
-            Reach::Everyone => &Role::ALL,
+            Reach::Everyone => &BY_ADMINISTRATOR,
             Reach::OwnStaff(_) => &[Role::ProviderStaff, Role::ProviderAdmin],
         };
         roles
@@ -235,6 +249,9 @@ impl AccountAccess {
     /// Recorded as `user.update`.
     pub async fn update(&self, id: i64, input: &AccountInput) -> Result<(), AppError> {
         let user = self.account(id).await?;
+        if user.role == Role::PrivacyOfficer {
+            return Err(refused(PRIVACY_OFFICER_FROM_CLI));
+        }
         let (display_name, role, scope) = self.checked(input).await?;
         if user.id == self.viewer.user.id && (role != user.role || scope != user.scope) {
             return Err(refused(
@@ -321,6 +338,9 @@ impl AccountAccess {
     /// `user.password-link`.
     pub async fn password_link(&self, id: i64) -> Result<(String, String), AppError> {
         let user = self.account(id).await?;
+        if user.role == Role::PrivacyOfficer {
+            return Err(refused(PRIVACY_OFFICER_FROM_CLI));
+        }
         if !user.active {
             return Err(refused(
                 "Kontoen er deaktivert. Aktiver den før du lager en passordlenke.",

@@ -82,7 +82,10 @@ impl AuditLogAccess {
 
     /// The entries that match `filter`, newest first, at most [`AUDIT_PAGE`] of each kind.
     pub async fn page(&self, filter: &AuditLogFilter) -> Result<AuditLogView, AppError> {
-        let mut query = AuditQuery::default();
+        let mut query = AuditQuery {
+            without_reviews: true,
+            ..AuditQuery::default()
+        };
         let actor = filter.actor.trim();
         if !actor.is_empty() {
             query.actor = Some(
