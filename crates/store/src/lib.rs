@@ -41,11 +41,11 @@ use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
     AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
-    GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewStatement, NewUser,
-    OperationRecord, Organisation, OutcomeTotal, Page, ParticipantDetail, ParticipantQuery,
-    ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal, QuasiIdentifiers,
-    SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord,
-    UserScope,
+    GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewPasswordLink,
+    NewStatement, NewUser, OperationRecord, Organisation, OutcomeTotal, Page, ParticipantDetail,
+    ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal,
+    QuasiIdentifiers, SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord,
+    StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -86,6 +86,13 @@ pub trait Store: Send + Sync + 'static {
         active: bool,
         op: &OperationRecord,
     ) -> Result<bool>;
+    /// A new account and its first password link, with `ops` recorded, in one transaction.
+    async fn create_user_with_link_logged(
+        &self,
+        user: &NewUser,
+        link: &NewPasswordLink,
+        ops: &[OperationRecord],
+    ) -> Result<UserId>;
     /// Every Nav office, provider and investor, by kind and name.
     async fn organisations(&self) -> Result<Vec<Organisation>>;
     /// Changes an account's name, role and scope, recorded as `op` in the same transaction; a

@@ -163,7 +163,7 @@ pub struct StatusCount {
 }
 
 /// The unit a user belongs to; which one is set follows from the role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserScope {
     None,
     NavOffice(NavOfficeId),
@@ -178,6 +178,14 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub scope: UserScope,
+}
+
+/// A one-time password link to store: only its token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPasswordLink {
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// An organisation an account can belong to: a Nav office, a provider or an investor.

@@ -69,6 +69,26 @@ macro_rules! impl_account_store {
                     Ok(UserId(id))
                 }
 
+                async fn insert_password_link(
+                    tx: &mut sqlx::Transaction<'_, $db>,
+                    user: UserId,
+                    token_hash: &str,
+                    now: DateTime<Utc>,
+                    expires_at: DateTime<Utc>,
+                ) -> Result<()> {
+                    sqlx::query(
+                        "INSERT INTO password_links (token_hash, user_id, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&mut **tx)
+                    .await?;
+                    Ok(())
+                }
+
                 pub(crate) async fn create_user_sql(&self, user: &NewUser) -> Result<UserId> {
                     let mut tx = self.pool.begin().await?;
                     let id = Self::insert_user(&mut tx, user).await?;
@@ -201,16 +221,7 @@ macro_rules! impl_account_store {
                     op: &OperationRecord,
                 ) -> Result<()> {
                     let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "INSERT INTO password_links (token_hash, user_id, created_at, expires_at) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(token_hash)
-                    .bind(user.0)
-                    .bind(now)
-                    .bind(expires_at)
-                    .execute(&mut *tx)
-                    .await?;
+                    Self::insert_password_link(&mut tx, user, token_hash, now, expires_at).await?;
                     Self::append_operation_in(&mut tx, op).await?;
                     tx.commit().await?;
                     Ok(())

@@ -39,6 +39,23 @@ macro_rules! impl_admin_store {
                         .collect()
                 }
 
+                pub(crate) async fn create_user_with_link_logged_sql(
+                    &self,
+                    user: &NewUser,
+                    link: &NewPasswordLink,
+                    ops: &[OperationRecord],
+                ) -> Result<UserId> {
+                    let mut tx = self.pool.begin().await?;
+                    let id = Self::insert_user(&mut tx, user).await?;
+                    Self::insert_password_link(&mut tx, id, &link.token_hash, link.created_at, link.expires_at)
+                        .await?;
+                    for op in ops {
+                        Self::append_operation_in(&mut tx, op).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
                 pub(crate) async fn update_user_logged_sql(
                     &self,
                     user: UserId,

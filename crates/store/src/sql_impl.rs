@@ -168,6 +168,15 @@ macro_rules! impl_store {
                     self.set_user_active_logged_sql(user, active, op).await
                 }
 
+                async fn create_user_with_link_logged(
+                    &self,
+                    user: &NewUser,
+                    link: &NewPasswordLink,
+                    ops: &[OperationRecord],
+                ) -> Result<UserId> {
+                    self.create_user_with_link_logged_sql(user, link, ops).await
+                }
+
                 async fn organisations(&self) -> Result<Vec<Organisation>> {
                     self.organisations_sql().await
                 }

@@ -187,3 +187,22 @@ both_stores! {
         assert_eq!((op.action.as_str(), op.actor_name.as_str()), ("user.deactivate", "admin.a"));
     }
 }
+
+both_stores! {
+    async fn a_new_role_does_not_carry_an_assignment_that_unmasks_a_protected_person(t: TestStore) {
+        let app = App::new(t).await;
+        // ansatt.a is assigned to Leila (protected) and so sees her.
+        let staff = app.login("ansatt.a").await;
+        let page = format!("/deltakere/{}", effekt_store::fixture::LEILA.0);
+        assert!(app.get(&page, Some(&staff)).await.body.contains("Leila Haddad"));
+        // Made the organisation's admin: the assignment does not follow into the new role.
+        let admin = app.login("administrator").await;
+        let id = app.t.store.user_by_username("ansatt.a").await.unwrap().unwrap().id.0;
+        let res = app.post_with_csrf("/admin/brukere", &format!("/admin/brukere/{id}"), &admin, "display_name=Test+ansatt.a&role=PROVIDER_ADMIN&organisation=provider%3A1").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let again = app.login("ansatt.a").await;
+        let shown = app.get(&page, Some(&again)).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(!shown.body.contains("Leila"), "masked once the assignment is gone");
+    }
+}

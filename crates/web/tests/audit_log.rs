@@ -2,6 +2,7 @@
 //! about a person by their national id; the administrator sees the same log under pseudonyms
 //! and may not search by person; looking is itself audited; filters are checked.
 
+#![allow(clippy::disallowed_methods)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -121,5 +122,32 @@ both_stores! {
         let sqlite = body.contains("Databasen er SQLite");
         assert_eq!(sqlite, app.t.store.backend() == effekt_store::Backend::Sqlite, "only SQLite is named a gap");
         assert!(body.contains("satt (vises aldri)") && !body.contains("EFFEKT_PSEUDONYM_KEY=") , "the key is never shown");
+    }
+}
+
+both_stores! {
+    async fn an_operation_that_may_name_a_person_shows_its_subject_to_the_privacy_officer_only(t: TestStore) {
+        let app = App::new(t).await;
+        let id = amina_id();
+        for (action, subject) in [("person.id-change", format!("person:1:{id}->01010112345")), ("some.future-action", "hemmelig-emne".to_owned())] {
+            app.t.store.append_operation(&effekt_store::model::OperationRecord {
+                at: chrono::Utc::now(),
+                actor: None,
+                actor_name: "veileder1".into(),
+                action: action.into(),
+                subject,
+                channel: effekt_store::model::Channel::Web,
+            }).await.unwrap();
+        }
+        let admin = app.login("administrator").await;
+        let made = app.post_with_csrf("/admin/brukere", "/admin/brukere/ny", &admin, "username=ny.konto&display_name=Ny&role=EVALUATOR&organisation=").await;
+        assert_eq!(made.status, StatusCode::OK);
+        let page = app.get("/admin/logg", Some(&admin)).await.body;
+        assert!(page.contains("Ident endret") && page.contains("some.future-action"), "the operations are listed");
+        assert!(!page.contains(&id) && !page.contains("hemmelig-emne"), "but not their subjects");
+        assert!(page.contains(">user:ny.konto:EVALUATOR<"), "an account's subject is shown");
+        let ombud = app.login("personvern").await;
+        let page = app.get("/admin/logg", Some(&ombud)).await.body;
+        assert!(page.contains(&id) && page.contains("hemmelig-emne"));
     }
 }

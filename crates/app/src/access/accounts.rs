@@ -5,7 +5,7 @@
 
 use effekt_domain::ids::{ProviderId, UserId};
 use effekt_domain::role::Role;
-use effekt_store::model::{NewUser, UserRecord, UserScope};
+use effekt_store::model::{NewPasswordLink, NewUser, UserRecord, UserScope};
 use effekt_store::StoreError;
 
 use crate::audit;
@@ -105,7 +105,7 @@ impl AccountAccess {
             })
             .map(|o| OrganisationOption {
                 value: scope_value(o.scope),
-                label: format!("{} ({})", o.name, scope_kind(o.scope)),
+                label: format!("{} ({})", o.name, scope_kind(o.scope).1),
             })
             .collect())
     }
@@ -114,7 +114,14 @@ impl AccountAccess {
     pub async fn users(&self) -> Result<Vec<UserView>, AppError> {
         let now = self.app.now();
         let since = now - chrono::Duration::minutes(accounts::THROTTLE_MINUTES);
-        let names = self.organisation_names().await?;
+        let names: std::collections::HashMap<UserScope, String> = self
+            .app
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.scope, o.name))
+            .collect();
         Ok(self
             .app
             .store
@@ -125,11 +132,7 @@ impl AccountAccess {
             .map(|a| UserView {
                 id: a.user.id.0,
                 is_self: a.user.id == self.viewer.user.id,
-                organisation: names
-                    .iter()
-                    .find(|(s, _)| *s == a.user.scope)
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default(),
+                organisation: names.get(&a.user.scope).cloned().unwrap_or_default(),
                 username: a.user.username,
                 display_name: a.user.display_name,
                 role: a.user.role.label_nb().to_owned(),
@@ -137,17 +140,6 @@ impl AccountAccess {
                 sessions: a.sessions,
                 locked: a.recent_failures >= accounts::MAX_FAILURES,
             })
-            .collect())
-    }
-
-    async fn organisation_names(&self) -> Result<Vec<(UserScope, String)>, AppError> {
-        Ok(self
-            .app
-            .store
-            .organisations()
-            .await?
-            .into_iter()
-            .map(|o| (o.scope, o.name))
             .collect())
     }
 
@@ -190,7 +182,7 @@ impl AccountAccess {
             Role::Investor => "investor",
             _ => "",
         };
-        if scope_kind_code(scope) != needed {
+        if scope_kind(scope).0 != needed {
             return Err(refused(match needed {
                 "office" => "Organisasjon: en Nav-veileder hører til et Nav-kontor.",
                 "provider" => "Organisasjon: en tiltaksleverandørs konto hører til en leverandør.",
@@ -230,18 +222,42 @@ impl AccountAccess {
             role,
             scope,
         };
-        let id = match self.app.store.create_user_logged(&new, &op).await {
-            Ok(id) => id,
+        let (token, link) = self.new_link();
+        let link_op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.password-link",
+            format!("user:{username}"),
+        );
+        match self
+            .app
+            .store
+            .create_user_with_link_logged(&new, &link, &[op, link_op])
+            .await
+        {
+            Ok(_) => {}
             Err(StoreError::Conflict(_)) => {
                 return Err(refused(
                     "Brukernavn: det finnes allerede en konto med dette navnet.",
                 ))
             }
             Err(e) => return Err(e.into()),
-        };
+        }
         tracing::info!(account = %username, role = role.code(), by = %self.viewer.user.username,
             "account created");
-        self.password_link(id.0).await
+        Ok((username, token))
+    }
+
+    /// A fresh link token (shown once) and what the store keeps of it.
+    fn new_link(&self) -> (String, NewPasswordLink) {
+        let token = accounts::random_token();
+        let now = self.app.now();
+        let link = NewPasswordLink {
+            token_hash: accounts::token_hash(&token),
+            created_at: now,
+            expires_at: now + chrono::Duration::hours(crate::password_links::LINK_HOURS),
+        };
+        (token, link)
     }
 
     /// Changes the name, role and organisation of account `id` (its username stays). A new
@@ -346,18 +362,22 @@ impl AccountAccess {
                 "Kontoen er deaktivert. Aktiver den før du lager en passordlenke.",
             ));
         }
-        let token = accounts::random_token();
-        let now = self.app.now();
+        let (token, link) = self.new_link();
         let op = audit::operation(
             &self.app,
             &self.viewer,
             "user.password-link",
             format!("user:{}", user.username),
         );
-        let expires = now + chrono::Duration::hours(crate::password_links::LINK_HOURS);
         self.app
             .store
-            .create_password_link_logged(user.id, &accounts::token_hash(&token), now, expires, &op)
+            .create_password_link_logged(
+                user.id,
+                &link.token_hash,
+                link.created_at,
+                link.expires_at,
+                &op,
+            )
             .await?;
         Ok((user.username, token))
     }
@@ -388,20 +408,12 @@ fn parse_scope(value: &str) -> Option<UserScope> {
     }
 }
 
-fn scope_kind_code(scope: UserScope) -> &'static str {
+/// The kind of organisation a scope names: (the form's code, the Norwegian word).
+fn scope_kind(scope: UserScope) -> (&'static str, &'static str) {
     match scope {
-        UserScope::None => "",
-        UserScope::NavOffice(_) => "office",
-        UserScope::Provider(_) => "provider",
-        UserScope::Investor(_) => "investor",
-    }
-}
-
-fn scope_kind(scope: UserScope) -> &'static str {
-    match scope {
-        UserScope::None => "",
-        UserScope::NavOffice(_) => "Nav-kontor",
-        UserScope::Provider(_) => "leverandør",
-        UserScope::Investor(_) => "investor",
+        UserScope::None => ("", ""),
+        UserScope::NavOffice(_) => ("office", "Nav-kontor"),
+        UserScope::Provider(_) => ("provider", "leverandør"),
+        UserScope::Investor(_) => ("investor", "investor"),
     }
 }

@@ -194,7 +194,7 @@ impl AuditLogAccess {
                     actor: op.actor_name.clone(),
                     action: audit::operation_name(&op.action).to_owned(),
                     // An id change names the person's numbers: for the privacy officer only.
-                    subject: if op.action == "person.id-change" && !self.identities {
+                    subject: if !self.identities && !audit::subject_names_no_person(&op.action) {
                         "(personopplysning, vises bare for personvernombudet)".to_owned()
                     } else {
                         op.subject.clone()
