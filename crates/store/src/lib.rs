@@ -42,10 +42,10 @@ pub use error::{Result, StoreError};
 use model::{
     AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
     GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewPasswordLink,
-    NewStatement, NewUser, OperationRecord, Organisation, OutcomeTotal, Page, ParticipantDetail,
-    ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline, Proposal,
-    QuasiIdentifiers, SessionRecord, SnapshotRecord, StatementLineRecord, StatementRecord,
-    StatusCount, UserRecord, UserScope,
+    NewStatement, NewUser, OpenSession, OperationRecord, Organisation, OutcomeTotal, Page,
+    ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
+    Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord, StatementLineRecord,
+    StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -107,6 +107,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool>;
     /// The newest `limit` audit records that match `query`, newest first.
     async fn audit_page(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditExportRow>>;
+    /// The sessions of `user` open at `now`, newest first.
+    async fn open_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<OpenSession>>;
+    /// Ends the session of `user` whose token hash begins with `reference`, recorded as `op`
+    /// in the same transaction. False when there is none (nothing recorded).
+    async fn end_session_logged(
+        &self,
+        user: UserId,
+        reference: &str,
+        op: &OperationRecord,
+    ) -> Result<bool>;
     /// Ends every session of `user`, recorded as `op`; how many were open.
     async fn end_sessions_logged(&self, user: UserId, op: &OperationRecord) -> Result<u64>;
     /// Forgets the failed logins of `username` (lifts the throttle), recorded as `op`.

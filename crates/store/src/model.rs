@@ -233,6 +233,15 @@ pub struct AccountRow {
     pub recent_failures: u64,
 }
 
+/// A session open now, as the account's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSession {
+    /// Identifies the session; never the token itself, which only its holder has.
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub user_id: UserId,

@@ -1,6 +1,7 @@
 //! What administration reads and changes besides logins, expanded per database by
 //! [`impl_admin_store!`]: the organisations an account can belong to, an account's name, role
-//! and scope, and the audit log read page by page with filters (the audit viewer).
+//! and scope, an account's open sessions one by one, and the audit log read page by page with
+//! filters (the audit viewer).
 
 /// Adds the administration methods to `$store`; the [`crate::Store`] implementation calls them.
 macro_rules! impl_admin_store {
@@ -100,6 +101,56 @@ macro_rules! impl_admin_store {
                         ] {
                             sqlx::query(sql).bind(user.0).execute(&mut *tx).await?;
                         }
+                    }
+                    Self::append_operation_in(&mut tx, op).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                pub(crate) async fn open_sessions_sql(
+                    &self,
+                    user: UserId,
+                    now: chrono::DateTime<chrono::Utc>,
+                ) -> Result<Vec<OpenSession>> {
+                    let rows = sqlx::query(
+                        "SELECT token_hash, created_at, expires_at FROM sessions \
+                         WHERE user_id = $1 AND expires_at > $2 \
+                         ORDER BY created_at DESC, token_hash",
+                    )
+                    .bind(user.0)
+                    .bind(now)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(OpenSession {
+                                token_hash: r.try_get(0)?,
+                                created_at: r.try_get(1)?,
+                                expires_at: r.try_get(2)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                pub(crate) async fn end_session_logged_sql(
+                    &self,
+                    user: UserId,
+                    reference: &str,
+                    op: &OperationRecord,
+                ) -> Result<bool> {
+                    let mut tx = self.pool.begin().await?;
+                    let ended = sqlx::query(
+                        "DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, $3) = $2",
+                    )
+                    .bind(user.0)
+                    .bind(reference)
+                    .bind(i32::try_from(reference.len()).unwrap_or(i32::MAX))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if ended == 0 {
+                        // Nothing was ended: nothing is recorded either.
+                        return Ok(false);
                     }
                     Self::append_operation_in(&mut tx, op).await?;
                     tx.commit().await?;

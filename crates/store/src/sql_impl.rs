@@ -196,6 +196,14 @@ macro_rules! impl_store {
                     self.audit_page_sql(query, limit).await
                 }
 
+                async fn open_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<OpenSession>> {
+                    self.open_sessions_sql(user, now).await
+                }
+
+                async fn end_session_logged(&self, user: UserId, reference: &str, op: &OperationRecord) -> Result<bool> {
+                    self.end_session_logged_sql(user, reference, op).await
+                }
+
                 async fn end_sessions_logged(&self, user: UserId, op: &OperationRecord) -> Result<u64> {
                     self.end_sessions_logged_sql(user, op).await
                 }

@@ -359,6 +359,7 @@ pub struct AccountPage {
     pub form: effekt_app::views::AccountForm,
     pub roles: Vec<effekt_app::views::RoleOption>,
     pub organisations: Vec<effekt_app::views::OrganisationOption>,
+    pub sessions: Vec<effekt_app::access::SessionView>,
     pub error: Option<String>,
 }
 

@@ -1,6 +1,6 @@
 //! The administrator's accounts page (issue 12, item 3), on both stores: deactivation ends an
 //! account's sessions at once and stops its logins, activation lets it in again, sessions end
-//! on request, a locked account is unlocked; each change is in the operations log
+//! on request (all, or one from the account's page), a locked account is unlocked; each change is in the operations log
 //! (`audit:change`), and nobody but the administrator may make one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -115,6 +115,62 @@ both_stores! {
     }
 }
 
+/// The references of the sessions the account's page lists, in its order.
+fn session_references(page: &str) -> Vec<String> {
+    page.split("name=\"okt\" value=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+both_stores! {
+    async fn one_session_is_listed_and_ended_and_the_others_stay(t: TestStore) {
+        let app = App::new(t).await;
+        let admin = app.login("administrator").await;
+        let id = id_of(&app, "veileder2").await;
+        let first = app.login("veileder2").await;
+        let second = app.login("veileder2").await;
+        let page = app.get(&format!("/admin/brukere/{id}"), Some(&admin)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let refs = session_references(&page.body);
+        assert_eq!(refs.len(), 2, "both sessions listed: {}", page.body);
+        assert!(refs.iter().all(|r| r.len() == 16), "a reference, not the token hash: {refs:?}");
+        assert!(page.body.contains("Logget inn") && page.body.contains("Utløper"));
+        // Which reference is which session is not shown; end one and see which stops.
+        let end = |r: &str| format!("okt={r}");
+        let res = app.post_with_csrf(&format!("/admin/brukere/{id}"), &format!("/admin/brukere/{id}/avslutt-okt"), &admin, &end(&refs[0])).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(res.headers["location"], format!("/admin/brukere/{id}"));
+        assert_eq!(last_operation(&app).await, ("user.session-end".to_owned(), "user:veileder2".to_owned(), "administrator".to_owned()));
+        let mut working = 0;
+        for cookie in [&first, &second] {
+            if app.get("/hjem", Some(cookie)).await.status == StatusCode::OK {
+                working += 1;
+            }
+        }
+        assert_eq!(working, 1, "exactly one of the two sessions still works");
+        let left = session_references(&app.get(&format!("/admin/brukere/{id}"), Some(&admin)).await.body);
+        assert_eq!(left, [refs[1].clone()]);
+        // The same reference again, or one that names nothing: refused, nothing recorded.
+        let ops = app.t.store.operations().await.unwrap().len();
+        let again = app.post_with_csrf(&format!("/admin/brukere/{id}"), &format!("/admin/brukere/{id}/avslutt-okt"), &admin, &end(&refs[0])).await;
+        assert!(again.status == StatusCode::BAD_REQUEST && again.body.contains("allerede avsluttet"), "{}", again.status);
+        for bad in ["", "xyz", "0123456789ABCDEF", &refs[1][..8]] {
+            let res = app.post_with_csrf(&format!("/admin/brukere/{id}"), &format!("/admin/brukere/{id}/avslutt-okt"), &admin, &end(bad)).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{bad:?}");
+        }
+        assert_eq!(app.t.store.operations().await.unwrap().len(), ops);
+        // Another account's session cannot be ended through this account's page.
+        let other = id_of(&app, "veileder1").await;
+        let res = app.post_with_csrf(&format!("/admin/brukere/{id}"), &format!("/admin/brukere/{other}/avslutt-okt"), &admin, &end(&refs[1])).await;
+        assert!(res.status.is_client_error(), "{}", res.status);
+        assert_eq!(session_references(&app.get(&format!("/admin/brukere/{id}"), Some(&admin)).await.body).len(), 1);
+        // The administrator's own page marks the session it is looking from.
+        let me = id_of(&app, "administrator").await;
+        assert!(app.get(&format!("/admin/brukere/{me}"), Some(&admin)).await.body.contains("(denne økten)"));
+    }
+}
+
 both_stores! {
     async fn nobody_but_the_administrator_changes_another_organisations_account(t: TestStore) {
         let app = App::new(t).await;
@@ -133,8 +189,8 @@ both_stores! {
             // Their own page's token, so the refusal is the role's, not the CSRF check's.
             let html = app.get("/hjem", Some(&cookie)).await.body;
             let token = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-            for action in ["deaktiver", "aktiver", "avslutt-okter", "las-opp", "passordlenke"] {
-                let res = app.post_form(&format!("/admin/brukere/{target}/{action}"), Some(&cookie), &format!("csrf={token}")).await;
+            for action in ["deaktiver", "aktiver", "avslutt-okter", "avslutt-okt", "las-opp", "passordlenke"] {
+                let res = app.post_form(&format!("/admin/brukere/{target}/{action}"), Some(&cookie), &format!("csrf={token}&okt=0123456789abcdef")).await;
                 assert_eq!(res.status, refused, "{user} {action}");
             }
         }

@@ -336,6 +336,54 @@ impl AccountAccess {
         Ok(self.app.store.end_sessions_logged(user.id, &op).await?)
     }
 
+    /// The sessions of account `id` open now, newest first; the viewer's own is marked.
+    pub async fn sessions(&self, id: i64) -> Result<Vec<SessionView>, AppError> {
+        let user = self.account(id).await?;
+        let own = self.viewer.session.as_ref().map(|s| s.token_hash.as_str());
+        Ok(self
+            .app
+            .store
+            .open_sessions(user.id, self.app.now())
+            .await?
+            .into_iter()
+            .map(|s| SessionView {
+                reference: session_reference(&s.token_hash).to_owned(),
+                started: effekt_domain::dates::oslo_time(s.created_at),
+                expires: effekt_domain::dates::oslo_time(s.expires_at),
+                current: own == Some(s.token_hash.as_str()),
+            })
+            .collect())
+    }
+
+    /// Ends one session of account `id` (a lost phone), named by its reference on the
+    /// account's page; the others stay. Recorded as `user.session-end`.
+    pub async fn end_session(&self, id: i64, reference: &str) -> Result<(), AppError> {
+        let user = self.account(id).await?;
+        let valid = reference.len() == SESSION_REFERENCE_LEN
+            && reference
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        if !valid {
+            return Err(AppError::NotFound);
+        }
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            "user.session-end",
+            format!("user:{}", user.username),
+        );
+        if !self
+            .app
+            .store
+            .end_session_logged(user.id, reference, &op)
+            .await?
+        {
+            // Ended already, or expired: the page was older than the session.
+            return Err(refused("Økten er allerede avsluttet."));
+        }
+        Ok(())
+    }
+
     /// Lifts the lock after failed logins (the person has been reached and knows the
     /// password again). Recorded as `user.unlock`.
     pub async fn unlock(&self, id: i64) -> Result<(), AppError> {
@@ -381,6 +429,28 @@ impl AccountAccess {
             .await?;
         Ok((user.username, token))
     }
+}
+
+/// A session as the account's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionView {
+    /// Names the session in the form that ends it: the start of its token's hash, which
+    /// neither is the token nor leads to it.
+    pub reference: String,
+    /// When it began and when it ends by itself, Europe/Oslo.
+    pub started: String,
+    pub expires: String,
+    /// The viewer's own session (ending it logs the viewer out).
+    pub current: bool,
+}
+
+/// Hex digits of the token hash that name a session: 64 bits, unique among open sessions.
+const SESSION_REFERENCE_LEN: usize = 16;
+
+fn session_reference(token_hash: &str) -> &str {
+    token_hash
+        .get(..SESSION_REFERENCE_LEN)
+        .unwrap_or(token_hash)
 }
 
 /// How an organisation is named in the form: `office:3`, `provider:1`, `investor:2`, or empty.

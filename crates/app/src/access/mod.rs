@@ -18,7 +18,7 @@ pub(crate) mod publication;
 mod statement_words;
 mod statements;
 
-pub use accounts::{AccountAccess, AccountInput, Reach};
+pub use accounts::{AccountAccess, AccountInput, Reach, SessionView};
 pub use admin::{AdminAccess, HttpSettings};
 pub use aggregates::AggregateAccess;
 pub use audit_log::{AuditLogAccess, AuditLogFilter};

@@ -1,7 +1,8 @@
 //! `/admin/brukere`: accounts, for the administrator (every account) and a provider admin (its
 //! own organisation's staff). A new account gets its first password through a one-time link
-//! shown once; an account's name, role and organisation are changed on its own page; the
-//! actions on the list deactivate, activate, end sessions, unlock or make a new link. Each is a
+//! shown once; an account's name, role and organisation are changed on its own page, which
+//! also lists its open sessions, each of which can be ended; the actions on the list
+//! deactivate, activate, end sessions, unlock or make a new link. Each is a
 //! form with the session's CSRF token, answered with the page again (after a redirect) or the
 //! refusal beside what was typed.
 
@@ -119,6 +120,10 @@ async fn edit_page(
     form: AccountForm,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    let sessions = match form.id {
+        Some(id) => access.sessions(id).await?,
+        None => Vec::new(),
+    };
     let chrome = Chrome::new(
         super::lang(headers),
         "account-title",
@@ -133,6 +138,7 @@ async fn edit_page(
             form,
             roles: access.roles(),
             organisations: access.organisations().await?,
+            sessions,
             error,
         },
         failed,
@@ -177,7 +183,8 @@ pub async fn update(
 }
 
 /// `POST /admin/brukere/{id}/{action}`: `deaktiver`, `aktiver`, `avslutt-okter`, `las-opp`,
-/// or `passordlenke` (answered with the page holding the new link, once).
+/// or `passordlenke` (answered with the page holding the new link, once); `avslutt-okt` ends
+/// the one session named by the form's `okt`, from the account's own page.
 pub async fn act(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -188,6 +195,17 @@ pub async fn act(
     let access = viewer.accounts(&state.app)?;
     super::form_csrf(&viewer, &form)?;
     let id = super::path_id(&raw)?;
+    if action == "avslutt-okt" {
+        let reference = form.get("okt").map_or("", String::as_str);
+        return match access.end_session(id, reference).await {
+            Ok(()) => Ok(Redirect::to(&format!("/admin/brukere/{id}")).into_response()),
+            Err(e) => {
+                let error = Some(super::refusal(e)?);
+                let shown = access.form(id).await?;
+                edit_page(&viewer, &headers, &access, shown, error).await
+            }
+        };
+    }
     if action == "passordlenke" {
         let shown = match access.password_link(id).await {
             Ok((username, token)) => Shown {
