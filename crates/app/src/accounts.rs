@@ -32,6 +32,12 @@ pub const PASSWORD_CHARS: std::ops::RangeInclusive<usize> = 12..=1024;
 
 /// Failed logins allowed per username (from one client) within [`THROTTLE_MINUTES`].
 pub const MAX_FAILURES: u64 = 5;
+
+/// Whether an account with `recent_failures` failed logins within the throttle window is
+/// locked (as the accounts page and the administrator's home say).
+pub fn is_locked(recent_failures: u64) -> bool {
+    recent_failures >= MAX_FAILURES
+}
 /// Failed logins allowed from one client, whatever the usernames, within the same window.
 pub const MAX_CLIENT_FAILURES: u64 = 20;
 /// Failed logins for one username from all clients together after which it is locked for

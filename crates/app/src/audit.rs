@@ -177,6 +177,7 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "user.activate" => "Bruker aktivert",
         "user.deactivate" => "Bruker deaktivert",
         "user.sessions-end" => "Brukerens økter avsluttet",
+        "user.session-end" => "Brukerens økt avsluttet",
         "user.unlock" => "Bruker låst opp",
         "user.password-link" => "Passordlenke laget",
         "user.password-set" => "Passord satt med lenke",
@@ -201,6 +202,7 @@ pub(crate) fn subject_names_no_person(action: &str) -> bool {
             | "user.activate"
             | "user.deactivate"
             | "user.sessions-end"
+            | "user.session-end"
             | "user.unlock"
             | "user.password-link"
             | "user.password-set"

@@ -113,6 +113,70 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
             agreed_amendment(store, contract.id, &demo, &ids).await?;
         }
     }
+    import_history(app, &demo, &ids).await?;
+    Ok(())
+}
+
+/// The demo's import log, made through the same use cases as the command line: the register
+/// snapshot it was seeded with, and a provider file the administrator tried last night that
+/// was refused (a record verified by the person who recorded it, and a date that does not
+/// exist), so the administrator's home has a failed import to put right.
+async fn import_history(
+    app: &App,
+    demo: &demo::Demo,
+    ids: &HashMap<String, UserId>,
+) -> Result<(), SeedError> {
+    let admin = demo
+        .users
+        .iter()
+        .find(|u| u.role == Role::Administrator)
+        .and_then(|u| ids.get(&u.username));
+    let (Some(&admin), Some(contract), Some(person)) = (
+        admin,
+        demo.dataset.contracts.first(),
+        demo.dataset.persons.first(),
+    ) else {
+        return Ok(());
+    };
+    let Some(user) = app.store.user_by_id(admin).await? else {
+        return Ok(());
+    };
+    let viewer = crate::Viewer {
+        user,
+        request_id: "demo-seed".to_owned(),
+        channel: effekt_store::model::Channel::Cli {
+            os_user: "demo".to_owned(),
+        },
+        session: None,
+    };
+    let register = crate::access::imports::Attempt {
+        kind: effekt_domain::imports::ImportKind::Register,
+        scope: String::new(),
+        source: std::path::Path::new("registeruttrekk-demo"),
+    };
+    app.log_import(
+        &viewer,
+        &register,
+        effekt_domain::imports::ImportResult::Applied,
+        &[],
+        0,
+    )
+    .await?;
+    let id = person.ids.current();
+    let file = format!(
+        "record_id;national_id;identifier;date;score;recorded_by;verified_by;verified_on;action\n\
+         M-101;{id};kartlegging;2026-11-02;;Kari Veileder;Kari Veileder;2026-11-03;\n\
+         M-102;{id};kartlegging;2026-11-31;;Kari Veileder;Per Jobbspesialist;2026-12-01;\n"
+    );
+    // Refused by design: what matters is the log row it leaves.
+    let _refused = viewer
+        .administration(app)?
+        .import_evidence_text(
+            contract.id,
+            std::path::Path::new("leverandor-milepaeler-november.csv"),
+            &file,
+        )
+        .await?;
     Ok(())
 }
 
@@ -362,7 +426,7 @@ fn try_with(role: Role) -> &'static str {
         }
         Role::Facilitator => "se resultater på tvers av leverandørene, med små tall skjult",
         Role::Administrator => {
-            "opprett en konto og lag passordlenken; se revisjonsloggen (med pseudonymer)"
+            "se den avviste importen på forsiden; opprett en konto og lag passordlenken; se revisjonsloggen"
         }
         Role::PrivacyOfficer => {
             "søk i revisjonsloggen på et fødselsnummer: hvem har sett denne personen"

@@ -44,6 +44,7 @@ fn needs(grant: Grant) -> &'static str {
         Grant::Home => "any active account",
         Grant::Accounts => "the administrator or a provider admin",
         Grant::AuditLog => "the administrator or the privacy officer",
+        Grant::Imports => "the administrator or the Nav contract manager",
     }
 }
 

@@ -35,6 +35,8 @@ pub enum Grant {
     /// The audit viewer: the administrator under pseudonyms, the privacy officer with
     /// identities.
     AuditLog,
+    /// The import log, of the kinds of import the role makes (`access::imports::owner`).
+    Imports,
 }
 
 /// What each role is granted.
@@ -52,12 +54,13 @@ pub fn grants(role: Role) -> &'static [Grant] {
             Contracts,
             Statements,
             DefineContracts,
+            Imports,
         ],
         Role::Investor | Role::Facilitator => {
             &[Home, Aggregates, Investments, Contracts, Statements]
         }
         Role::Evaluator => &[Home, Pseudonymised, Contracts, Statements],
-        Role::Administrator => &[Home, Administration, Accounts, AuditLog],
+        Role::Administrator => &[Home, Administration, Accounts, AuditLog, Imports],
         Role::PrivacyOfficer => &[Home, AuditLog],
     }
 }
@@ -80,10 +83,11 @@ pub enum Page {
     Settings,
     Contracts,
     Statements,
+    Imports,
 }
 
 impl Page {
-    pub const MENU: [Page; 11] = [
+    pub const MENU: [Page; 12] = [
         Page::Home,
         Page::Participants,
         Page::Overview,
@@ -95,6 +99,7 @@ impl Page {
         Page::Settings,
         Page::Contracts,
         Page::Statements,
+        Page::Imports,
     ];
 
     /// The grant a page needs.
@@ -107,6 +112,7 @@ impl Page {
             Page::Evaluation => Grant::Pseudonymised,
             Page::Users => Grant::Accounts,
             Page::AuditLog => Grant::AuditLog,
+            Page::Imports => Grant::Imports,
             Page::Settings => Grant::Administration,
             Page::Contracts => Grant::Contracts,
             Page::Statements => Grant::Statements,

@@ -196,6 +196,13 @@ impl Viewer {
         Ok(AdminAccess::new(app.clone(), self.clone()))
     }
 
+    /// The import log: the administrator's register and evidence imports, the Nav contract
+    /// manager's contract files.
+    pub fn imports(&self, app: &App) -> Result<crate::access::ImportLogAccess, AppError> {
+        self.check(Grant::Imports)?;
+        Ok(crate::access::ImportLogAccess::new(app.clone(), self))
+    }
+
     /// Accounts: the administrator every account, a provider admin its own organisation's.
     pub fn accounts(&self, app: &App) -> Result<AccountAccess, AppError> {
         self.check(Grant::Accounts)?;

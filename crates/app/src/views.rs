@@ -591,6 +591,25 @@ pub struct TaskView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HomeView {
     pub tasks: Vec<TaskView>,
+    /// The few figures the role watches (`access::figures`), per contract or area.
+    pub figures: Vec<KeyFigures>,
+}
+
+/// Key figures under one heading (a contract, or "Drift").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyFigures {
+    pub title: String,
+    pub figures: Vec<KeyFigure>,
+}
+
+/// One key figure: what it is, its value as shown, and a note where the value needs one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyFigure {
+    pub label: String,
+    pub value: String,
+    pub note: Option<String>,
 }
 
 /// A chart's data, exactly as the table beside it shows it: the same suppressed figures, so a

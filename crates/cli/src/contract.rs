@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use effekt_app::access::MAX_CONTRACT_FILE;
 use effekt_app::policy::Grant;
 use effekt_app::statement_file;
 use effekt_domain::contract::terms::ContractTerms;
@@ -80,44 +81,35 @@ pub enum LedgerCommand {
     },
 }
 
-/// The largest contract file read (docs/contracts.md): a real contract is a few kilobytes, a
-/// generated rate card of 100,000 outcomes about 20 MB; beyond this it is a mistake.
-const MAX_CONTRACT_FILE: u64 = 64 * 1024 * 1024;
-
 /// The checked terms and the file's text, or the exit code after printing every problem.
-fn read_checked(file: &PathBuf) -> Result<Result<(ContractTerms, String), ExitCode>, CliError> {
-    let size = std::fs::metadata(file)
-        .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?
-        .len();
-    if size > MAX_CONTRACT_FILE {
-        return Err(CliError::Config(format!(
-            "{}: {size} bytes is more than a contract file may hold ({} MiB); nothing was read",
-            file.display(),
-            MAX_CONTRACT_FILE / 1024 / 1024
-        )));
-    }
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?;
+fn read_checked(
+    file: &std::path::Path,
+) -> Result<Result<(ContractTerms, String), ExitCode>, CliError> {
+    let text = effekt_app::access::read_limited(file, MAX_CONTRACT_FILE, "a contract file")
+        .map_err(CliError::Config)?;
     match contract::check(&text) {
         Ok(terms) => Ok(Ok((terms, text))),
-        Err(problems) => {
-            // `FILE:LINE: key: message`, as compilers print, so editors can jump to the line.
-            for p in &problems {
-                if p.key.is_empty() {
-                    println!("{}:{}: {}", file.display(), p.line, p.message);
-                } else {
-                    println!("{}:{}: {}: {}", file.display(), p.line, p.key, p.message);
-                }
-            }
-            eprintln!(
-                "effekt: {} problem{} in {}; nothing was stored",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
-                file.display()
-            );
-            Ok(Err(ExitCode::FAILURE))
+        Err(problems) => Ok(Err(print_problems(file, &problems))),
+    }
+}
+
+/// `FILE:LINE: key: message` per problem, as compilers print, so editors can jump to the
+/// line; and that nothing was stored.
+fn print_problems(file: &std::path::Path, problems: &[contract::Problem]) -> ExitCode {
+    for p in problems {
+        if p.key.is_empty() {
+            println!("{}:{}: {}", file.display(), p.line, p.message);
+        } else {
+            println!("{}:{}: {}: {}", file.display(), p.line, p.key, p.message);
         }
     }
+    eprintln!(
+        "effekt: {} problem{} in {}; nothing was stored",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        file.display()
+    );
+    ExitCode::FAILURE
 }
 
 fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> Result<(), CliError> {
@@ -162,25 +154,35 @@ pub async fn run(command: ContractCommand) -> Result<ExitCode, CliError> {
             operator,
         } => (file, Some((contract, target_cohort, database, operator))),
     };
-    let (terms, text) = match read_checked(&file)? {
-        Ok(checked) => checked,
-        Err(code) => return Ok(code),
-    };
     if let Some((contract, target_cohort, database, operator)) = store {
         let app = crate::open_app_without_key(&database, crate::mode_from_env()?).await?;
         let viewer = operator.viewer(&app, Grant::DefineContracts).await?;
-        let (id, version) = viewer
+        let defined = match viewer
             .contract_definition(&app)?
-            .import(contract.map(ContractId), &terms, &text, target_cohort)
-            .await?;
-        println!(
-            "Stored {:?} as contract {} version {version}: {} outcomes.",
-            terms.name,
-            id.0,
-            terms.outcomes.len()
-        );
-        return Ok(ExitCode::SUCCESS);
+            .import_file(contract.map(ContractId), &file, target_cohort)
+            .await
+        {
+            Ok(defined) => defined,
+            Err(effekt_app::AppError::Refused(why)) => return Err(CliError::Config(why)),
+            Err(e) => return Err(e.into()),
+        };
+        return match defined {
+            Ok((id, version, terms)) => {
+                println!(
+                    "Stored {:?} as contract {} version {version}: {} outcomes.",
+                    terms.name,
+                    id.0,
+                    terms.outcomes.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(problems) => Ok(print_problems(&file, &problems)),
+        };
     }
+    let terms = match read_checked(&file)? {
+        Ok((terms, _)) => terms,
+        Err(code) => return Ok(code),
+    };
     println!(
         "{}: the contract {:?} is valid: {} parties, {} outcomes, {} cohort outcomes, {} to {}, paid {}",
         file.display(),

@@ -8,13 +8,11 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use effekt_app::policy::Grant;
+use effekt_app::AppError;
 use effekt_domain::ids::ContractId;
 use effekt_engine::evidence;
 
 use crate::{CliError, OperatorArg};
-
-/// The largest evidence file read: far beyond any provider's records of one import.
-const MAX_EVIDENCE_FILE: u64 = 64 * 1024 * 1024;
 
 #[derive(Subcommand, Debug)]
 pub enum EvidenceCommand {
@@ -45,22 +43,15 @@ pub async fn run(command: EvidenceCommand) -> Result<ExitCode, CliError> {
         .viewer(&app, Grant::Administration)
         .await?
         .administration(&app)?;
-    let size = std::fs::metadata(&file)
-        .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?
-        .len();
-    if size > MAX_EVIDENCE_FILE {
-        return Err(CliError::Config(format!(
-            "{}: {size} bytes is more than an evidence file may hold (64 MiB); nothing was read",
-            file.display()
-        )));
-    }
-    let text = std::fs::read_to_string(&file)
-        .map_err(|e| CliError::Config(format!("{}: {e}", file.display())))?;
-    let rows = match evidence::parse(&text) {
-        Ok(rows) => rows,
-        Err(problems) => return Ok(refuse(&file, &problems)),
+    let stored = match admin
+        .import_evidence_file(ContractId(contract), &file)
+        .await
+    {
+        Ok(stored) => stored,
+        Err(AppError::Refused(why)) => return Err(CliError::Config(why)),
+        Err(e) => return Err(e.into()),
     };
-    match admin.import_evidence(ContractId(contract), &rows).await? {
+    match stored {
         Ok(stored) => {
             println!(
                 "Stored {stored} provider record{} for contract {contract}.",

@@ -38,7 +38,7 @@ pub fn shared(text: &str, required: bool, max: usize) -> Result<Option<String>, 
 
 /// Whether eleven digits stand together, or as six and five split by one space, dot or dash
 /// (how people write "241095 12482"), not inside a longer number.
-fn holds_national_id(text: &str) -> bool {
+pub fn holds_national_id(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i < chars.len() {

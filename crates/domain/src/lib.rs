@@ -11,6 +11,7 @@ pub mod dataset;
 pub mod dates;
 pub mod free_text;
 pub mod ids;
+pub mod imports;
 pub mod mode;
 pub mod money;
 pub mod municipality;

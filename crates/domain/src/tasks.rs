@@ -30,6 +30,8 @@ pub enum TaskKind {
     PayStatement,
     /// Decide a proposed amendment for one's party.
     DecideAmendment,
+    /// Correct and run again an import that was refused or failed (whoever owns its kind).
+    RetryImport,
 }
 
 impl TaskKind {
@@ -41,6 +43,7 @@ impl TaskKind {
             Self::ApproveStatement => "approve_statement",
             Self::PayStatement => "pay_statement",
             Self::DecideAmendment => "decide_amendment",
+            Self::RetryImport => "retry_import",
         }
     }
 
@@ -53,6 +56,7 @@ impl TaskKind {
             Self::ApproveStatement => "Godkjenn oppgjøret",
             Self::PayStatement => "Registrer utbetalingen",
             Self::DecideAmendment => "Ta stilling til endringsforslaget",
+            Self::RetryImport => "Rett feilen og importer på nytt",
         }
     }
 }

@@ -17,6 +17,7 @@ mod sql_bulk;
 mod sql_contract;
 mod sql_evidence;
 mod sql_impl;
+mod sql_imports;
 mod sql_participants;
 mod sql_parts;
 mod sql_people;
@@ -41,11 +42,11 @@ use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 use model::{
     AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
-    GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewPasswordLink,
-    NewStatement, NewUser, OpenSession, OperationRecord, Organisation, OutcomeTotal, Page,
-    ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope, ParticipantTimeline,
-    Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord, StatementLineRecord,
-    StatementRecord, StatusCount, UserRecord, UserScope,
+    GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewImportRun,
+    NewPasswordLink, NewStatement, NewUser, OpenSession, OperationRecord, Organisation,
+    OutcomeTotal, Page, ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope,
+    ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord,
+    StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -107,6 +108,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool>;
     /// The newest `limit` audit records that match `query`, newest first.
     async fn audit_page(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditExportRow>>;
+    /// Keeps one import attempt in the import log (the homes see it at once); its id.
+    async fn record_import(&self, run: &NewImportRun) -> Result<i64>;
+    /// The newest `limit` import attempts, newest first.
+    async fn import_runs(&self, limit: u32) -> Result<Vec<effekt_domain::imports::ImportRun>>;
     /// The sessions of `user` open at `now`, newest first.
     async fn open_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<OpenSession>>;
     /// Ends the session of `user` whose token hash begins with `reference`, recorded as `op`

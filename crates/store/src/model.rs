@@ -233,6 +233,21 @@ pub struct AccountRow {
     pub recent_failures: u64,
 }
 
+/// An import attempt for the import log (migration 0023).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewImportRun {
+    pub kind: effekt_domain::imports::ImportKind,
+    pub scope: String,
+    pub source: String,
+    pub at: DateTime<Utc>,
+    pub actor: Option<UserId>,
+    pub actor_name: String,
+    pub result: effekt_domain::imports::ImportResult,
+    pub problem_count: u64,
+    /// The problems kept (already limited and cleared of national ids).
+    pub problems: Vec<String>,
+}
+
 /// A session open now, as the account's page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenSession {

@@ -196,6 +196,14 @@ macro_rules! impl_store {
                     self.audit_page_sql(query, limit).await
                 }
 
+                async fn record_import(&self, run: &NewImportRun) -> Result<i64> {
+                    self.record_import_sql(run).await
+                }
+
+                async fn import_runs(&self, limit: u32) -> Result<Vec<effekt_domain::imports::ImportRun>> {
+                    self.import_runs_sql(limit).await
+                }
+
                 async fn open_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<OpenSession>> {
                     self.open_sessions_sql(user, now).await
                 }

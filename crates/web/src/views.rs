@@ -134,6 +134,7 @@ pub fn page_link(page: Page) -> (&'static str, &'static str) {
         Page::Evaluation => ("/evaluering", "nav-evaluation"),
         Page::Users => ("/admin/brukere", "nav-users"),
         Page::AuditLog => ("/admin/logg", "nav-audit"),
+        Page::Imports => ("/importer", "nav-imports"),
         Page::Settings => ("/admin/oppsett", "nav-settings"),
         Page::Contracts => ("/kontrakter", "nav-contract"),
         Page::Statements => ("/utbetalinger", "nav-statements"),
@@ -368,6 +369,13 @@ pub struct AccountPage {
 pub struct SettingsPage {
     pub chrome: Chrome,
     pub configuration: effekt_app::views::ConfigurationView,
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+pub struct ImportsPage {
+    pub chrome: Chrome,
+    pub runs: Vec<effekt_app::access::ImportRunView>,
 }
 
 #[derive(Template)]

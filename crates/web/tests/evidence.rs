@@ -9,14 +9,10 @@ mod common;
 
 use common::*;
 use effekt_app::policy::Grant;
-use effekt_app::App as Core;
 use effekt_domain::contract::scale::Scale;
 use effekt_domain::contract::terms::{ContractOutcome, EvidenceSource};
-use effekt_domain::mode::Mode;
 use effekt_domain::money::Nok;
 use effekt_domain::outcomes::{Definition, OutcomeKind};
-use effekt_domain::pseudonym::PseudonymKey;
-use effekt_engine::evidence;
 use effekt_store::both_stores;
 use effekt_store::fixture::{self, CONTRACT};
 
@@ -43,21 +39,11 @@ async fn import_into(
     contract: effekt_domain::ids::ContractId,
     text: &str,
 ) -> Result<usize, Vec<String>> {
-    let core = Core::new(
-        app.t.store.clone(),
-        PseudonymKey::new(vec![42; 32]).unwrap(),
-        Mode::Test,
-    );
-    let admin =
-        effekt_app::operator::operator(&core, Some("administrator"), Grant::Administration, "test")
-            .await
-            .unwrap()
-            .administration(&core)
-            .unwrap();
-    let rows =
-        evidence::parse(text).map_err(|p| p.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let (core, viewer) = app.operator("administrator", Grant::Administration).await;
+    let admin = viewer.administration(&core).unwrap();
+    let file = scratch_file("dokumentasjon.csv", text);
     admin
-        .import_evidence(contract, &rows)
+        .import_evidence_file(contract, &file)
         .await
         .unwrap()
         .map_err(|p| p.iter().map(ToString::to_string).collect())

@@ -9,57 +9,6 @@ use axum::http::StatusCode;
 use common::*;
 use effekt_store::both_stores;
 
-/// The home's tasks as (label, link, due) in the order shown.
-async fn tasks(app: &App, user: &str) -> Vec<(String, String, String)> {
-    let cookie = app.login(user).await;
-    let page = app.get("/hjem", Some(&cookie)).await;
-    assert_eq!(page.status, StatusCode::OK, "{user}");
-    let body = page.body;
-    let mut out = Vec::new();
-    for row in body.split("<tr class=\"task-").skip(1) {
-        let href = row
-            .split("href=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_owned();
-        let label = row
-            .split("</a>")
-            .next()
-            .unwrap()
-            .rsplit('>')
-            .next()
-            .unwrap()
-            .to_owned();
-        // Each cell starts with its label for narrow screens (hidden from screen readers).
-        let due = row
-            .split("<td>")
-            .nth(3)
-            .unwrap()
-            .split("</td>")
-            .next()
-            .unwrap()
-            .split_once(": </span>")
-            .unwrap()
-            .1
-            .to_owned();
-        out.push((label, href, due));
-    }
-    if out.is_empty() {
-        assert!(
-            body.contains("Ingenting venter på deg nå."),
-            "{user}: {body}"
-        );
-    }
-    out
-}
-
-fn labels(t: &[(String, String, String)]) -> Vec<&str> {
-    t.iter().map(|(l, _, _)| l.as_str()).collect()
-}
-
 both_stores! {
     async fn each_step_of_a_statement_waits_on_the_home_of_whoever_takes_it(t: TestStore) {
         // 10 April 2025: the first quarter is over and the snapshot (to 30 June 2026) covers it.
@@ -233,5 +182,82 @@ both_stores! {
         assert_eq!(app.decide(&admin_a, 2, "approve").await.status, StatusCode::BAD_REQUEST);
         assert_eq!(app.propose(&nav, "01.01.2027", 65_000).await.status, StatusCode::SEE_OTHER);
         assert_eq!(labels(&tasks(&app, "admin.a").await), ["Ta stilling til endringsforslaget"]);
+    }
+}
+
+/// The value shown under `label` on `user`'s home, if any.
+async fn figure(app: &App, user: &str, label: &str) -> Option<String> {
+    let cookie = app.login(user).await;
+    let body = app.get("/hjem", Some(&cookie)).await.body;
+    let marker = format!("<span class=\"card-label\">{label}</span> <span class=\"card-value\">");
+    let start = body.find(&marker)? + marker.len();
+    Some(body[start..start + body[start..].find("</span>")?].to_owned())
+}
+
+/// Whole kroner in a shown amount (`kr 200 000,00` → 200000).
+fn kroner(shown: &str) -> i64 {
+    let digits: String = shown
+        .split(',')
+        .next()
+        .unwrap()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+both_stores! {
+    async fn the_home_shows_what_has_been_paid_as_each_role_may_see_it(t: TestStore) {
+        let app = App::new(t).await;
+        assert_eq!(figure(&app, "forvalter", "Siste utbetalte periode").await.as_deref(), Some("Ingen ennå"));
+        for period in ["2025Q1", "2025Q2", "2025Q3"] {
+            app.settle_period(1, period).await;
+        }
+        // Nav and the evaluator: every statement's total.
+        for user in ["forvalter", "evaluator", "veileder1"] {
+            assert_eq!(figure(&app, user, "Utbetalt hittil").await.map(|v| kroner(&v)), Some(200_000), "{user}");
+            assert_eq!(figure(&app, user, "Siste utbetalte periode").await.as_deref(), Some("3. kvartal 2025"), "{user}");
+            assert_eq!(figure(&app, user, "Oppgjør under behandling").await.as_deref(), Some("0"), "{user}");
+        }
+        // Those who see totals only: 2025Q3 hides a cell under 5, so no sum is shown at all.
+        for user in ["investor", "tilrettelegger"] {
+            assert_eq!(figure(&app, user, "Utbetalt hittil").await.as_deref(), Some("Skjult"), "{user}");
+            let cookie = app.login(user).await;
+            let home = app.get("/hjem", Some(&cookie)).await.body;
+            assert!(home.contains("små tall som ikke vises deg") && !home.contains("200\u{a0}000"), "{user}: {home}");
+            assert_eq!(figure(&app, user, "Av taket for kontrakten").await, None, "{user}: no share of a hidden sum");
+        }
+        // A provider sees its own share, and the two providers' shares make Nav's total.
+        let a = figure(&app, "ansatt.a", "Utbetalt for deres deltakere").await.unwrap();
+        let b = figure(&app, "admin.b", "Utbetalt for deres deltakere").await.unwrap();
+        assert_eq!(kroner(&a) + kroner(&b), 200_000, "{a} + {b}");
+        assert_eq!(figure(&app, "ansatt.a", "Utbetalt hittil").await, None);
+        assert_eq!(figure(&app, "ansatt.a", "Av taket for kontrakten").await, None, "a share says nothing about the cap");
+        // A statement in progress is counted, and the cached figures follow the step at once.
+        let nav = app.login("forvalter").await;
+        app.compute(&nav, 1, "2025Q4").await;
+        assert_eq!(figure(&app, "forvalter", "Oppgjør under behandling").await.as_deref(), Some("1"));
+        assert_eq!(figure(&app, "investor", "Oppgjør under behandling").await.as_deref(), Some("1"));
+        // The privacy officer watches the log, not payments.
+        let cookie = app.login("personvern").await;
+        assert!(!app.get("/hjem", Some(&cookie)).await.body.contains("Nøkkeltall"));
+    }
+}
+
+both_stores! {
+    async fn the_administrators_home_counts_waiting_imports_and_locked_accounts(t: TestStore) {
+        let app = App::new(t).await;
+        assert_eq!(figure(&app, "administrator", "Importer som venter").await.as_deref(), Some("0"));
+        assert_eq!(figure(&app, "administrator", "Låste kontoer nå").await.as_deref(), Some("0"));
+        assert_eq!(figure(&app, "administrator", "Aktive kontoer").await.as_deref(), Some(USERS.len().to_string().as_str()));
+        for _ in 0..5 {
+            app.try_login("veileder2", "feil").await;
+        }
+        assert_eq!(figure(&app, "administrator", "Låste kontoer nå").await.as_deref(), Some("1"));
+        let (core, viewer) = app.operator("administrator", effekt_app::policy::Grant::Administration).await;
+        let missing = std::env::temp_dir().join("effekt-test-no-register-here");
+        let _ = viewer.administration(&core).unwrap().import_register_dir(&missing, &|_| {}, &|_| {}).await;
+        assert_eq!(figure(&app, "administrator", "Importer som venter").await.as_deref(), Some("1"));
+        assert!(figure(&app, "administrator", "Nyeste registeruttrekk").await.unwrap().starts_with("til "));
     }
 }

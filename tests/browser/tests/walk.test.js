@@ -32,7 +32,7 @@ const ROLES = [
   { key: 'evaluator', user: 'evaluator', home: '/evaluering', kind: 'evaluation' },
   { key: 'contract-manager', user: 'kontrakt.forvalter', home: '/oversikt', kind: 'overview', tasks: ['Beregn oppgjøret'] },
   { key: 'facilitator', user: 'tilrettelegger', home: '/oversikt', kind: 'overview' },
-  { key: 'administrator', user: 'administrator', home: '/admin/brukere', kind: 'users', notFound: true },
+  { key: 'administrator', user: 'administrator', home: '/admin/brukere', kind: 'users', notFound: true, tasks: ['Rett feilen og importer på nytt'], importLog: true },
   { key: 'provider-admin', user: 'admin.stor', home: '/deltakere', kind: 'participants', tasks: ['Ta stilling til endringsforslaget'], ownStaff: ['admin.stor', 'jobbspesialist.stor'] },
   { key: 'privacy-officer', user: 'personvernombud', home: '/admin/logg', kind: 'audit' },
 ];
@@ -130,6 +130,20 @@ async function walkHome(page, role) {
     await page.goto('/hjem');
     const left = await page.locator('main tbody tr th a').allInnerTexts();
     assert.ok(!left.includes(task), `${role.user}: the task is gone once done: ${left}`);
+  }
+  if (role.importLog) {
+    // The refused import: the task leads to its row in the import log, open, with the
+    // problems and the command to run it again.
+    await tabToSelector(page, 'main tbody a[href^="/importer#import-"]', { max: 40 });
+    const href = await page.locator('main tbody a[href^="/importer#import-"]').first().getAttribute('href');
+    await enterAndWait(page, pathIs('/importer'));
+    await visited(page, role.key, 'importer');
+    await assertNoPersonalData(page);
+    const row = page.locator(href.replace('/importer', ''));
+    assert.ok((await row.innerText()).includes('venter på ny import'), 'the refused import waits');
+    assert.ok(await row.locator('details[open]').count(), 'its problems are shown');
+    assert.ok((await row.innerText()).includes('effekt evidence import'), 'and how to run it again');
+    await page.goto('/hjem');
   }
   await tabToSelector(page, `nav.main-nav a[href="${role.home}"]`, { max: 25 });
   await enterAndWait(page, pathIs(role.home));
@@ -622,4 +636,42 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       }
     });
   }
+
+  test('the proposer withdraws the pending proposal, and nobody is asked any more', { timeout: TEST_TIMEOUT }, async () => {
+    const manager = ROLES.find((r) => r.key === 'contract-manager');
+    const { context, page } = await newPage(browser, server.baseURL);
+    try {
+      await keyboardLogin(page, manager);
+      await page.goto('/kontrakter/1');
+      await tabToSelector(page, '#trekk-begrunnelse', { max: 80 });
+      await page.keyboard.type('Prisen tas opp i neste forhandlingsmøte i stedet.');
+      await page.keyboard.press('Tab');
+      assert.ok(await focusMatches(page, 'form:has(#trekk-begrunnelse) button[type="submit"]'), 'Tab reaches the withdraw button');
+      await Promise.all([
+        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+        page.keyboard.press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+      await visited(page, manager.key, 'kontrakt-trukket');
+      assert.equal(await page.locator('#trekk-begrunnelse').count(), 0, 'nothing left to withdraw');
+      const text = await bodyText(page);
+      assert.ok(text.includes('Trukket tilbake'), 'the versions table says it was withdrawn');
+      assert.ok(text.includes('Prisen tas opp i neste forhandlingsmøte i stedet.'), 'with the reason');
+    } catch (err) {
+      await screenshot(page, manager.key, 'FAILED-withdraw').catch(() => {});
+      throw err;
+    } finally {
+      await context.close();
+    }
+    // The provider admin who had to answer has nothing to decide now.
+    const admin = ROLES.find((r) => r.key === 'provider-admin');
+    const other = await newPage(browser, server.baseURL);
+    try {
+      await keyboardLogin(other.page, admin);
+      const tasks = await other.page.locator('main tbody tr th a').allInnerTexts();
+      assert.ok(!tasks.includes('Ta stilling til endringsforslaget'), `no decision waits: ${tasks}`);
+    } finally {
+      await other.context.close();
+    }
+  });
 });

@@ -138,7 +138,7 @@ impl AccountAccess {
                 role: a.user.role.label_nb().to_owned(),
                 active: a.user.active,
                 sessions: a.sessions,
-                locked: a.recent_failures >= accounts::MAX_FAILURES,
+                locked: accounts::is_locked(a.recent_failures),
             })
             .collect())
     }

@@ -1,10 +1,11 @@
 //! A person's home: the tasks waiting for them, gathered from the capabilities they hold
-//! (statements: steps to take and periods to compute; contracts: amendments to decide), each
+//! (statements: steps to take and periods to compute; contracts: amendments to decide; the
+//! import log: failed imports to run again), each
 //! derived by the rules in `effekt_domain::tasks` that the pages behind them enforce. A
 //! capability the role lacks adds nothing; no task names a participant.
 //!
-//! What the tasks are worked out from (every contract's terms, versions and statements, and the
-//! newest register snapshot) is read once per store and workflow generation and shared by every
+//! What the tasks are worked out from (every contract's terms, versions and statements, the
+//! newest register snapshot and the recent import attempts) is read once per store and workflow generation and shared by every
 //! home; a request then reads only the two generations and the viewer's organisation.
 
 use std::sync::Arc;
@@ -13,9 +14,12 @@ use effekt_domain::contract::amendment::{self, PartyDecision, VersionState};
 use effekt_domain::contract::periods::{self, Cover};
 use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::dates::date_nb;
+use effekt_domain::imports::ImportRun;
 use effekt_domain::orgnr::OrgNr;
 use effekt_domain::tasks::{self, Due, TaskKind};
-use effekt_store::model::{ContractRow, ContractVersionRecord, SnapshotRecord, StatementRecord};
+use effekt_store::model::{
+    ContractRow, ContractVersionRecord, Generations, SnapshotRecord, StatementRecord,
+};
 
 use super::contracts::{in_force_before, retroactive_in};
 use super::{ContractAccess, StatementAccess};
@@ -24,25 +28,42 @@ use crate::{policy, App, AppError, Viewer};
 
 /// One contract as its tasks see it.
 pub(crate) struct ContractWork {
-    row: ContractRow,
+    pub(crate) row: ContractRow,
     /// The newest terms in force.
-    terms: ContractTerms,
-    versions: Vec<ContractVersionRecord>,
-    statements: Vec<StatementRecord>,
+    pub(crate) terms: ContractTerms,
+    pub(crate) versions: Vec<ContractVersionRecord>,
+    pub(crate) statements: Vec<StatementRecord>,
 }
 
-/// Every contract with terms, and the newest register snapshot: the inputs of every home.
+/// Every contract with terms, the newest register snapshot and the recent import attempts:
+/// the inputs of every home.
 pub(crate) struct Workflow {
     snapshot: Option<SnapshotRecord>,
     contracts: Vec<ContractWork>,
+    imports: Vec<ImportRun>,
+}
+
+impl Workflow {
+    pub(crate) fn imports(&self) -> &[ImportRun] {
+        &self.imports
+    }
+
+    pub(crate) fn contracts(&self) -> &[ContractWork] {
+        &self.contracts
+    }
+
+    pub(crate) fn snapshot(&self) -> Option<&SnapshotRecord> {
+        self.snapshot.as_ref()
+    }
 }
 
 impl App {
     /// The homes' inputs under the current generations, read from the store once per change.
-    async fn workflow(&self) -> Result<Arc<Workflow>, AppError> {
+    async fn workflow(&self) -> Result<(Arc<Workflow>, Generations), AppError> {
         let generations = self.store.generations().await?;
         let store = &self.store;
-        self.cache
+        let work = self
+            .cache
             .workflow
             .get_or_compute((), generations, || async {
                 let snapshot = store.register_snapshots().await?.into_iter().next();
@@ -58,12 +79,15 @@ impl App {
                         terms,
                     });
                 }
+                let imports = store.import_runs(super::imports::RECENT_IMPORTS).await?;
                 Ok::<_, AppError>(Workflow {
                     snapshot,
                     contracts,
+                    imports,
                 })
             })
-            .await
+            .await?;
+        Ok((work, generations))
     }
 }
 
@@ -174,21 +198,39 @@ impl Viewer {
         self.check(crate::policy::Grant::Home)?;
         let statements = optional(self.statements(app))?;
         let contracts = optional(self.contracts(app))?;
+        let imports = optional(self.imports(app))?;
+        let admin = optional(self.administration(app))?;
         let mut found = Vec::new();
-        if statements.is_some() || contracts.is_some() {
-            let work = app.workflow().await?;
+        let mut figures = Vec::new();
+        if statements.is_some() || contracts.is_some() || imports.is_some() || admin.is_some() {
+            let (work, generations) = app.workflow().await?;
             let own = self.organisation(app).await?;
             if let Some(access) = statements {
                 found.extend(access.tasks(&work, own));
+                // The same for every viewer of this kind: worked out once per generation.
+                let key = format!("{}:{own:?}:{:?}", self.user.role.code(), access.sight);
+                let groups = app
+                    .cache
+                    .figures
+                    .get_or_compute(key, generations, || access.figures(&work, own))
+                    .await?;
+                figures.extend(groups.iter().cloned());
+            }
+            if let Some(access) = admin {
+                figures.push(access.figures(&work).await?);
             }
             if let Some(access) = contracts {
                 found.extend(access.tasks(&work, own));
+            }
+            if let Some(access) = imports {
+                found.extend(access.tasks(&work).into_iter().map(|t| (None, t)));
             }
         }
         // Overdue first, then by deadline, then those without one.
         found.sort_by_key(|(due, t)| (!t.overdue, due.is_none(), due.map(|d| d.by)));
         Ok(HomeView {
             tasks: found.into_iter().map(|(_, t)| t).collect(),
+            figures,
         })
     }
 }

@@ -133,7 +133,7 @@ impl StatementAccess {
     /// `None` for those who see totals only when an outcome's amount is hidden: the total
     /// less the amounts shown would give the hidden amount away, and with a fixed price the
     /// count under 5.
-    async fn shown_totals(
+    pub(super) async fn shown_totals(
         &self,
         statements: &[&StatementRecord],
     ) -> Result<Vec<Option<Nok>>, AppError> {

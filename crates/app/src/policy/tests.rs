@@ -60,7 +60,15 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
         ),
         (
             Role::NavContractManager,
-            vec![Home, Overview, Results, Investments, Contracts, Statements],
+            vec![
+                Home,
+                Overview,
+                Results,
+                Investments,
+                Contracts,
+                Statements,
+                Imports,
+            ],
         ),
         (
             Role::Investor,
@@ -74,7 +82,10 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
             Role::Evaluator,
             vec![Home, Evaluation, Contracts, Statements],
         ),
-        (Role::Administrator, vec![Home, Users, AuditLog, Settings]),
+        (
+            Role::Administrator,
+            vec![Home, Users, AuditLog, Settings, Imports],
+        ),
         (Role::PrivacyOfficer, vec![Home, AuditLog]),
     ];
     for (role, pages) in cases {
@@ -91,6 +102,9 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
         assert_eq!(has(role, Grant::Accounts), expected, "{role:?}");
         let reads_log = matches!(role, Role::Administrator | Role::PrivacyOfficer);
         assert_eq!(has(role, Grant::AuditLog), reads_log, "{role:?}");
+        // The import log: whoever makes imports (register, evidence, contract files).
+        let imports = matches!(role, Role::Administrator | Role::NavContractManager);
+        assert_eq!(has(role, Grant::Imports), imports, "{role:?}");
     }
 }
 

@@ -1,13 +1,17 @@
 //! `effekt register import DIR`: validate the whole folder, then store it in one transaction,
-//! with a progress bar (rate and ETA) on a terminal and plain lines otherwise.
+//! with a progress bar (rate and ETA) on a terminal and plain lines otherwise. Every attempt
+//! lands in the import log (`/importer`).
 
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use effekt_app::policy::Grant;
+use effekt_app::AppError;
+use effekt_domain::register::Register;
 use effekt_engine::register;
 use effekt_store::model::ImportOutcome;
 use effekt_store::StoreError;
@@ -94,35 +98,41 @@ pub async fn run(
         .administration(&app)?;
     let started = Instant::now();
     eprintln!("Reading and validating {} …", dir.display());
-    let snapshot = register::read_dir(dir).map_err(|e| {
-        CliError::Config(format!(
-            "the register is invalid, nothing was imported:\n{e}"
-        ))
-    })?;
-    let hash = register::content_hash(dir).map_err(|e| CliError::Config(e.to_string()))?;
-    let read = started.elapsed();
-    let total = snapshot.row_count();
-    eprintln!(
-        "Valid: {} persons, {total} rows, snapshot {:?} (cut-off {}), read in {:.1} s. Importing …",
-        snapshot.persons.len(),
-        snapshot.snapshot.id,
-        snapshot.snapshot.cutoff,
-        read.as_secs_f64()
-    );
-    let progress = Progress::new(total);
-    let writing = Instant::now();
+    let progress: OnceLock<Progress> = OnceLock::new();
+    let writing: OnceLock<Instant> = OnceLock::new();
+    let on_valid = |snapshot: &Register| {
+        let total = snapshot.row_count();
+        eprintln!(
+            "Valid: {} persons, {total} rows, snapshot {:?} (cut-off {}), read in {:.1} s. Importing …",
+            snapshot.persons.len(),
+            snapshot.snapshot.id,
+            snapshot.snapshot.cutoff,
+            started.elapsed().as_secs_f64()
+        );
+        let _ = progress.set(Progress::new(total));
+        let _ = writing.set(Instant::now());
+    };
     let outcome = admin
-        .import_register(&snapshot, &hash, &|done| progress.update(done))
+        .import_register_dir(dir, &on_valid, &|done| {
+            if let Some(p) = progress.get() {
+                p.update(done);
+            }
+        })
         .await;
-    progress.finish();
+    if let Some(p) = progress.get() {
+        p.finish();
+    }
     match outcome {
-        Ok(ImportOutcome::Imported(record)) => {
-            let seconds = writing.elapsed().as_secs_f64().max(1e-9);
+        Ok((ImportOutcome::Imported(record), unmatched)) => {
+            let seconds = writing
+                .get()
+                .map_or(0.0, |w| w.elapsed().as_secs_f64())
+                .max(1e-9);
             let megabytes = files_size(dir) as f64 / 1e6;
             println!(
                 "Imported snapshot {:?} (cut-off {}) as version {}: {} persons, {} rows in \
-                 {seconds:.1} s ({:.0} rows/s, {:.1} MB/s); {} spell rows name no person in the \
-                 population and were left out.",
+                 {seconds:.1} s ({:.0} rows/s, {:.1} MB/s); {unmatched} spell rows name no \
+                 person in the population and were left out.",
                 record.key,
                 record.cutoff,
                 record.id,
@@ -130,11 +140,10 @@ pub async fn run(
                 record.row_count,
                 record.row_count as f64 / seconds,
                 megabytes / seconds,
-                snapshot.unmatched_rows,
             );
             Ok(ExitCode::SUCCESS)
         }
-        Ok(ImportOutcome::Unchanged(record)) => {
+        Ok((ImportOutcome::Unchanged(record), _)) => {
             println!(
                 "Snapshot {:?} is already imported from these files (version {}, {}); nothing \
                  changed.",
@@ -144,11 +153,13 @@ pub async fn run(
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(StoreError::Conflict(message)) => {
+        Err(AppError::Refused(message)) => Err(CliError::Config(message)),
+        Err(AppError::Store(StoreError::Conflict(message))) => {
             Err(CliError::Config(format!("nothing was imported: {message}")))
         }
         Err(e) => Err(CliError::Config(format!(
-            "nothing was imported (the store is unchanged): {e}"
+            "nothing was imported (the store is unchanged): {}",
+            e.chain()
         ))),
     }
 }

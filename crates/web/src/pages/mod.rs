@@ -3,6 +3,7 @@
 mod accounts;
 mod audit_log;
 mod contracts;
+mod imports;
 mod login;
 mod participants;
 mod password;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/logg", get(audit_log::show).post(audit_log::filter))
         .route("/admin/logg/cef", get(audit_log::cef))
         .route("/admin/oppsett", get(settings::show))
+        .route("/importer", get(imports::show))
         .route("/admin/brukere/{id}/{action}", post(accounts::act))
         .route(
             "/passord/{token}",

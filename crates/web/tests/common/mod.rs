@@ -330,3 +330,90 @@ pub fn urlencode(value: &str) -> String {
     }
     out
 }
+
+impl App {
+    /// The core on the same store, acting as the command-line operator `username` with
+    /// `grant` (as `effekt … --as USERNAME` does); its cache is its own, as another server's.
+    pub async fn operator(
+        &self,
+        username: &str,
+        grant: effekt_app::policy::Grant,
+    ) -> (Core, effekt_app::Viewer) {
+        let core = Core::new(
+            self.t.store.clone(),
+            PseudonymKey::new(vec![42; 32]).unwrap(),
+            Mode::Test,
+        );
+        let viewer = effekt_app::operator::operator(&core, Some(username), grant, "test")
+            .await
+            .unwrap();
+        (core, viewer)
+    }
+}
+
+/// Writes `text` to a file called `name` in a folder of its own under the system's temporary
+/// directory, and returns the file's path.
+pub fn scratch_file(name: &str, text: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "effekt-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The home's tasks as (label, link, due) in the order shown.
+pub async fn tasks(app: &App, user: &str) -> Vec<(String, String, String)> {
+    let cookie = app.login(user).await;
+    let page = app.get("/hjem", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{user}");
+    let body = page.body;
+    let mut out = Vec::new();
+    for row in body.split("<tr class=\"task-").skip(1) {
+        let href = row
+            .split("href=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let label = row
+            .split("</a>")
+            .next()
+            .unwrap()
+            .rsplit('>')
+            .next()
+            .unwrap()
+            .to_owned();
+        // Each cell starts with its label for narrow screens (hidden from screen readers).
+        let due = row
+            .split("<td>")
+            .nth(3)
+            .unwrap()
+            .split("</td>")
+            .next()
+            .unwrap()
+            .split_once(": </span>")
+            .unwrap()
+            .1
+            .to_owned();
+        out.push((label, href, due));
+    }
+    if out.is_empty() {
+        assert!(
+            body.contains("Ingenting venter på deg nå."),
+            "{user}: {body}"
+        );
+    }
+    out
+}
+
+pub fn labels(t: &[(String, String, String)]) -> Vec<&str> {
+    t.iter().map(|(l, _, _)| l.as_str()).collect()
+}
