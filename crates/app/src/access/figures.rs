@@ -1,7 +1,8 @@
 //! The few figures each role watches, at the top of its home: for whoever reads a contract's
 //! statements, what has been paid so far (as the statements page shows that viewer the totals:
-//! the whole, a provider's own share, or — for investors and the facilitator — only while no
-//! paid statement hides a small cell, since a sum with a hidden part would give the part away),
+//! the whole, a provider's own share, or — for investors and the facilitator — the sum of the
+//! paid statements whose totals are published, naming the periods left out; a sum of published
+//! totals holds no hidden amount),
 //! how much of the contract's cap that is, the newest paid period and the statements still in
 //! progress; for the administrator the newest register snapshot, the imports that wait and the
 //! locked accounts. Nothing here counts people.
@@ -59,21 +60,31 @@ impl StatementAccess {
                 .filter(|s| s.rules().stage() == Stage::Paid)
                 .collect();
             let shown = self.shown_totals(&paid).await?;
-            // The sum only when every part of it may be shown.
-            let sum = shown
+            // The sum of what may be shown; the periods left out are named. A sum of published
+            // totals holds no hidden amount (the investors' page sums the same statements).
+            let sum = Nok::sum(shown.iter().flatten().copied())?;
+            let withheld: Vec<String> = paid
                 .iter()
-                .try_fold(Nok::ZERO, |acc, t| acc.checked_add((*t)?));
+                .zip(&shown)
+                .filter(|(_, t)| t.is_none())
+                .map(|(s, _)| periods::words_nb(&s.period))
+                .collect();
+            let whole = withheld.is_empty();
             let mut figures = vec![figure(
-                if own_share {
-                    "Utbetalt for deres deltakere"
-                } else {
-                    "Utbetalt hittil"
+                match (own_share, whole) {
+                    (true, _) => "Utbetalt for deres deltakere",
+                    (false, true) => "Utbetalt hittil",
+                    (false, false) => "Utbetalt hittil, uten skjulte perioder",
                 },
-                sum.map_or_else(|| "Skjult".to_owned(), |s| s.to_string()),
-                sum.is_none().then(|| {
-                    "Minst ett utbetalt oppgjør har små tall som ikke vises deg.".to_owned()
+                sum.to_string(),
+                (!whole).then(|| {
+                    format!(
+                        "Uten {}: et resultatmål gjaldt færre enn 5 deltakere.",
+                        withheld.join(", ")
+                    )
                 }),
             )];
+            let sum = whole.then_some(sum);
             // A provider's own share says nothing about the contract's cap.
             if let (false, Some(sum), Some(cap)) = (own_share, sum, c.terms.caps.per_contract) {
                 if let Some(share) = share_nb(sum, cap) {
