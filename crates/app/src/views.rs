@@ -192,7 +192,8 @@ pub struct OrganisationOption {
     pub label: String,
 }
 
-/// An account's form: empty for a new one, filled for a change.
+/// An account's form: empty for a new one, filled for a change, or as typed with the fields
+/// at fault.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountForm {
     pub id: Option<i64>,
@@ -200,6 +201,17 @@ pub struct AccountForm {
     pub display_name: String,
     pub role: String,
     pub organisation: String,
+    pub errors: Vec<crate::FieldError>,
+}
+
+impl AccountForm {
+    /// The message for `field`, shown beside it.
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
 }
 
 /// One outcome as judged for one participant.

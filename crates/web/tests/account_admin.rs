@@ -71,22 +71,30 @@ both_stores! {
         let admin = app.login("administrator").await;
         let before = account_count(&app).await;
         let ops = app.t.store.operations().await.unwrap().len();
-        for (form, says) in [
-            ("username=a&display_name=X&role=EVALUATOR&organisation=", "Brukernavn"),
-            ("username=bad%20name&display_name=X&role=EVALUATOR&organisation=", "Brukernavn"),
-            ("username=veileder1&display_name=X&role=EVALUATOR&organisation=", "finnes allerede"),
-            ("username=ny.konto&display_name=&role=EVALUATOR&organisation=", "Navn"),
-            ("username=ny.konto&display_name=X&role=SUPERUSER&organisation=", "Rolle"),
-            ("username=ny.konto&display_name=X&role=NAV_CASE_OFFICER&organisation=", "Nav-kontor"),
-            ("username=ny.konto&display_name=X&role=NAV_CASE_OFFICER&organisation=provider%3A1", "Nav-kontor"),
-            ("username=ny.konto&display_name=X&role=EVALUATOR&organisation=investor%3A1", "ikke til en organisasjon"),
-            ("username=ny.konto&display_name=X&role=PROVIDER_STAFF&organisation=provider%3A99", "velg fra listen"),
-            ("username=ny.konto&display_name=X&role=INVESTOR&organisation=investor%3Aabc", "velg fra listen"),
+        for (form, field, says) in [
+            ("username=a&display_name=X&role=EVALUATOR&organisation=", "username", "Brukernavn"),
+            ("username=bad%20name&display_name=X&role=EVALUATOR&organisation=", "username", "Brukernavn"),
+            ("username=veileder1&display_name=X&role=EVALUATOR&organisation=", "username", "finnes allerede"),
+            ("username=ny.konto&display_name=&role=EVALUATOR&organisation=", "display_name", "Navn"),
+            ("username=ny.konto&display_name=X&role=SUPERUSER&organisation=", "role", "Rolle"),
+            ("username=ny.konto&display_name=X&role=NAV_CASE_OFFICER&organisation=", "organisation", "Nav-kontor"),
+            ("username=ny.konto&display_name=X&role=NAV_CASE_OFFICER&organisation=provider%3A1", "organisation", "Nav-kontor"),
+            ("username=ny.konto&display_name=X&role=EVALUATOR&organisation=investor%3A1", "organisation", "ikke til en organisasjon"),
+            ("username=ny.konto&display_name=X&role=PROVIDER_STAFF&organisation=provider%3A99", "organisation", "velg fra listen"),
+            ("username=ny.konto&display_name=X&role=INVESTOR&organisation=investor%3Aabc", "organisation", "velg fra listen"),
         ] {
             let res = create(&app, &admin, form).await;
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{form}");
-            assert!(res.body.contains(says), "{form}: {}", res.body);
+            // Beside the field, and in the summary that links to it.
+            let beside = res.body.split(&format!("id=\"{field}-error\">")).nth(1).map(|r| r.split("</p>").next().unwrap().to_owned());
+            assert!(beside.as_deref().is_some_and(|m| m.contains(says)), "{form}: {beside:?}");
+            assert!(res.body.contains(&format!("<a href=\"#{field}\">")), "{form}: the summary links to the field");
             assert!(!res.body.contains("password-link"), "{form}");
+        }
+        // Every field at fault at once, each beside its own field.
+        let res = create(&app, &admin, "username=a&display_name=&role=SUPERUSER&organisation=x").await;
+        for field in ["username", "display_name", "role", "organisation"] {
+            assert!(res.body.contains(&format!("id=\"{field}-error\"")), "{field}: {}", res.body);
         }
         // The privacy officer's role sees identities the administrator may not: not given here,
         // and its account gets neither a link nor a change from this page.

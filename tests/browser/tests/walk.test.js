@@ -507,20 +507,31 @@ async function walkUsers(page, role) {
   }
 
   // A new account by keyboard: its first password link is shown once.
-  await tabToSelector(page, '#username', { max: 200 });
-  await page.keyboard.type('ny.ansatt');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('Ny Ansatt');
-  await page.keyboard.press('Tab');
-  await page.selectOption('#role', 'PROVIDER_STAFF');
-  const provider = await page.locator('#organisation option', { hasText: 'leverandør' }).first().getAttribute('value');
-  await page.selectOption('#organisation', provider);
-  await page.focus('#organisation');
-  await page.keyboard.press('Tab');
-  assert.ok(await focusMatches(page, 'form[action="/admin/brukere/ny"] button[type="submit"]'), 'Tab reaches the create button');
-  await submitAndWait(page);
+  const newAccount = async (username) => {
+    await tabToSelector(page, '#username', { max: 200 });
+    await page.keyboard.type(username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Ny Ansatt');
+    await page.keyboard.press('Tab');
+    await page.selectOption('#role', 'PROVIDER_STAFF');
+    const provider = await page.locator('#organisation option', { hasText: 'leverandør' }).first().getAttribute('value');
+    await page.selectOption('#organisation', provider);
+    await page.focus('#organisation');
+    await page.keyboard.press('Tab');
+    assert.ok(await focusMatches(page, 'form[action="/admin/brukere/ny"] button[type="submit"]'), 'Tab reaches the create button');
+    await submitAndWait(page);
+  };
+  await newAccount('ny.ansatt');
   await visited(page, role.key, 'admin-brukere-ny');
   assert.match((await page.locator('code.password-link').innerText()).trim(), /^\/passord\/[A-Za-z0-9_-]{43}$/);
+  // The same username again: refused beside the field, with a summary that links to it.
+  await newAccount('ny.ansatt');
+  await visited(page, role.key, 'admin-brukere-feil');
+  assert.match(await page.locator('#username-error').innerText(), /finnes allerede/);
+  assert.equal(await page.locator('#username').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#error-summary a[href="#username"]').count(), 1);
+  assert.equal(await page.locator('#username').inputValue(), 'ny.ansatt', 'what was typed stays');
+  assert.equal(await page.locator('code.password-link').count(), 0);
   await tabToSelector(page, 'a[aria-label="Endre kontoen ny.ansatt"]', { max: 200 });
   await enterAndWait(page, /\/admin\/brukere\/\d+$/);
   await visited(page, role.key, 'admin-konto');

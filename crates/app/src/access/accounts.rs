@@ -10,7 +10,7 @@ use effekt_store::StoreError;
 
 use crate::audit;
 use crate::views::{AccountForm, OrganisationOption, RoleOption, UserView};
-use crate::{accounts, App, AppError, Viewer};
+use crate::{accounts, App, AppError, FieldError, Viewer};
 
 /// Which accounts the viewer manages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,53 +162,96 @@ impl AccountAccess {
             display_name: user.display_name,
             role: user.role.code().to_owned(),
             organisation: scope_value(user.scope),
+            errors: Vec::new(),
         })
     }
 
     /// Checks the form: a valid name, a role the viewer may give, and exactly the organisation
     /// that role needs (a Nav office for a case officer, a provider for provider roles, an
-    /// investor for an investor, none for the rest).
-    async fn checked(&self, input: &AccountInput) -> Result<(String, Role, UserScope), AppError> {
-        let display_name = accounts::parse_display_name(&input.display_name)
-            .ok_or_else(|| refused("Navn: skriv 1–100 tegn."))?;
+    /// investor for an investor, none for the rest). Every field at fault is named.
+    async fn checked(
+        &self,
+        input: &AccountInput,
+    ) -> Result<Result<(String, Role, UserScope), Vec<FieldError>>, AppError> {
+        let mut errors = Vec::new();
+        let display_name = accounts::parse_display_name(&input.display_name);
+        if display_name.is_none() {
+            errors.push(FieldError::new("display_name", "Navn: skriv 1–100 tegn."));
+        }
         let role = Role::from_code(input.role.trim())
-            .filter(|r| self.roles().iter().any(|o| o.code == r.code()))
-            .ok_or_else(|| refused("Rolle: velg en rolle fra listen."))?;
-        let scope = parse_scope(input.organisation.trim())
-            .ok_or_else(|| refused("Organisasjon: velg fra listen."))?;
-        let needed = match role {
-            Role::NavCaseOfficer => "office",
-            Role::ProviderStaff | Role::ProviderAdmin => "provider",
-            Role::Investor => "investor",
-            _ => "",
+            .filter(|r| self.roles().iter().any(|o| o.code == r.code()));
+        if role.is_none() {
+            errors.push(FieldError::new("role", "Rolle: velg en rolle fra listen."));
+        }
+        let scope = match parse_scope(input.organisation.trim()) {
+            Some(scope)
+                if scope == UserScope::None
+                    || self
+                        .organisations()
+                        .await?
+                        .iter()
+                        .any(|o| o.value == scope_value(scope)) =>
+            {
+                Some(scope)
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    "organisation",
+                    "Organisasjon: velg fra listen.",
+                ));
+                None
+            }
         };
-        if scope_kind(scope).0 != needed {
-            return Err(refused(match needed {
-                "office" => "Organisasjon: en Nav-veileder hører til et Nav-kontor.",
-                "provider" => "Organisasjon: en tiltaksleverandørs konto hører til en leverandør.",
-                "investor" => "Organisasjon: en investors konto hører til en investor.",
-                _ => "Organisasjon: denne rollen hører ikke til en organisasjon; velg «Ingen».",
-            }));
+        if let (Some(role), Some(scope)) = (role, scope) {
+            let needed = match role {
+                Role::NavCaseOfficer => "office",
+                Role::ProviderStaff | Role::ProviderAdmin => "provider",
+                Role::Investor => "investor",
+                _ => "",
+            };
+            if scope_kind(scope).0 != needed {
+                errors.push(FieldError::new(
+                    "organisation",
+                    match needed {
+                        "office" => "Organisasjon: en Nav-veileder hører til et Nav-kontor.",
+                        "provider" => {
+                            "Organisasjon: en tiltaksleverandørs konto hører til en leverandør."
+                        }
+                        "investor" => "Organisasjon: en investors konto hører til en investor.",
+                        _ => "Organisasjon: denne rollen hører ikke til en organisasjon; velg «Ingen».",
+                    },
+                ));
+            }
         }
-        if scope != UserScope::None
-            && !self
-                .organisations()
-                .await?
-                .iter()
-                .any(|o| o.value == scope_value(scope))
-        {
-            return Err(refused("Organisasjon: velg fra listen."));
-        }
-        Ok((display_name, role, scope))
+        Ok(match (display_name, role, scope) {
+            (Some(name), Some(role), Some(scope)) if errors.is_empty() => Ok((name, role, scope)),
+            _ => Err(errors),
+        })
     }
 
     /// A new account with no password, and its first one-time password link, to be shown
-    /// once: (username, token). Recorded as `user.create` and `user.password-link`.
-    pub async fn create(&self, input: &AccountInput) -> Result<(String, String), AppError> {
-        let username = accounts::parse_username(&input.username).ok_or_else(|| {
-            refused("Brukernavn: 2–64 tegn, bare a–z, 0–9, punktum, bindestrek og understrek.")
-        })?;
-        let (display_name, role, scope) = self.checked(input).await?;
+    /// once: (username, token), or the fields at fault. Recorded as `user.create` and
+    /// `user.password-link`.
+    pub async fn create(
+        &self,
+        input: &AccountInput,
+    ) -> Result<Result<(String, String), Vec<FieldError>>, AppError> {
+        let username = accounts::parse_username(&input.username);
+        let checked = self.checked(input).await?;
+        let (username, (display_name, role, scope)) = match (username, checked) {
+            (Some(username), Ok(checked)) => (username, checked),
+            (username, checked) => {
+                let mut errors = Vec::new();
+                if username.is_none() {
+                    errors.push(FieldError::new(
+                        "username",
+                        "Brukernavn: 2–64 tegn, bare a–z, 0–9, punktum, bindestrek og understrek.",
+                    ));
+                }
+                errors.extend(checked.err().unwrap_or_default());
+                return Ok(Err(errors));
+            }
+        };
         let op = audit::operation(
             &self.app,
             &self.viewer,
@@ -237,15 +280,16 @@ impl AccountAccess {
         {
             Ok(_) => {}
             Err(StoreError::Conflict(_)) => {
-                return Err(refused(
+                return Ok(Err(vec![FieldError::new(
+                    "username",
                     "Brukernavn: det finnes allerede en konto med dette navnet.",
-                ))
+                )]))
             }
             Err(e) => return Err(e.into()),
         }
         tracing::info!(account = %username, role = role.code(), by = %self.viewer.user.username,
             "account created");
-        Ok((username, token))
+        Ok(Ok((username, token)))
     }
 
     /// A fresh link token (shown once) and what the store keeps of it.
@@ -260,15 +304,22 @@ impl AccountAccess {
         (token, link)
     }
 
-    /// Changes the name, role and organisation of account `id` (its username stays). A new
-    /// role or organisation ends its sessions. The viewer cannot change their own role.
-    /// Recorded as `user.update`.
-    pub async fn update(&self, id: i64, input: &AccountInput) -> Result<(), AppError> {
+    /// Changes the name, role and organisation of account `id` (its username stays), or names
+    /// the fields at fault. A new role or organisation ends its sessions. The viewer cannot
+    /// change their own role. Recorded as `user.update`.
+    pub async fn update(
+        &self,
+        id: i64,
+        input: &AccountInput,
+    ) -> Result<Result<(), Vec<FieldError>>, AppError> {
         let user = self.account(id).await?;
         if user.role == Role::PrivacyOfficer {
             return Err(refused(PRIVACY_OFFICER_FROM_CLI));
         }
-        let (display_name, role, scope) = self.checked(input).await?;
+        let (display_name, role, scope) = match self.checked(input).await? {
+            Ok(checked) => checked,
+            Err(errors) => return Ok(Err(errors)),
+        };
         if user.id == self.viewer.user.id && (role != user.role || scope != user.scope) {
             return Err(refused(
                 "Du kan ikke endre din egen rolle eller organisasjon.",
@@ -288,7 +339,7 @@ impl AccountAccess {
         {
             return Err(AppError::NotFound);
         }
-        Ok(())
+        Ok(Ok(()))
     }
 
     /// Lets the account log in again, or stops it: a deactivated account's sessions end at

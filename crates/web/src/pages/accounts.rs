@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use effekt_app::access::{AccountAccess, AccountInput, Reach};
 use effekt_app::views::AccountForm;
-use effekt_app::{AppError, Viewer};
+use effekt_app::{AppError, FieldError, Viewer};
 
 use crate::extract::CleanForm;
 use crate::views::{self, AccountPage, Chrome, UsersPage};
@@ -41,7 +41,7 @@ async fn page(
         Some(viewer),
         "/admin/brukere",
     );
-    let failed = shown.error.is_some();
+    let failed = shown.error.is_some() || !shown.form.errors.is_empty();
     Ok(views::html_refused(
         &UsersPage {
             chrome,
@@ -68,13 +68,14 @@ fn input(form: &HashMap<String, String>) -> AccountInput {
     }
 }
 
-fn refill(id: Option<i64>, input: &AccountInput) -> AccountForm {
+fn refill(id: Option<i64>, input: &AccountInput, errors: Vec<FieldError>) -> AccountForm {
     AccountForm {
         id,
         username: input.username.clone(),
         display_name: input.display_name.clone(),
         role: input.role.clone(),
         organisation: input.organisation.clone(),
+        errors,
     }
 }
 
@@ -100,13 +101,17 @@ pub async fn create(
     super::form_csrf(&viewer, &form)?;
     let input = input(&form);
     let shown = match access.create(&input).await {
-        Ok((username, token)) => Shown {
+        Ok(Ok((username, token))) => Shown {
             link: Some((username, format!("/passord/{token}"))),
+            ..Shown::default()
+        },
+        Ok(Err(errors)) => Shown {
+            form: refill(None, &input, errors),
             ..Shown::default()
         },
         Err(e) => Shown {
             error: Some(super::refusal(e)?),
-            form: refill(None, &input),
+            form: refill(None, &input, Vec::new()),
             ..Shown::default()
         },
     };
@@ -130,7 +135,7 @@ async fn edit_page(
         Some(viewer),
         "/admin/brukere",
     );
-    let failed = error.is_some();
+    let failed = error.is_some() || !form.errors.is_empty();
     Ok(views::html_refused(
         &AccountPage {
             chrome,
@@ -170,16 +175,15 @@ pub async fn update(
     super::form_csrf(&viewer, &form)?;
     let id = super::path_id(&raw)?;
     let input = input(&form);
-    match access.update(id, &input).await {
-        Ok(()) => Ok(Redirect::to("/admin/brukere").into_response()),
-        Err(e) => {
-            let error = Some(super::refusal(e)?);
-            // The username cannot change: show the stored one.
-            let mut shown = refill(Some(id), &input);
-            shown.username = access.form(id).await?.username;
-            edit_page(&viewer, &headers, &access, shown, error).await
-        }
-    }
+    let (errors, error) = match access.update(id, &input).await {
+        Ok(Ok(())) => return Ok(Redirect::to("/admin/brukere").into_response()),
+        Ok(Err(errors)) => (errors, None),
+        Err(e) => (Vec::new(), Some(super::refusal(e)?)),
+    };
+    // The username cannot change: show the stored one.
+    let mut shown = refill(Some(id), &input, errors);
+    shown.username = access.form(id).await?.username;
+    edit_page(&viewer, &headers, &access, shown, error).await
 }
 
 /// `POST /admin/brukere/{id}/{action}`: `deaktiver`, `aktiver`, `avslutt-okter`, `las-opp`,
