@@ -33,8 +33,9 @@ else
 fi
 port=18081
 # One account of each kind of home: tasks to compute (the contract manager), to decide (the
-# lead provider's admin, an investor), and none (a case officer, the evaluator).
-users="kontrakt.forvalter admin.stor investor.stiftelse veileder.grunerlokka evaluator"
+# lead provider's admin, an investor), none (a case officer, the evaluator), and the
+# administrator's (a failed import; its figures read the accounts on every request).
+users="kontrakt.forvalter admin.stor investor.stiftelse veileder.grunerlokka evaluator administrator"
 
 # shellcheck source=bench/oha-summary.sh
 source "$PWD/bench/oha-summary.sh"
