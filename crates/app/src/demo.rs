@@ -161,7 +161,7 @@ async fn import_history(
         &[],
         0,
     )
-    .await?;
+    .await;
     let id = person.ids.current();
     let file = format!(
         "record_id;national_id;identifier;date;score;recorded_by;verified_by;verified_on;action\n\

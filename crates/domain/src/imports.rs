@@ -107,11 +107,11 @@ pub struct ImportRun {
 impl ImportRun {
     /// The command that runs this attempt again, as the log page tells whoever fixes it.
     pub fn command(&self) -> String {
-        let contract = self
-            .scope
-            .strip_prefix("contract:")
-            .map(|id| format!(" --contract {id}"))
-            .unwrap_or_default();
+        let contract = match (self.kind, contract_of(&self.scope)) {
+            (_, Some(id)) => format!(" --contract {id}"),
+            (ImportKind::Contract, None) => " --target-cohort N".to_owned(),
+            _ => String::new(),
+        };
         let verb = match self.kind {
             ImportKind::Register => "register",
             ImportKind::Evidence => "evidence",
@@ -124,10 +124,8 @@ impl ImportRun {
         } else {
             format!("'{}'", self.source.replace('\'', "'\\''"))
         };
-        format!(
-            "effekt {verb} import {source}{contract} --as {}",
-            self.actor_name
-        )
+        // Whoever runs it again acts as themselves.
+        format!("effekt {verb} import {source}{contract} --as BRUKERNAVN")
     }
 }
 
@@ -143,8 +141,14 @@ pub fn scope_of_contract(id: i64) -> String {
 pub const NEW_CONTRACT_SCOPE: &str = "new";
 
 /// The failures that still wait: per kind and scope, the newest attempt when it did not
-/// succeed (an older failure is settled by any later attempt, which says more). Newest first.
-pub fn unsettled(runs: &[ImportRun]) -> Vec<&ImportRun> {
+/// succeed (an older failure is settled by any later attempt, which says more). A contract
+/// file for contract N waits only while `awaiting_terms(N)`: once N has terms, or when there
+/// is no such contract, no later import of that scope can succeed, so it waits for nobody.
+/// Newest first.
+pub fn unsettled<'a>(
+    runs: &'a [ImportRun],
+    awaiting_terms: &dyn Fn(i64) -> bool,
+) -> Vec<&'a ImportRun> {
     let mut newest: std::collections::HashMap<(ImportKind, &str), &ImportRun> =
         std::collections::HashMap::new();
     for run in runs {
@@ -156,9 +160,18 @@ pub fn unsettled(runs: &[ImportRun]) -> Vec<&ImportRun> {
     let mut open: Vec<&ImportRun> = newest
         .into_values()
         .filter(|r| !r.result.succeeded())
+        .filter(|r| match (r.kind, contract_of(&r.scope)) {
+            (ImportKind::Contract, Some(id)) => awaiting_terms(id),
+            _ => true,
+        })
         .collect();
     open.sort_by_key(|r| std::cmp::Reverse(r.id));
     open
+}
+
+/// The contract a scope names (`contract:N`).
+pub fn contract_of(scope: &str) -> Option<i64> {
+    scope.strip_prefix("contract:")?.parse().ok()
 }
 
 /// What the log may keep of a problem's text: the text, unless it looks as if it holds a
@@ -166,7 +179,11 @@ pub fn unsettled(runs: &[ImportRun]) -> Vec<&ImportRun> {
 /// log is read on a page, and a refused file may have carried anything.
 pub fn kept_problem(text: &str) -> String {
     let text = text.trim();
-    if crate::free_text::holds_national_id(text) {
+    // Nine or more digits together may be a national id mistyped by a digit or two.
+    let long_number = text
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 9);
+    if long_number || crate::free_text::holds_national_id(text) {
         "(meldingen er utelatt fordi den kan inneholde et fødselsnummer; se utskriften fra kommandoen)"
             .to_owned()
     } else {
@@ -205,7 +222,7 @@ mod tests {
             run(6, Contract, "new", Refused),
             run(7, Evidence, "contract:2", Refused),
         ];
-        let open: Vec<i64> = unsettled(&runs).iter().map(|r| r.id).collect();
+        let open: Vec<i64> = unsettled(&runs, &|_| true).iter().map(|r| r.id).collect();
         // The register was imported after its failure; evidence for contract 1 failed twice
         // (only the newest waits); contract 2's newest attempt failed after a success.
         assert_eq!(open, [7, 6, 5]);
@@ -213,13 +230,24 @@ mod tests {
             run(1, Contract, "new", Refused),
             run(2, Contract, "new", Unchanged),
         ];
-        assert!(unsettled(&fixed).is_empty());
+        assert!(unsettled(&fixed, &|_| true).is_empty());
         // A success for another contract settles nothing.
         let other = [
             run(1, Evidence, "contract:1", Refused),
             run(2, Evidence, "contract:3", Applied),
         ];
-        assert_eq!(unsettled(&other).len(), 1);
+        assert_eq!(unsettled(&other, &|_| true).len(), 1);
+        // Terms for a contract that has them (or does not exist) can never be imported: such a
+        // failure waits for nobody; one for a contract still without terms does.
+        let refused = [
+            run(1, Contract, "contract:1", Refused),
+            run(2, Contract, "contract:7", Failed),
+        ];
+        let open: Vec<i64> = unsettled(&refused, &|id| id == 7)
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(open, [2]);
     }
 
     #[test]
@@ -230,6 +258,13 @@ mod tests {
         );
         assert!(kept_problem("row 4: national_id 24109512482 unknown").starts_with("(meldingen"));
         assert!(kept_problem("row 4: 241095 12482").starts_with("(meldingen"));
+        // A mistyped id of ten or twelve digits too.
+        assert!(kept_problem("person_id \"2410951248\" unknown").starts_with("(meldingen"));
+        assert!(kept_problem("person_id 241095124821 unknown").starts_with("(meldingen"));
+        assert_eq!(
+            kept_problem("line 3, date: \"2026-11-31\""),
+            "line 3, date: \"2026-11-31\""
+        );
         assert_eq!(kept_problem(&"x".repeat(900)).len(), 500);
     }
 
@@ -238,18 +273,22 @@ mod tests {
         let mut r = run(1, ImportKind::Evidence, "contract:3", ImportResult::Refused);
         assert_eq!(
             r.command(),
-            "effekt evidence import fil --contract 3 --as admin"
+            "effekt evidence import fil --contract 3 --as BRUKERNAVN"
         );
         r.kind = ImportKind::Register;
         r.scope = String::new();
-        assert_eq!(r.command(), "effekt register import fil --as admin");
+        assert_eq!(r.command(), "effekt register import fil --as BRUKERNAVN");
         r.kind = ImportKind::Contract;
         r.scope = NEW_CONTRACT_SCOPE.to_owned();
-        assert_eq!(r.command(), "effekt contract import fil --as admin");
-        r.source = "Ola's fil.toml".to_owned();
         assert_eq!(
             r.command(),
-            "effekt contract import 'Ola'\\''s fil.toml' --as admin"
+            "effekt contract import fil --target-cohort N --as BRUKERNAVN"
+        );
+        r.source = "Ola's fil.toml".to_owned();
+        r.scope = "contract:2".to_owned();
+        assert_eq!(
+            r.command(),
+            "effekt contract import 'Ola'\\''s fil.toml' --contract 2 --as BRUKERNAVN"
         );
     }
 

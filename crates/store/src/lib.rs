@@ -112,6 +112,8 @@ pub trait Store: Send + Sync + 'static {
     async fn record_import(&self, run: &NewImportRun) -> Result<i64>;
     /// The newest `limit` import attempts, newest first.
     async fn import_runs(&self, limit: u32) -> Result<Vec<effekt_domain::imports::ImportRun>>;
+    /// The newest attempt of each kind and scope, newest first.
+    async fn latest_import_runs(&self) -> Result<Vec<effekt_domain::imports::ImportRun>>;
     /// The sessions of `user` open at `now`, newest first.
     async fn open_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<OpenSession>>;
     /// Ends the session of `user` whose token hash begins with `reference`, recorded as `op`

@@ -204,6 +204,10 @@ macro_rules! impl_store {
                     self.import_runs_sql(limit).await
                 }
 
+                async fn latest_import_runs(&self) -> Result<Vec<effekt_domain::imports::ImportRun>> {
+                    self.latest_import_runs_sql().await
+                }
+
                 async fn open_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<OpenSession>> {
                     self.open_sessions_sql(user, now).await
                 }

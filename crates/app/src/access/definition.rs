@@ -50,14 +50,14 @@ impl ContractDefinition {
             async move {
                 self.app
                     .log_import(&self.viewer, attempt, result, &problems, count)
-                    .await
+                    .await;
             }
         };
         let text = match super::importing::read_limited(file, MAX_CONTRACT_FILE, "a contract file")
         {
             Ok(text) => text,
             Err(why) => {
-                log(ImportResult::Refused, vec![why.clone()]).await?;
+                log(ImportResult::Refused, vec![why.clone()]).await;
                 return Err(AppError::Refused(why));
             }
         };
@@ -68,22 +68,23 @@ impl ContractDefinition {
                     ImportResult::Refused,
                     problems.iter().map(ToString::to_string).collect(),
                 )
-                .await?;
+                .await;
                 return Ok(Err(problems));
             }
         };
         match self.import(contract, &terms, &text, target_cohort).await {
             Ok((id, version)) => {
-                log(ImportResult::Applied, Vec::new()).await?;
+                log(ImportResult::Applied, Vec::new()).await;
                 Ok(Ok((id, version, terms)))
             }
-            Err(AppError::Store(e)) => {
-                self.app.log_store_failure(&self.viewer, &attempt, &e).await;
-                Err(AppError::Store(e))
+            Err(e @ (AppError::Store(_) | AppError::Audit(_))) => {
+                self.app
+                    .log_store_failure(&self.viewer, &attempt, Err(e))
+                    .await
             }
             Err(e) => {
                 if let AppError::Refused(why) = &e {
-                    log(ImportResult::Refused, vec![why.clone()]).await?;
+                    log(ImportResult::Refused, vec![why.clone()]).await;
                 }
                 Err(e)
             }

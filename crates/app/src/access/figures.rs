@@ -72,7 +72,7 @@ impl StatementAccess {
             let whole = withheld.is_empty();
             let mut figures = vec![figure(
                 match (own_share, whole) {
-                    (true, _) => "Utbetalt for deres deltakere",
+                    (true, _) => "Utbetalt for egne deltakere",
                     (false, true) => "Utbetalt hittil",
                     (false, false) => "Utbetalt hittil, uten skjulte perioder",
                 },
@@ -135,20 +135,18 @@ impl AdminAccess {
             .filter(|a| accounts::is_locked(a.recent_failures))
             .count();
         let active = rows.iter().filter(|a| a.user.active).count();
-        let waiting = effekt_domain::imports::unsettled(work.imports())
-            .into_iter()
-            .filter(|r| policy::has(self.viewer.user.role, super::imports::owner(r.kind)))
-            .count();
+        let waiting = crate::access::ImportLogAccess::new(self.app.clone(), &self.viewer)
+            .waiting(work)
+            .len();
         Ok(KeyFigures {
             title: "Drift".to_owned(),
             figures: vec![
                 figure(
-                    "Nyeste registeruttrekk",
-                    work.snapshot().map_or_else(
-                        || "Ingen".to_owned(),
-                        |s| format!("til {}", date_nb(s.cutoff)),
-                    ),
-                    work.snapshot().map(|s| s.key.clone()),
+                    "Registerdata til og med",
+                    work.snapshot()
+                        .map_or_else(|| "Ingen".to_owned(), |s| date_nb(s.cutoff)),
+                    work.snapshot()
+                        .map(|s| format!("Nyeste uttrekk: {}", s.key)),
                 ),
                 figure("Importer som venter", waiting.to_string(), None),
                 figure("Aktive kontoer", active.to_string(), None),

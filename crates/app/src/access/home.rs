@@ -5,7 +5,7 @@
 //! capability the role lacks adds nothing; no task names a participant.
 //!
 //! What the tasks are worked out from (every contract's terms, versions and statements, the
-//! newest register snapshot and the recent import attempts) is read once per store and workflow generation and shared by every
+//! newest register snapshot and the newest import attempt of each kind and scope) is read once per store and workflow generation and shared by every
 //! home; a request then reads only the two generations and the viewer's organisation.
 
 use std::sync::Arc;
@@ -40,6 +40,9 @@ pub(crate) struct ContractWork {
 pub(crate) struct Workflow {
     snapshot: Option<SnapshotRecord>,
     contracts: Vec<ContractWork>,
+    /// Contracts without terms yet (a contract file for them can still be imported).
+    awaiting_terms: Vec<ContractRow>,
+    /// The newest import attempt of each kind and scope.
     imports: Vec<ImportRun>,
 }
 
@@ -55,11 +58,26 @@ impl Workflow {
     pub(crate) fn snapshot(&self) -> Option<&SnapshotRecord> {
         self.snapshot.as_ref()
     }
+
+    /// Whether contract `id` exists and has no terms yet.
+    pub(crate) fn awaits_terms(&self, id: i64) -> bool {
+        self.awaiting_terms.iter().any(|c| c.id.0 == id)
+    }
+
+    /// The name of contract `id`, with or without terms.
+    pub(crate) fn contract_name(&self, id: i64) -> Option<&str> {
+        self.contracts
+            .iter()
+            .map(|c| &c.row)
+            .chain(&self.awaiting_terms)
+            .find(|c| c.id.0 == id)
+            .map(|c| c.name.as_str())
+    }
 }
 
 impl App {
     /// The homes' inputs under the current generations, read from the store once per change.
-    async fn workflow(&self) -> Result<(Arc<Workflow>, Generations), AppError> {
+    pub(crate) async fn workflow(&self) -> Result<(Arc<Workflow>, Generations), AppError> {
         let generations = self.store.generations().await?;
         let store = &self.store;
         let work = self
@@ -68,8 +86,10 @@ impl App {
             .get_or_compute((), generations, || async {
                 let snapshot = store.register_snapshots().await?.into_iter().next();
                 let mut contracts = Vec::new();
+                let mut awaiting_terms = Vec::new();
                 for row in store.contracts().await? {
                     let Some((_, terms)) = store.contract_terms(row.id).await? else {
+                        awaiting_terms.push(row);
                         continue;
                     };
                     contracts.push(ContractWork {
@@ -79,10 +99,11 @@ impl App {
                         terms,
                     });
                 }
-                let imports = store.import_runs(super::imports::RECENT_IMPORTS).await?;
+                let imports = store.latest_import_runs().await?;
                 Ok::<_, AppError>(Workflow {
                     snapshot,
                     contracts,
+                    awaiting_terms,
                     imports,
                 })
             })

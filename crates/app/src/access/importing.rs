@@ -47,26 +47,25 @@ fn store_problem(e: &StoreError) -> String {
 }
 
 impl App {
-    /// Logs a failure in the store; a log that cannot be written either must not hide the
-    /// failure being reported, so it is only traced.
-    pub(crate) async fn log_store_failure(
+    /// Logs `outcome` when the store (or the audit write) failed on the way: any step of an
+    /// import that fails in the store is a failed attempt, whichever step it was.
+    pub(crate) async fn log_store_failure<T>(
         &self,
         viewer: &Viewer,
         attempt: &Attempt<'_>,
-        e: &StoreError,
-    ) {
-        if let Err(log) = self
-            .log_import(
+        outcome: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        if let Err(AppError::Store(e) | AppError::Audit(e)) = &outcome {
+            self.log_import(
                 viewer,
                 attempt,
                 ImportResult::Failed,
                 &[store_problem(e)],
                 1,
             )
-            .await
-        {
-            tracing::error!(error = %log, "the failed import could not be logged");
+            .await;
         }
+        outcome
     }
 }
 
@@ -107,7 +106,7 @@ impl AdminAccess {
                         &problems,
                         count,
                     )
-                    .await?;
+                    .await;
                 return Err(AppError::Refused(format!(
                     "the register is invalid, nothing was imported:\n{e}"
                 )));
@@ -121,28 +120,27 @@ impl AdminAccess {
             "register.import",
             format!("snapshot:{}:{}", snapshot.snapshot.id, hash),
         );
-        self.app.store.append_operation(&op).await?;
-        match self
-            .app
-            .store
-            .import_register(&snapshot, &hash, self.app.now(), progress)
-            .await
-        {
-            Ok(outcome) => {
-                let result = match outcome {
-                    ImportOutcome::Imported(_) => ImportResult::Applied,
-                    ImportOutcome::Unchanged(_) => ImportResult::Unchanged,
-                };
-                self.app
-                    .log_import(&self.viewer, &attempt, result, &[], 0)
-                    .await?;
-                Ok((outcome, snapshot.unmatched_rows))
-            }
-            Err(e) => {
-                self.app.log_store_failure(&self.viewer, &attempt, &e).await;
-                Err(e.into())
-            }
+        let stored = async {
+            self.app.store.append_operation(&op).await?;
+            Ok(self
+                .app
+                .store
+                .import_register(&snapshot, &hash, self.app.now(), progress)
+                .await?)
         }
+        .await;
+        let outcome = self
+            .app
+            .log_store_failure(&self.viewer, &attempt, stored)
+            .await?;
+        let result = match outcome {
+            ImportOutcome::Imported(_) => ImportResult::Applied,
+            ImportOutcome::Unchanged(_) => ImportResult::Unchanged,
+        };
+        self.app
+            .log_import(&self.viewer, &attempt, result, &[], 0)
+            .await;
+        Ok((outcome, snapshot.unmatched_rows))
     }
 
     /// Reads `file` (CSV, see `effekt_engine::evidence`) and stores its provider evidence for
@@ -165,7 +163,7 @@ impl AdminAccess {
                         std::slice::from_ref(&why),
                         1,
                     )
-                    .await?;
+                    .await;
                 return Err(AppError::Refused(why));
             }
         };
@@ -184,17 +182,13 @@ impl AdminAccess {
             Ok(rows) => self.import_evidence(contract, file, &rows).await,
             Err(problems) => {
                 self.log_refused_rows(&evidence_attempt(contract, file), &problems)
-                    .await?;
+                    .await;
                 Ok(Err(problems))
             }
         }
     }
 
-    async fn log_refused_rows(
-        &self,
-        attempt: &Attempt<'_>,
-        problems: &[RowProblem],
-    ) -> Result<(), AppError> {
+    async fn log_refused_rows(&self, attempt: &Attempt<'_>, problems: &[RowProblem]) {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         self.app
             .log_import(
@@ -218,6 +212,19 @@ impl AdminAccess {
         rows: &[EvidenceRow],
     ) -> Result<Result<usize, Vec<RowProblem>>, AppError> {
         let attempt = evidence_attempt(contract, file);
+        let outcome = self.store_evidence(contract, &attempt, rows).await;
+        self.app
+            .log_store_failure(&self.viewer, &attempt, outcome)
+            .await
+    }
+
+    /// [`Self::import_evidence`] but for logging a failure in the store.
+    async fn store_evidence(
+        &self,
+        contract: ContractId,
+        attempt: &Attempt<'_>,
+        rows: &[EvidenceRow],
+    ) -> Result<Result<usize, Vec<RowProblem>>, AppError> {
         let mut records = Vec::with_capacity(rows.len());
         let mut persons = Vec::new();
         let mut problems = Vec::new();
@@ -277,7 +284,7 @@ impl AdminAccess {
             });
         }
         if !problems.is_empty() {
-            self.log_refused_rows(&attempt, &problems).await?;
+            self.log_refused_rows(attempt, &problems).await;
             return Ok(Err(problems));
         }
         let op = audit::operation(
@@ -294,18 +301,13 @@ impl AdminAccess {
             audit::Purpose::ParticipantEvidence,
         )
         .await?;
-        if let Err(e) = self
-            .app
+        self.app
             .store
             .import_evidence(&records, self.viewer.user.id, self.app.now())
-            .await
-        {
-            self.app.log_store_failure(&self.viewer, &attempt, &e).await;
-            return Err(e.into());
-        }
-        self.app
-            .log_import(&self.viewer, &attempt, ImportResult::Applied, &[], 0)
             .await?;
+        self.app
+            .log_import(&self.viewer, attempt, ImportResult::Applied, &[], 0)
+            .await;
         Ok(Ok(records.len()))
     }
 }

@@ -41,7 +41,8 @@ pub struct ImportRunView {
     pub succeeded: bool,
     /// Still a task: the newest attempt of its kind and scope, and not a success.
     pub waiting: bool,
-    pub problem_count: u64,
+    /// Grouped the Norwegian way.
+    pub problem_count: String,
     pub problems: Vec<String>,
     /// Problems counted but not kept.
     pub more: u64,
@@ -75,7 +76,8 @@ impl ImportLogAccess {
     /// The newest attempts of the viewer's kinds, newest first.
     pub async fn runs(&self) -> Result<Vec<ImportRunView>, AppError> {
         let runs = self.mine(&self.app.store.import_runs(RECENT_IMPORTS).await?);
-        let waiting: Vec<i64> = imports::unsettled(&runs).iter().map(|r| r.id).collect();
+        let (work, _) = self.app.workflow().await?;
+        let waiting: Vec<i64> = self.waiting(&work).iter().map(|r| r.id).collect();
         Ok(runs
             .iter()
             .map(|r| ImportRunView {
@@ -88,7 +90,9 @@ impl ImportLogAccess {
                 result_label: r.result.label_nb().to_owned(),
                 succeeded: r.result.succeeded(),
                 waiting: waiting.contains(&r.id),
-                problem_count: r.problem_count,
+                problem_count: effekt_domain::money::grouped(
+                    i64::try_from(r.problem_count).unwrap_or(i64::MAX),
+                ),
                 more: r.problem_count.saturating_sub(r.problems.len() as u64),
                 problems: r.problems.clone(),
                 command: r.command(),
@@ -96,10 +100,19 @@ impl ImportLogAccess {
             .collect())
     }
 
-    /// The failures of the viewer's kinds that no later attempt has settled, as home tasks.
-    pub(crate) fn tasks(&self, work: &Workflow) -> Vec<TaskView> {
+    /// The failures of the viewer's kinds that still wait (`imports::unsettled`), newest
+    /// first, from the newest attempt of each kind and scope.
+    pub(crate) fn waiting(&self, work: &Workflow) -> Vec<ImportRun> {
         let runs = self.mine(work.imports());
-        imports::unsettled(&runs)
+        imports::unsettled(&runs, &|id| work.awaits_terms(id))
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// The failures that wait, as home tasks: the contract's name where the import was for one.
+    pub(crate) fn tasks(&self, work: &Workflow) -> Vec<TaskView> {
+        self.waiting(work)
             .into_iter()
             .map(|r| {
                 let kind = effekt_domain::tasks::TaskKind::RetryImport;
@@ -111,12 +124,17 @@ impl ImportLogAccess {
                         effekt_domain::money::grouped(i64::try_from(n).unwrap_or(i64::MAX))
                     ),
                 };
+                let contract = imports::contract_of(&r.scope)
+                    .and_then(|id| work.contract_name(id))
+                    .unwrap_or("–")
+                    .to_owned();
                 TaskView {
                     kind: kind.code().to_owned(),
                     label: kind.label_nb().to_owned(),
-                    contract: r.kind.label_nb().to_owned(),
+                    contract,
                     subject: format!(
-                        "«{}» {} {}{problems}",
+                        "{} «{}» {} {}{problems}",
+                        r.kind.label_nb(),
                         r.source,
                         r.result.label_nb().to_lowercase(),
                         oslo_time(r.at)
@@ -140,8 +158,10 @@ pub(crate) struct Attempt<'a> {
 
 impl App {
     /// Keeps an attempt in the import log. `problems` are as the operator saw them; the log
-    /// keeps the first [`KEPT_PROBLEMS`] (without any that may hold a national id) and counts
-    /// `problem_count`.
+    /// keeps the first [`KEPT_PROBLEMS`] (without any that may hold a national id, and with
+    /// the file's path cut to its name) and counts `problem_count`. A log that cannot be
+    /// written changes nothing about the import it reports (applied stays applied, refused
+    /// keeps its problems): it is traced, and the operator still sees the outcome.
     pub(crate) async fn log_import(
         &self,
         viewer: &Viewer,
@@ -149,11 +169,12 @@ impl App {
         result: ImportResult,
         problems: &[String],
         problem_count: usize,
-    ) -> Result<(), AppError> {
-        let source = attempt.source.file_name().map_or_else(
-            || attempt.source.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+    ) {
+        let path = attempt.source.display().to_string();
+        let source = attempt
+            .source
+            .file_name()
+            .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
         let run = NewImportRun {
             kind: attempt.kind,
             scope: attempt.scope.clone(),
@@ -166,10 +187,11 @@ impl App {
             problems: problems
                 .iter()
                 .take(KEPT_PROBLEMS)
-                .map(|p| imports::kept_problem(p))
+                .map(|p| imports::kept_problem(&p.replace(&path, &source)))
                 .collect(),
         };
-        self.store.record_import(&run).await?;
-        Ok(())
+        if let Err(e) = self.store.record_import(&run).await {
+            tracing::error!(error = %e, kind = attempt.kind.code(), "the import could not be logged");
+        }
     }
 }
