@@ -93,23 +93,17 @@ fn read_checked(
     }
 }
 
-/// `FILE:LINE: key: message` per problem, as compilers print, so editors can jump to the
-/// line; and that nothing was stored.
+/// Each problem as `LINE: key: message` (or `LINE: message` without a key), reported with
+/// the file's name.
 fn print_problems(file: &std::path::Path, problems: &[contract::Problem]) -> ExitCode {
-    for p in problems {
-        if p.key.is_empty() {
-            println!("{}:{}: {}", file.display(), p.line, p.message);
-        } else {
-            println!("{}:{}: {}: {}", file.display(), p.line, p.key, p.message);
-        }
-    }
-    eprintln!(
-        "effekt: {} problem{} in {}; nothing was stored",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" },
-        file.display()
-    );
-    ExitCode::FAILURE
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| match p.key.as_str() {
+            "" => format!("{}: {}", p.line, p.message),
+            key => format!("{}: {key}: {}", p.line, p.message),
+        })
+        .collect();
+    crate::report_problems(file, &lines)
 }
 
 fn write_out(out: Option<&PathBuf>, bytes: &[u8]) -> Result<(), CliError> {

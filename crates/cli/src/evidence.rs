@@ -63,17 +63,11 @@ pub async fn run(command: EvidenceCommand) -> Result<ExitCode, CliError> {
     }
 }
 
-/// Prints `FILE:LINE: column: message` for each problem, as compilers do, and says that
-/// nothing was stored.
+/// Each problem as `LINE: column: message`, reported with the file's name.
 fn refuse(file: &std::path::Path, problems: &[evidence::RowProblem]) -> ExitCode {
-    for p in problems {
-        println!("{}:{}: {}: {}", file.display(), p.line, p.column, p.message);
-    }
-    eprintln!(
-        "effekt: {} problem{} in {}; nothing was stored",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" },
-        file.display()
-    );
-    ExitCode::FAILURE
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}: {}", p.line, p.column, p.message))
+        .collect();
+    crate::report_problems(file, &lines)
 }

@@ -97,6 +97,21 @@ pub enum CliError {
     Bootstrap(#[from] operator::BootstrapError),
 }
 
+/// Prints `FILE:WHERE` for each problem (`WHERE` = `LINE: key: message`), as compilers do, so
+/// editors can jump to the line; says on standard error that nothing was stored.
+pub fn report_problems(file: &std::path::Path, problems: &[String]) -> ExitCode {
+    for p in problems {
+        println!("{}:{p}", file.display());
+    }
+    eprintln!(
+        "effekt: {} problem{} in {}; nothing was stored",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        file.display()
+    );
+    ExitCode::FAILURE
+}
+
 /// `EFFEKT_MODE`, production when unset.
 pub fn mode_from_env() -> Result<Mode, CliError> {
     match std::env::var("EFFEKT_MODE") {
