@@ -186,6 +186,9 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "contract.import" => "Kontrakt importert",
         "person.id-change" => "Ident endret",
         "evidence.import" => "Dokumentasjon fra leverandør importert",
+        "milestone.record" => "Delmål registrert",
+        "milestone.verify" => "Delmål verifisert",
+        "milestone.retract" => "Delmål trukket tilbake",
         other => other,
     }
 }

@@ -23,9 +23,11 @@ mod sql_parts;
 mod sql_people;
 mod sql_register;
 mod sql_statement;
+mod sql_workspace;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod workspace;
 
 use std::sync::Arc;
 
@@ -50,6 +52,7 @@ use model::{
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use workspace::WorkspaceStore;
 
 /// Which database is behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +62,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: WorkspaceStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for readiness checks.

@@ -20,6 +20,7 @@ use crate::sql_participants::impl_participant_store;
 use crate::sql_people::impl_people_store;
 use crate::sql_register::impl_register_store;
 use crate::sql_statement::impl_statement_store;
+use crate::sql_workspace::impl_workspace_store;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -164,3 +165,4 @@ impl_contract_store!(PgStore, Postgres);
 impl_evidence_store!(PgStore, Postgres);
 impl_import_store!(PgStore, Postgres);
 impl_statement_store!(PgStore, Postgres);
+impl_workspace_store!(PgStore, Postgres);

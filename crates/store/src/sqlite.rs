@@ -20,6 +20,7 @@ use crate::sql_participants::impl_participant_store;
 use crate::sql_people::impl_people_store;
 use crate::sql_register::impl_register_store;
 use crate::sql_statement::impl_statement_store;
+use crate::sql_workspace::impl_workspace_store;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -111,3 +112,4 @@ impl_contract_store!(SqliteStore, Sqlite);
 impl_evidence_store!(SqliteStore, Sqlite);
 impl_import_store!(SqliteStore, Sqlite);
 impl_statement_store!(SqliteStore, Sqlite);
+impl_workspace_store!(SqliteStore, Sqlite);

@@ -216,11 +216,32 @@ impl IdForm {
     }
 }
 
+/// The milestones of the participant's plan, with the form to record one (provider staff).
+pub struct MilestoneSection {
+    pub csrf_token: String,
+    pub view: effekt_app::access::MilestonesView,
+    /// What the record form was last sent with, and what was wrong with it.
+    pub milestone: String,
+    pub achieved_on: String,
+    pub error: Option<FieldError>,
+}
+
+impl MilestoneSection {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "participant.html")]
 pub struct ParticipantPage {
     pub chrome: Chrome,
     pub p: ParticipantDetailView,
+    /// `None` when the person is masked for this viewer.
+    pub milestones: Option<MilestoneSection>,
     pub id_form: Option<IdForm>,
     /// Id changes waiting for a second Nav user (for those who may change ids).
     pub waiting: Vec<WaitingIdChangeView>,

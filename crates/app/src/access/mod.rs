@@ -14,6 +14,7 @@ pub(crate) mod home;
 mod importing;
 pub mod imports;
 mod investments;
+mod milestones;
 pub(crate) mod outcomes;
 mod participants;
 pub(crate) mod pseudonymised;
@@ -31,6 +32,7 @@ pub use definition::MAX_CONTRACT_FILE;
 pub use importing::{read_limited, MAX_EVIDENCE_FILE};
 pub use imports::{ImportLogAccess, ImportRunView};
 pub use investments::InvestmentAccess;
+pub use milestones::{MilestoneInput, MilestoneRecordView, MilestonesView, PlannedMilestone};
 pub use participants::{IdChange, ParticipantAccess};
 pub use pseudonymised::PseudonymisedAccess;
 pub use statements::{

@@ -33,7 +33,8 @@ pub const DEMO_CUTOFF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 10, 31) {
 };
 
 /// The outcomes of the demo contract, in contract order (docs/contracts.md: staged milestones with a
-/// minimum job size, months without benefits, education and language).
+/// minimum job size, months without benefits, education and language, and the plan's first
+/// verified milestone).
 pub fn outcome_definitions() -> Vec<Definition> {
     let fifty = Decimal::from(50);
     vec![
@@ -79,6 +80,13 @@ pub fn outcome_definitions() -> Vec<Definition> {
                 skill: Skill::Speaking,
                 level: Cefr::B1,
                 months: 24,
+            },
+        },
+        Definition {
+            name: "Kartlegging fullført".into(),
+            kind: OutcomeKind::MilestoneVerified {
+                milestone: "kartlegging".into(),
+                months: 12,
             },
         },
     ]

@@ -172,6 +172,16 @@ months = 24
 evidence = "test_certificate"
 scale = { type = "fixed", amount = "15000" }
 
+# The plan's first milestone (effekt_domain::milestones), recorded on the participant page
+# and verified there by a colleague.
+[[outcome]]
+name = "Kartlegging fullført"
+kind = "milestone_verified"
+milestone = "kartlegging"
+months = 12
+evidence = "provider_record"
+scale = { type = "fixed", amount = "10000" }
+
 [caps]
 per_participant = "150000"
 per_contract = "20000000"

@@ -5,6 +5,7 @@ mod audit_log;
 mod contracts;
 mod imports;
 mod login;
+mod milestones;
 mod participants;
 mod password;
 mod roles;
@@ -41,6 +42,8 @@ pub fn routes() -> Router<AppState> {
             "/deltakere/{id}/ident/{request}",
             post(participants::decide_national_id),
         )
+        .route("/deltakere/{id}/delmal", post(milestones::record))
+        .route("/deltakere/{id}/delmal/{record}", post(milestones::act))
         .route("/hjem", get(roles::home))
         .route("/oversikt", get(roles::overview))
         .route("/resultater", get(roles::results))

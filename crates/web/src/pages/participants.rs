@@ -7,15 +7,15 @@ use effekt_domain::ids::ParticipantId;
 use effekt_domain::participant::ParticipantStatus;
 use effekt_store::model::{ParticipantQuery, SortDirection, SortKey};
 
-use effekt_app::access::{IdChange, ParticipantAccess};
+use effekt_app::access::{IdChange, MilestoneInput, ParticipantAccess};
 use effekt_app::{AppError, Viewer};
 
 use crate::extract::{CleanForm, CleanQuery};
 use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
-    self, Chrome, IdForm, Option_, PageLink, Pagination, ParticipantPage, ParticipantsPage,
-    SortLink,
+    self, Chrome, IdForm, MilestoneSection, Option_, PageLink, Pagination, ParticipantPage,
+    ParticipantsPage, SortLink,
 };
 use crate::{AppState, PageError, WebError};
 
@@ -195,6 +195,9 @@ pub async fn show(
         Some("venter") => Some("id-change-waiting"),
         Some("bekreftet") => Some("id-change-confirmed"),
         Some("avvist") => Some("id-change-rejected"),
+        Some("delmal") => Some("milestone-recorded"),
+        Some("verifisert") => Some("milestone-verified"),
+        Some("trukket") => Some("milestone-retracted"),
         _ => None,
     };
     render(
@@ -202,8 +205,7 @@ pub async fn show(
         &headers,
         &access,
         id,
-        IdChangeInput::default(),
-        Vec::new(),
+        Forms::default(),
         Outcome {
             notice,
             error: None,
@@ -212,7 +214,7 @@ pub async fn show(
     .await
 }
 
-fn parse_id(id: &str) -> Result<ParticipantId, PageError> {
+pub(super) fn parse_id(id: &str) -> Result<ParticipantId, PageError> {
     id.parse::<i64>()
         .ok()
         .map(ParticipantId)
@@ -220,20 +222,34 @@ fn parse_id(id: &str) -> Result<ParticipantId, PageError> {
 }
 
 /// What the last form did: a notice (a text key), or why it was refused.
-struct Outcome {
-    notice: Option<&'static str>,
-    error: Option<String>,
+pub(super) struct Outcome {
+    pub(super) notice: Option<&'static str>,
+    pub(super) error: Option<String>,
 }
 
-async fn render(
+/// The page's forms as they were last sent, with what was wrong with them.
+#[derive(Default)]
+pub(super) struct Forms {
+    pub(super) id_change: IdChangeInput,
+    pub(super) id_errors: Vec<FieldError>,
+    pub(super) milestone: MilestoneInput,
+    pub(super) milestone_error: Option<FieldError>,
+}
+
+pub(super) async fn render(
     viewer: &Viewer,
     headers: &HeaderMap,
     access: &ParticipantAccess,
     id: ParticipantId,
-    input: IdChangeInput,
-    errors: Vec<FieldError>,
+    forms: Forms,
     outcome: Outcome,
 ) -> Result<Response, PageError> {
+    let Forms {
+        id_change: input,
+        id_errors: errors,
+        milestone,
+        milestone_error,
+    } = forms;
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
         super::lang(headers),
@@ -259,13 +275,25 @@ async fn render(
     } else {
         Vec::new()
     };
-    let refused = !errors.is_empty() || outcome.error.is_some();
+    let milestones = if p.summary.masked {
+        None
+    } else {
+        Some(MilestoneSection {
+            csrf_token: viewer.csrf_token().to_owned(),
+            view: access.milestones(id).await?,
+            milestone: milestone.milestone,
+            achieved_on: milestone.achieved_on,
+            error: milestone_error.clone(),
+        })
+    };
+    let refused = !errors.is_empty() || outcome.error.is_some() || milestone_error.is_some();
     Ok(views::html_refused(
         &ParticipantPage {
             notice: outcome.notice.map(|key| chrome.t(key)),
             error: outcome.error,
             chrome,
             p,
+            milestones,
             id_form,
             waiting,
             outcomes,
@@ -293,7 +321,12 @@ pub async fn change_national_id(
     let (national_id, valid_from) = match input.parse(state.app.mode(), state.app.today()) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return render(&viewer, &headers, &access, id, input, errors, nothing()).await
+            let forms = Forms {
+                id_change: input,
+                id_errors: errors,
+                ..Forms::default()
+            };
+            return render(&viewer, &headers, &access, id, forms, nothing()).await;
         }
     };
     match access
@@ -304,16 +337,12 @@ pub async fn change_national_id(
             Ok(Redirect::to(&format!("/deltakere/{}?lagret=venter", id.0)).into_response())
         }
         Err(error) => {
-            render(
-                &viewer,
-                &headers,
-                &access,
-                id,
-                input,
-                vec![error],
-                nothing(),
-            )
-            .await
+            let forms = Forms {
+                id_change: input,
+                id_errors: vec![error],
+                ..Forms::default()
+            };
+            render(&viewer, &headers, &access, id, forms, nothing()).await
         }
     }
 }
@@ -346,16 +375,7 @@ pub async fn decide_national_id(
                 notice: None,
                 error: Some(message),
             };
-            render(
-                &viewer,
-                &headers,
-                &access,
-                id,
-                IdChangeInput::default(),
-                Vec::new(),
-                outcome,
-            )
-            .await
+            render(&viewer, &headers, &access, id, Forms::default(), outcome).await
         }
     }
 }

@@ -138,6 +138,31 @@ impl App {
         }
     }
 
+    /// The app on the demo world of `participants` people (`effekt demo`'s seed 1), with the
+    /// demo's accounts (password [`effekt_engine::demo::DEMO_PASSWORD`]).
+    pub async fn demo(t: TestStore, participants: usize) -> Self {
+        let core = Core::new(
+            t.store.clone(),
+            PseudonymKey::new(vec![42; 32]).unwrap(),
+            Mode::Demo,
+        );
+        effekt_app::demo::seed(&core, 1, participants)
+            .await
+            .unwrap();
+        let state = AppState::new(
+            core,
+            Config {
+                secure_cookies: false,
+                client_address_header: Some("x-forwarded-for".into()),
+                internal_listen: None,
+            },
+        );
+        Self {
+            router: router(state),
+            t,
+        }
+    }
+
     pub async fn request(&self, req: Request<Body>) -> Response {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();

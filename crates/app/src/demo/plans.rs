@@ -1,0 +1,130 @@
+//! The demo's plans: milestones of the first participants of each provider in every state a
+//! provider meets — verified by a colleague, waiting for one, and retracted — recorded by the
+//! provider's own demo staff, so the participant pages, the homes and the next statement have
+//! something to show. Written through the store's milestone append, as the page writes them.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate};
+use effekt_domain::ids::UserId;
+use effekt_domain::role::Role;
+use effekt_engine::demo;
+use effekt_store::model::EvidenceRecord;
+
+use super::SeedError;
+use crate::App;
+
+/// How many started participants per provider get milestones.
+const PER_PROVIDER: usize = 8;
+
+/// One record of a demo plan: milestone, days after the start it was reached, verified how
+/// many days later (`None`: waiting), retracted.
+type Step = (&'static str, u64, Option<u64>, bool);
+
+/// The plans, taken in turn: each state appears with every provider.
+const PLANS: [&[Step]; 4] = [
+    &[
+        ("kartlegging", 21, Some(3), false),
+        ("plan-godkjent", 40, None, false),
+    ],
+    &[("kartlegging", 30, None, false)],
+    &[
+        ("kartlegging", 14, Some(2), false),
+        ("plan-godkjent", 35, Some(5), false),
+        ("digitalt-grunnkurs", 120, None, false),
+    ],
+    &[("kartlegging", 25, Some(4), true)],
+];
+
+fn name(u: &demo::DemoUser) -> String {
+    format!("{} ({})", u.display_name, u.username)
+}
+
+pub(super) async fn seed(
+    app: &App,
+    demo: &demo::Demo,
+    ids: &HashMap<String, UserId>,
+) -> Result<(), SeedError> {
+    let today = app.today();
+    for provider in &demo.dataset.providers {
+        let staff: Vec<&demo::DemoUser> = demo
+            .users
+            .iter()
+            .filter(|u| matches!(u.role, Role::ProviderStaff | Role::ProviderAdmin))
+            .filter(|u| u.scope == demo::DemoScope::Provider(provider.id))
+            .collect();
+        let (Some(recorder), Some(writer)) = (
+            staff.first(),
+            staff.first().and_then(|u| ids.get(&u.username)),
+        ) else {
+            continue;
+        };
+        // A colleague of the provider verifies; a provider with one account has Nav do it.
+        let verifier = staff.get(1).copied().map(name).or_else(|| {
+            demo.users
+                .iter()
+                .find(|u| u.role == Role::NavCaseOfficer)
+                .map(name)
+        });
+        let Some(verifier) = verifier else { continue };
+        let started = demo
+            .dataset
+            .participants
+            .iter()
+            .filter(|p| p.provider == provider.id)
+            .filter_map(|p| p.statuses.index_date().map(|start| (p.id, start)))
+            .filter(|(_, start)| add(*start, 200).is_some_and(|d| d <= today))
+            .take(PER_PROVIDER);
+        for (n, (participant, start)) in started.enumerate() {
+            for (step, &(milestone, reached, verified, retracted)) in
+                PLANS[n % PLANS.len()].iter().enumerate()
+            {
+                let Some(achieved_on) = add(start, reached) else {
+                    continue;
+                };
+                let mut record = EvidenceRecord {
+                    participant,
+                    record_id: format!("D-demo-{}-{step}", participant.0),
+                    identifier: milestone.to_owned(),
+                    achieved_on,
+                    score: None,
+                    recorded_by: name(recorder),
+                    verified: None,
+                    retracted: false,
+                };
+                let at = app.now();
+                app.store
+                    .append_milestone(&record, None, *writer, at)
+                    .await?;
+                if let Some(days) = verified.and_then(|d| add(achieved_on, d)) {
+                    record.verified = Some((verifier.clone(), days));
+                    write_next(app, &record, *writer).await?;
+                }
+                if retracted {
+                    record.retracted = true;
+                    write_next(app, &record, *writer).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Appends the next row of a record the seed is writing alone.
+async fn write_next(app: &App, record: &EvidenceRecord, by: UserId) -> Result<(), SeedError> {
+    let newest = app
+        .store
+        .milestones(record.participant)
+        .await?
+        .into_iter()
+        .find(|m| m.record_id == record.record_id)
+        .map(|m| m.row);
+    app.store
+        .append_milestone(record, newest, by, app.now())
+        .await?;
+    Ok(())
+}
+
+fn add(date: NaiveDate, days: u64) -> Option<NaiveDate> {
+    date.checked_add_days(Days::new(days))
+}
