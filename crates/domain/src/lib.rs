@@ -22,6 +22,7 @@ pub mod orgnr;
 pub mod outcomes;
 pub mod participant;
 pub mod person;
+pub mod proposals;
 pub mod pseudonym;
 pub mod register;
 pub mod role;

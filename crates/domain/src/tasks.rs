@@ -32,6 +32,11 @@ pub enum TaskKind {
     DecideAmendment,
     /// Correct and run again an import that was refused or failed (whoever owns its kind).
     RetryImport,
+    /// Approve or reject a provider's proposal about a participant (Nav's case officer of the
+    /// participant's office).
+    AnswerProposal,
+    /// Read Nav's answer to a proposal (the provider's staff), then mark it read.
+    ReadProposalAnswer,
 }
 
 impl TaskKind {
@@ -44,6 +49,8 @@ impl TaskKind {
             Self::PayStatement => "pay_statement",
             Self::DecideAmendment => "decide_amendment",
             Self::RetryImport => "retry_import",
+            Self::AnswerProposal => "answer_proposal",
+            Self::ReadProposalAnswer => "read_proposal_answer",
         }
     }
 
@@ -57,6 +64,8 @@ impl TaskKind {
             Self::PayStatement => "Registrer utbetalingen",
             Self::DecideAmendment => "Ta stilling til endringsforslaget",
             Self::RetryImport => "Rett feilen og importer på nytt",
+            Self::AnswerProposal => "Svar på forslaget fra leverandøren",
+            Self::ReadProposalAnswer => "Les svaret fra Nav",
         }
     }
 }

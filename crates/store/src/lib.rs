@@ -21,6 +21,7 @@ mod sql_imports;
 mod sql_participants;
 mod sql_parts;
 mod sql_people;
+mod sql_proposals;
 mod sql_register;
 mod sql_statement;
 mod sql_workspace;
@@ -52,7 +53,7 @@ use model::{
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use workspace::WorkspaceStore;
+pub use workspace::{ProposalStore, WorkspaceStore};
 
 /// Which database is behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: WorkspaceStore + Send + Sync + 'static {
+pub trait Store: WorkspaceStore + ProposalStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for readiness checks.

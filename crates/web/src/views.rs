@@ -235,6 +235,70 @@ impl MilestoneSection {
     }
 }
 
+/// Options for a select, the one whose value is `chosen` selected.
+pub fn options<'a>(items: impl Iterator<Item = (&'a str, &'a str)>, chosen: &str) -> Vec<Option_> {
+    items
+        .map(|(value, label)| Option_ {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: value == chosen,
+        })
+        .collect()
+}
+
+/// The participation and its proposals to Nav, with the forms each viewer may use.
+pub struct ProposalSection {
+    pub csrf_token: String,
+    pub view: effekt_app::access::ProposalsView,
+    pub input: effekt_app::access::ProposalInput,
+    pub kinds: Vec<Option_>,
+    pub reasons: Vec<Option_>,
+    pub error: Option<FieldError>,
+    pub answer_error: Option<(i64, FieldError)>,
+    pub answer_reason: String,
+    pub start_date: String,
+    pub start_error: Option<FieldError>,
+}
+
+impl ProposalSection {
+    /// The selects with what was sent chosen.
+    pub fn with_choices(mut self) -> Self {
+        use effekt_domain::participant::EndReason;
+        self.kinds = self
+            .kinds
+            .into_iter()
+            .map(|o| Option_ {
+                selected: o.value == self.input.kind,
+                ..o
+            })
+            .collect();
+        self.reasons = options(
+            EndReason::ALL.iter().map(|r| (r.code(), r.label_nb())),
+            &self.input.reason,
+        );
+        self
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Why answering proposal `id` was refused, if it was.
+    pub fn answer_error_for(&self, id: &i64) -> Option<&str> {
+        self.answer_error
+            .as_ref()
+            .filter(|(p, _)| p == id)
+            .map(|(_, e)| e.message.as_str())
+    }
+
+    pub fn start_error_message(&self) -> Option<&str> {
+        self.start_error.as_ref().map(|e| e.message.as_str())
+    }
+}
+
 #[derive(Template)]
 #[template(path = "participant.html")]
 pub struct ParticipantPage {
@@ -242,6 +306,8 @@ pub struct ParticipantPage {
     pub p: ParticipantDetailView,
     /// `None` when the person is masked for this viewer.
     pub milestones: Option<MilestoneSection>,
+    /// `None` when the person is masked for this viewer.
+    pub proposals: Option<ProposalSection>,
     pub id_form: Option<IdForm>,
     /// Id changes waiting for a second Nav user (for those who may change ids).
     pub waiting: Vec<WaitingIdChangeView>,

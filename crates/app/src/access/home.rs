@@ -221,7 +221,11 @@ impl Viewer {
         let contracts = optional(self.contracts(app))?;
         let imports = optional(self.imports(app))?;
         let admin = optional(self.administration(app))?;
+        let participants = optional(self.participants(app, None).await)?;
         let mut found = Vec::new();
+        if let Some(access) = participants {
+            found.extend(access.tasks().await?.into_iter().map(|t| (None, t)));
+        }
         let mut figures = Vec::new();
         if statements.is_some() || contracts.is_some() || imports.is_some() || admin.is_some() {
             let (work, generations) = app.workflow().await?;

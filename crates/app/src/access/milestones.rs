@@ -90,7 +90,7 @@ impl ParticipantAccess {
 
     /// The participant, when in the viewer's scope and unmasked for them; anything else is
     /// refused and audited as denied.
-    async fn unmasked_in_scope(
+    pub(super) async fn unmasked_in_scope(
         &self,
         id: ParticipantId,
         purpose: Purpose,

@@ -17,6 +17,7 @@ mod investments;
 mod milestones;
 pub(crate) mod outcomes;
 mod participants;
+mod proposals;
 pub(crate) mod pseudonymised;
 pub(crate) mod publication;
 mod statement_words;
@@ -34,6 +35,7 @@ pub use imports::{ImportLogAccess, ImportRunView};
 pub use investments::InvestmentAccess;
 pub use milestones::{MilestoneInput, MilestoneRecordView, MilestonesView, PlannedMilestone};
 pub use participants::{IdChange, ParticipantAccess};
+pub use proposals::{ProposalInput, ProposalView, ProposalsView};
 pub use pseudonymised::PseudonymisedAccess;
 pub use statements::{
     FileFormat, PaymentInput, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,

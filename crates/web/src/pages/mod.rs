@@ -8,6 +8,7 @@ mod login;
 mod milestones;
 mod participants;
 mod password;
+mod proposals;
 mod roles;
 mod settings;
 mod statements;
@@ -44,6 +45,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/deltakere/{id}/delmal", post(milestones::record))
         .route("/deltakere/{id}/delmal/{record}", post(milestones::act))
+        .route("/deltakere/{id}/forslag", post(proposals::propose))
+        .route(
+            "/deltakere/{id}/forslag/{proposal}",
+            post(proposals::answer),
+        )
+        .route("/deltakere/{id}/oppstart", post(proposals::start))
         .route("/hjem", get(roles::home))
         .route("/oversikt", get(roles::overview))
         .route("/resultater", get(roles::results))

@@ -7,15 +7,16 @@ use effekt_domain::ids::ParticipantId;
 use effekt_domain::participant::ParticipantStatus;
 use effekt_store::model::{ParticipantQuery, SortDirection, SortKey};
 
-use effekt_app::access::{IdChange, MilestoneInput, ParticipantAccess};
+use effekt_app::access::{IdChange, MilestoneInput, ParticipantAccess, ProposalInput};
 use effekt_app::{AppError, Viewer};
+use effekt_domain::proposals::ProposalKind;
 
 use crate::extract::{CleanForm, CleanQuery};
 use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
-    self, Chrome, IdForm, MilestoneSection, Option_, PageLink, Pagination, ParticipantPage,
-    ParticipantsPage, SortLink,
+    self, options, Chrome, IdForm, MilestoneSection, Option_, PageLink, Pagination,
+    ParticipantPage, ParticipantsPage, ProposalSection, SortLink,
 };
 use crate::{AppState, PageError, WebError};
 
@@ -198,6 +199,12 @@ pub async fn show(
         Some("delmal") => Some("milestone-recorded"),
         Some("verifisert") => Some("milestone-verified"),
         Some("trukket") => Some("milestone-retracted"),
+        Some("forslag") => Some("proposal-sent"),
+        Some("godkjent") => Some("proposal-approved"),
+        Some("avvist-forslag") => Some("proposal-rejected"),
+        Some("trukket-forslag") => Some("proposal-withdrawn"),
+        Some("lest") => Some("proposal-read"),
+        Some("oppstart") => Some("participant-started"),
         _ => None,
     };
     render(
@@ -234,6 +241,13 @@ pub(super) struct Forms {
     pub(super) id_errors: Vec<FieldError>,
     pub(super) milestone: MilestoneInput,
     pub(super) milestone_error: Option<FieldError>,
+    pub(super) proposal: ProposalInput,
+    pub(super) proposal_error: Option<FieldError>,
+    /// A refused answer: the proposal it was about, and why.
+    pub(super) answer_error: Option<(i64, FieldError)>,
+    pub(super) answer_reason: String,
+    pub(super) start_date: String,
+    pub(super) start_error: Option<FieldError>,
 }
 
 pub(super) async fn render(
@@ -249,6 +263,12 @@ pub(super) async fn render(
         id_errors: errors,
         milestone,
         milestone_error,
+        proposal,
+        proposal_error,
+        answer_error,
+        answer_reason,
+        start_date,
+        start_error,
     } = forms;
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
@@ -286,7 +306,34 @@ pub(super) async fn render(
             error: milestone_error.clone(),
         })
     };
-    let refused = !errors.is_empty() || outcome.error.is_some() || milestone_error.is_some();
+    let proposals = if p.summary.masked {
+        None
+    } else {
+        Some(
+            ProposalSection {
+                csrf_token: viewer.csrf_token().to_owned(),
+                view: access.proposals(id).await?,
+                input: proposal,
+                kinds: options(
+                    ProposalKind::ALL.iter().map(|k| (k.code(), k.label_nb())),
+                    "",
+                ),
+                reasons: Vec::new(),
+                error: proposal_error.clone(),
+                answer_error: answer_error.clone(),
+                answer_reason,
+                start_date,
+                start_error: start_error.clone(),
+            }
+            .with_choices(),
+        )
+    };
+    let refused = !errors.is_empty()
+        || outcome.error.is_some()
+        || milestone_error.is_some()
+        || proposal_error.is_some()
+        || answer_error.is_some()
+        || start_error.is_some();
     Ok(views::html_refused(
         &ParticipantPage {
             notice: outcome.notice.map(|key| chrome.t(key)),
@@ -294,6 +341,7 @@ pub(super) async fn render(
             chrome,
             p,
             milestones,
+            proposals,
             id_form,
             waiting,
             outcomes,
