@@ -3,6 +3,7 @@
 //! quarterly statements and an agreed amendment. `effekt demo` and the load benchmarks use it.
 
 mod plans;
+mod proposals;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -117,6 +118,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     }
     import_history(app, &demo, &ids).await?;
     plans::seed(app, &demo, &ids).await?;
+    proposals::seed(app, &demo, &ids).await?;
     Ok(())
 }
 

@@ -243,7 +243,8 @@ fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
 }
 
 /// A demo participant of the first provider: not protected, in the first Nav office, started
-/// after the provider's demo plans (which start earlier) and within a year of the open period.
+/// within a year of the open period and before the demo's own plans (which start from
+/// November 2025).
 fn demo_participant(participants: usize) -> i64 {
     let demo = effekt_engine::demo::generate(1, participants).unwrap();
     let provider = demo.dataset.providers[0].id;
@@ -260,8 +261,8 @@ fn demo_participant(participants: usize) -> i64 {
         .filter(|p| p.provider == provider && p.nav_office == office && open(p))
         .filter_map(|p| p.statuses.index_date().map(|start| (p.id.0, start)))
         // Started less than 12 months before 10 July 2026, so a milestone reached then pays.
-        .filter(|(_, start)| (d(2025, 8, 1)..d(2026, 7, 1)).contains(start))
-        .nth(3)
+        .filter(|(_, start)| (d(2025, 8, 1)..d(2025, 11, 1)).contains(start))
+        .nth(1)
         .unwrap()
         .0
 }

@@ -26,14 +26,14 @@ import {
 } from './helpers.js';
 
 const ROLES = [
-  { key: 'case-officer', user: 'veileder.grunerlokka', home: '/deltakere', kind: 'participants', paginate: true },
-  { key: 'provider-staff', user: 'jobbspesialist.stor', home: '/deltakere', kind: 'participants' },
+  { key: 'case-officer', user: 'veileder.grunerlokka', home: '/deltakere', kind: 'participants', paginate: true, tasks: ['Svar på forslaget fra leverandøren'] },
+  { key: 'provider-staff', user: 'jobbspesialist.stor', home: '/deltakere', kind: 'participants', tasks: ['Les svaret fra Nav'] },
   { key: 'investor', user: 'investor.stiftelse', home: '/oversikt', kind: 'overview', forbidden: '/deltakere', tasks: ['Ta stilling til endringsforslaget'], follow: true },
   { key: 'evaluator', user: 'evaluator', home: '/evaluering', kind: 'evaluation' },
   { key: 'contract-manager', user: 'kontrakt.forvalter', home: '/oversikt', kind: 'overview', tasks: ['Beregn oppgjøret'] },
   { key: 'facilitator', user: 'tilrettelegger', home: '/oversikt', kind: 'overview' },
   { key: 'administrator', user: 'administrator', home: '/admin/brukere', kind: 'users', notFound: true, tasks: ['Rett feilen og importer på nytt'], importLog: true },
-  { key: 'provider-admin', user: 'admin.stor', home: '/deltakere', kind: 'participants', tasks: ['Ta stilling til endringsforslaget'], follow: true, ownStaff: ['admin.stor', 'jobbspesialist.stor'] },
+  { key: 'provider-admin', user: 'admin.stor', home: '/deltakere', kind: 'participants', tasks: ['Ta stilling til endringsforslaget', 'Les svaret fra Nav'], follow: true, ownStaff: ['admin.stor', 'jobbspesialist.stor'] },
   { key: 'privacy-officer', user: 'personvernombud', home: '/admin/logg', kind: 'audit' },
 ];
 
@@ -103,7 +103,7 @@ async function walkHome(page, role) {
   await atPhoneWidth(page, role.key, 'hjem');
   assert.equal(await page.locator('nav.main-nav a[href="/hjem"]').getAttribute('aria-current'), 'page');
   assert.equal((await page.locator('h1').innerText()).trim(), 'Hjem');
-  await assertNoPersonalData(page);
+  await assertNoPersonalData(page, { links: role.kind === 'participants' });
   const tasks = await page.locator('main tbody tr th a').allInnerTexts();
   if (role.tasks) {
     for (const want of role.tasks) {
@@ -278,14 +278,18 @@ async function walkParticipants(t, page, role) {
   }
 }
 
-/** No national ids and no participant names on a page for roles without named access. */
-async function assertNoPersonalData(page) {
+/**
+ * No national ids and no participant names on a page; and, for roles without named access
+ * (`links`: false), no links to participant pages either. The homes of the case officer and
+ * the provider link their tasks to the participant page, by id, never by name.
+ */
+async function assertNoPersonalData(page, { links = false } = {}) {
   const text = await bodyText(page);
   assert.ok(!ELEVEN_DIGITS.test(text), `page ${page.url()} shows an 11-digit number: ${text.match(ELEVEN_DIGITS)?.[0]}`);
   for (const name of knownNames) {
     assert.ok(!text.includes(name), `page ${page.url()} shows the participant name "${name}"`);
   }
-  assert.equal(await page.locator('a[href^="/deltakere/"]').count(), 0, 'no links to participant pages');
+  if (!links) assert.equal(await page.locator('a[href^="/deltakere/"]').count(), 0, 'no links to participant pages');
 }
 
 async function walkOverview(page, role) {
@@ -460,7 +464,7 @@ async function walkContract(page, role) {
   await assertNoPersonalData(page);
   assert.equal((await page.locator('h1').innerText()).trim(), 'Jobbvei Oslo');
   const outcomes = await page.locator('section[aria-labelledby="outcomes-heading"] tbody tr').count();
-  assert.equal(outcomes, 5, 'the demo contract pays for five outcomes');
+  assert.equal(outcomes, 6, 'the demo contract pays for six outcomes (the sixth a verified milestone)');
   const form = await page.locator('form[action="/kontrakter/1/endringer"]').count();
   // The demo's version 3 waits for decisions, so no second proposal can be made by anyone.
   assert.equal(form, 0, `${role.user}: no proposal form while one waits`);
@@ -647,6 +651,93 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       }
     });
   }
+
+  test('the workspace: a milestone recorded and verified by a colleague, a proposal Nav approves', { timeout: 2 * TEST_TIMEOUT }, async () => {
+    const staff = ROLES.find((r) => r.key === 'provider-staff');
+    const admin = ROLES.find((r) => r.key === 'provider-admin');
+    const officer = ROLES.find((r) => r.key === 'case-officer');
+    const oslo = (days) => new Intl.DateTimeFormat('nb-NO', { timeZone: 'Europe/Oslo', day: '2-digit', month: '2-digit', year: 'numeric' })
+      .format(new Date(Date.now() + days * 86_400_000));
+    const submit = async (page) => {
+      await Promise.all([
+        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+        page.keyboard.press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+    };
+    const as = async (role, name, walk) => {
+      const { context, page } = await newPage(browser, server.baseURL);
+      try {
+        await keyboardLogin(page, role);
+        await walk(page);
+      } catch (err) {
+        await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
+        throw err;
+      } finally {
+        await context.close();
+      }
+    };
+    let participant;
+    // The job specialist follows Nav's answer to the participant, marks it read, records a
+    // milestone reached today, and proposes an extension.
+    await as(staff, 'arbeidsflate', async (page) => {
+      await tabToSelector(page, 'main tbody a[href*="#forslag-"]', { max: 40 });
+      await enterAndWait(page, /\/deltakere\/\d+/);
+      participant = pathname(page);
+      await visited(page, staff.key, 'deltaker-arbeidsflate');
+      await tabToSelector(page, 'button[value="lest"]', { max: 250 });
+      await submit(page);
+      assert.ok((await bodyText(page)).includes('Svaret er markert som lest.'));
+      await tabToSelector(page, '#delmal', { max: 250 });
+      await page.selectOption('#delmal', 'kartlegging');
+      await tabToSelector(page, '#nadd_dato', { max: 5 });
+      await page.keyboard.type(oslo(0));
+      await submit(page);
+      await visited(page, staff.key, 'delmal-registrert');
+      let text = await bodyText(page);
+      assert.ok(text.includes('Delmålet er registrert.'), 'recorded');
+      assert.ok(text.includes('Den som registrerte delmålet, kan ikke også verifisere det.'), 'not for the recorder to verify');
+      await tabToSelector(page, '#endring', { max: 250 });
+      await page.selectOption('#endring', 'FORLENG_DELTAKELSE');
+      await tabToSelector(page, '#dato', { max: 5 });
+      await page.keyboard.type(oslo(200));
+      await tabToSelector(page, '#begrunnelse', { max: 20 });
+      await page.keyboard.type('Trenger mer tid i arbeidspraksis');
+      await submit(page);
+      await visited(page, staff.key, 'forslag-sendt');
+      text = await bodyText(page);
+      assert.ok(text.includes('Forslaget er sendt til Nav.'), 'proposed');
+      assert.ok(text.includes('Venter på svar fra Nav'));
+      await page.goto('/hjem');
+      assert.ok(!(await page.locator('main tbody tr th a').allInnerTexts()).includes('Les svaret fra Nav'), 'read: the task is gone');
+    });
+    // A colleague verifies the milestone.
+    await as(admin, 'verifiser', async (page) => {
+      await page.goto(participant);
+      await tabToSelector(page, 'button[value="verifiser"]', { max: 300 });
+      await submit(page);
+      await visited(page, admin.key, 'delmal-verifisert');
+      const text = await bodyText(page);
+      assert.ok(text.includes('Delmålet er verifisert'), 'verified');
+      assert.ok(text.includes('Per Kristiansen (admin.stor)'), 'the verifier is named');
+    });
+    // Nav's case officer follows the task to the proposal and approves it.
+    await as(officer, 'godkjenn', async (page) => {
+      const link = `main tbody a[href^="${participant}#forslag-"]`;
+      await tabToSelector(page, link, { max: 40 });
+      await enterAndWait(page, /\/deltakere\/\d+/);
+      await visited(page, officer.key, 'forslag');
+      await tabToSelector(page, 'button[value="godkjenn"]', { max: 300 });
+      await submit(page);
+      await visited(page, officer.key, 'forslag-godkjent');
+      const text = await bodyText(page);
+      assert.ok(text.includes('Forslaget er godkjent, og deltakelsen er endret.'), 'approved');
+      assert.ok(text.includes(oslo(200)), 'the planned end date is the proposed one');
+      await page.goto('/hjem');
+      const left = await page.locator(link).count();
+      assert.equal(left, 0, 'answered: the task is gone');
+    });
+  });
 
   test('the proposer withdraws the pending proposal, and nobody is asked any more', { timeout: TEST_TIMEOUT }, async () => {
     // The second investor has not answered yet: the proposal waits on its home.

@@ -223,9 +223,6 @@ impl Viewer {
         let admin = optional(self.administration(app))?;
         let participants = optional(self.participants(app, None).await)?;
         let mut found = Vec::new();
-        if let Some(access) = participants {
-            found.extend(access.tasks().await?.into_iter().map(|t| (None, t)));
-        }
         let mut figures = Vec::new();
         if statements.is_some() || contracts.is_some() || imports.is_some() || admin.is_some() {
             let (work, generations) = app.workflow().await?;
@@ -250,6 +247,10 @@ impl Viewer {
             if let Some(access) = imports {
                 found.extend(access.tasks(&work).into_iter().map(|t| (None, t)));
             }
+        }
+        // About participants: after the contract's work, as found.
+        if let Some(access) = participants {
+            found.extend(access.tasks().await?.into_iter().map(|t| (None, t)));
         }
         // Overdue first, then by deadline, then those without one.
         found.sort_by_key(|(due, t)| (!t.overdue, due.is_none(), due.map(|d| d.by)));

@@ -1,7 +1,11 @@
-//! The demo's plans: milestones of the first participants of each provider in every state a
-//! provider meets — verified by a colleague, waiting for one, and retracted — recorded by the
+//! The demo's plans: milestones of participants of each provider in every state a provider
+//! meets — verified by a colleague, waiting for one, and retracted — recorded by the
 //! provider's own demo staff, so the participant pages, the homes and the next statement have
 //! something to show. Written through the store's milestone append, as the page writes them.
+//!
+//! Every record is reached in 4. kvartal 2026, a period not yet over: the demo's paid history
+//! and its open period (3. kvartal) are priced exactly as before milestones existed, and the
+//! verified ones are paid by the first statement of the next period.
 
 use std::collections::HashMap;
 
@@ -17,23 +21,23 @@ use crate::App;
 /// How many started participants per provider get milestones.
 const PER_PROVIDER: usize = 8;
 
-/// One record of a demo plan: milestone, days after the start it was reached, verified how
-/// many days later (`None`: waiting), retracted.
+/// One record of a demo plan: milestone, days into 4. kvartal 2026 it was reached, verified
+/// how many days later (`None`: waiting), retracted.
 type Step = (&'static str, u64, Option<u64>, bool);
 
 /// The plans, taken in turn: each state appears with every provider.
 const PLANS: [&[Step]; 4] = [
     &[
-        ("kartlegging", 21, Some(3), false),
+        ("kartlegging", 5, Some(3), false),
         ("plan-godkjent", 40, None, false),
     ],
     &[("kartlegging", 30, None, false)],
     &[
-        ("kartlegging", 14, Some(2), false),
-        ("plan-godkjent", 35, Some(5), false),
-        ("digitalt-grunnkurs", 120, None, false),
+        ("kartlegging", 2, Some(2), false),
+        ("plan-godkjent", 20, Some(5), false),
+        ("digitalt-grunnkurs", 50, None, false),
     ],
-    &[("kartlegging", 25, Some(4), true)],
+    &[("kartlegging", 10, Some(4), true)],
 ];
 
 fn name(u: &demo::DemoUser) -> String {
@@ -73,13 +77,16 @@ pub(super) async fn seed(
             .iter()
             .filter(|p| p.provider == provider.id)
             .filter_map(|p| p.statuses.index_date().map(|start| (p.id, start)))
-            .filter(|(_, start)| add(*start, 200).is_some_and(|d| d <= today))
+            // Within a year of the start, so that a verified kartlegging pays.
+            .filter(|(_, start)| (first_day(2025, 11)..first_day(2026, 10)).contains(start))
             .take(PER_PROVIDER);
         for (n, (participant, start)) in started.enumerate() {
             for (step, &(milestone, reached, verified, retracted)) in
                 PLANS[n % PLANS.len()].iter().enumerate()
             {
-                let Some(achieved_on) = add(start, reached) else {
+                let Some(achieved_on) =
+                    add(first_day(2026, 10), reached).filter(|d| *d <= today && *d >= start)
+                else {
                     continue;
                 };
                 let mut record = EvidenceRecord {
@@ -96,7 +103,10 @@ pub(super) async fn seed(
                 app.store
                     .append_milestone(&record, None, *writer, at)
                     .await?;
-                if let Some(days) = verified.and_then(|d| add(achieved_on, d)) {
+                if let Some(days) = verified
+                    .and_then(|d| add(achieved_on, d))
+                    .filter(|d| *d <= today)
+                {
                     record.verified = Some((verifier.clone(), days));
                     write_next(app, &record, *writer).await?;
                 }
@@ -123,6 +133,10 @@ async fn write_next(app: &App, record: &EvidenceRecord, by: UserId) -> Result<()
         .append_milestone(record, newest, by, app.now())
         .await?;
     Ok(())
+}
+
+fn first_day(year: i32, month: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
 }
 
 fn add(date: NaiveDate, days: u64) -> Option<NaiveDate> {
