@@ -188,6 +188,8 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "evidence.import" => "Dokumentasjon fra leverandør importert",
         "milestone.record" => "Delmål registrert",
         "participation.propose" => "Forslag sendt til Nav",
+        "referral.send" => "Henvisning sendt",
+        "referral.answer" => "Henvisning besvart",
         "participation.start" => "Oppstart registrert",
         "participation.answer" => "Forslag besvart",
         "milestone.verify" => "Delmål verifisert",

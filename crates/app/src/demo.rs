@@ -416,12 +416,14 @@ pub async fn account_lines(app: &App, seed: u64) -> Result<Vec<DemoAccountLine>,
 fn try_with(role: Role) -> &'static str {
     match role {
         Role::NavCaseOfficer => {
-            "søk opp en deltaker; godkjenn et beregnet oppgjør under Utbetalinger"
+            "svar på forslaget på forsiden; henvis Halima Abdi (139272 48187) under Deltakere → Ny henvisning"
         }
         Role::NavContractManager => {
             "beregn den åpne perioden under Utbetalinger; se kontrakten og versjonene"
         }
-        Role::ProviderStaff => "se egne deltakere og hvilke resultater som er nådd",
+        Role::ProviderStaff => {
+            "les svaret fra Nav på forsiden; registrer et delmål og send et forslag på en deltaker"
+        }
         Role::ProviderAdmin => {
             "ta stilling til en foreslått endring; opprett en konto for en ny ansatt under Brukere"
         }

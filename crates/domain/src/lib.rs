@@ -24,6 +24,7 @@ pub mod participant;
 pub mod person;
 pub mod proposals;
 pub mod pseudonym;
+pub mod referrals;
 pub mod register;
 pub mod role;
 pub mod suppression;

@@ -59,6 +59,9 @@ code_enum!(
         IkkeMott = "IKKE_MOTT", "Møter ikke opp";
         Utdanning = "UTDANNING", "Utdanning";
         AvlystKontrakt = "AVLYST_KONTRAKT", "Avlyst kontrakt";
+        KravIkkeOppfylt = "KRAV_IKKE_OPPFYLT", "Krav for deltakelse er ikke oppfylt";
+        KursFullt = "KURS_FULLT", "Tiltaket er fullt";
+        SamarbeidetAvbrutt = "SAMARBEIDET_MED_ARRANGOREN_ER_AVBRUTT", "Samarbeidet med leverandøren er avbrutt";
         Annet = "ANNET", "Annet";
     }
 );

@@ -258,7 +258,7 @@ fn not_future(d: NaiveDate, today: NaiveDate) -> Result<(), ProposalError> {
 
 /// The history with its open (last) period closed on `at` and `next` following it. A change
 /// on the day the last period began takes that period's place.
-fn close_and_push(
+pub(crate) fn close_and_push(
     h: &StatusHistory,
     at: NaiveDate,
     status: ParticipantStatus,

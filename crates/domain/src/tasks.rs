@@ -37,6 +37,9 @@ pub enum TaskKind {
     AnswerProposal,
     /// Read Nav's answer to a proposal (the provider's staff), then mark it read.
     ReadProposalAnswer,
+    /// Accept, wait-list or decline a referral from Nav (the provider's staff), within the
+    /// agreed days.
+    AnswerReferral,
 }
 
 impl TaskKind {
@@ -51,6 +54,7 @@ impl TaskKind {
             Self::RetryImport => "retry_import",
             Self::AnswerProposal => "answer_proposal",
             Self::ReadProposalAnswer => "read_proposal_answer",
+            Self::AnswerReferral => "answer_referral",
         }
     }
 
@@ -66,6 +70,7 @@ impl TaskKind {
             Self::RetryImport => "Rett feilen og importer på nytt",
             Self::AnswerProposal => "Svar på forslaget fra leverandøren",
             Self::ReadProposalAnswer => "Les svaret fra Nav",
+            Self::AnswerReferral => "Svar på henvisningen",
         }
     }
 }

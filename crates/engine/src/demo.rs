@@ -14,6 +14,7 @@ mod national_ids;
 mod people;
 mod places;
 mod random;
+mod referable;
 mod register;
 mod statuses;
 mod terms;
@@ -68,6 +69,7 @@ pub struct DemoUser {
     pub scope: DemoScope,
 }
 
+pub use referable::REFERABLE;
 pub use register::{outcome_definitions, DEMO_CUTOFF};
 
 /// A whole demo: the dataset to insert, the users to create, staff assignments, the register
@@ -166,6 +168,7 @@ pub fn generate(seed: u64, participants: usize) -> Result<Demo, DemoError> {
     groups::groups(&mut dataset);
     let assignments = groups::assignments(&mut stream(seed, STREAM_ASSIGNMENTS), &dataset);
     let register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
+    referable::persons(&mut dataset)?;
     let (terms, terms_source) = terms::contract_terms(&dataset)?;
     let amendment = terms::amendment(&terms_source)?;
     let proposal = terms::proposal(&amendment.1)?;

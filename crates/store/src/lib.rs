@@ -22,6 +22,7 @@ mod sql_participants;
 mod sql_parts;
 mod sql_people;
 mod sql_proposals;
+mod sql_referrals;
 mod sql_register;
 mod sql_statement;
 mod sql_workspace;
@@ -53,7 +54,7 @@ use model::{
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use workspace::{ProposalStore, WorkspaceStore};
+pub use workspace::{ProposalStore, ReferralStore, WorkspaceStore};
 
 /// Which database is behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: WorkspaceStore + ProposalStore + Send + Sync + 'static {
+pub trait Store: WorkspaceStore + ProposalStore + ReferralStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for readiness checks.

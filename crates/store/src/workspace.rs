@@ -224,3 +224,67 @@ pub(crate) fn change_from_columns(
         K::RemoveStart => C::RemoveStart,
     })
 }
+
+/// A contract a Nav office refers to, and one of its providers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralTarget {
+    pub contract: effekt_domain::ids::ContractId,
+    pub contract_name: String,
+    pub provider: effekt_domain::ids::ProviderId,
+    pub provider_name: String,
+}
+
+/// A referral as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReferral {
+    pub person: effekt_domain::ids::PersonKey,
+    pub contract: effekt_domain::ids::ContractId,
+    pub provider: effekt_domain::ids::ProviderId,
+    pub office: effekt_domain::ids::NavOfficeId,
+    pub participation: Participation,
+    pub answer_due: NaiveDate,
+}
+
+/// Who referred a participant, when, and by when the provider should answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralRecord {
+    pub referred_by: String,
+    pub referred_at: DateTime<Utc>,
+    pub answer_due: NaiveDate,
+}
+
+/// A referral waiting for the provider's answer, as a home lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingReferral {
+    pub participant: ParticipantId,
+    pub status: effekt_domain::participant::ParticipantStatus,
+    pub answer_due: NaiveDate,
+    pub contract: String,
+}
+
+/// Referrals in the store (migration 0025).
+#[async_trait]
+pub trait ReferralStore: Send + Sync {
+    /// The contracts `office` serves, each with its providers.
+    async fn referral_targets(
+        &self,
+        office: effekt_domain::ids::NavOfficeId,
+    ) -> Result<Vec<ReferralTarget>>;
+
+    /// Writes the participant, its first status, the referral and the referring officer's
+    /// assignment in one transaction. `None` when the person is already in the contract.
+    async fn refer(
+        &self,
+        r: &NewReferral,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<ParticipantId>>;
+
+    async fn referral(&self, participant: ParticipantId) -> Result<Option<ReferralRecord>>;
+
+    /// Referrals in `scope` whose participant still waits for the provider's answer.
+    async fn waiting_referrals(
+        &self,
+        scope: crate::model::ParticipantScope,
+    ) -> Result<Vec<WaitingReferral>>;
+}

@@ -197,6 +197,46 @@ pub struct ParticipantsPage {
     pub groups: Vec<Option_>,
     pub columns: Vec<SortLink>,
     pub pagination: Pagination,
+    /// Nav's case officer: a link to refer a person.
+    pub may_refer: bool,
+}
+
+/// The referral form (Nav case officers).
+#[derive(Template)]
+#[template(path = "referral.html")]
+pub struct ReferralPage {
+    pub chrome: Chrome,
+    pub csrf_token: String,
+    pub national_id: String,
+    pub targets: Vec<Option_>,
+    pub error: Option<FieldError>,
+}
+
+impl ReferralPage {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// The referral behind a participant, with the provider's answer form.
+pub struct ReferralSection {
+    pub csrf_token: String,
+    pub view: effekt_app::access::ReferralView,
+    pub reasons: Vec<Option_>,
+    pub description: String,
+    pub error: Option<FieldError>,
+}
+
+impl ReferralSection {
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
 }
 
 /// The "register a new national id" form on a participant's page (Nav case officers).
@@ -308,6 +348,8 @@ pub struct ParticipantPage {
     pub milestones: Option<MilestoneSection>,
     /// `None` when the person is masked for this viewer.
     pub proposals: Option<ProposalSection>,
+    /// `None` when masked, or when the participant came without a referral in effekt.
+    pub referral: Option<ReferralSection>,
     pub id_form: Option<IdForm>,
     /// Id changes waiting for a second Nav user (for those who may change ids).
     pub waiting: Vec<WaitingIdChangeView>,

@@ -739,6 +739,66 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
     });
   });
 
+  test('a Nav case officer refers a person and the provider gives a place', { timeout: 2 * TEST_TIMEOUT }, async () => {
+    const officer = ROLES.find((r) => r.key === 'case-officer');
+    const staff = ROLES.find((r) => r.key === 'provider-staff');
+    let participant;
+    for (const [role, name, walk] of [
+      [officer, 'henvis', async (page) => {
+        await page.goto('/deltakere');
+        await tabToSelector(page, 'main a[href="/henvisninger/ny"]', { max: 30 });
+        await enterAndWait(page, pathIs('/henvisninger/ny'));
+        await visited(page, officer.key, 'henvisning-ny');
+        // A number nobody holds is named beside its field.
+        await tabToSelector(page, '#fodselsnummer', { max: 30 });
+        await page.keyboard.type('139272 48187');
+        await tabToSelector(page, '#tiltak', { max: 5 });
+        await page.selectOption('#tiltak', { label: 'Arbeidsinkludering Oslo AS – Jobbvei Oslo' });
+        await Promise.all([
+          page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+          page.locator('form[action="/henvisninger"] button[type="submit"]').press('Enter'),
+        ]);
+        await page.waitForLoadState('load');
+        await visited(page, officer.key, 'henvisning-sendt');
+        participant = pathname(page);
+        assert.match(participant, /^\/deltakere\/\d+$/);
+        const text = await bodyText(page);
+        assert.ok(text.includes('Henvisningen er sendt til leverandøren.'), 'sent');
+        assert.ok(text.includes('Halima Abdi') && text.includes('Søkt inn'), 'the new participant, sent');
+      }],
+      [staff, 'henvisning-svar', async (page) => {
+        const link = `main tbody a[href="${participant}#henvisning"]`;
+        assert.ok((await page.locator('main tbody tr th a').allInnerTexts()).includes('Svar på henvisningen'), 'a task for the provider');
+        await tabToSelector(page, link, { max: 40 });
+        await enterAndWait(page, /\/deltakere\/\d+/);
+        await visited(page, staff.key, 'henvisning');
+        await tabToSelector(page, 'button[value="accept"]', { max: 100 });
+        await Promise.all([
+          page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+          page.keyboard.press('Enter'),
+        ]);
+        await page.waitForLoadState('load');
+        await visited(page, staff.key, 'henvisning-besvart');
+        const text = await bodyText(page);
+        assert.ok(text.includes('Svaret på henvisningen er registrert.'), 'answered');
+        assert.ok(text.includes('Venter på oppstart') && text.includes('Registrer oppstart'), 'waits to start');
+        await page.goto('/hjem');
+        assert.equal(await page.locator(link).count(), 0, 'answered: the task is gone');
+      }],
+    ]) {
+      const { context, page } = await newPage(browser, server.baseURL);
+      try {
+        await keyboardLogin(page, role);
+        await walk(page);
+      } catch (err) {
+        await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
+        throw err;
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   test('the proposer withdraws the pending proposal, and nobody is asked any more', { timeout: TEST_TIMEOUT }, async () => {
     // The second investor has not answered yet: the proposal waits on its home.
     const impact = { key: 'investor-impact', user: 'investor.impact' };

@@ -20,6 +20,7 @@ mod participants;
 mod proposals;
 pub(crate) mod pseudonymised;
 pub(crate) mod publication;
+mod referrals;
 mod statement_words;
 mod statements;
 
@@ -37,6 +38,7 @@ pub use milestones::{MilestoneInput, MilestoneRecordView, MilestonesView, Planne
 pub use participants::{IdChange, ParticipantAccess};
 pub use proposals::{ProposalInput, ProposalView, ProposalsView};
 pub use pseudonymised::PseudonymisedAccess;
+pub use referrals::{ReferralChoice, ReferralView};
 pub use statements::{
     FileFormat, PaymentInput, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,
 };

@@ -7,8 +7,8 @@ use serde::Serialize;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskView {
     /// compute_period | recompute_period | verify_statement | approve_statement | pay_statement |
-    /// decide_amendment | retry_import | answer_proposal | read_proposal_answer
-    /// (`TaskKind::code`)
+    /// decide_amendment | retry_import | answer_proposal | read_proposal_answer |
+    /// answer_referral (`TaskKind::code`)
     pub kind: String,
     /// What to do, in Norwegian ("Verifiser oppgjøret").
     pub label: String,

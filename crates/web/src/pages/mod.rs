@@ -9,6 +9,7 @@ mod milestones;
 mod participants;
 mod password;
 mod proposals;
+mod referrals;
 mod roles;
 mod settings;
 mod statements;
@@ -51,6 +52,9 @@ pub fn routes() -> Router<AppState> {
             post(proposals::answer),
         )
         .route("/deltakere/{id}/oppstart", post(proposals::start))
+        .route("/deltakere/{id}/henvisning", post(referrals::answer))
+        .route("/henvisninger/ny", get(referrals::new))
+        .route("/henvisninger", post(referrals::send))
         .route("/hjem", get(roles::home))
         .route("/oversikt", get(roles::overview))
         .route("/resultater", get(roles::results))

@@ -16,7 +16,7 @@ use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
     self, options, Chrome, IdForm, MilestoneSection, Option_, PageLink, Pagination,
-    ParticipantPage, ParticipantsPage, ProposalSection, SortLink,
+    ParticipantPage, ParticipantsPage, ProposalSection, ReferralSection, SortLink,
 };
 use crate::{AppState, PageError, WebError};
 
@@ -150,6 +150,7 @@ pub async fn list(
         },
         list,
         pagination,
+        may_refer: access.may_refer(),
         chrome,
     };
     Ok(views::html(&page))
@@ -205,6 +206,8 @@ pub async fn show(
         Some("trukket-forslag") => Some("proposal-withdrawn"),
         Some("lest") => Some("proposal-read"),
         Some("oppstart") => Some("participant-started"),
+        Some("henvist") => Some("referral-sent"),
+        Some("henvisning-besvart") => Some("referral-answered"),
         _ => None,
     };
     render(
@@ -248,6 +251,10 @@ pub(super) struct Forms {
     pub(super) answer_reason: String,
     pub(super) start_date: String,
     pub(super) start_error: Option<FieldError>,
+    /// The provider's answer to the referral, as sent: reason, description, what was wrong.
+    pub(super) referral_reason: String,
+    pub(super) referral_description: String,
+    pub(super) referral_error: Option<FieldError>,
 }
 
 pub(super) async fn render(
@@ -269,6 +276,9 @@ pub(super) async fn render(
         answer_reason,
         start_date,
         start_error,
+        referral_reason,
+        referral_description,
+        referral_error,
     } = forms;
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
@@ -328,7 +338,24 @@ pub(super) async fn render(
             .with_choices(),
         )
     };
-    let refused = !errors.is_empty()
+    let referral = if p.summary.masked {
+        None
+    } else {
+        access.referral(id).await?.map(|view| ReferralSection {
+            csrf_token: viewer.csrf_token().to_owned(),
+            view,
+            reasons: options(
+                effekt_domain::participant::EndReason::ALL
+                    .iter()
+                    .map(|r| (r.code(), r.label_nb())),
+                &referral_reason,
+            ),
+            description: referral_description,
+            error: referral_error.clone(),
+        })
+    };
+    let refused = referral_error.is_some()
+        || !errors.is_empty()
         || outcome.error.is_some()
         || milestone_error.is_some()
         || proposal_error.is_some()
@@ -342,6 +369,7 @@ pub(super) async fn render(
             p,
             milestones,
             proposals,
+            referral,
             id_form,
             waiting,
             outcomes,
