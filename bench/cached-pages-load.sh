@@ -10,44 +10,13 @@
 # Usage: bench/cached-pages-load.sh [sqlite|postgres|both]   (default both)
 # Needs: oha (cargo install oha --locked), a PostgreSQL server for the postgres run
 # (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432). Sends traffic to
-# 127.0.0.1 only. Environment: PARTICIPANTS (100000), RATE (20), DURATION (30s).
+# 127.0.0.1 only. Environment: RATE (20) and those of bench/demo-server.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
 stores="${1:-both}"
-participants="${PARTICIPANTS:-100000}"
 rate="${RATE:-20}"
-duration="${DURATION:-30s}"
-pg_base="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
-oha_bin="${OHA:-$(command -v oha || echo /root/.local/oha/bin/oha)}"
-[ -x "$oha_bin" ] || { echo "oha not found: cargo install oha --locked" >&2; exit 1; }
-work="$(mktemp -d)"
-trap 'kill "${server:-0}" 2>/dev/null || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
-
-cargo build --release --locked -p effekt >/dev/null
-bin="$PWD/target/release/effekt"
-port=18081
-base="http://127.0.0.1:$port"
-
-# shellcheck source=bench/oha-summary.sh
-source "$PWD/bench/oha-summary.sh"
-
-start_server() {
-  "$bin" demo --database "$database" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 200); do curl -fs "$base/internal/health/readiness" >/dev/null && return; sleep 0.1; done
-  echo "server did not start"; cat "$work/server.log"; exit 1
-}
-
-stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; }
-
-login() { # username -> sets $cookie
-  local jar="$work/cookies" token
-  rm -f "$jar"
-  token=$(curl -fs -c "$jar" "$base/logg-inn" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
-  curl -fs -b "$jar" -c "$jar" -o /dev/null -d "csrf=$token&username=$1&password=effekt-demo-2026" "$base/logg-inn"
-  cookie="Cookie: effekt_session=$(awk '$6 == "effekt_session" {print $7}' "$jar")"
-}
+# shellcheck source=bench/demo-server.sh
+source "$PWD/bench/demo-server.sh"
 
 csrf_of() { # page -> the form's CSRF token
   curl -fs -H "$cookie" "$base$1" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
@@ -59,15 +28,7 @@ seconds() { # url -> wall time of one request, in ms
 
 run_store() {
   local store="$1"
-  if [ "$store" = sqlite ]; then
-    database="$work/bench.db"
-  else
-    psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS effekt_bench_cache" -qc "CREATE DATABASE effekt_bench_cache" >/dev/null
-    database="$pg_base/effekt_bench_cache"
-  fi
-  echo "== $store: creating $participants participants"
-  /usr/bin/time -f "   created in %e s" "$bin" demo --no-serve --participants "$participants" --database "$database" >/dev/null 2>"$work/create.log" || { cat "$work/create.log"; exit 1; }
-  tail -1 "$work/create.log"
+  create_demo "$store"
 
   # The open period 2026Q3, computed once by the contract manager through the page.
   start_server
@@ -115,8 +76,4 @@ bump_generation() {
   fi
 }
 
-case "$stores" in
-  sqlite|postgres) run_store "$stores" ;;
-  both) run_store sqlite; run_store postgres ;;
-  *) echo "usage: $0 [sqlite|postgres|both]" >&2; exit 2 ;;
-esac
+for_each_store "$stores" run_store

@@ -24,6 +24,12 @@ macro_rules! impl_proposal_store {
 
             type Conn = <$db as sqlx::Database>::Connection;
 
+            /// The contract of a proposal's participant. The scope is checked per proposal
+            /// (a correlated `EXISTS` on the participant's key), so the few proposals lead and
+            /// the 100,000 participants are never scanned or joined whole.
+            const CONTRACT_NAME: &str = "(SELECT c.name FROM participants pc \
+                 JOIN contracts c ON c.id = pc.contract_id WHERE pc.id = p.participant_id)";
+
             /// The participation as stored, read on `conn` (inside a transaction when writing).
             async fn read(conn: &mut Conn, id: ParticipantId) -> Result<Option<Participation>> {
                 let Some(head) = sqlx::query("SELECT planned_end FROM participants WHERE id = $1")
@@ -366,11 +372,12 @@ macro_rules! impl_proposal_store {
                 ) -> Result<Vec<ProposalTask>> {
                     let (clause, param) = s::scope_clause(scope, 1);
                     let sql = format!(
-                        "SELECT p.id, p.participant_id, p.kind, NULL, p.proposed_at, c.name \
-                         FROM participation_proposals p JOIN participants pt ON pt.id = p.participant_id \
-                         JOIN contracts c ON c.id = pt.contract_id \
-                         WHERE {clause} AND NOT EXISTS (SELECT 1 FROM participation_proposal_answers a \
-                                                        WHERE a.proposal_id = p.id) \
+                        "SELECT p.id, p.participant_id, p.kind, NULL, p.proposed_at, {CONTRACT_NAME} \
+                         FROM participation_proposals p \
+                         WHERE NOT EXISTS (SELECT 1 FROM participation_proposal_answers a \
+                                           WHERE a.proposal_id = p.id) \
+                         AND EXISTS (SELECT 1 FROM participants pt \
+                                     WHERE pt.id = p.participant_id AND {clause}) \
                          ORDER BY p.id"
                     );
                     let q = sqlx::query(&sql);
@@ -387,13 +394,14 @@ macro_rules! impl_proposal_store {
                 ) -> Result<Vec<ProposalTask>> {
                     let (clause, param) = s::scope_clause(scope, 1);
                     let sql = format!(
-                        "SELECT p.id, p.participant_id, p.kind, a.status, a.answered_at, c.name \
-                         FROM participation_proposals p JOIN participants pt ON pt.id = p.participant_id \
-                         JOIN contracts c ON c.id = pt.contract_id \
-                         JOIN participation_proposal_answers a ON a.proposal_id = p.id \
-                         WHERE {clause} AND a.status IN ('GODKJENT', 'AVVIST') \
+                        "SELECT p.id, p.participant_id, p.kind, a.status, a.answered_at, {CONTRACT_NAME} \
+                         FROM participation_proposal_answers a \
+                         JOIN participation_proposals p ON p.id = a.proposal_id \
+                         WHERE a.status IN ('GODKJENT', 'AVVIST') \
                          AND NOT EXISTS (SELECT 1 FROM participation_answers_read r \
                                          WHERE r.proposal_id = p.id) \
+                         AND EXISTS (SELECT 1 FROM participants pt \
+                                     WHERE pt.id = p.participant_id AND {clause}) \
                          ORDER BY a.answered_at, p.id"
                     );
                     let q = sqlx::query(&sql);

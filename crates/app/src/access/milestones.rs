@@ -94,13 +94,8 @@ impl ParticipantAccess {
         &self,
         id: ParticipantId,
         purpose: Purpose,
-    ) -> Result<ParticipantDetail, AppError> {
-        let found = self
-            .app
-            .store
-            .participant(self.scope, id, self.viewer.user.id)
-            .await?;
-        match found {
+    ) -> Result<std::sync::Arc<ParticipantDetail>, AppError> {
+        match self.in_scope(id).await? {
             Some(d) if unmasked(d.protection, d.viewer_assigned) => Ok(d),
             Some(_) => {
                 audit::deny(&self.app, &self.viewer, id, purpose).await?;
@@ -307,7 +302,7 @@ impl ParticipantAccess {
         &self,
         id: ParticipantId,
         record_id: &str,
-    ) -> Result<(ParticipantDetail, StoredMilestone), AppError> {
+    ) -> Result<(std::sync::Arc<ParticipantDetail>, StoredMilestone), AppError> {
         let d = self
             .unmasked_in_scope(id, Purpose::ParticipantEvidence)
             .await?;

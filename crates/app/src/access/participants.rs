@@ -215,11 +215,45 @@ pub struct ParticipantAccess {
     pub(super) app: App,
     pub(super) viewer: Viewer,
     pub(super) scope: ParticipantScope,
+    /// The participant this request has read, so that the sections of one page (the person,
+    /// the referral, the plan, the proposals) check the scope once, not once each.
+    read: std::sync::Mutex<Option<std::sync::Arc<ParticipantDetail>>>,
 }
 
 impl ParticipantAccess {
     pub(crate) fn new(app: App, viewer: Viewer, scope: ParticipantScope) -> Self {
-        Self { app, viewer, scope }
+        Self {
+            app,
+            viewer,
+            scope,
+            read: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The participant in this viewer's scope, read once per request (a capability lives for
+    /// one request; a write checks again through the store's own transaction).
+    pub(super) async fn in_scope(
+        &self,
+        id: ParticipantId,
+    ) -> Result<Option<std::sync::Arc<ParticipantDetail>>, AppError> {
+        let cached = self
+            .read
+            .lock()
+            .ok()
+            .and_then(|r| r.as_ref().filter(|d| d.id == id).cloned());
+        if let Some(d) = cached {
+            return Ok(Some(d));
+        }
+        let found = self
+            .app
+            .store
+            .participant(self.scope, id, self.viewer.user.id)
+            .await?
+            .map(std::sync::Arc::new);
+        if let (Some(d), Ok(mut slot)) = (&found, self.read.lock()) {
+            *slot = Some(d.clone());
+        }
+        Ok(found)
     }
 
     /// One page of the list; every participant on it is audited.
@@ -256,12 +290,7 @@ impl ParticipantAccess {
 
     /// A participant's page, or not found (audited as denied) when outside the scope.
     pub async fn get(&self, id: ParticipantId) -> Result<ParticipantDetailView, AppError> {
-        let Some(d) = self
-            .app
-            .store
-            .participant(self.scope, id, self.viewer.user.id)
-            .await?
-        else {
+        let Some(d) = self.in_scope(id).await? else {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
             return Err(AppError::NotFound);
         };

@@ -180,7 +180,10 @@ impl ParticipantAccess {
     }
 
     /// Only provider staff of the participant's provider, for a person they see.
-    async fn as_provider(&self, id: ParticipantId) -> Result<ParticipantDetail, AppError> {
+    async fn as_provider(
+        &self,
+        id: ParticipantId,
+    ) -> Result<std::sync::Arc<ParticipantDetail>, AppError> {
         if !is_provider(self.viewer.user.role) {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
             return Err(AppError::Forbidden);
