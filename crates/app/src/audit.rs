@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering;
 use chrono::{DateTime, Utc};
 use effekt_domain::cef::CefEvent;
 use effekt_domain::ids::{ParticipantId, PersonKey};
+use effekt_domain::intake::ScreeningField;
 use effekt_store::model::{AuditRecord, Decision, OperationRecord};
 
 use crate::{App, AppError, Viewer};
@@ -27,10 +28,14 @@ pub enum Purpose {
     ParticipantEvidence,
     /// The person's entries in the audit log, read in the audit viewer.
     AuditReview,
+    /// What Nav shared at the start and the provider's intake (measures, languages).
+    ParticipantIntake,
+    /// One field of the screening (special-category data): one record per field shown.
+    Screening(ScreeningField),
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 8] = [
+    pub const ALL: [Purpose; 15] = [
         Purpose::ParticipantList,
         Purpose::ParticipantView,
         Purpose::ParticipantIdChange,
@@ -39,6 +44,13 @@ impl Purpose {
         Purpose::StatementLines,
         Purpose::ParticipantEvidence,
         Purpose::AuditReview,
+        Purpose::ParticipantIntake,
+        Purpose::Screening(ScreeningField::MotherTongueLiteracy),
+        Purpose::Screening(ScreeningField::ReadingWritingDifficulties),
+        Purpose::Screening(ScreeningField::Hearing),
+        Purpose::Screening(ScreeningField::Vision),
+        Purpose::Screening(ScreeningField::DigitalSkills),
+        Purpose::Screening(ScreeningField::HealthNeeds),
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +63,17 @@ impl Purpose {
             Purpose::StatementLines => "statement.lines",
             Purpose::ParticipantEvidence => "participant.evidence",
             Purpose::AuditReview => "audit.review",
+            Purpose::ParticipantIntake => "participant.intake",
+            Purpose::Screening(field) => match field {
+                ScreeningField::MotherTongueLiteracy => "participant.screening.lese-skrive-morsmal",
+                ScreeningField::ReadingWritingDifficulties => {
+                    "participant.screening.lese-skrivevansker"
+                }
+                ScreeningField::Hearing => "participant.screening.horsel",
+                ScreeningField::Vision => "participant.screening.syn",
+                ScreeningField::DigitalSkills => "participant.screening.digitale-ferdigheter",
+                ScreeningField::HealthNeeds => "participant.screening.helsebehov",
+            },
         }
     }
 
@@ -69,6 +92,15 @@ impl Purpose {
             Purpose::ParticipantIdChange => "Innsyn i personopplysninger",
             Purpose::ParticipantEvidence => "Dokumentasjon fra leverandør",
             Purpose::AuditReview => "Innsyn i revisjonslogg",
+            Purpose::ParticipantIntake => "Inntaksopplysninger",
+            Purpose::Screening(field) => match field {
+                ScreeningField::MotherTongueLiteracy => "Kartlegging: lese og skrive på morsmålet",
+                ScreeningField::ReadingWritingDifficulties => "Kartlegging: lese- og skrivevansker",
+                ScreeningField::Hearing => "Kartlegging: hørsel",
+                ScreeningField::Vision => "Kartlegging: syn",
+                ScreeningField::DigitalSkills => "Kartlegging: digitale ferdigheter",
+                ScreeningField::HealthNeeds => "Kartlegging: helsebehov",
+            },
         }
     }
 }
@@ -116,6 +148,21 @@ pub(crate) async fn permit(
     let records = subjects
         .into_iter()
         .map(|s| record(app, viewer, s, purpose, Decision::Permit))
+        .collect();
+    write(app, records).await
+}
+
+/// Records the reads of one person for several purposes (e.g. each screening field shown), in
+/// one write.
+pub(crate) async fn permit_purposes(
+    app: &App,
+    viewer: &Viewer,
+    subject: PersonKey,
+    purposes: &[Purpose],
+) -> Result<(), AppError> {
+    let records = purposes
+        .iter()
+        .map(|p| record(app, viewer, subject, *p, Decision::Permit))
         .collect();
     write(app, records).await
 }
@@ -194,6 +241,10 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "participation.answer" => "Forslag besvart",
         "milestone.verify" => "Delmål verifisert",
         "milestone.retract" => "Delmål trukket tilbake",
+        "intake.need" => "Behovsopplysning delt",
+        "intake.screening" => "Kartlegging registrert",
+        "intake.measure" => "Tidligere tiltak registrert",
+        "intake.language" => "Språk registrert",
         other => other,
     }
 }
@@ -363,5 +414,12 @@ mod tests {
         assert_eq!(Purpose::ParticipantView.cef_name(), "Innsyn i deltaker");
         assert_eq!(Purpose::StatementLines.cef_name(), "Utbetalingslinjer");
         assert_eq!(Purpose::from_code("participant.sneak"), None);
+        let codes: std::collections::HashSet<&str> =
+            Purpose::ALL.iter().map(|p| p.code()).collect();
+        assert_eq!(codes.len(), Purpose::ALL.len(), "one code per purpose");
+        for f in ScreeningField::ALL {
+            assert!(Purpose::ALL.contains(&Purpose::Screening(f)), "{f:?}");
+            assert!(Purpose::Screening(f).code().ends_with(f.code()));
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! accounts, and a history made through the same rules and ledger as the pages: six paid
 //! quarterly statements and an agreed amendment. `effekt demo` and the load benchmarks use it.
 
+mod intake;
 mod plans;
 mod proposals;
 
@@ -119,6 +120,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     import_history(app, &demo, &ids).await?;
     plans::seed(app, &demo, &ids).await?;
     proposals::seed(app, &demo, &ids).await?;
+    intake::seed(app, &demo, &ids).await?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod dates;
 pub mod free_text;
 pub mod ids;
 pub mod imports;
+pub mod intake;
 pub mod milestones;
 pub mod mode;
 pub mod money;

@@ -9,6 +9,7 @@
 mod error;
 #[cfg(feature = "test-support")]
 pub mod fixture;
+pub mod intake;
 pub mod model;
 mod postgres;
 mod sql_accounts;
@@ -18,6 +19,7 @@ mod sql_contract;
 mod sql_evidence;
 mod sql_impl;
 mod sql_imports;
+mod sql_intake;
 mod sql_participants;
 mod sql_parts;
 mod sql_people;
@@ -44,6 +46,7 @@ use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
+pub use intake::IntakeStore;
 use model::{
     AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
     GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewImportRun,
@@ -64,7 +67,9 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: WorkspaceStore + ProposalStore + ReferralStore + Send + Sync + 'static {
+pub trait Store:
+    WorkspaceStore + ProposalStore + ReferralStore + IntakeStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for readiness checks.

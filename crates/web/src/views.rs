@@ -239,6 +239,93 @@ impl ReferralSection {
     }
 }
 
+/// The intake: what Nav shared, earlier measures, languages, screening, and their forms.
+pub struct IntakeSection {
+    pub csrf_token: String,
+    pub view: effekt_app::access::IntakeView,
+    pub items: Vec<Option_>,
+    pub bases: Vec<Option_>,
+    pub purposes: Vec<Option_>,
+    pub kinds: Vec<Option_>,
+    /// Per screening field: the findings to choose from, the one last sent selected.
+    pub findings: Vec<(String, Vec<Option_>)>,
+    sent: std::collections::HashMap<String, String>,
+    pub error: Option<FieldError>,
+}
+
+impl IntakeSection {
+    pub fn new(
+        csrf_token: &str,
+        view: effekt_app::access::IntakeView,
+        sent: std::collections::HashMap<String, String>,
+        error: Option<FieldError>,
+    ) -> Self {
+        use effekt_domain::intake as rules;
+        let chosen = |name: &str| sent.get(name).cloned().unwrap_or_default();
+        let findings = view
+            .screening
+            .iter()
+            .map(|s| {
+                // "Unchanged" unless a refused form chose something: a field is written
+                // only when somebody assesses it again.
+                let choice = sent.get(s.field).cloned().unwrap_or_default();
+                let opts = options(
+                    rules::Finding::ALL.iter().map(|f| (f.code(), f.label_nb())),
+                    &choice,
+                );
+                (s.field.to_owned(), opts)
+            })
+            .collect();
+        Self {
+            csrf_token: csrf_token.to_owned(),
+            items: options(
+                rules::NEED_ITEMS.iter().map(|i| (i.code, i.label_nb)),
+                &chosen("opplysning"),
+            ),
+            bases: options(
+                rules::LEGAL_BASES.iter().map(|b| (b.code, b.label_nb)),
+                &chosen("rettsgrunnlag"),
+            ),
+            purposes: options(rules::PURPOSES.iter().copied(), &chosen("formal")),
+            kinds: options(
+                [rules::MeasureKind::Measure, rules::MeasureKind::Practice]
+                    .iter()
+                    .map(|k| (k.code(), k.label_nb())),
+                &chosen("tiltak_type"),
+            ),
+            findings,
+            view,
+            sent,
+            error,
+        }
+    }
+
+    /// What was typed into a field of the form that was refused.
+    pub fn value(&self, name: &str) -> &str {
+        self.sent.get(name).map_or("", String::as_str)
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// The note typed for a screening field in a refused form.
+    pub fn note_value(&self, field: &str) -> &str {
+        self.value(&format!("{field}-merknad"))
+    }
+
+    /// The findings to choose from for a screening field.
+    pub fn findings_for(&self, field: &str) -> &[Option_] {
+        self.findings
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or(&[], |(_, o)| o.as_slice())
+    }
+}
+
 /// The "register a new national id" form on a participant's page (Nav case officers).
 pub struct IdForm {
     pub csrf_token: String,
@@ -350,6 +437,8 @@ pub struct ParticipantPage {
     pub proposals: Option<ProposalSection>,
     /// `None` when masked, or when the participant came without a referral in effekt.
     pub referral: Option<ReferralSection>,
+    /// `None` when masked, and for roles that see no intake.
+    pub intake: Option<IntakeSection>,
     pub id_form: Option<IdForm>,
     /// Id changes waiting for a second Nav user (for those who may change ids).
     pub waiting: Vec<WaitingIdChangeView>,

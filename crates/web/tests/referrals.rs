@@ -139,8 +139,8 @@ both_stores! {
             ("fodselsnummer=12345678901&tiltak=1:1".to_owned(), "fodselsnummer", "Fødselsnummer"),
             (format!("fodselsnummer={NEW_PERSON}&tiltak="), "tiltak", "Velg en leverandør og kontrakt fra listen."),
             (format!("fodselsnummer={NEW_PERSON}&tiltak=1:99"), "tiltak", "Velg en leverandør og kontrakt fra listen."),
-            ("fodselsnummer=14527248052&tiltak=1:1".to_owned(), "fodselsnummer", "Ingen person i folkeregisteruttrekket"),
-            (format!("fodselsnummer={amina_id}&tiltak=1:2"), "fodselsnummer", "allerede henvist til eller deltar"),
+            ("fodselsnummer=14527248052&tiltak=1:1".to_owned(), "fodselsnummer", NOT_REFERABLE),
+            (format!("fodselsnummer={amina_id}&tiltak=1:2"), "fodselsnummer", NOT_REFERABLE),
         ] {
             let res = refer(&app, &nav, &form).await;
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{form}: {}", res.body);
@@ -156,6 +156,36 @@ both_stores! {
             let res = app.post_with_csrf("/hjem", "/henvisninger", &cookie, &format!("fodselsnummer={NEW_PERSON}&tiltak=1:1")).await;
             assert_eq!(res.status, StatusCode::FORBIDDEN, "{user}");
         }
+    }
+}
+
+/// The one answer for a number nobody holds and for a person already in the contract.
+const NOT_REFERABLE: &str = "Kan ikke henvises: nummeret finnes ikke i folkeregisteruttrekket, eller personen er allerede henvist til eller deltar i kontrakten.";
+
+both_stores! {
+    async fn the_referral_form_does_not_tell_who_takes_part(t: TestStore) {
+        let app = App::new(t).await;
+        // Leila is protected and followed by the other office; veileder1 probes with her number.
+        let leila = app.t.scalar_text("SELECT national_id FROM person_ids WHERE person_key = 3").await.unwrap();
+        let nav = app.login("veileder1").await;
+        let probe = refer(&app, &nav, &format!("fodselsnummer={leila}&tiltak=1:1")).await;
+        let nobody = refer(&app, &nav, "fodselsnummer=14527248052&tiltak=1:1").await;
+        assert_eq!(probe.status, StatusCode::BAD_REQUEST);
+        assert_eq!(nobody.status, StatusCode::BAD_REQUEST);
+        let error = |body: &str| {
+            let start = body.find("id=\"fodselsnummer-error\"").unwrap();
+            body[start..].split("</").next().unwrap().to_owned()
+        };
+        assert_eq!(error(&probe.body), error(&nobody.body), "the same answer");
+        assert!(probe.body.contains(NOT_REFERABLE));
+        assert!(!probe.body.contains("Leila"));
+        // The probe is on Leila's access log as refused, and nothing was permitted or done.
+        let records = app.t.store.audit_records().await.unwrap();
+        let on_leila: Vec<_> = records.iter().filter(|r| r.record.actor_name == "veileder1" && r.record.subject.0 == 3).collect();
+        assert_eq!(on_leila.len(), 1, "{on_leila:?}");
+        assert_eq!(on_leila[0].record.decision, effekt_store::model::Decision::Deny);
+        let ops = app.t.store.operations().await.unwrap();
+        assert!(!ops.iter().any(|o| o.action == "referral.send"), "no operation for a refused referral");
     }
 }
 

@@ -765,6 +765,28 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         const text = await bodyText(page);
         assert.ok(text.includes('Henvisningen er sendt til leverandøren.'), 'sent');
         assert.ok(text.includes('Halima Abdi') && text.includes('Søkt inn'), 'the new participant, sent');
+        // What Nav shares at the start: a health item without a legal basis is refused beside the field.
+        await page.selectOption('#opplysning', 'helse');
+        await page.fill('#innhold', 'Ryggplager: tåler ikke tunge løft.');
+        await page.selectOption('#formal', 'tilpasse-plan');
+        await Promise.all([
+          page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+          page.locator('form[action$="/behov"] button[type="submit"]').press('Enter'),
+        ]);
+        await page.waitForLoadState('load');
+        await visited(page, officer.key, 'behov-uten-grunnlag');
+        assert.ok((await page.locator('#rettsgrunnlag-error').innerText()).includes('Velg rettsgrunnlaget'), 'refused beside the basis');
+        assert.equal(await page.locator('#innhold').inputValue(), 'Ryggplager: tåler ikke tunge løft.', 'what was typed stays');
+        await page.selectOption('#rettsgrunnlag', 'nav-loven-4a');
+        await Promise.all([
+          page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+          page.locator('form[action$="/behov"] button[type="submit"]').press('Enter'),
+        ]);
+        await page.waitForLoadState('load');
+        await visited(page, officer.key, 'behov-delt');
+        const shared = await bodyText(page);
+        assert.ok(shared.includes('Opplysningen er delt med leverandøren.') && shared.includes('NAV-loven § 4 a'), 'shared with its basis');
+        assert.equal(await page.locator('#kartlegging').count(), 0, 'Nav sees no screening');
       }],
       [staff, 'henvisning-svar', async (page) => {
         const link = `main tbody a[href="${participant}#henvisning"]`;
@@ -782,6 +804,19 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         const text = await bodyText(page);
         assert.ok(text.includes('Svaret på henvisningen er registrert.'), 'answered');
         assert.ok(text.includes('Venter på oppstart') && text.includes('Registrer oppstart'), 'waits to start');
+        // The intake: Nav's health item, and the screening only provider staff see.
+        assert.ok(text.includes('Ryggplager: tåler ikke tunge løft.'), 'the provider reads what Nav shared');
+        await page.selectOption('#horsel', 'TRENGER_OPPFOLGING');
+        await page.fill('#horsel-merknad', 'Hører dårlig i store grupper.');
+        await page.selectOption('#lese-skrive-morsmal', 'NOE_VANSKER');
+        await Promise.all([
+          page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+          page.locator('form[action$="/kartlegging"] button[type="submit"]').press('Enter'),
+        ]);
+        await page.waitForLoadState('load');
+        await visited(page, staff.key, 'kartlegging');
+        const screened = await bodyText(page);
+        assert.ok(screened.includes('Kartleggingen er lagret.') && screened.includes('Hører dårlig i store grupper.'), 'screening saved');
         await page.goto('/hjem');
         assert.equal(await page.locator(link).count(), 0, 'answered: the task is gone');
       }],

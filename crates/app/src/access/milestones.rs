@@ -317,8 +317,8 @@ impl ParticipantAccess {
         Ok((d, current))
     }
 
-    /// Writes one row of a record, audited as an operation on the person; false when the
-    /// record changed since it was read.
+    /// Writes one row of a record, the person's record audited first and the operation logged
+    /// once it is written; false when the record changed since it was read.
     async fn write(
         &self,
         d: &ParticipantDetail,
@@ -326,16 +326,6 @@ impl ParticipantAccess {
         after: Option<i64>,
         action: &str,
     ) -> Result<bool, AppError> {
-        let op = audit::operation(
-            &self.app,
-            &self.viewer,
-            action,
-            format!(
-                "participant:{}:record:{}:{}",
-                d.id.0, record.record_id, record.identifier
-            ),
-        );
-        self.app.store.append_operation(&op).await?;
         audit::permit(
             &self.app,
             &self.viewer,
@@ -343,11 +333,20 @@ impl ParticipantAccess {
             Purpose::ParticipantEvidence,
         )
         .await?;
-        Ok(self
+        let written = self
             .app
             .store
             .append_milestone(record, after, self.viewer.user.id, self.app.now())
-            .await?)
+            .await?;
+        if written {
+            let subject = format!(
+                "participant:{}:record:{}:{}",
+                d.id.0, record.record_id, record.identifier
+            );
+            let op = audit::operation(&self.app, &self.viewer, action, subject);
+            self.app.store.append_operation(&op).await?;
+        }
+        Ok(written)
     }
 }
 

@@ -212,19 +212,21 @@ impl ParticipantAccess {
         if let Err(e) = rules::apply(&change, &current, self.app.today()) {
             return Ok(Err(refused(&e)));
         }
-        self.log(&d, "participation.propose", change.kind().code())
-            .await?;
+        self.audit_person(&d).await?;
+        let kind = change.kind().code();
         let proposal = NewProposal {
             participant: id,
             change,
             justification,
         };
         let by = self.viewer.user.id;
-        Ok(Ok(self
+        let written = self
             .app
             .store
             .propose(&proposal, by, self.app.now())
-            .await?))
+            .await?;
+        self.log_change(&d, "participation.propose", kind).await?;
+        Ok(Ok(written))
     }
 
     /// Starts a participant who waits for it (provider staff): DELTAR from `date`, the index
@@ -256,7 +258,7 @@ impl ParticipantAccess {
                 return Ok(Err(FieldError::new(field, e.to_string())));
             }
         };
-        self.log(&d, "participation.start", &date_nb(on)).await?;
+        self.audit_person(&d).await?;
         let (by, at) = (self.viewer.user.id, self.app.now());
         if self
             .app
@@ -264,6 +266,8 @@ impl ParticipantAccess {
             .change_participation(id, &current, &new, by, at)
             .await?
         {
+            self.log_change(&d, "participation.start", &date_nb(on))
+                .await?;
             Ok(Ok(()))
         } else {
             Ok(Err(FieldError::new("startdato", changed_meanwhile())))
@@ -316,7 +320,7 @@ impl ParticipantAccess {
             None
         };
         let action = format!("{}:{}", proposal, answer.code());
-        self.log(&d, "participation.answer", &action).await?;
+        self.audit_person(&d).await?;
         let answer = ProposalAnswer {
             proposal,
             participant: id,
@@ -326,6 +330,7 @@ impl ParticipantAccess {
         };
         let (by, at) = (self.viewer.user.id, self.app.now());
         if self.app.store.answer_proposal(&answer, by, at).await? {
+            self.log_change(&d, "participation.answer", &action).await?;
             Ok(Ok(()))
         } else {
             Ok(Err(FieldError::new("endring", changed_meanwhile())))
@@ -386,15 +391,8 @@ impl ParticipantAccess {
             .collect())
     }
 
-    /// The change as an operation on the person, with the person's record audited.
-    async fn log(&self, d: &ParticipantDetail, action: &str, what: &str) -> Result<(), AppError> {
-        let op = audit::operation(
-            &self.app,
-            &self.viewer,
-            action,
-            format!("participant:{}:{what}", d.id.0),
-        );
-        self.app.store.append_operation(&op).await?;
+    /// The person's record, audited before a change to it is written.
+    async fn audit_person(&self, d: &ParticipantDetail) -> Result<(), AppError> {
         audit::permit(
             &self.app,
             &self.viewer,
@@ -402,6 +400,22 @@ impl ParticipantAccess {
             Purpose::ParticipantView,
         )
         .await
+    }
+
+    /// The change, once written, as an operation on the participant.
+    pub(super) async fn log_change(
+        &self,
+        d: &ParticipantDetail,
+        action: &str,
+        what: &str,
+    ) -> Result<(), AppError> {
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            action,
+            format!("participant:{}:{what}", d.id.0),
+        );
+        Ok(self.app.store.append_operation(&op).await?)
     }
 }
 

@@ -44,6 +44,16 @@ pub struct ReferralView {
     pub may_wait_list: bool,
 }
 
+/// One answer for a number nobody in the register holds and for a person already in the
+/// contract, so the form cannot be used to learn who takes part.
+fn not_referable() -> FieldError {
+    FieldError::new(
+        "fodselsnummer",
+        "Kan ikke henvises: nummeret finnes ikke i folkeregisteruttrekket, eller personen er \
+         allerede henvist til eller deltar i kontrakten. Sjekk nummeret.",
+    )
+}
+
 fn choice(t: &ReferralTarget) -> ReferralChoice {
     ReferralChoice {
         value: format!("{}:{}", t.contract.0, t.provider.0),
@@ -112,10 +122,7 @@ impl ParticipantAccess {
             )));
         };
         let Some(person) = self.app.store.person_holding(&id).await? else {
-            return Ok(Err(FieldError::new(
-                "fodselsnummer",
-                "Ingen person i folkeregisteruttrekket har dette nummeret.",
-            )));
+            return Ok(Err(not_referable()));
         };
         let today = self.app.today();
         let participation =
@@ -128,6 +135,14 @@ impl ParticipantAccess {
             participation,
             answer_due: rules::answer_due(today),
         };
+        let (by, at) = (self.viewer.user.id, self.app.now());
+        let Some(participant) = self.app.store.refer(&referral, by, at).await? else {
+            // The person is in the contract already, perhaps followed by another office or
+            // protected: the officer is told no more than for a number nobody holds, and
+            // the attempt is on the person's access log as refused.
+            audit::deny_person(&self.app, &self.viewer, person, Purpose::ParticipantView).await?;
+            return Ok(Err(not_referable()));
+        };
         let op = audit::operation(
             &self.app,
             &self.viewer,
@@ -139,14 +154,7 @@ impl ParticipantAccess {
         );
         self.app.store.append_operation(&op).await?;
         audit::permit(&self.app, &self.viewer, [person], Purpose::ParticipantView).await?;
-        let (by, at) = (self.viewer.user.id, self.app.now());
-        Ok(match self.app.store.refer(&referral, by, at).await? {
-            Some(participant) => Ok(participant),
-            None => Err(FieldError::new(
-                "fodselsnummer",
-                "Personen er allerede henvist til eller deltar i denne kontrakten.",
-            )),
-        })
+        Ok(Ok(participant))
     }
 
     /// The referral behind a participant, for a participant the viewer sees unmasked.
@@ -219,13 +227,6 @@ impl ParticipantAccess {
             Ok(new) => new,
             Err(e) => return Ok(Err(FieldError::new("svar", e.to_string()))),
         };
-        let op = audit::operation(
-            &self.app,
-            &self.viewer,
-            "referral.answer",
-            format!("participant:{}:{}", id.0, answer.code()),
-        );
-        self.app.store.append_operation(&op).await?;
         audit::permit(
             &self.app,
             &self.viewer,
@@ -240,6 +241,9 @@ impl ParticipantAccess {
             .change_participation(id, &current, &new, by, at)
             .await?
         {
+            let subject = format!("participant:{}:{}", id.0, answer.code());
+            let op = audit::operation(&self.app, &self.viewer, "referral.answer", subject);
+            self.app.store.append_operation(&op).await?;
             Ok(Ok(()))
         } else {
             Ok(Err(FieldError::new(

@@ -4,6 +4,7 @@ mod accounts;
 mod audit_log;
 mod contracts;
 mod imports;
+mod intake;
 mod login;
 mod milestones;
 mod participants;
@@ -53,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/deltakere/{id}/oppstart", post(proposals::start))
         .route("/deltakere/{id}/henvisning", post(referrals::answer))
+        .route("/deltakere/{id}/behov", post(intake::need))
+        .route("/deltakere/{id}/tidligere-tiltak", post(intake::measure))
+        .route("/deltakere/{id}/sprak", post(intake::language))
+        .route("/deltakere/{id}/kartlegging", post(intake::screening))
         .route("/henvisninger/ny", get(referrals::new))
         .route("/henvisninger", post(referrals::send))
         .route("/hjem", get(roles::home))

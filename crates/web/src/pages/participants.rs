@@ -15,7 +15,7 @@ use crate::extract::{CleanForm, CleanQuery};
 use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
-    self, options, Chrome, IdForm, MilestoneSection, Option_, PageLink, Pagination,
+    self, options, Chrome, IdForm, IntakeSection, MilestoneSection, Option_, PageLink, Pagination,
     ParticipantPage, ParticipantsPage, ProposalSection, ReferralSection, SortLink,
 };
 use crate::{AppState, PageError, WebError};
@@ -208,6 +208,10 @@ pub async fn show(
         Some("oppstart") => Some("participant-started"),
         Some("henvist") => Some("referral-sent"),
         Some("henvisning-besvart") => Some("referral-answered"),
+        Some("behov") => Some("intake-need-shared"),
+        Some("tidligere-tiltak") => Some("intake-measure-saved"),
+        Some("sprak") => Some("intake-language-saved"),
+        Some("kartlegging") => Some("intake-screening-saved"),
         _ => None,
     };
     render(
@@ -255,6 +259,9 @@ pub(super) struct Forms {
     pub(super) referral_reason: String,
     pub(super) referral_description: String,
     pub(super) referral_error: Option<FieldError>,
+    /// An intake form as sent (field name → value), and what was wrong with it.
+    pub(super) intake: std::collections::HashMap<String, String>,
+    pub(super) intake_error: Option<FieldError>,
 }
 
 pub(super) async fn render(
@@ -279,6 +286,8 @@ pub(super) async fn render(
         referral_reason,
         referral_description,
         referral_error,
+        intake,
+        intake_error,
     } = forms;
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
@@ -354,7 +363,16 @@ pub(super) async fn render(
             error: referral_error.clone(),
         })
     };
+    let intake = if p.summary.masked {
+        None
+    } else {
+        access
+            .intake(id)
+            .await?
+            .map(|view| IntakeSection::new(viewer.csrf_token(), view, intake, intake_error.clone()))
+    };
     let refused = referral_error.is_some()
+        || intake_error.is_some()
         || !errors.is_empty()
         || outcome.error.is_some()
         || milestone_error.is_some()
@@ -370,6 +388,7 @@ pub(super) async fn render(
             milestones,
             proposals,
             referral,
+            intake,
             id_form,
             waiting,
             outcomes,
