@@ -32,10 +32,12 @@ pub enum Purpose {
     ParticipantIntake,
     /// One field of the screening (special-category data): one record per field shown.
     Screening(ScreeningField),
+    /// The individual plan: versions, modules, approvals, learning tasks.
+    ParticipantPlan,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 15] = [
+    pub const ALL: [Purpose; 16] = [
         Purpose::ParticipantList,
         Purpose::ParticipantView,
         Purpose::ParticipantIdChange,
@@ -51,6 +53,7 @@ impl Purpose {
         Purpose::Screening(ScreeningField::Vision),
         Purpose::Screening(ScreeningField::DigitalSkills),
         Purpose::Screening(ScreeningField::HealthNeeds),
+        Purpose::ParticipantPlan,
     ];
 
     pub fn code(self) -> &'static str {
@@ -64,6 +67,7 @@ impl Purpose {
             Purpose::ParticipantEvidence => "participant.evidence",
             Purpose::AuditReview => "audit.review",
             Purpose::ParticipantIntake => "participant.intake",
+            Purpose::ParticipantPlan => "participant.plan",
             Purpose::Screening(field) => match field {
                 ScreeningField::MotherTongueLiteracy => "participant.screening.lese-skrive-morsmal",
                 ScreeningField::ReadingWritingDifficulties => {
@@ -93,6 +97,7 @@ impl Purpose {
             Purpose::ParticipantEvidence => "Dokumentasjon fra leverandør",
             Purpose::AuditReview => "Innsyn i revisjonslogg",
             Purpose::ParticipantIntake => "Inntaksopplysninger",
+            Purpose::ParticipantPlan => "Individuell plan",
             Purpose::Screening(field) => match field {
                 ScreeningField::MotherTongueLiteracy => "Kartlegging: lese og skrive på morsmålet",
                 ScreeningField::ReadingWritingDifficulties => "Kartlegging: lese- og skrivevansker",
@@ -245,6 +250,10 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "intake.screening" => "Kartlegging registrert",
         "intake.measure" => "Tidligere tiltak registrert",
         "intake.language" => "Språk registrert",
+        "plan.write" => "Individuell plan lagret",
+        "plan.approve" => "Godkjenning av plan registrert",
+        "plan.task-assign" => "Læringsoppgave gitt",
+        "plan.task-complete" => "Læringsoppgave fullført",
         other => other,
     }
 }

@@ -23,6 +23,7 @@ pub mod orgnr;
 pub mod outcomes;
 pub mod participant;
 pub mod person;
+pub mod plan;
 pub mod proposals;
 pub mod pseudonym;
 pub mod referrals;

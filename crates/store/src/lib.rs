@@ -11,6 +11,7 @@ mod error;
 pub mod fixture;
 pub mod intake;
 pub mod model;
+pub mod plan;
 mod postgres;
 mod sql_accounts;
 mod sql_admin;
@@ -23,6 +24,7 @@ mod sql_intake;
 mod sql_participants;
 mod sql_parts;
 mod sql_people;
+mod sql_plan;
 mod sql_proposals;
 mod sql_referrals;
 mod sql_register;
@@ -55,6 +57,7 @@ use model::{
     ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord,
     StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
 };
+pub use plan::PlanStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use workspace::{ProposalStore, ReferralStore, WorkspaceStore};
@@ -68,7 +71,7 @@ pub enum Backend {
 
 #[async_trait]
 pub trait Store:
-    WorkspaceStore + ProposalStore + ReferralStore + IntakeStore + Send + Sync + 'static
+    WorkspaceStore + ProposalStore + ReferralStore + IntakeStore + PlanStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
 

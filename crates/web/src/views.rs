@@ -326,6 +326,113 @@ impl IntakeSection {
     }
 }
 
+/// A module's checkbox on the plan form: code, label, checked.
+pub type ModuleChoice = (String, String, bool);
+
+/// The individual plan, with its forms (provider staff).
+pub struct PlanSection {
+    pub csrf_token: String,
+    pub view: effekt_app::access::PlanView,
+    pub tracks: Vec<Option_>,
+    /// The module checkboxes by area.
+    pub areas: Vec<(String, Vec<ModuleChoice>)>,
+    pub tasks: Vec<Option_>,
+    pub reasons: Vec<Option_>,
+    sent: std::collections::HashMap<String, String>,
+    pub error: Option<FieldError>,
+}
+
+impl PlanSection {
+    pub fn new(
+        csrf_token: &str,
+        view: effekt_app::access::PlanView,
+        sent: std::collections::HashMap<String, String>,
+        error: Option<FieldError>,
+    ) -> Self {
+        use effekt_domain::plan as rules;
+        // A refused form shows what was sent; otherwise the form starts from the newest version.
+        let refused = error.is_some();
+        let current = view.current.as_ref();
+        let track = if refused {
+            sent.get("lop").cloned().unwrap_or_default()
+        } else {
+            current.map_or_else(String::new, |c| c.track_code.clone())
+        };
+        let mut areas: Vec<(String, Vec<ModuleChoice>)> = Vec::new();
+        for m in rules::MODULES {
+            let checked = if refused {
+                sent.contains_key(&format!("modul-{}", m.code))
+            } else {
+                current.is_some_and(|c| c.module_codes.iter().any(|x| x == m.code))
+            };
+            let entry = (m.code.to_owned(), m.label_nb.to_owned(), checked);
+            match areas.iter_mut().find(|(a, _)| a == m.area_nb) {
+                Some((_, list)) => list.push(entry),
+                None => areas.push((m.area_nb.to_owned(), vec![entry])),
+            }
+        }
+        let mut sent = sent;
+        if !refused {
+            sent.insert(
+                "gjelder_fra".into(),
+                view.default_from.format("%d.%m.%Y").to_string(),
+            );
+            if let Some(c) = current {
+                sent.insert("dager_per_uke".into(), c.days_per_week.to_string());
+                sent.insert("hjemmedager".into(), c.remote_days.to_string());
+            }
+        }
+        Self {
+            csrf_token: csrf_token.to_owned(),
+            tracks: options(
+                rules::Track::ALL.iter().map(|t| (t.code(), t.label_nb())),
+                &track,
+            ),
+            areas,
+            tasks: options(
+                rules::LEARNING_TASKS.iter().map(|t| (t.code, t.label_nb)),
+                sent.get("oppgave").map_or("", String::as_str),
+            ),
+            reasons: options(
+                rules::OnBehalfReason::ALL
+                    .iter()
+                    .map(|r| (r.code(), r.label_nb())),
+                sent.get("godkjenning_arsak").map_or("", String::as_str),
+            ),
+            view,
+            sent,
+            error,
+        }
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.sent.get(name).map_or("", String::as_str)
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// The refusal beside one learning task's completion form, if that form was sent.
+    pub fn task_error(&self, task: i64) -> Option<&str> {
+        (self.value("oppgave_id") == task.to_string())
+            .then(|| self.error_for("fullfort_dato"))
+            .flatten()
+    }
+
+    /// Where the error summary links to: the field, or the task's own date field.
+    pub fn anchor(&self) -> String {
+        match self.error.as_ref().map(|e| e.field) {
+            Some("fullfort_dato") => format!("fullfort_dato-{}", self.value("oppgave_id")),
+            Some(field) => field.to_owned(),
+            None => String::new(),
+        }
+    }
+}
+
 /// The "register a new national id" form on a participant's page (Nav case officers).
 pub struct IdForm {
     pub csrf_token: String,
@@ -439,6 +546,8 @@ pub struct ParticipantPage {
     pub referral: Option<ReferralSection>,
     /// `None` when masked, and for roles that see no intake.
     pub intake: Option<IntakeSection>,
+    /// `None` when masked, and for roles that see no plans.
+    pub plan: Option<PlanSection>,
     pub id_form: Option<IdForm>,
     /// Id changes waiting for a second Nav user (for those who may change ids).
     pub waiting: Vec<WaitingIdChangeView>,

@@ -193,11 +193,11 @@ both_stores! {
         assert!(records.iter().all(|r| r.record.decision == Decision::Permit && r.record.actor_name == "veileder1"));
         // A participant page audits the participant and the household member shown, then the
         // participant's register data read for the outcomes, the plan's milestones and the
-        // intake (a case officer reads no screening field).
+        // intake (a case officer reads no screening field) and the individual plan.
         app.get(&format!("/deltakere/{}", AMINA.0), Some(&officer1)).await;
         let records = app.t.store.audit_records().await.unwrap();
         let subjects: Vec<(i64, &str)> = records[4..].iter().map(|r| (r.record.subject.0, r.record.purpose.as_str())).collect();
-        assert_eq!(subjects, vec![(1, "participant.view"), (2, "participant.view"), (1, "participant.outcomes"), (1, "participant.evidence"), (1, "participant.intake")]);
+        assert_eq!(subjects, vec![(1, "participant.view"), (2, "participant.view"), (1, "participant.outcomes"), (1, "participant.evidence"), (1, "participant.intake"), (1, "participant.plan")]);
         // Denied: another office's participant, and a role without participant access.
         app.get(&format!("/deltakere/{}", DAWIT.0), Some(&officer1)).await;
         let investor = app.login("investor").await;

@@ -739,6 +739,57 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
     });
   });
 
+  test('provider staff write an individual plan and record the participant\'s approval', { timeout: 2 * TEST_TIMEOUT }, async () => {
+    const staff = ROLES.find((r) => r.key === 'provider-staff');
+    const { context, page } = await newPage(browser, server.baseURL);
+    const submit = async (form) => {
+      await Promise.all([
+        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+        page.locator(`form[action$="${form}"] button[type="submit"]`).press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+    };
+    try {
+      await keyboardLogin(page, staff);
+      await page.goto('/deltakere?status=DELTAR');
+      await page.locator('main tbody tr a[href^="/deltakere/"]').first().click();
+      await page.waitForLoadState('load');
+      const participant = pathname(page);
+      // A plan with no module is refused beside the modules, nothing stored.
+      await page.selectOption('#lop', 'LANGT');
+      for (const box of await page.locator('#moduler input[type="checkbox"]').all()) await box.uncheck();
+      await page.fill('#dager_per_uke', '4');
+      await page.fill('#hjemmedager', '1');
+      await submit(`${participant}/plan`);
+      await visited(page, staff.key, 'plan-uten-modul');
+      assert.ok((await page.locator('#moduler-error').innerText()).includes('Velg minst én modul'), 'refused beside the modules');
+      await page.check('#modul-norsk-muntlig-samhandling');
+      await page.check('#modul-livsmestring');
+      await submit(`${participant}/plan`);
+      await visited(page, staff.key, 'plan-lagret');
+      let text = await bodyText(page);
+      assert.ok(text.includes('Planen er lagret som en ny versjon.') && text.includes('Venter på deltakerens godkjenning'), 'saved, waits');
+      // On the participant's behalf needs a reason from the list.
+      await page.check('#godkjenning-pa-vegne');
+      await submit(`${participant}/plan/godkjenning`);
+      assert.ok((await page.locator('#godkjenning_arsak-error').innerText()).includes('Velg hvorfor'), 'a reason is needed');
+      await page.check('#godkjenning-pa-vegne');
+      await page.selectOption('#godkjenning_arsak', 'SPRAK');
+      await submit(`${participant}/plan/godkjenning`);
+      await visited(page, staff.key, 'plan-godkjent');
+      text = await bodyText(page);
+      assert.ok(text.includes('Registrert på vegne av deltakeren: Språk'), 'approval recorded with its reason');
+      await page.selectOption('#oppgave', 'nav-skjema');
+      await submit(`${participant}/oppgaver`);
+      assert.ok((await bodyText(page)).includes('Fyll ut et skjema på nav.no'), 'task given');
+    } catch (err) {
+      await screenshot(page, staff.key, 'FAILED-plan').catch(() => {});
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a Nav case officer refers a person and the provider gives a place', { timeout: 2 * TEST_TIMEOUT }, async () => {
     const officer = ROLES.find((r) => r.key === 'case-officer');
     const staff = ROLES.find((r) => r.key === 'provider-staff');

@@ -142,3 +142,76 @@ fn first_day(year: i32, month: u32) -> NaiveDate {
 fn add(date: NaiveDate, days: u64) -> Option<NaiveDate> {
     date.checked_add_days(Days::new(days))
 }
+
+/// An individual plan for a demo participant started on `start`: a first version the
+/// participant approved (in person, or on their behalf for every other one), for some a newer
+/// version waiting for approval, and learning tasks given and completed so that levels show.
+pub(super) async fn individual(
+    app: &App,
+    participant: effekt_domain::ids::ParticipantId,
+    start: NaiveDate,
+    staff: UserId,
+    n: usize,
+) -> Result<(), SeedError> {
+    use effekt_domain::plan::{self as rules, Approval, OnBehalfReason};
+    let invalid = |e: rules::PlanError| SeedError::App(crate::AppError::internal("demo plan", e));
+    let modules: Vec<String> = [
+        "kartlegge-grunnleggende-ferdigheter",
+        "norsk-muntlig-samhandling",
+        "norsk-lese",
+        "livsmestring",
+        "digitale-ferdigheter",
+        "arbeidslivskultur",
+    ]
+    .iter()
+    .take(3 + n % 4)
+    .map(|m| (*m).to_owned())
+    .collect();
+    let track = ["LANGT", "KORT", "NISJE"][n % 3];
+    let first = rules::plan(track, &modules, "5", "0", start, Some(start)).map_err(invalid)?;
+    let at = app.now();
+    let Some(id) = app
+        .store
+        .write_plan(participant, &first, 0, staff, at)
+        .await?
+    else {
+        return Ok(());
+    };
+    let approval = if n % 2 == 0 {
+        Approval::InPerson
+    } else {
+        Approval::OnBehalf(OnBehalfReason::ALL[n % 3])
+    };
+    app.store.approve_plan(id, approval, staff, at).await?;
+    let today = app.today();
+    if n % 3 == 1 {
+        // Fewer days, one of them at home, from a month ago: waits for the participant.
+        let from = today
+            .checked_sub_days(Days::new(30))
+            .filter(|d| *d >= start)
+            .unwrap_or(start);
+        let second = rules::plan(track, &modules, "3", "1", from, Some(start)).map_err(invalid)?;
+        app.store
+            .write_plan(participant, &second, 1, staff, at)
+            .await?;
+    }
+    let given = today
+        .checked_sub_days(Days::new(40))
+        .filter(|d| *d >= start)
+        .unwrap_or(start);
+    for (k, task) in rules::LEARNING_TASKS.iter().take(2 + n % 5).enumerate() {
+        app.store
+            .assign_learning_task(participant, task.code, given, staff, at)
+            .await?;
+        // All but the last two given are completed, a few days apart.
+        if k + 2 < 2 + n % 5 {
+            let tasks = app.store.learning_tasks(participant).await?;
+            if let (Some(t), Some(on)) = (tasks.last(), add(given, 3 * (k as u64 + 1))) {
+                app.store
+                    .complete_learning_task(t.id, on.min(today), staff, at)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}

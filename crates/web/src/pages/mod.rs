@@ -9,6 +9,7 @@ mod login;
 mod milestones;
 mod participants;
 mod password;
+mod plan;
 mod proposals;
 mod referrals;
 mod roles;
@@ -55,6 +56,10 @@ pub fn routes() -> Router<AppState> {
         .route("/deltakere/{id}/oppstart", post(proposals::start))
         .route("/deltakere/{id}/henvisning", post(referrals::answer))
         .route("/deltakere/{id}/behov", post(intake::need))
+        .route("/deltakere/{id}/plan", post(plan::write))
+        .route("/deltakere/{id}/plan/godkjenning", post(plan::approve))
+        .route("/deltakere/{id}/oppgaver", post(plan::assign))
+        .route("/deltakere/{id}/oppgaver/{task}", post(plan::complete))
         .route("/deltakere/{id}/tidligere-tiltak", post(intake::measure))
         .route("/deltakere/{id}/sprak", post(intake::language))
         .route("/deltakere/{id}/kartlegging", post(intake::screening))

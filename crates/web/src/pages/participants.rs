@@ -16,7 +16,7 @@ use crate::forms::{FieldError, IdChangeInput};
 use crate::query;
 use crate::views::{
     self, options, Chrome, IdForm, IntakeSection, MilestoneSection, Option_, PageLink, Pagination,
-    ParticipantPage, ParticipantsPage, ProposalSection, ReferralSection, SortLink,
+    ParticipantPage, ParticipantsPage, PlanSection, ProposalSection, ReferralSection, SortLink,
 };
 use crate::{AppState, PageError, WebError};
 
@@ -212,6 +212,10 @@ pub async fn show(
         Some("tidligere-tiltak") => Some("intake-measure-saved"),
         Some("sprak") => Some("intake-language-saved"),
         Some("kartlegging") => Some("intake-screening-saved"),
+        Some("plan") => Some("plan-saved"),
+        Some("plan-godkjent") => Some("plan-approved"),
+        Some("oppgave") => Some("plan-task-assigned"),
+        Some("oppgave-fullfort") => Some("plan-task-completed-notice"),
         _ => None,
     };
     render(
@@ -262,6 +266,9 @@ pub(super) struct Forms {
     /// An intake form as sent (field name → value), and what was wrong with it.
     pub(super) intake: std::collections::HashMap<String, String>,
     pub(super) intake_error: Option<FieldError>,
+    /// A plan form as sent, and what was wrong with it.
+    pub(super) plan: std::collections::HashMap<String, String>,
+    pub(super) plan_error: Option<FieldError>,
 }
 
 pub(super) async fn render(
@@ -288,6 +295,8 @@ pub(super) async fn render(
         referral_error,
         intake,
         intake_error,
+        plan,
+        plan_error,
     } = forms;
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
@@ -371,8 +380,17 @@ pub(super) async fn render(
             .await?
             .map(|view| IntakeSection::new(viewer.csrf_token(), view, intake, intake_error.clone()))
     };
+    let plan = if p.summary.masked {
+        None
+    } else {
+        access
+            .plan(id)
+            .await?
+            .map(|view| PlanSection::new(viewer.csrf_token(), view, plan, plan_error.clone()))
+    };
     let refused = referral_error.is_some()
         || intake_error.is_some()
+        || plan_error.is_some()
         || !errors.is_empty()
         || outcome.error.is_some()
         || milestone_error.is_some()
@@ -389,6 +407,7 @@ pub(super) async fn render(
             proposals,
             referral,
             intake,
+            plan,
             id_form,
             waiting,
             outcomes,
