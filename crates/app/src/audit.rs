@@ -246,6 +246,7 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "participation.answer" => "Forslag besvart",
         "milestone.verify" => "Delmål verifisert",
         "milestone.retract" => "Delmål trukket tilbake",
+        "language-level.record" => "Vurdert språknivå registrert",
         "intake.need" => "Behovsopplysning delt",
         "intake.screening" => "Kartlegging registrert",
         "intake.measure" => "Tidligere tiltak registrert",

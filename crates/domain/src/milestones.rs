@@ -87,8 +87,24 @@ pub const CATALOGUE: &[MilestoneDef] = &[
     },
 ];
 
-/// The catalogue's milestone with this identifier.
+/// A provider-assessed language level (`cefr-vurdert-<skill>`, the level as the record's
+/// score): recorded and verified like a milestone, by two people of the provider (a teacher
+/// assesses, a colleague confirms), but not part of the plan's list.
+pub const ASSESSED_LANGUAGE_LEVEL: MilestoneDef = MilestoneDef {
+    id: "cefr-vurdert",
+    label_nb: "Vurdert språknivå",
+    module: "norsk-muntlig-samhandling",
+    evidence_nb: "Vurdering etter nivåbeskrivelsene i læreplanen i norsk for voksne innvandrere",
+    verifiers: STAFF,
+    due_days: 365,
+};
+
+/// The catalogue's milestone with this identifier, or the assessed language level's rules
+/// for a `cefr-vurdert-*` identifier.
 pub fn find(id: &str) -> Option<&'static MilestoneDef> {
+    if crate::outcomes::assessed_language_skill(id).is_some() {
+        return Some(&ASSESSED_LANGUAGE_LEVEL);
+    }
     CATALOGUE.iter().find(|m| m.id == id)
 }
 

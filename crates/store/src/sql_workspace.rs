@@ -26,9 +26,10 @@ macro_rules! impl_workspace_store {
                 ) -> Result<Vec<StoredMilestone>> {
                     let sql = format!(
                         "SELECT e.id, e.record_id, e.identifier, e.achieved_on, e.recorded_by, \
-                         e.verified_by, e.verified_on, e.retracted, e.imported_at \
+                         e.verified_by, e.verified_on, e.retracted, e.imported_at, e.score \
                          FROM provider_evidence e \
-                         WHERE e.participant_id = $1 AND e.score IS NULL AND {NEWEST} \
+                         WHERE e.participant_id = $1 \
+                         AND (e.score IS NULL OR e.identifier LIKE 'cefr-vurdert-%') AND {NEWEST} \
                          ORDER BY e.achieved_on, e.id"
                     );
                     let rows = sqlx::query(&sql)
@@ -48,6 +49,13 @@ macro_rules! impl_workspace_store {
                             verified: verified_by.zip(verified_on),
                             retracted: r.try_get(7)?,
                             written_at: r.try_get(8)?,
+                            score: {
+                                let score: Option<String> = r.try_get(9)?;
+                                score
+                                    .map(|s| s.parse::<rust_decimal::Decimal>())
+                                    .transpose()
+                                    .map_err($crate::error::corrupt)?
+                            },
                         });
                     }
                     Ok(out)
@@ -87,12 +95,13 @@ macro_rules! impl_workspace_store {
                         "INSERT INTO provider_evidence (participant_id, record_id, identifier, \
                          achieved_on, score, recorded_by, verified_by, verified_on, retracted, \
                          imported_by, imported_at) \
-                         VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(r.participant.0)
                     .bind(&r.record_id)
                     .bind(&r.identifier)
                     .bind(r.achieved_on)
+                    .bind(r.score.map(|s| s.to_string()))
                     .bind(&r.recorded_by)
                     .bind(verified_by)
                     .bind(verified_on)

@@ -21,14 +21,17 @@ pub struct StoredMilestone {
     pub recorded_by: String,
     pub verified: Option<(String, NaiveDate)>,
     pub retracted: bool,
+    /// A provider-assessed language level's CEFR step; `None` for milestones.
+    pub score: Option<rust_decimal::Decimal>,
     /// When the newest row was written.
     pub written_at: DateTime<Utc>,
 }
 
 #[async_trait]
 pub trait WorkspaceStore: Send + Sync {
-    /// The participant's milestone records (provider evidence without a score), each as its
-    /// newest row says, oldest first by the date reached.
+    /// The participant's milestone records (provider evidence without a score) and assessed
+    /// language levels (`cefr-vurdert-*`, the level as the score), each as its newest row says,
+    /// oldest first by the date reached.
     async fn milestones(&self, participant: ParticipantId) -> Result<Vec<StoredMilestone>>;
 
     /// Appends one row to a milestone record, only while `after` is still its newest row

@@ -458,9 +458,30 @@ pub struct MilestoneSection {
     pub milestone: String,
     pub achieved_on: String,
     pub error: Option<FieldError>,
+    /// The assessed-language-level form as last sent.
+    pub language_level: std::collections::HashMap<String, String>,
 }
 
 impl MilestoneSection {
+    pub fn language_value(&self, name: &str) -> &str {
+        self.language_level.get(name).map_or("", String::as_str)
+    }
+
+    /// The skills to assess: (code, Norwegian name).
+    pub fn skills(&self) -> Vec<(&'static str, &'static str)> {
+        effekt_domain::outcomes::timeline::Skill::ALL
+            .iter()
+            .map(|s| (s.code(), effekt_app::access::skill_nb(*s)))
+            .collect()
+    }
+
+    pub fn levels(&self) -> Vec<&'static str> {
+        effekt_domain::outcomes::timeline::Cefr::ALL
+            .iter()
+            .map(|l| l.code())
+            .collect()
+    }
+
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.error
             .as_ref()

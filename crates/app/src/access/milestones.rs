@@ -11,10 +11,14 @@
 use chrono::NaiveDate;
 use effekt_domain::ids::ParticipantId;
 use effekt_domain::milestones::{self as rules, MilestoneError, MilestoneState};
+use effekt_domain::outcomes::timeline::{Cefr, Skill};
+use effekt_domain::outcomes::{assessed_language_identifier, assessed_language_skill};
 use effekt_domain::role::Role;
 use effekt_store::model::{EvidenceRecord, ParticipantDetail};
 use effekt_store::workspace::StoredMilestone;
 use rand::RngCore;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::participants::unmasked;
@@ -79,8 +83,25 @@ fn is_provider(role: Role) -> bool {
     matches!(role, Role::ProviderStaff | Role::ProviderAdmin)
 }
 
-fn label_of(identifier: &str) -> String {
+fn label_of(identifier: &str, score: Option<Decimal>) -> String {
+    if let Some(skill) = assessed_language_skill(identifier) {
+        let level = score
+            .and_then(|s| s.to_i64())
+            .and_then(Cefr::from_step)
+            .map_or("?", Cefr::code);
+        return format!("Vurdert språknivå, {}: {level}", skill_nb(skill));
+    }
     rules::find(identifier).map_or_else(|| identifier.to_owned(), |m| m.label_nb.to_owned())
+}
+
+/// A CEFR skill as the page names it.
+pub fn skill_nb(skill: Skill) -> &'static str {
+    match skill {
+        Skill::Listening => "lytte",
+        Skill::Reading => "lese",
+        Skill::Writing => "skrive",
+        Skill::Speaking => "muntlig",
+    }
 }
 
 impl ParticipantAccess {
@@ -164,7 +185,7 @@ impl ParticipantAccess {
                 );
                 MilestoneRecordView {
                     record_id: r.record_id.clone(),
-                    label: label_of(&r.identifier),
+                    label: label_of(&r.identifier, r.score),
                     achieved_on: r.achieved_on,
                     recorded_by: r.recorded_by.clone(),
                     verified_by: r.verified.as_ref().map(|(who, _)| who.clone()),
@@ -202,7 +223,8 @@ impl ParticipantAccess {
         let d = self
             .unmasked_in_scope(id, Purpose::ParticipantEvidence)
             .await?;
-        if rules::find(&input.milestone).is_none() {
+        // Only the plan's catalogue here; assessed language levels have their own form.
+        if !rules::CATALOGUE.iter().any(|m| m.id == input.milestone) {
             return Ok(Err(FieldError::new(
                 "delmal",
                 MilestoneError::Unknown.to_string(),
@@ -236,6 +258,55 @@ impl ParticipantAccess {
             retracted: false,
         };
         self.write(&d, &record, None, "milestone.record").await?;
+        Ok(Ok(()))
+    }
+
+    /// Records a provider-assessed language level (provider staff): its own evidence kind
+    /// (`cefr-vurdert-<skill>`, the CEFR step as the score), verified by a colleague like a
+    /// milestone; a contract outcome of kind `language_level_assessed` counts it, and one of
+    /// kind `language_level_reached` (the register's tests) does not.
+    pub async fn record_language_level(
+        &self,
+        id: ParticipantId,
+        skill: &str,
+        level: &str,
+        assessed_on: &str,
+    ) -> Result<Result<(), FieldError>, AppError> {
+        if !is_provider(self.viewer.user.role) {
+            audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantEvidence).await?;
+            return Err(AppError::Forbidden);
+        }
+        let d = self
+            .unmasked_in_scope(id, Purpose::ParticipantEvidence)
+            .await?;
+        let Some(skill) = Skill::from_code(skill.trim()) else {
+            return Ok(Err(FieldError::new("ferdighet", "Velg en ferdighet.")));
+        };
+        let Some(level) = Cefr::from_code(level.trim()) else {
+            return Ok(Err(FieldError::new("niva", "Velg et nivå.")));
+        };
+        let on = match effekt_domain::dates::parse_civil_date(assessed_on) {
+            Ok(date) => date,
+            Err(e) => return Ok(Err(FieldError::new("vurdert_dato", e.message_nb()))),
+        };
+        let identifier = assessed_language_identifier(skill);
+        if let Err(e) =
+            rules::check_record(&identifier, on, d.statuses.index_date(), self.app.today())
+        {
+            return Ok(Err(FieldError::new("vurdert_dato", e.to_string())));
+        }
+        let record = EvidenceRecord {
+            participant: id,
+            record_id: new_record_id(),
+            identifier,
+            achieved_on: on,
+            score: Some(Decimal::from(level.step())),
+            recorded_by: self.me(),
+            verified: None,
+            retracted: false,
+        };
+        self.write(&d, &record, None, "language-level.record")
+            .await?;
         Ok(Ok(()))
     }
 
@@ -360,7 +431,7 @@ fn from_stored(participant: ParticipantId, r: &StoredMilestone) -> EvidenceRecor
         record_id: r.record_id.clone(),
         identifier: r.identifier.clone(),
         achieved_on: r.achieved_on,
-        score: None,
+        score: r.score,
         recorded_by: r.recorded_by.clone(),
         verified: r.verified.clone(),
         retracted: r.retracted,

@@ -37,7 +37,9 @@ pub use importing::{read_limited, MAX_EVIDENCE_FILE};
 pub use imports::{ImportLogAccess, ImportRunView};
 pub use intake::{IntakeView, ScreeningInput};
 pub use investments::InvestmentAccess;
-pub use milestones::{MilestoneInput, MilestoneRecordView, MilestonesView, PlannedMilestone};
+pub use milestones::{
+    skill_nb, MilestoneInput, MilestoneRecordView, MilestonesView, PlannedMilestone,
+};
 pub use participants::{IdChange, ParticipantAccess};
 pub use plan::{PlanInput, PlanView};
 pub use proposals::{ProposalInput, ProposalView, ProposalsView};

@@ -32,7 +32,9 @@ fn magnitude_nb(kind: &OutcomeKind, m: Decimal) -> Option<String> {
             Some(format!("{} % stilling i snitt", number_nb(m)))
         }
         OutcomeKind::JobStart { .. } => Some(format!("{} % stilling", number_nb(m))),
-        OutcomeKind::LanguageLevelReached { .. } => Some(format!("{} nivå(er) opp", number_nb(m))),
+        OutcomeKind::LanguageLevelReached { .. } | OutcomeKind::LanguageLevelAssessed { .. } => {
+            Some(format!("{} nivå(er) opp", number_nb(m)))
+        }
         OutcomeKind::SoftScoreGain { .. } => Some(format!("+{} poeng", number_nb(m))),
         _ => None,
     }

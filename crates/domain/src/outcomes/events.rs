@@ -52,6 +52,49 @@ pub(super) fn language_level(
     })
 }
 
+/// The identifier of a provider-assessed level of `skill` in provider evidence; the record's
+/// score is the level's CEFR step (0 = below A1 … 6 = C2).
+pub fn assessed_language_identifier(skill: Skill) -> String {
+    format!("cefr-vurdert-{}", skill.code())
+}
+
+/// The skill a provider-assessed level's identifier names.
+pub fn assessed_language_skill(identifier: &str) -> Option<Skill> {
+    identifier
+        .strip_prefix("cefr-vurdert-")
+        .and_then(Skill::from_code)
+}
+
+/// The first verified provider assessment of `skill` at `level` or above in the window;
+/// magnitude: CEFR steps above the latest verified assessment before I (below A1 without one).
+pub(super) fn assessed_language_level(
+    timeline: &Timeline,
+    skill: Skill,
+    level: Cefr,
+    index: NaiveDate,
+    last: NaiveDate,
+) -> Option<Achievement> {
+    let kind = assessed_language_identifier(skill);
+    let assessed = timeline
+        .events
+        .iter()
+        .filter(|e| e.verified && e.kind == kind)
+        .filter_map(|e| e.score.map(|s| (e, s)));
+    let baseline = assessed
+        .clone()
+        .filter(|(e, _)| e.date < index)
+        .max_by_key(|(e, _)| (e.date, e.id.clone()))
+        .map_or(Decimal::ZERO, |(_, s)| s);
+    let (reached, step) = assessed
+        .filter(|(e, s)| *s >= Decimal::from(level.step()) && in_window(e.date, index, last))
+        .min_by_key(|(e, _)| (e.date, e.id.clone()))?;
+    Some(Achievement {
+        date: reached.date,
+        magnitude: (step - baseline).max(Decimal::ZERO),
+        evidence: vec![reached.id.clone()],
+    })
+}
+
 pub(super) fn milestone(
     timeline: &Timeline,
     kind: &str,

@@ -5,6 +5,7 @@
 mod benefits;
 mod employment;
 mod events;
+pub use events::{assessed_language_identifier, assessed_language_skill};
 pub mod timeline;
 
 use chrono::{Days, Months, NaiveDate};
@@ -67,6 +68,14 @@ pub enum OutcomeKind {
         level: Cefr,
         months: u32,
     },
+    /// The first provider-assessed level of `skill` at `level` or above, verified by a second
+    /// person: the provider's own evidence kind, distinct from the register's language tests
+    /// (`LanguageLevelReached`). A contract counts one or the other by naming its kind.
+    LanguageLevelAssessed {
+        skill: Skill,
+        level: Cefr,
+        months: u32,
+    },
     /// The first verified milestone of this kind.
     MilestoneVerified { milestone: String, months: u32 },
     /// A verified score on `instrument` at least `min_gain` above the baseline.
@@ -86,6 +95,7 @@ impl OutcomeKind {
             | Self::BenefitFreeMonth { months, .. }
             | Self::EducationStart { months }
             | Self::LanguageLevelReached { months, .. }
+            | Self::LanguageLevelAssessed { months, .. }
             | Self::MilestoneVerified { months, .. }
             | Self::SoftScoreGain { months, .. } => *months,
         }
@@ -295,6 +305,11 @@ pub fn evaluate(
                 .collect(),
             OutcomeKind::LanguageLevelReached { skill, level, .. } => {
                 events::language_level(timeline, *skill, *level, index, last)
+                    .into_iter()
+                    .collect()
+            }
+            OutcomeKind::LanguageLevelAssessed { skill, level, .. } => {
+                events::assessed_language_level(timeline, *skill, *level, index, last)
                     .into_iter()
                     .collect()
             }

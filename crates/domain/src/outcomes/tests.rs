@@ -493,3 +493,58 @@ fn impossible_parameters_are_named_by_key() {
     };
     assert_eq!(keys(milestone), ["milestone"]);
 }
+
+#[test]
+fn assessed_levels_are_their_own_kind_verified_and_apart_from_register_tests() {
+    let id = super::assessed_language_identifier(Skill::Reading);
+    assert_eq!(super::assessed_language_skill(&id), Some(Skill::Reading));
+    let event = |rid: &str, date: &str, kind: &str, step: i64, verified| RecordedEvent {
+        id: rid.into(),
+        date: d(date),
+        kind: kind.into(),
+        score: Some(Decimal::from(step)),
+        verified,
+    };
+    let t = Timeline {
+        // A register test at B1 in reading: not the provider's assessment.
+        language_tests: vec![LanguageTest {
+            id: "T1".into(),
+            date: d("2024-02-01"),
+            skill: Skill::Reading,
+            level: Cefr::B1,
+        }],
+        events: vec![
+            event("V0", "2023-11-01", &id, 1, true), // A1 before the start: the baseline
+            event("V1", "2024-03-01", &id, 3, false), // B1, not verified
+            event("V2", "2024-05-01", &id, 3, true), // B1, verified
+            event("V3", "2024-04-01", "cefr-vurdert-writing", 4, true),
+        ],
+        ..Timeline::default()
+    };
+    let kind = OutcomeKind::LanguageLevelAssessed {
+        skill: Skill::Reading,
+        level: Cefr::B1,
+        months: 12,
+    };
+    let a = &evaluate(&kind, &t, d("2024-01-01"), &snap("2025-06-30")).achievements[0];
+    assert_eq!((a.date, a.magnitude), (d("2024-05-01"), Decimal::from(2)));
+    assert_eq!(a.evidence, vec!["V2".to_owned()]);
+    // Without assessments the register test does not count for this kind.
+    let tests_only = Timeline {
+        events: Vec::new(),
+        ..t.clone()
+    };
+    assert!(
+        evaluate(&kind, &tests_only, d("2024-01-01"), &snap("2025-06-30"))
+            .achievements
+            .is_empty()
+    );
+    // And the register kind does not count the assessments.
+    let register = OutcomeKind::LanguageLevelReached {
+        skill: Skill::Reading,
+        level: Cefr::B1,
+        months: 12,
+    };
+    let a = &evaluate(&register, &t, d("2024-01-01"), &snap("2025-06-30")).achievements[0];
+    assert_eq!(a.evidence, vec!["T1".to_owned()]);
+}

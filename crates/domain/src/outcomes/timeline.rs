@@ -146,6 +146,11 @@ impl Cefr {
             .find(|l| l.code().eq_ignore_ascii_case(code))
     }
 
+    /// The level `step` steps above "below A1".
+    pub fn from_step(step: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.step() == step)
+    }
+
     /// Steps above "below A1".
     pub fn step(self) -> i64 {
         match self {

@@ -544,3 +544,11 @@ plan-saved = The plan is saved as a new version. The participant must approve it
 plan-approved = The participant's approval is recorded.
 plan-task-assigned = The task is given.
 plan-task-completed-notice = The task is completed.
+
+language-level-title = Record an assessed language level
+language-level-intro = The provider's own CEFR assessment, kept apart from the register's test results. A colleague verifies it. The contract says whether it counts.
+language-level-skill = Skill
+language-level-level = Level
+language-level-date = Date assessed
+language-level-submit = Record the level
+language-level-recorded = The language level is recorded. It counts once a colleague has verified it, and only where the contract counts the provider's assessments.

@@ -544,3 +544,11 @@ plan-saved = Planen er lagret som en ny versjon. Den må godkjennes av deltakere
 plan-approved = Deltakerens godkjenning er registrert.
 plan-task-assigned = Oppgaven er gitt.
 plan-task-completed-notice = Oppgaven er fullført.
+
+language-level-title = Registrer et vurdert språknivå
+language-level-intro = Leverandørens egen vurdering etter CEFR, skilt fra prøveresultatene i registeret. En kollega verifiserer den. Kontrakten sier om den teller.
+language-level-skill = Ferdighet
+language-level-level = Nivå
+language-level-date = Dato vurdert
+language-level-submit = Registrer nivået
+language-level-recorded = Språknivået er registrert. Det teller når en kollega har verifisert det, og bare der kontrakten teller leverandørens vurderinger.

@@ -48,6 +48,48 @@ pub async fn record(
     }
 }
 
+/// `POST /deltakere/{id}/sprakniva`: records a provider-assessed language level (provider
+/// staff), verified by a colleague like a milestone.
+pub async fn language_level(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let access = viewer.participants(&state.app, Some(id)).await?;
+    super::form_csrf(&viewer, &form)?;
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    match access
+        .record_language_level(
+            id,
+            &field("ferdighet"),
+            &field("niva"),
+            &field("vurdert_dato"),
+        )
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/deltakere/{}?lagret=sprakniva#plan-og-delmal",
+            id.0
+        ))
+        .into_response()),
+        Err(error) => {
+            let forms = Forms {
+                milestone_error: Some(error),
+                language_level: form,
+                ..Forms::default()
+            };
+            let outcome = Outcome {
+                notice: None,
+                error: None,
+            };
+            render(&viewer, &headers, &access, id, forms, outcome).await
+        }
+    }
+}
+
 /// `POST /deltakere/{id}/delmal/{record}`: `handling=verifiser` verifies a waiting record,
 /// `handling=trekk` retracts one.
 pub async fn act(

@@ -48,6 +48,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/deltakere/{id}/delmal", post(milestones::record))
         .route("/deltakere/{id}/delmal/{record}", post(milestones::act))
+        .route(
+            "/deltakere/{id}/sprakniva",
+            post(milestones::language_level),
+        )
         .route("/deltakere/{id}/forslag", post(proposals::propose))
         .route(
             "/deltakere/{id}/forslag/{proposal}",

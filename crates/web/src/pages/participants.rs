@@ -213,6 +213,7 @@ pub async fn show(
         Some("sprak") => Some("intake-language-saved"),
         Some("kartlegging") => Some("intake-screening-saved"),
         Some("plan") => Some("plan-saved"),
+        Some("sprakniva") => Some("language-level-recorded"),
         Some("plan-godkjent") => Some("plan-approved"),
         Some("oppgave") => Some("plan-task-assigned"),
         Some("oppgave-fullfort") => Some("plan-task-completed-notice"),
@@ -269,6 +270,8 @@ pub(super) struct Forms {
     /// A plan form as sent, and what was wrong with it.
     pub(super) plan: std::collections::HashMap<String, String>,
     pub(super) plan_error: Option<FieldError>,
+    /// The assessed-language-level form as sent (its refusal is `milestone_error`).
+    pub(super) language_level: std::collections::HashMap<String, String>,
 }
 
 pub(super) async fn render(
@@ -297,6 +300,7 @@ pub(super) async fn render(
         intake_error,
         plan,
         plan_error,
+        language_level,
     } = forms;
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
@@ -332,6 +336,7 @@ pub(super) async fn render(
             milestone: milestone.milestone,
             achieved_on: milestone.achieved_on,
             error: milestone_error.clone(),
+            language_level,
         })
     };
     let proposals = if p.summary.masked {

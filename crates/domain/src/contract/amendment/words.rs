@@ -122,6 +122,15 @@ pub fn kind_nb(kind: &OutcomeKind) -> String {
             skill_nb(*skill),
             level.code()
         ),
+        OutcomeKind::LanguageLevelAssessed {
+            skill,
+            level,
+            months,
+        } => format!(
+            "norsk {} vurdert av leverandøren til nivå {} eller høyere innen {months} måneder",
+            skill_nb(*skill),
+            level.code()
+        ),
         OutcomeKind::MilestoneVerified { milestone, months } => {
             format!("verifisert milepæl «{milestone}» innen {months} måneder")
         }
