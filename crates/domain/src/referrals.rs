@@ -96,6 +96,42 @@ pub fn answer(
     })
 }
 
+/// How a referral stands against the agreed limit, as the published figures count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerTime {
+    /// Answered on or before the due date.
+    InTime,
+    /// Answered after it.
+    Late,
+    /// Not answered yet (overdue or not).
+    Waiting,
+}
+
+pub fn answer_time(answer_due: NaiveDate, answered_on: Option<NaiveDate>) -> AnswerTime {
+    match answered_on {
+        Some(on) if on <= answer_due => AnswerTime::InTime,
+        Some(_) => AnswerTime::Late,
+        None => AnswerTime::Waiting,
+    }
+}
+
+/// The median of whole days (the mean of the middle two for an even count); `None` when empty.
+pub fn median_days(days: &[i64]) -> Option<rust_decimal::Decimal> {
+    let mut sorted = days.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let mid = rust_decimal::Decimal::from(sorted[n / 2]);
+    Some(if n % 2 == 1 {
+        mid
+    } else {
+        ((rust_decimal::Decimal::from(sorted[n / 2 - 1]) + mid) / rust_decimal::Decimal::TWO)
+            .normalize()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +184,23 @@ mod tests {
             declined.statuses.periods().len(),
             1,
             "answered on the day it was sent"
+        );
+    }
+
+    #[test]
+    fn answers_are_counted_against_the_limit_and_the_median_is_the_middle() {
+        let due = NaiveDate::from_ymd_opt(2026, 3, 11).unwrap();
+        assert_eq!(answer_time(due, Some(due)), AnswerTime::InTime);
+        assert_eq!(answer_time(due, due.succ_opt()), AnswerTime::Late);
+        assert_eq!(answer_time(due, None), AnswerTime::Waiting);
+        assert_eq!(median_days(&[]), None);
+        assert_eq!(
+            median_days(&[9, 1, 4]),
+            Some(rust_decimal::Decimal::from(4))
+        );
+        assert_eq!(
+            median_days(&[1, 2, 5, 10]).map(|d| d.to_string()),
+            Some("3.5".to_owned())
         );
     }
 }

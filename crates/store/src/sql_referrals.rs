@@ -14,7 +14,8 @@ macro_rules! impl_referral_store {
             use $crate::model::ParticipantScope;
             use $crate::sql_parts as s;
             use $crate::workspace::{
-                NewReferral, ReferralRecord, ReferralStore, ReferralTarget, WaitingReferral,
+                NewReferral, ReferralAnswerTime, ReferralRecord, ReferralStore, ReferralTarget,
+                WaitingReferral,
             };
 
             #[async_trait]
@@ -130,6 +131,60 @@ macro_rules! impl_referral_store {
                         }),
                         None => None,
                     })
+                }
+
+                async fn referral_answer_times(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<ReferralAnswerTime>> {
+                    // The referral's own status is seq 0; the provider's answer is the next.
+                    let rows = sqlx::query(
+                        "SELECT pt.provider_id, pv.name, s0.valid_from, r.answer_due, \
+                         (SELECT MIN(s.valid_from) FROM participant_statuses s \
+                          WHERE s.participant_id = pt.id AND s.seq > 0) \
+                         FROM referrals r JOIN participants pt ON pt.id = r.participant_id \
+                         JOIN providers pv ON pv.id = pt.provider_id \
+                         JOIN participant_statuses s0 ON s0.participant_id = pt.id AND s0.seq = 0 \
+                         WHERE pt.contract_id = $1 ORDER BY pv.name, pt.provider_id",
+                    )
+                    .bind(contract.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(ReferralAnswerTime {
+                                provider: ProviderId(r.try_get(0)?),
+                                provider_name: r.try_get(1)?,
+                                referred_on: r.try_get(2)?,
+                                answer_due: r.try_get(3)?,
+                                answered_on: r.try_get(4)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn participants_with_verified_milestone(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<(ProviderId, u64)>> {
+                    let rows = sqlx::query(
+                        "SELECT pt.provider_id, COUNT(DISTINCT pt.id) FROM provider_evidence e \
+                         JOIN participants pt ON pt.id = e.participant_id \
+                         WHERE pt.contract_id = $1 AND e.score IS NULL \
+                         AND e.verified_by IS NOT NULL AND NOT e.retracted \
+                         AND e.id = (SELECT MAX(e2.id) FROM provider_evidence e2 \
+                         WHERE e2.participant_id = e.participant_id AND e2.record_id = e.record_id) \
+                         GROUP BY pt.provider_id ORDER BY pt.provider_id",
+                    )
+                    .bind(contract.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let n: i64 = r.try_get(1)?;
+                            Ok((ProviderId(r.try_get(0)?), u64::try_from(n).unwrap_or(0)))
+                        })
+                        .collect()
                 }
 
                 async fn waiting_referrals(

@@ -265,6 +265,17 @@ pub struct WaitingReferral {
     pub contract: String,
 }
 
+/// A referral as the workspace's published figures count it: whose, when due, when answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralAnswerTime {
+    pub provider: effekt_domain::ids::ProviderId,
+    pub provider_name: String,
+    pub referred_on: NaiveDate,
+    pub answer_due: NaiveDate,
+    /// The first status after the referral's (the provider's answer); `None`: still waiting.
+    pub answered_on: Option<NaiveDate>,
+}
+
 /// Referrals in the store (migration 0025).
 #[async_trait]
 pub trait ReferralStore: Send + Sync {
@@ -284,6 +295,19 @@ pub trait ReferralStore: Send + Sync {
     ) -> Result<Option<ParticipantId>>;
 
     async fn referral(&self, participant: ParticipantId) -> Result<Option<ReferralRecord>>;
+
+    /// Every referral to `contract` with its answer date, for the published figures.
+    async fn referral_answer_times(
+        &self,
+        contract: effekt_domain::ids::ContractId,
+    ) -> Result<Vec<ReferralAnswerTime>>;
+
+    /// Per provider of `contract`: participants with at least one verified milestone of the
+    /// plan's catalogue (not retracted), for the published figures.
+    async fn participants_with_verified_milestone(
+        &self,
+        contract: effekt_domain::ids::ContractId,
+    ) -> Result<Vec<(effekt_domain::ids::ProviderId, u64)>>;
 
     /// Referrals in `scope` whose participant still waits for the provider's answer.
     async fn waiting_referrals(

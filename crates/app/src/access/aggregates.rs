@@ -1,8 +1,9 @@
 //! Counts only, with small cells suppressed (primary and secondary): participants per provider
 //! and status group.
 
-use effekt_domain::ids::ProviderId;
+use effekt_domain::ids::{ContractId, ProviderId};
 use effekt_domain::participant::ParticipantStatus;
+use effekt_domain::referrals::{answer_time, median_days, AnswerTime, ANSWER_WITHIN_DAYS};
 use effekt_domain::suppression::{suppress, Cell};
 
 use crate::views::*;
@@ -98,7 +99,9 @@ impl AggregateAccess {
             .collect();
         let t = suppress(&table);
         let text = |c: &Cell| c.display();
+        let workspace = self.workspace(contract.id, &providers).await?;
         Ok(Some(AggregateOverview {
+            workspace,
             contract: contract.name,
             starts: contract.starts,
             ends: contract.ends,
@@ -117,5 +120,94 @@ impl AggregateAccess {
             column_totals: t.column_totals.iter().map(text).collect(),
             total: t.total.display(),
         }))
+    }
+
+    /// The workspace's figures for `contract`: counts suppressed (primary and secondary) like
+    /// every published count, a median only over five or more answers that are shown.
+    async fn workspace(
+        &self,
+        contract: ContractId,
+        providers: &[(ProviderId, String)],
+    ) -> Result<WorkspaceFigures, AppError> {
+        let times = self.app.store.referral_answer_times(contract).await?;
+        let milestones = self
+            .app
+            .store
+            .participants_with_verified_milestone(contract)
+            .await?;
+        let kinds = [AnswerTime::InTime, AnswerTime::Late, AnswerTime::Waiting];
+        let table: Vec<Vec<u64>> = providers
+            .iter()
+            .map(|(id, _)| {
+                kinds
+                    .iter()
+                    .map(|k| {
+                        times
+                            .iter()
+                            .filter(|t| {
+                                t.provider == *id && answer_time(t.answer_due, t.answered_on) == *k
+                            })
+                            .count() as u64
+                    })
+                    .collect()
+            })
+            .collect();
+        let referrals = suppress(&table);
+        let reached: Vec<Vec<u64>> = providers
+            .iter()
+            .map(|(id, _)| {
+                vec![milestones
+                    .iter()
+                    .find(|(p, _)| p == id)
+                    .map_or(0, |(_, n)| *n)]
+            })
+            .collect();
+        let reached = suppress(&reached);
+        let rows = providers
+            .iter()
+            .enumerate()
+            .map(|(i, (id, name))| {
+                let cells = &referrals.cells[i];
+                // A median only where both answered cells are shown and hold five or more.
+                let answered_shown = cells[0].is_shown() && cells[1].is_shown();
+                let days: Vec<i64> = times
+                    .iter()
+                    .filter(|t| t.provider == *id)
+                    .filter_map(|t| t.answered_on.map(|on| (on - t.referred_on).num_days()))
+                    .collect();
+                let median = (answered_shown && days.len() >= 5)
+                    .then(|| median_days(&days))
+                    .flatten()
+                    .map_or_else(|| "–".to_owned(), |m| m.to_string().replace('.', ","));
+                WorkspaceRow {
+                    label: name.clone(),
+                    cells: cells.iter().map(|c| c.display()).collect(),
+                    total: referrals.row_totals[i].display(),
+                    median_days: median,
+                    milestones: reached.cells[i]
+                        .first()
+                        .map_or_else(String::new, |c| c.display()),
+                }
+            })
+            .collect();
+        Ok(WorkspaceFigures {
+            answer_within_days: ANSWER_WITHIN_DAYS,
+            columns: vec![
+                "Besvart innen fristen".to_owned(),
+                "Besvart etter fristen".to_owned(),
+                "Venter på svar".to_owned(),
+            ],
+            rows,
+            column_totals: referrals
+                .column_totals
+                .iter()
+                .map(|c| c.display())
+                .collect(),
+            total: referrals.total.display(),
+            milestones_total: reached
+                .column_totals
+                .first()
+                .map_or_else(String::new, |c| c.display()),
+        })
     }
 }
