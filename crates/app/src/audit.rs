@@ -157,18 +157,24 @@ pub(crate) async fn permit(
     write(app, records).await
 }
 
-/// Records the reads of one person for several purposes (e.g. each screening field shown), in
-/// one write.
-pub(crate) async fn permit_purposes(
+/// The records of permitted reads of these persons, to write now or with a page's batch.
+pub(crate) fn records(
     app: &App,
     viewer: &Viewer,
-    subject: PersonKey,
-    purposes: &[Purpose],
-) -> Result<(), AppError> {
-    let records = purposes
-        .iter()
-        .map(|p| record(app, viewer, subject, *p, Decision::Permit))
-        .collect();
+    subjects: impl IntoIterator<Item = PersonKey>,
+    purpose: Purpose,
+) -> Vec<AuditRecord> {
+    subjects
+        .into_iter()
+        .map(|s| record(app, viewer, s, purpose, Decision::Permit))
+        .collect()
+}
+
+/// Writes records collected for one response (nothing when there are none).
+pub(crate) async fn write_records(app: &App, records: Vec<AuditRecord>) -> Result<(), AppError> {
+    if records.is_empty() {
+        return Ok(());
+    }
     write(app, records).await
 }
 

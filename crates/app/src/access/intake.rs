@@ -115,7 +115,7 @@ impl ParticipantAccess {
         let screened = self.app.store.screenings(id, &codes).await?;
         let mut purposes = vec![Purpose::ParticipantIntake];
         purposes.extend(readable.iter().map(|f| Purpose::Screening(*f)));
-        audit::permit_purposes(&self.app, &self.viewer, d.person, &purposes).await?;
+        self.permit_purposes(d.person, &purposes).await?;
         let (shown, hidden): (Vec<_>, Vec<_>) = stored.needs.into_iter().partition(|n| {
             rules::need_item(&n.item).is_some_and(|i| !i.special_category)
                 || sees_special_need(role)
@@ -250,7 +250,7 @@ impl ParticipantAccess {
             .iter()
             .map(|s| Purpose::Screening(s.field))
             .collect();
-        audit::permit_purposes(&self.app, &self.viewer, d.person, &purposes).await?;
+        self.permit_purposes(d.person, &purposes).await?;
         let (by, at) = (self.viewer.user.id, self.app.now());
         self.app
             .store
@@ -341,10 +341,7 @@ impl ParticipantAccess {
     }
 
     async fn audit_intake(&self, d: &ParticipantDetail) -> Result<(), AppError> {
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantIntake,
         )
         .await

@@ -135,10 +135,7 @@ impl ParticipantAccess {
             .unmasked_in_scope(id, Purpose::ParticipantEvidence)
             .await?;
         let stored = self.app.store.milestones(id).await?;
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantEvidence,
         )
         .await?;
@@ -397,10 +394,7 @@ impl ParticipantAccess {
         after: Option<i64>,
         action: &str,
     ) -> Result<bool, AppError> {
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantEvidence,
         )
         .await?;

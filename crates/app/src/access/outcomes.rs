@@ -202,10 +202,7 @@ impl ParticipantAccess {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantOutcomes).await?;
             return Err(AppError::NotFound);
         };
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [t.person],
+        self.permit([t.person],
             Purpose::ParticipantOutcomes,
         )
         .await?;

@@ -218,6 +218,9 @@ pub struct ParticipantAccess {
     /// The participant this request has read, so that the sections of one page (the person,
     /// the referral, the plan, the proposals) check the scope once, not once each.
     read: std::sync::Mutex<Option<std::sync::Arc<ParticipantDetail>>>,
+    /// While a page is being put together: its permitted reads, written in one batch before
+    /// the page leaves ([`Self::flush_audit`]); `None`: each read is written at once.
+    deferred: std::sync::Mutex<Option<Vec<effekt_store::model::AuditRecord>>>,
 }
 
 impl ParticipantAccess {
@@ -227,11 +230,62 @@ impl ParticipantAccess {
             viewer,
             scope,
             read: std::sync::Mutex::new(None),
+            deferred: std::sync::Mutex::new(None),
         }
     }
 
     /// The participant in this viewer's scope, read once per request (a capability lives for
     /// one request; a write checks again through the store's own transaction).
+    /// Collects the permitted reads of the sections of one page instead of writing each at
+    /// once: a participant page reads seven sections, and one audit write instead of seven is
+    /// most of its cost on PostgreSQL. The caller must [`Self::flush_audit`] before anything
+    /// read leaves; refusals (`DENY`) are still written at once.
+    pub fn defer_audit(&self) {
+        if let Ok(mut d) = self.deferred.lock() {
+            *d = Some(Vec::new());
+        }
+    }
+
+    /// Writes the collected reads in one batch and ends the deferral; fails closed like any
+    /// audit write.
+    pub async fn flush_audit(&self) -> Result<(), AppError> {
+        let records = self
+            .deferred
+            .lock()
+            .map_err(|_| AppError::internal("audit batch", std::io::Error::other("lock poisoned")))?
+            .take()
+            .unwrap_or_default();
+        audit::write_records(&self.app, records).await
+    }
+
+    /// Records permitted reads of these persons, now or with the page's batch.
+    pub(super) async fn permit(
+        &self,
+        subjects: impl IntoIterator<Item = effekt_domain::ids::PersonKey>,
+        purpose: Purpose,
+    ) -> Result<(), AppError> {
+        let records = audit::records(&self.app, &self.viewer, subjects, purpose);
+        if let Ok(mut d) = self.deferred.lock() {
+            if let Some(batch) = d.as_mut() {
+                batch.extend(records);
+                return Ok(());
+            }
+        }
+        audit::write_records(&self.app, records).await
+    }
+
+    /// Records permitted reads of one person for several purposes, now or with the batch.
+    pub(super) async fn permit_purposes(
+        &self,
+        subject: effekt_domain::ids::PersonKey,
+        purposes: &[Purpose],
+    ) -> Result<(), AppError> {
+        for p in purposes {
+            self.permit([subject], *p).await?;
+        }
+        Ok(())
+    }
+
     pub(super) async fn in_scope(
         &self,
         id: ParticipantId,
@@ -271,10 +325,7 @@ impl ParticipantAccess {
             .store
             .list_participants(self.scope, query, self.viewer.user.id)
             .await?;
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            page.items.iter().map(|r| r.person),
+        self.permit(page.items.iter().map(|r| r.person),
             Purpose::ParticipantList,
         )
         .await?;
@@ -295,7 +346,7 @@ impl ParticipantAccess {
             return Err(AppError::NotFound);
         };
         let (view, shown) = detail(&d);
-        audit::permit(&self.app, &self.viewer, shown, Purpose::ParticipantView).await?;
+        self.permit(shown, Purpose::ParticipantView).await?;
         Ok(view)
     }
 
@@ -341,10 +392,7 @@ impl ParticipantAccess {
         valid_from: NaiveDate,
     ) -> Result<Result<IdChange, FieldError>, AppError> {
         let d = self.for_id_change(id).await?;
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantIdChange,
         )
         .await?;
@@ -450,10 +498,7 @@ impl ParticipantAccess {
                 "Du registrerte endringen selv; en annen Nav-veileder må bekrefte den.".into(),
             ));
         }
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantIdChange,
         )
         .await?;

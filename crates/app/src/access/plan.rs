@@ -124,10 +124,7 @@ impl ParticipantAccess {
         let d = self.unmasked_in_scope(id, Purpose::ParticipantPlan).await?;
         let versions = self.app.store.plans(id).await?;
         let stored_tasks = self.app.store.learning_tasks(id).await?;
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantPlan,
         )
         .await?;
@@ -195,10 +192,7 @@ impl ParticipantAccess {
             .await?
             .first()
             .map_or(0, |p| p.version);
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantPlan,
         )
         .await?;
@@ -240,10 +234,7 @@ impl ParticipantAccess {
             Ok(a) => a,
             Err(e) => return Ok(Err(refused(&e))),
         };
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantPlan,
         )
         .await?;
@@ -272,10 +263,7 @@ impl ParticipantAccess {
         let Some(def) = rules::learning_task(task.trim()) else {
             return Ok(Err(refused(&PlanError::UnknownTask)));
         };
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantPlan,
         )
         .await?;
@@ -312,10 +300,7 @@ impl ParticipantAccess {
         if let Err(e) = rules::complete(found.completed.is_some(), found.assigned_on, on, today) {
             return Ok(Err(refused(&e)));
         }
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantPlan,
         )
         .await?;

@@ -393,10 +393,7 @@ impl ParticipantAccess {
 
     /// The person's record, audited before a change to it is written.
     async fn audit_person(&self, d: &ParticipantDetail) -> Result<(), AppError> {
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantView,
         )
         .await

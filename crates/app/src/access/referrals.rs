@@ -153,7 +153,7 @@ impl ParticipantAccess {
             ),
         );
         self.app.store.append_operation(&op).await?;
-        audit::permit(&self.app, &self.viewer, [person], Purpose::ParticipantView).await?;
+        self.permit([person], Purpose::ParticipantView).await?;
         Ok(Ok(participant))
     }
 
@@ -227,10 +227,7 @@ impl ParticipantAccess {
             Ok(new) => new,
             Err(e) => return Ok(Err(FieldError::new("svar", e.to_string()))),
         };
-        audit::permit(
-            &self.app,
-            &self.viewer,
-            [d.person],
+        self.permit([d.person],
             Purpose::ParticipantView,
         )
         .await?;

@@ -302,6 +302,8 @@ pub(super) async fn render(
         plan_error,
         language_level,
     } = forms;
+    // The page's reads are audited in one write, before it is sent (fail closed as before).
+    access.defer_audit();
     let p = access.get(id).await?;
     let mut chrome = Chrome::new(
         super::lang(headers),
@@ -402,6 +404,7 @@ pub(super) async fn render(
         || proposal_error.is_some()
         || answer_error.is_some()
         || start_error.is_some();
+    access.flush_audit().await?;
     Ok(views::html_refused(
         &ParticipantPage {
             notice: outcome.notice.map(|key| chrome.t(key)),
