@@ -31,7 +31,9 @@ run_store() {
       referrals) url="$base/deltakere?status=SOKT_INN" ;;
       home) url="$base/hjem" ;;
     esac
-    "$oha_bin" --no-tui -z 5s -c 8 -H "$cookie" "$url" >/dev/null   # warm-up
+    # Warm-up at the measured rate and concurrency, so every pooled connection has its
+    # statements prepared (a connection's first executions plan from cold caches).
+    "$oha_bin" --no-tui -z 10s -q "$rate" -c 32 -H "$cookie" "$url" >/dev/null
     "$oha_bin" --no-tui --output-format json -z "$duration" -q "$rate" --latency-correction -c 32 -H "$cookie" "$url" >"$work/$target.json"
     summary "$1 open-loop $rate/s $target" "$work/$target.json"
   done

@@ -341,9 +341,6 @@ impl ParticipantAccess {
     }
 
     async fn audit_intake(&self, d: &ParticipantDetail) -> Result<(), AppError> {
-        self.permit([d.person],
-            Purpose::ParticipantIntake,
-        )
-        .await
+        self.permit([d.person], Purpose::ParticipantIntake).await
     }
 }

@@ -135,10 +135,8 @@ impl ParticipantAccess {
             .unmasked_in_scope(id, Purpose::ParticipantEvidence)
             .await?;
         let stored = self.app.store.milestones(id).await?;
-        self.permit([d.person],
-            Purpose::ParticipantEvidence,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantEvidence)
+            .await?;
         let start = d.statuses.index_date();
         let today = self.app.today();
         let me = self.me();
@@ -394,10 +392,8 @@ impl ParticipantAccess {
         after: Option<i64>,
         action: &str,
     ) -> Result<bool, AppError> {
-        self.permit([d.person],
-            Purpose::ParticipantEvidence,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantEvidence)
+            .await?;
         let written = self
             .app
             .store

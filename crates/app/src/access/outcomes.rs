@@ -202,10 +202,8 @@ impl ParticipantAccess {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantOutcomes).await?;
             return Err(AppError::NotFound);
         };
-        self.permit([t.person],
-            Purpose::ParticipantOutcomes,
-        )
-        .await?;
+        self.permit([t.person], Purpose::ParticipantOutcomes)
+            .await?;
         let definitions = store.contract_outcomes(t.contract).await?;
         let snapshot = snapshot_of(&record);
         let rows = definitions

@@ -325,7 +325,8 @@ impl ParticipantAccess {
             .store
             .list_participants(self.scope, query, self.viewer.user.id)
             .await?;
-        self.permit(page.items.iter().map(|r| r.person),
+        self.permit(
+            page.items.iter().map(|r| r.person),
             Purpose::ParticipantList,
         )
         .await?;
@@ -392,10 +393,8 @@ impl ParticipantAccess {
         valid_from: NaiveDate,
     ) -> Result<Result<IdChange, FieldError>, AppError> {
         let d = self.for_id_change(id).await?;
-        self.permit([d.person],
-            Purpose::ParticipantIdChange,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantIdChange)
+            .await?;
         let holder = self
             .app
             .store
@@ -498,10 +497,8 @@ impl ParticipantAccess {
                 "Du registrerte endringen selv; en annen Nav-veileder må bekrefte den.".into(),
             ));
         }
-        self.permit([d.person],
-            Purpose::ParticipantIdChange,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantIdChange)
+            .await?;
         match self
             .app
             .store

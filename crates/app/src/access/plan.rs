@@ -124,10 +124,7 @@ impl ParticipantAccess {
         let d = self.unmasked_in_scope(id, Purpose::ParticipantPlan).await?;
         let versions = self.app.store.plans(id).await?;
         let stored_tasks = self.app.store.learning_tasks(id).await?;
-        self.permit([d.person],
-            Purpose::ParticipantPlan,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantPlan).await?;
         let mut versions = versions.into_iter().map(version_view);
         let current = versions.next();
         let tasks: Vec<LearningTaskView> = stored_tasks
@@ -192,10 +189,7 @@ impl ParticipantAccess {
             .await?
             .first()
             .map_or(0, |p| p.version);
-        self.permit([d.person],
-            Purpose::ParticipantPlan,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantPlan).await?;
         let (by, at) = (self.viewer.user.id, self.app.now());
         match self.app.store.write_plan(id, &plan, newest, by, at).await? {
             Some(_) => {
@@ -234,10 +228,7 @@ impl ParticipantAccess {
             Ok(a) => a,
             Err(e) => return Ok(Err(refused(&e))),
         };
-        self.permit([d.person],
-            Purpose::ParticipantPlan,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantPlan).await?;
         let (by, at) = (self.viewer.user.id, self.app.now());
         if self
             .app
@@ -263,10 +254,7 @@ impl ParticipantAccess {
         let Some(def) = rules::learning_task(task.trim()) else {
             return Ok(Err(refused(&PlanError::UnknownTask)));
         };
-        self.permit([d.person],
-            Purpose::ParticipantPlan,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantPlan).await?;
         let (by, at) = (self.viewer.user.id, self.app.now());
         self.app
             .store
@@ -300,10 +288,7 @@ impl ParticipantAccess {
         if let Err(e) = rules::complete(found.completed.is_some(), found.assigned_on, on, today) {
             return Ok(Err(refused(&e)));
         }
-        self.permit([d.person],
-            Purpose::ParticipantPlan,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantPlan).await?;
         let (by, at) = (self.viewer.user.id, self.app.now());
         if self
             .app

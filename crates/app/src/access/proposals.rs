@@ -393,10 +393,7 @@ impl ParticipantAccess {
 
     /// The person's record, audited before a change to it is written.
     async fn audit_person(&self, d: &ParticipantDetail) -> Result<(), AppError> {
-        self.permit([d.person],
-            Purpose::ParticipantView,
-        )
-        .await
+        self.permit([d.person], Purpose::ParticipantView).await
     }
 
     /// The change, once written, as an operation on the participant.

@@ -227,10 +227,7 @@ impl ParticipantAccess {
             Ok(new) => new,
             Err(e) => return Ok(Err(FieldError::new("svar", e.to_string()))),
         };
-        self.permit([d.person],
-            Purpose::ParticipantView,
-        )
-        .await?;
+        self.permit([d.person], Purpose::ParticipantView).await?;
         let (by, at) = (self.viewer.user.id, self.app.now());
         if self
             .app

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use effekt_app::{FieldError, Viewer};
 use effekt_domain::intake::ScreeningField;
 
-use super::participants::{parse_id, render, Forms, Outcome};
+use super::participants::{parse_id, refused, saved, Forms};
 use crate::extract::CleanForm;
 use crate::{AppState, PageError};
 
@@ -85,23 +85,14 @@ async fn handle(
         }
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/deltakere/{}?lagret={}#inntak",
-            id.0,
-            part.saved()
-        ))
-        .into_response()),
+        Ok(()) => Ok(saved(id, part.saved(), "inntak")),
         Err(error) => {
             let forms = Forms {
                 intake: form,
                 intake_error: Some(error),
                 ..Forms::default()
             };
-            let outcome = Outcome {
-                notice: None,
-                error: None,
-            };
-            render(&viewer, &headers, &access, id, forms, outcome).await
+            refused(&viewer, &headers, &access, id, forms).await
         }
     }
 }

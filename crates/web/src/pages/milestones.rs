@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use effekt_app::access::MilestoneInput;
 use effekt_app::Viewer;
 
-use super::participants::{parse_id, render, Forms, Outcome};
+use super::participants::{parse_id, refused, render, saved, Forms, Outcome};
 use crate::extract::CleanForm;
 use crate::{AppState, PageError};
 
@@ -29,21 +29,14 @@ pub async fn record(
         achieved_on: field("nadd_dato"),
     };
     match access.record_milestone(id, &input).await? {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/deltakere/{}?lagret=delmal#plan-og-delmal", id.0))
-                .into_response(),
-        ),
+        Ok(()) => Ok(saved(id, "delmal", "plan-og-delmal")),
         Err(error) => {
             let forms = Forms {
                 milestone: input,
                 milestone_error: Some(error),
                 ..Forms::default()
             };
-            let outcome = Outcome {
-                notice: None,
-                error: None,
-            };
-            render(&viewer, &headers, &access, id, forms, outcome).await
+            refused(&viewer, &headers, &access, id, forms).await
         }
     }
 }
@@ -70,22 +63,14 @@ pub async fn language_level(
         )
         .await?
     {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/deltakere/{}?lagret=sprakniva#plan-og-delmal",
-            id.0
-        ))
-        .into_response()),
+        Ok(()) => Ok(saved(id, "sprakniva", "plan-og-delmal")),
         Err(error) => {
             let forms = Forms {
                 milestone_error: Some(error),
                 language_level: form,
                 ..Forms::default()
             };
-            let outcome = Outcome {
-                notice: None,
-                error: None,
-            };
-            render(&viewer, &headers, &access, id, forms, outcome).await
+            refused(&viewer, &headers, &access, id, forms).await
         }
     }
 }

@@ -233,6 +233,26 @@ pub async fn show(
     .await
 }
 
+/// Back to the participant page after a change, with its notice (`lagret`) at `section`.
+pub(super) fn saved(id: ParticipantId, notice: &str, section: &str) -> Response {
+    Redirect::to(&format!("/deltakere/{}?lagret={notice}#{section}", id.0)).into_response()
+}
+
+/// The participant page again after a refused form: what was sent, and why.
+pub(super) async fn refused(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    access: &ParticipantAccess,
+    id: ParticipantId,
+    forms: Forms,
+) -> Result<Response, PageError> {
+    let outcome = Outcome {
+        notice: None,
+        error: None,
+    };
+    render(viewer, headers, access, id, forms, outcome).await
+}
+
 pub(super) fn parse_id(id: &str) -> Result<ParticipantId, PageError> {
     id.parse::<i64>()
         .ok()

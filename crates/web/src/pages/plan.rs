@@ -7,12 +7,12 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use effekt_app::access::PlanInput;
 use effekt_app::{FieldError, Viewer};
 use effekt_domain::plan::MODULES;
 
-use super::participants::{parse_id, render, Forms, Outcome};
+use super::participants::{parse_id, refused, saved, Forms};
 use crate::extract::CleanForm;
 use crate::{AppState, PageError};
 
@@ -35,7 +35,7 @@ async fn handle(
     let access = viewer.participants(&state.app, Some(id)).await?;
     super::form_csrf(&viewer, &form)?;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
-    let (result, saved): (Result<(), FieldError>, &str) = match part {
+    let (result, notice): (Result<(), FieldError>, &str) = match part {
         Part::Write => {
             let input = PlanInput {
                 track: field("lop"),
@@ -79,22 +79,14 @@ async fn handle(
         }
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/deltakere/{}?lagret={saved}#individuell-plan",
-            id.0
-        ))
-        .into_response()),
+        Ok(()) => Ok(saved(id, notice, "individuell-plan")),
         Err(error) => {
             let forms = Forms {
                 plan: form,
                 plan_error: Some(error),
                 ..Forms::default()
             };
-            let outcome = Outcome {
-                notice: None,
-                error: None,
-            };
-            render(&viewer, &headers, &access, id, forms, outcome).await
+            refused(&viewer, &headers, &access, id, forms).await
         }
     }
 }
