@@ -5,6 +5,7 @@
 mod intake;
 mod plans;
 mod proposals;
+mod referrals;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -121,6 +122,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     plans::seed(app, &demo, &ids).await?;
     proposals::seed(app, &demo, &ids).await?;
     intake::seed(app, &demo, &ids).await?;
+    referrals::seed(app, &demo, &ids).await?;
     Ok(())
 }
 
@@ -424,7 +426,7 @@ fn try_with(role: Role) -> &'static str {
             "beregn den åpne perioden under Utbetalinger; se kontrakten og versjonene"
         }
         Role::ProviderStaff => {
-            "les svaret fra Nav på forsiden; registrer et delmål og send et forslag på en deltaker"
+            "svar på en henvisning og les svaret fra Nav på forsiden; skriv en individuell plan, registrer et delmål og send et forslag"
         }
         Role::ProviderAdmin => {
             "ta stilling til en foreslått endring; opprett en konto for en ny ansatt under Brukere"

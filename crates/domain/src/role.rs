@@ -27,6 +27,11 @@ pub enum Role {
 }
 
 impl Role {
+    /// The provider's staff and administrators: those who work the programme itself.
+    pub fn is_provider(self) -> bool {
+        matches!(self, Self::ProviderStaff | Self::ProviderAdmin)
+    }
+
     pub const ALL: [Self; 9] = [
         Self::NavCaseOfficer,
         Self::NavContractManager,

@@ -69,7 +69,7 @@ pub struct DemoUser {
     pub scope: DemoScope,
 }
 
-pub use referable::REFERABLE;
+pub use referable::{REFERABLE, REFERRED};
 pub use register::{outcome_definitions, DEMO_CUTOFF};
 
 /// A whole demo: the dataset to insert, the users to create, staff assignments, the register

@@ -78,13 +78,9 @@ pub struct ScreeningView {
 /// The screening form: per field, the finding's code (empty: leave it as it is) and a note.
 pub type ScreeningInput = Vec<(ScreeningField, String, String)>;
 
-fn is_provider(role: Role) -> bool {
-    matches!(role, Role::ProviderStaff | Role::ProviderAdmin)
-}
-
 /// Who sees the intake at all.
 fn sees_intake(role: Role) -> bool {
-    is_provider(role) || role == Role::NavCaseOfficer
+    role.is_provider() || role == Role::NavCaseOfficer
 }
 
 fn sees_special_need(role: Role) -> bool {
@@ -185,8 +181,8 @@ impl ParticipantAccess {
             screening,
             hidden_needs: hidden.len(),
             may_share_need: role == Role::NavCaseOfficer,
-            may_record: is_provider(role),
-            may_screen: !readable.is_empty() && is_provider(role),
+            may_record: role.is_provider(),
+            may_screen: !readable.is_empty() && role.is_provider(),
         }))
     }
 
@@ -222,7 +218,7 @@ impl ParticipantAccess {
         let role = self.viewer.user.role;
         let d = self
             .intake_writer(id, |r| {
-                is_provider(r) && ScreeningField::ALL.iter().any(|f| f.may_read(r))
+                r.is_provider() && ScreeningField::ALL.iter().any(|f| f.may_read(r))
             })
             .await?;
         let mut screening = Vec::new();
@@ -271,7 +267,7 @@ impl ParticipantAccess {
         from: &str,
         to: &str,
     ) -> Result<Result<(), FieldError>, AppError> {
-        let d = self.intake_writer(id, is_provider).await?;
+        let d = self.intake_writer(id, Role::is_provider).await?;
         let from = match parse_civil_date(from) {
             Ok(date) => date,
             Err(e) => return Ok(Err(FieldError::new("tiltak_fra", e.message_nb()))),
@@ -311,7 +307,7 @@ impl ParticipantAccess {
         mother_tongue: bool,
         interpreter: bool,
     ) -> Result<Result<(), FieldError>, AppError> {
-        let d = self.intake_writer(id, is_provider).await?;
+        let d = self.intake_writer(id, Role::is_provider).await?;
         let language = match rules::language(name, mother_tongue, interpreter) {
             Ok(l) => l,
             Err(e) => return Ok(Err(FieldError::new("sprak", e.to_string()))),

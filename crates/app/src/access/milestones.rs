@@ -13,7 +13,6 @@ use effekt_domain::ids::ParticipantId;
 use effekt_domain::milestones::{self as rules, MilestoneError, MilestoneState};
 use effekt_domain::outcomes::timeline::{Cefr, Skill};
 use effekt_domain::outcomes::{assessed_language_identifier, assessed_language_skill};
-use effekt_domain::role::Role;
 use effekt_store::model::{EvidenceRecord, ParticipantDetail};
 use effekt_store::workspace::StoredMilestone;
 use rand::RngCore;
@@ -77,10 +76,6 @@ pub struct MilestoneInput {
 /// still two people and the record says who they were.
 fn actor_name(display_name: &str, username: &str) -> String {
     format!("{display_name} ({username})")
-}
-
-fn is_provider(role: Role) -> bool {
-    matches!(role, Role::ProviderStaff | Role::ProviderAdmin)
 }
 
 fn label_of(identifier: &str, score: Option<Decimal>) -> String {
@@ -188,7 +183,7 @@ impl ParticipantAccess {
                     state: state.code(),
                     state_label: state.label_nb(),
                     may_verify: blocked.is_ok(),
-                    may_retract: is_provider(role) && rules::check_retract(state).is_ok(),
+                    may_retract: role.is_provider() && rules::check_retract(state).is_ok(),
                     verify_blocked: match (state, blocked) {
                         (MilestoneState::Recorded, Err(e)) => Some(e.to_string()),
                         _ => None,
@@ -199,7 +194,7 @@ impl ParticipantAccess {
         Ok(MilestonesView {
             plan,
             records,
-            may_record: is_provider(role) && start.is_some(),
+            may_record: role.is_provider() && start.is_some(),
             started: start.is_some(),
         })
     }
@@ -211,7 +206,7 @@ impl ParticipantAccess {
         id: ParticipantId,
         input: &MilestoneInput,
     ) -> Result<Result<(), FieldError>, AppError> {
-        if !is_provider(self.viewer.user.role) {
+        if !self.viewer.user.role.is_provider() {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantEvidence).await?;
             return Err(AppError::Forbidden);
         }
@@ -267,7 +262,7 @@ impl ParticipantAccess {
         level: &str,
         assessed_on: &str,
     ) -> Result<Result<(), FieldError>, AppError> {
-        if !is_provider(self.viewer.user.role) {
+        if !self.viewer.user.role.is_provider() {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantEvidence).await?;
             return Err(AppError::Forbidden);
         }
@@ -344,7 +339,7 @@ impl ParticipantAccess {
         id: ParticipantId,
         record_id: &str,
     ) -> Result<Result<(), String>, AppError> {
-        if !is_provider(self.viewer.user.role) {
+        if !self.viewer.user.role.is_provider() {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantEvidence).await?;
             return Err(AppError::Forbidden);
         }

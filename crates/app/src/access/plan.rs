@@ -70,10 +70,6 @@ pub struct PlanInput {
     pub valid_from: String,
 }
 
-fn is_provider(role: Role) -> bool {
-    matches!(role, Role::ProviderStaff | Role::ProviderAdmin)
-}
-
 fn refused(e: &PlanError) -> FieldError {
     FieldError::new(e.field(), e.to_string())
 }
@@ -118,7 +114,7 @@ impl ParticipantAccess {
     /// The participant's plan; `None` for roles that do not see plans. Audited.
     pub async fn plan(&self, id: ParticipantId) -> Result<Option<PlanView>, AppError> {
         let role = self.viewer.user.role;
-        if !(is_provider(role) || role == Role::NavCaseOfficer) {
+        if !(role.is_provider() || role == Role::NavCaseOfficer) {
             return Ok(None);
         }
         let d = self.unmasked_in_scope(id, Purpose::ParticipantPlan).await?;
@@ -155,7 +151,7 @@ impl ParticipantAccess {
             }),
             tasks,
             started: d.statuses.index_date().is_some(),
-            may_write: is_provider(role),
+            may_write: role.is_provider(),
             default_from: self.app.today(),
         }))
     }
@@ -309,7 +305,7 @@ impl ParticipantAccess {
         &self,
         id: ParticipantId,
     ) -> Result<std::sync::Arc<ParticipantDetail>, AppError> {
-        if !is_provider(self.viewer.user.role) {
+        if !self.viewer.user.role.is_provider() {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantPlan).await?;
             return Err(AppError::Forbidden);
         }

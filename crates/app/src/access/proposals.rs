@@ -72,10 +72,6 @@ pub struct ProposalInput {
 
 const MAX_JUSTIFICATION: usize = 200;
 
-fn is_provider(role: Role) -> bool {
-    matches!(role, Role::ProviderStaff | Role::ProviderAdmin)
-}
-
 fn refused(e: &ProposalError) -> FieldError {
     FieldError::new(e.field(), e.to_string())
 }
@@ -152,8 +148,8 @@ fn view(p: &ProposalRecord, role: Role) -> ProposalView {
             _ => None,
         },
         may_answer: waiting && role == Role::NavCaseOfficer,
-        may_withdraw: waiting && is_provider(role),
-        unread: from_nav && !p.read && is_provider(role),
+        may_withdraw: waiting && role.is_provider(),
+        unread: from_nav && !p.read && role.is_provider(),
     }
 }
 
@@ -171,8 +167,8 @@ impl ParticipantAccess {
         });
         Ok(ProposalsView {
             items: stored.iter().map(|p| view(p, role)).collect(),
-            may_propose: is_provider(role),
-            may_start: is_provider(role)
+            may_propose: role.is_provider(),
+            may_start: role.is_provider()
                 && d.statuses.current().status == ParticipantStatus::VenterPaOppstart,
             planned_end: participation.and_then(|p| p.planned_end),
             amount,
@@ -184,7 +180,7 @@ impl ParticipantAccess {
         &self,
         id: ParticipantId,
     ) -> Result<std::sync::Arc<ParticipantDetail>, AppError> {
-        if !is_provider(self.viewer.user.role) {
+        if !self.viewer.user.role.is_provider() {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
             return Err(AppError::Forbidden);
         }
@@ -366,7 +362,7 @@ impl ParticipantAccess {
         let (found, kind) = if role == Role::NavCaseOfficer {
             let waiting = self.app.store.waiting_proposals(self.scope).await?;
             (waiting, TaskKind::AnswerProposal)
-        } else if is_provider(role) {
+        } else if role.is_provider() {
             let unread = self.app.store.unread_answers(self.scope).await?;
             (unread, TaskKind::ReadProposalAnswer)
         } else {

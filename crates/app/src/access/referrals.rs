@@ -165,10 +165,7 @@ impl ParticipantAccess {
         };
         let now = d.statuses.current().status;
         let waiting = rules::waits_for_answer(now);
-        let provider = matches!(
-            self.viewer.user.role,
-            Role::ProviderStaff | Role::ProviderAdmin
-        );
+        let provider = self.viewer.user.role.is_provider();
         Ok(Some(ReferralView {
             referred_by: r.referred_by,
             referred_at: oslo_time(r.referred_at),
@@ -193,10 +190,7 @@ impl ParticipantAccess {
         reason: &str,
         description: &str,
     ) -> Result<Result<(), FieldError>, AppError> {
-        if !matches!(
-            self.viewer.user.role,
-            Role::ProviderStaff | Role::ProviderAdmin
-        ) {
+        if !self.viewer.user.role.is_provider() {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
             return Err(AppError::Forbidden);
         }
@@ -250,10 +244,7 @@ impl ParticipantAccess {
     /// Referrals waiting for this provider's answer, due the agreed number of days after
     /// they were sent.
     pub(crate) async fn referral_tasks(&self) -> Result<Vec<(Option<Due>, TaskView)>, AppError> {
-        if !matches!(
-            self.viewer.user.role,
-            Role::ProviderStaff | Role::ProviderAdmin
-        ) {
+        if !self.viewer.user.role.is_provider() {
             return Ok(Vec::new());
         }
         let today = self.app.today();
