@@ -39,17 +39,28 @@ fn synthetic_id(day: u32, ind: u32) -> Option<String> {
     Some(digits.iter().map(|d| d.to_string()).collect())
 }
 
-/// Cells of a row of the workspace table on the overview, by the provider's name.
-fn row(html: &str, provider: &str) -> Vec<String> {
-    let table = &html[html.find("id=\"arbeidsflate-tall\"").unwrap()..];
-    let start = table
-        .find(&format!("<th scope=\"row\">{provider}</th>"))
-        .unwrap();
-    let tr = &table[start..table[start..].find("</tr>").unwrap() + start];
+/// Cells of a provider's row in the referral table (`nth` 0) or the milestone table (1) of the
+/// workspace figures on the overview.
+fn row_in(html: &str, provider: &str, nth: usize) -> Vec<String> {
+    let mut rest = &html[html.find("id=\"arbeidsflate-tall\"").unwrap()..];
+    let marker = format!("<th scope=\"row\">{provider}</th>");
+    for _ in 0..nth {
+        let at = rest.find(&marker).unwrap() + marker.len();
+        rest = &rest[at..];
+    }
+    let start = rest.find(&marker).unwrap();
+    let tr = &rest[start..rest[start..].find("</tr>").unwrap() + start];
     tr.split("<td class=\"num\">")
         .skip(1)
         .map(|c| c.split('<').next().unwrap().to_owned())
         .collect()
+}
+
+/// The referral cells and then the milestone cell of a provider's rows.
+fn row(html: &str, provider: &str) -> Vec<String> {
+    let mut cells = row_in(html, provider, 0);
+    cells.extend(row_in(html, provider, 1));
+    cells
 }
 
 both_stores! {

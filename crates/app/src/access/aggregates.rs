@@ -193,9 +193,9 @@ impl AggregateAccess {
         Ok(WorkspaceFigures {
             answer_within_days: ANSWER_WITHIN_DAYS,
             columns: vec![
-                "Besvart innen fristen".to_owned(),
-                "Besvart etter fristen".to_owned(),
-                "Venter på svar".to_owned(),
+                "Innen fristen".to_owned(),
+                "Etter fristen".to_owned(),
+                "Venter".to_owned(),
             ],
             rows,
             column_totals: referrals
