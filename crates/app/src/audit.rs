@@ -150,11 +150,7 @@ pub(crate) async fn permit(
     subjects: impl IntoIterator<Item = PersonKey>,
     purpose: Purpose,
 ) -> Result<(), AppError> {
-    let records = subjects
-        .into_iter()
-        .map(|s| record(app, viewer, s, purpose, Decision::Permit))
-        .collect();
-    write(app, records).await
+    write(app, records(app, viewer, subjects, purpose)).await
 }
 
 /// The records of permitted reads of these persons, to write now or with a page's batch.

@@ -5,6 +5,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+mod workspace;
+pub use workspace::{WorkspaceFigures, WorkspaceRow};
+
 mod home;
 pub use home::{HomeView, KeyFigure, KeyFigures, TaskView};
 
@@ -133,33 +136,6 @@ pub struct AggregateOverview {
     pub total: String,
     /// The providers' workspace in figures: referrals against the answer limit, milestones.
     pub workspace: WorkspaceFigures,
-}
-
-/// Per provider: referrals answered within the agreed limit, late and still waiting (one
-/// suppressed table, row totals = referrals), the median days to answer where five or more
-/// answers are shown, and participants with a verified milestone (suppressed on its own).
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct WorkspaceFigures {
-    pub answer_within_days: u64,
-    pub columns: Vec<String>,
-    pub rows: Vec<WorkspaceRow>,
-    pub column_totals: Vec<String>,
-    pub total: String,
-    pub milestones_total: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct WorkspaceRow {
-    pub label: String,
-    /// In time, late, waiting: a number, "<5" or "x".
-    pub cells: Vec<String>,
-    pub total: String,
-    /// Median days from referral to answer, "–" where fewer than five answers are shown.
-    pub median_days: String,
-    /// Participants with a verified milestone: a number, "<5" or "x".
-    pub milestones: String,
 }
 
 /// A participant as the evaluator sees them: a pseudonym, never a name or national id.

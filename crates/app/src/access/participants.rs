@@ -264,7 +264,26 @@ impl ParticipantAccess {
         subjects: impl IntoIterator<Item = effekt_domain::ids::PersonKey>,
         purpose: Purpose,
     ) -> Result<(), AppError> {
-        let records = audit::records(&self.app, &self.viewer, subjects, purpose);
+        self.record(audit::records(&self.app, &self.viewer, subjects, purpose))
+            .await
+    }
+
+    /// Records permitted reads of one person for several purposes, in one write or with the
+    /// page's batch.
+    pub(super) async fn permit_purposes(
+        &self,
+        subject: effekt_domain::ids::PersonKey,
+        purposes: &[Purpose],
+    ) -> Result<(), AppError> {
+        let records: Vec<_> = purposes
+            .iter()
+            .flat_map(|p| audit::records(&self.app, &self.viewer, [subject], *p))
+            .collect();
+        self.record(records).await
+    }
+
+    /// Writes permitted-read records now, or adds them to the page's batch.
+    async fn record(&self, records: Vec<effekt_store::model::AuditRecord>) -> Result<(), AppError> {
         if let Ok(mut d) = self.deferred.lock() {
             if let Some(batch) = d.as_mut() {
                 batch.extend(records);
@@ -272,18 +291,6 @@ impl ParticipantAccess {
             }
         }
         audit::write_records(&self.app, records).await
-    }
-
-    /// Records permitted reads of one person for several purposes, now or with the batch.
-    pub(super) async fn permit_purposes(
-        &self,
-        subject: effekt_domain::ids::PersonKey,
-        purposes: &[Purpose],
-    ) -> Result<(), AppError> {
-        for p in purposes {
-            self.permit([subject], *p).await?;
-        }
-        Ok(())
     }
 
     pub(super) async fn in_scope(
