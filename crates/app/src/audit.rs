@@ -34,10 +34,14 @@ pub enum Purpose {
     Screening(ScreeningField),
     /// The individual plan: versions, modules, approvals, learning tasks.
     ParticipantPlan,
+    /// A person named in a Nav office's draft of a referral, not yet sent.
+    ReferralDraft,
+    /// A participant's attendance at group sessions, and the group's members on a form.
+    Attendance,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 16] = [
+    pub const ALL: [Purpose; 18] = [
         Purpose::ParticipantList,
         Purpose::ParticipantView,
         Purpose::ParticipantIdChange,
@@ -54,6 +58,8 @@ impl Purpose {
         Purpose::Screening(ScreeningField::DigitalSkills),
         Purpose::Screening(ScreeningField::HealthNeeds),
         Purpose::ParticipantPlan,
+        Purpose::ReferralDraft,
+        Purpose::Attendance,
     ];
 
     pub fn code(self) -> &'static str {
@@ -68,6 +74,8 @@ impl Purpose {
             Purpose::AuditReview => "audit.review",
             Purpose::ParticipantIntake => "participant.intake",
             Purpose::ParticipantPlan => "participant.plan",
+            Purpose::ReferralDraft => "referral.draft",
+            Purpose::Attendance => "participant.attendance",
             Purpose::Screening(field) => match field {
                 ScreeningField::MotherTongueLiteracy => "participant.screening.lese-skrive-morsmal",
                 ScreeningField::ReadingWritingDifficulties => {
@@ -98,6 +106,8 @@ impl Purpose {
             Purpose::AuditReview => "Innsyn i revisjonslogg",
             Purpose::ParticipantIntake => "Inntaksopplysninger",
             Purpose::ParticipantPlan => "Individuell plan",
+            Purpose::ReferralDraft => "Utkast til henvisning",
+            Purpose::Attendance => "Oppmøte",
             Purpose::Screening(field) => match field {
                 ScreeningField::MotherTongueLiteracy => "Kartlegging: lese og skrive på morsmålet",
                 ScreeningField::ReadingWritingDifficulties => "Kartlegging: lese- og skrivevansker",
@@ -244,6 +254,9 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "participation.propose" => "Forslag sendt til Nav",
         "referral.send" => "Henvisning sendt",
         "referral.answer" => "Henvisning besvart",
+        "referral.draft" => "Utkast til henvisning lagret",
+        "referral.draft-share" => "Utkast til henvisning gått gjennom med personen",
+        "referral.draft-cancel" => "Utkast til henvisning avbrutt",
         "participation.start" => "Oppstart registrert",
         "participation.answer" => "Forslag besvart",
         "milestone.verify" => "Delmål verifisert",
@@ -253,6 +266,13 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "intake.screening" => "Kartlegging registrert",
         "intake.measure" => "Tidligere tiltak registrert",
         "intake.language" => "Språk registrert",
+        "intake.withdraw-behov" => "Behovsopplysning trukket tilbake",
+        "intake.withdraw-tidligere-tiltak" => "Tidligere tiltak trukket tilbake",
+        "intake.withdraw-sprak" => "Språk trukket tilbake",
+        "group.join" => "Deltaker lagt til i gruppe",
+        "session.plan" => "Økter planlagt",
+        "session.cancel" => "Økt avlyst",
+        "attendance.take" => "Oppmøte registrert",
         "plan.write" => "Individuell plan lagret",
         "plan.approve" => "Godkjenning av plan registrert",
         "plan.task-assign" => "Læringsoppgave gitt",

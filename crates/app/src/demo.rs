@@ -122,6 +122,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     plans::seed(app, &demo, &ids).await?;
     proposals::seed(app, &demo, &ids).await?;
     intake::seed(app, &demo, &ids).await?;
+    plans::individual_all(app, &demo, &ids).await?;
     referrals::seed(app, &demo, &ids).await?;
     Ok(())
 }

@@ -19,6 +19,17 @@ pub fn oslo_day_start(d: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
 }
 
+/// The wall-clock time in Oslo at `instant`.
+pub fn oslo_local(instant: DateTime<Utc>) -> chrono::NaiveDateTime {
+    instant.with_timezone(&Oslo).naive_local()
+}
+
+/// A time of day as typed, `tt:mm` or `tt.mm`.
+pub fn parse_clock(input: &str) -> Option<chrono::NaiveTime> {
+    let t = input.trim().replace('.', ":");
+    chrono::NaiveTime::parse_from_str(&t, "%H:%M").ok()
+}
+
 /// A civil date as Norwegians write it: `dd.mm.åååå`.
 pub fn date_nb(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()

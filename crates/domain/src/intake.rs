@@ -406,10 +406,63 @@ pub fn language(
     })
 }
 
+/// What of the intake can be withdrawn: a need item Nav shared, an earlier measure or a
+/// language the provider recorded. The record stays (append-only) but is no longer shown or
+/// counted; a correction is a withdrawal and a new record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawable {
+    Need,
+    Measure,
+    Language,
+}
+
+impl Withdrawable {
+    pub const ALL: [Withdrawable; 3] = [Self::Need, Self::Measure, Self::Language];
+
+    /// As stored and in the page's paths.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Need => "behov",
+            Self::Measure => "tidligere-tiltak",
+            Self::Language => "sprak",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.code() == code)
+    }
+}
+
+/// Why a record is withdrawn: required, as any text of the intake (no national id in it).
+pub fn withdrawal_reason(reason: &str) -> Result<String, IntakeError> {
+    text(reason, 500)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_withdrawal_needs_a_reason_without_a_national_id() {
+        for w in Withdrawable::ALL {
+            assert_eq!(Withdrawable::from_code(w.code()), Some(w));
+        }
+        assert_eq!(
+            Withdrawable::from_code("kartlegging"),
+            None,
+            "the screening's newest row counts"
+        );
+        assert!(matches!(withdrawal_reason("  "), Err(IntakeError::Text(_))));
+        assert!(matches!(
+            withdrawal_reason("Feil person: 13527248013"),
+            Err(IntakeError::Text(_))
+        ));
+        assert_eq!(
+            withdrawal_reason(" Delt ved en feil ").unwrap(),
+            "Delt ved en feil"
+        );
+    }
 
     #[test]
     fn a_need_item_needs_a_legal_basis_and_a_purpose() {

@@ -40,6 +40,8 @@ pub enum TaskKind {
     /// Accept, wait-list or decline a referral from Nav (the provider's staff), within the
     /// agreed days.
     AnswerReferral,
+    /// Send or drop one's own draft of a referral (Nav's case officer).
+    FinishReferralDraft,
 }
 
 impl TaskKind {
@@ -55,6 +57,7 @@ impl TaskKind {
             Self::AnswerProposal => "answer_proposal",
             Self::ReadProposalAnswer => "read_proposal_answer",
             Self::AnswerReferral => "answer_referral",
+            Self::FinishReferralDraft => "finish_referral_draft",
         }
     }
 
@@ -71,6 +74,7 @@ impl TaskKind {
             Self::AnswerProposal => "Svar på forslaget fra leverandøren",
             Self::ReadProposalAnswer => "Les svaret fra Nav",
             Self::AnswerReferral => "Svar på henvisningen",
+            Self::FinishReferralDraft => "Send eller avbryt utkastet til henvisning",
         }
     }
 }

@@ -1,17 +1,18 @@
-//! Intake in the store (migration 0026): the need items Nav shares at the start, and the
+//! Intake in the store (migrations 0026, 0029): the need items Nav shares at the start, and the
 //! provider's earlier measures, languages and screening. Append-only; a screening field's
 //! newest row is what it says. A supertrait of [`crate::Store`], as the workspace's others.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use effekt_domain::ids::{ParticipantId, UserId};
-use effekt_domain::intake::{EarlierMeasure, Language, NeedItem, Screening};
+use effekt_domain::intake::{EarlierMeasure, Language, NeedItem, Screening, Withdrawable};
 
 use crate::error::Result;
 
 /// A need item as stored, with who shared it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredNeedItem {
+    pub id: i64,
     pub item: String,
     pub legal_basis: String,
     pub purpose: String,
@@ -32,6 +33,7 @@ pub struct StoredScreening {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMeasure {
+    pub id: i64,
     pub kind: String,
     pub description: String,
     pub from: NaiveDate,
@@ -41,6 +43,7 @@ pub struct StoredMeasure {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredLanguage {
+    pub id: i64,
     pub language: String,
     pub mother_tongue: bool,
     pub interpreter: bool,
@@ -56,7 +59,8 @@ pub struct StoredIntake {
 
 #[async_trait]
 pub trait IntakeStore: Send + Sync {
-    /// Need items (oldest first), earlier measures (by start) and languages of a participant.
+    /// Need items (oldest first), earlier measures (by start) and languages of a participant;
+    /// withdrawn records are left out.
     async fn intake(&self, participant: ParticipantId) -> Result<StoredIntake>;
 
     /// The newest finding of each screening field of the participant that `fields` names.
@@ -98,4 +102,16 @@ pub trait IntakeStore: Send + Sync {
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// Withdraws the participant's record `record` of `kind` with a reason. False, writing
+    /// nothing, when the participant has no such record or it is withdrawn already.
+    async fn withdraw_intake(
+        &self,
+        participant: ParticipantId,
+        kind: Withdrawable,
+        record: i64,
+        reason: &str,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
 }

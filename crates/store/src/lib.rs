@@ -9,15 +9,19 @@
 mod error;
 #[cfg(feature = "test-support")]
 pub mod fixture;
+pub mod groups;
 pub mod intake;
 pub mod model;
 pub mod plan;
 mod postgres;
+pub mod referral_drafts;
 mod sql_accounts;
 mod sql_admin;
 mod sql_bulk;
+mod sql_bulk_plans;
 mod sql_contract;
 mod sql_evidence;
+mod sql_groups;
 mod sql_impl;
 mod sql_imports;
 mod sql_intake;
@@ -26,6 +30,7 @@ mod sql_parts;
 mod sql_people;
 mod sql_plan;
 mod sql_proposals;
+mod sql_referral_drafts;
 mod sql_referrals;
 mod sql_register;
 mod sql_statement;
@@ -48,6 +53,7 @@ use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
+pub use groups::GroupStore;
 pub use intake::IntakeStore;
 use model::{
     AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
@@ -59,6 +65,7 @@ use model::{
 };
 pub use plan::PlanStore;
 pub use postgres::PgStore;
+pub use referral_drafts::ReferralDraftStore;
 pub use sqlite::SqliteStore;
 pub use workspace::{ProposalStore, ReferralStore, WorkspaceStore};
 
@@ -71,7 +78,16 @@ pub enum Backend {
 
 #[async_trait]
 pub trait Store:
-    WorkspaceStore + ProposalStore + ReferralStore + IntakeStore + PlanStore + Send + Sync + 'static
+    WorkspaceStore
+    + ProposalStore
+    + ReferralStore
+    + ReferralDraftStore
+    + IntakeStore
+    + PlanStore
+    + GroupStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
 

@@ -87,4 +87,22 @@ pub trait PlanStore: Send + Sync {
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<bool>;
+
+    /// Writes many participants' plans at once, in one transaction (the demo at scale): each
+    /// bundle's versions in order, the first one's approval, and its learning tasks. For
+    /// participants without a plan yet; a participant with one makes the whole write fail.
+    async fn insert_plans(&self, bundles: &[PlanBundle], at: DateTime<Utc>) -> Result<()>;
+}
+
+/// One participant's plan as a bulk write takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanBundle {
+    pub participant: ParticipantId,
+    /// Oldest first; stored as versions 1, 2, …
+    pub versions: Vec<Plan>,
+    /// The participant's approval of the first version.
+    pub approval: Option<Approval>,
+    /// Learning tasks: the library's code, given on, completed on.
+    pub tasks: Vec<(&'static str, NaiveDate, Option<NaiveDate>)>,
+    pub by: UserId,
 }

@@ -12,8 +12,10 @@ use crate::error::{Result, StoreError};
 use crate::sql_accounts::impl_account_store;
 use crate::sql_admin::impl_admin_store;
 use crate::sql_bulk::impl_bulk_insert;
+use crate::sql_bulk_plans::impl_bulk_plans;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_evidence::impl_evidence_store;
+use crate::sql_groups::impl_group_store;
 use crate::sql_impl::impl_store;
 use crate::sql_imports::impl_import_store;
 use crate::sql_intake::impl_intake_store;
@@ -21,6 +23,7 @@ use crate::sql_participants::impl_participant_store;
 use crate::sql_people::impl_people_store;
 use crate::sql_plan::impl_plan_store;
 use crate::sql_proposals::impl_proposal_store;
+use crate::sql_referral_drafts::impl_referral_draft_store;
 use crate::sql_referrals::impl_referral_store;
 use crate::sql_register::impl_register_store;
 use crate::sql_statement::impl_statement_store;
@@ -38,6 +41,9 @@ const IDENTITY_TABLES: &[(&str, &str)] = &[
     ("persons", "key"),
     ("households", "id"),
     ("participants", "id"),
+    ("plans", "id"),
+    ("learning_tasks", "id"),
+    ("group_memberships", "id"),
 ];
 
 pub struct PgStore {
@@ -160,6 +166,7 @@ impl PgStore {
 
 impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
 impl_bulk_insert!(PgStore, Postgres);
+impl_bulk_plans!(PgStore, Postgres);
 impl_register_store!(PgStore, Postgres);
 impl_account_store!(PgStore, Postgres);
 impl_admin_store!(PgStore, Postgres);
@@ -172,5 +179,7 @@ impl_statement_store!(PgStore, Postgres);
 impl_workspace_store!(PgStore, Postgres);
 impl_proposal_store!(PgStore, Postgres);
 impl_referral_store!(PgStore, Postgres);
+impl_referral_draft_store!(PgStore, Postgres);
 impl_intake_store!(PgStore, Postgres);
 impl_plan_store!(PgStore, Postgres);
+impl_group_store!(PgStore, Postgres);

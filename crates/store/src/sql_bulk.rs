@@ -113,6 +113,15 @@ macro_rules! impl_bulk_insert {
                             .push_bind(ended.and_then(|e| e.description.clone()))
                             .push_bind(x.2.valid_from).push_bind(x.2.valid_to);
                     });
+                    // Each participant's group from its first status on (migration 0030).
+                    sqlx::query(
+                        "INSERT INTO group_memberships (group_id, participant_id, valid_from) \
+                         SELECT pt.group_id, pt.id, MIN(st.valid_from) FROM participants pt \
+                         JOIN participant_statuses st ON st.participant_id = pt.id \
+                         WHERE pt.group_id IS NOT NULL GROUP BY pt.group_id, pt.id",
+                    )
+                    .execute(&mut *tx)
+                    .await?;
                     Self::after_bulk_insert(&mut tx).await?;
                     sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;

@@ -8,7 +8,7 @@ macro_rules! impl_intake_store {
             use async_trait::async_trait;
             use chrono::{DateTime, Utc};
             use effekt_domain::ids::{ParticipantId, UserId};
-            use effekt_domain::intake::{EarlierMeasure, Language, NeedItem, Screening};
+            use effekt_domain::intake::{EarlierMeasure, Language, NeedItem, Screening, Withdrawable};
             use sqlx::Row;
 
             use $crate::error::Result;
@@ -20,13 +20,23 @@ macro_rules! impl_intake_store {
             /// Who wrote a row, as the page names people.
             const WHO: &str = "u.display_name || ' (' || u.username || ')'";
 
+            /// Rows of `alias` (of the kind `kind`) nobody has withdrawn: a withdrawn record
+            /// does not leave the database.
+            fn shown(kind: &str, alias: &str) -> String {
+                format!(
+                    "NOT EXISTS (SELECT 1 FROM intake_withdrawals w \
+                     WHERE w.kind = '{kind}' AND w.record_id = {alias}.id)"
+                )
+            }
+
             #[async_trait]
             impl IntakeStore for $store {
                 async fn intake(&self, participant: ParticipantId) -> Result<StoredIntake> {
                     let needs = sqlx::query(&format!(
-                        "SELECT n.item, n.legal_basis, n.purpose, n.content, {WHO}, n.shared_at \
+                        "SELECT n.item, n.legal_basis, n.purpose, n.content, {WHO}, n.shared_at, n.id \
                          FROM need_items n JOIN users u ON u.id = n.shared_by \
-                         WHERE n.participant_id = $1 ORDER BY n.id"
+                         WHERE n.participant_id = $1 AND {} ORDER BY n.id",
+                        shown("behov", "n")
                     ))
                     .bind(participant.0)
                     .fetch_all(&self.pool)
@@ -40,13 +50,15 @@ macro_rules! impl_intake_store {
                             content: r.try_get(3)?,
                             shared_by: r.try_get(4)?,
                             shared_at: r.try_get(5)?,
+                            id: r.try_get(6)?,
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
                     let measures = sqlx::query(&format!(
-                        "SELECT m.kind, m.description, m.from_date, m.to_date, {WHO} \
+                        "SELECT m.kind, m.description, m.from_date, m.to_date, {WHO}, m.id \
                          FROM earlier_measures m JOIN users u ON u.id = m.recorded_by \
-                         WHERE m.participant_id = $1 ORDER BY m.from_date, m.id"
+                         WHERE m.participant_id = $1 AND {} ORDER BY m.from_date, m.id",
+                        shown("tidligere-tiltak", "m")
                     ))
                     .bind(participant.0)
                     .fetch_all(&self.pool)
@@ -59,13 +71,16 @@ macro_rules! impl_intake_store {
                             from: r.try_get(2)?,
                             to: r.try_get(3)?,
                             recorded_by: r.try_get(4)?,
+                            id: r.try_get(5)?,
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
-                    let languages = sqlx::query(
-                        "SELECT language, mother_tongue, interpreter FROM participant_languages \
-                         WHERE participant_id = $1 ORDER BY id",
-                    )
+                    let languages = sqlx::query(&format!(
+                        "SELECT l.language, l.mother_tongue, l.interpreter, l.id \
+                         FROM participant_languages l WHERE l.participant_id = $1 AND {} \
+                         ORDER BY l.id",
+                        shown("sprak", "l")
+                    ))
                     .bind(participant.0)
                     .fetch_all(&self.pool)
                     .await?
@@ -75,6 +90,7 @@ macro_rules! impl_intake_store {
                             language: r.try_get(0)?,
                             mother_tongue: r.try_get(1)?,
                             interpreter: r.try_get(2)?,
+                            id: r.try_get(3)?,
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
@@ -218,6 +234,40 @@ macro_rules! impl_intake_store {
                     .execute(&self.pool)
                     .await?;
                     Ok(())
+                }
+
+                async fn withdraw_intake(
+                    &self,
+                    participant: ParticipantId,
+                    kind: Withdrawable,
+                    record: i64,
+                    reason: &str,
+                    by: UserId,
+                    at: DateTime<Utc>,
+                ) -> Result<bool> {
+                    let table = match kind {
+                        Withdrawable::Need => "need_items",
+                        Withdrawable::Measure => "earlier_measures",
+                        Withdrawable::Language => "participant_languages",
+                    };
+                    // Only a record of this participant, and only once.
+                    let sql = format!(
+                        "INSERT INTO intake_withdrawals (kind, record_id, participant_id, reason, \
+                         withdrawn_by, withdrawn_at) \
+                         SELECT $1, t.id, t.participant_id, $4, $5, $6 FROM {table} t \
+                         WHERE t.id = $2 AND t.participant_id = $3 ON CONFLICT DO NOTHING"
+                    );
+                    let written = sqlx::query(&sql)
+                        .bind(kind.code())
+                        .bind(record)
+                        .bind(participant.0)
+                        .bind(reason)
+                        .bind(by.0)
+                        .bind(at)
+                        .execute(&self.pool)
+                        .await?
+                        .rows_affected();
+                    Ok(written == 1)
                 }
             }
         };

@@ -12,7 +12,7 @@ macro_rules! impl_plan_store {
             use sqlx::Row;
 
             use $crate::error::Result;
-            use $crate::plan::{PlanStore, StoredApproval, StoredLearningTask, StoredPlan};
+            use $crate::plan::{PlanBundle, PlanStore, StoredApproval, StoredLearningTask, StoredPlan};
 
             #[async_trait]
             impl PlanStore for $store {
@@ -214,6 +214,14 @@ macro_rules! impl_plan_store {
                     .execute(&self.pool)
                     .await?;
                     Ok(done.rows_affected() == 1)
+                }
+
+                async fn insert_plans(
+                    &self,
+                    bundles: &[PlanBundle],
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    self.insert_plans_bulk(bundles, at).await
                 }
             }
         };

@@ -50,62 +50,9 @@ macro_rules! impl_referral_store {
                     at: DateTime<Utc>,
                 ) -> Result<Option<ParticipantId>> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
-                    let taken: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM participants WHERE person_key = $1 AND contract_id = $2",
-                    )
-                    .bind(r.person.0)
-                    .bind(r.contract.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if taken > 0 {
+                    let Some(id) = $crate::sql_referrals::write_referral!(tx, r, by, at) else {
                         return Ok(None);
-                    }
-                    let current = r.participation.statuses.current();
-                    // The list's order and search columns, as the bulk insert fills them.
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO participants (person_key, contract_id, provider_id, \
-                         nav_office_id, current_status, index_date, list_sort_key, \
-                         protected_search_text) \
-                         SELECT pr.key, $2, $3, $4, $5, NULL, \
-                         CASE WHEN pr.protection = 'NONE' THEN pr.search_text ELSE '' END, \
-                         CASE WHEN pr.protection = 'NONE' THEN '' ELSE pr.search_text END \
-                         FROM persons pr WHERE pr.key = $1 RETURNING id",
-                    )
-                    .bind(r.person.0)
-                    .bind(r.contract.0)
-                    .bind(r.provider.0)
-                    .bind(r.office.0)
-                    .bind(current.status.code())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "INSERT INTO participant_statuses (participant_id, seq, status, \
-                         end_reason, description, valid_from, valid_to) \
-                         VALUES ($1, 0, $2, NULL, NULL, $3, NULL)",
-                    )
-                    .bind(id)
-                    .bind(current.status.code())
-                    .bind(current.valid_from)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "INSERT INTO referrals (participant_id, referred_by, referred_at, answer_due) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(by.0)
-                    .bind(at)
-                    .bind(r.answer_due)
-                    .execute(&mut *tx)
-                    .await?;
-                    // The referring case officer follows the person, masked or not.
-                    sqlx::query(
-                        "INSERT INTO staff_assignments (user_id, participant_id) VALUES ($1, $2)",
-                    )
-                    .bind(by.0)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    };
                     sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
                     tx.commit().await?;
                     Ok(Some(ParticipantId(id)))
@@ -224,3 +171,71 @@ macro_rules! impl_referral_store {
 }
 
 pub(crate) use impl_referral_store;
+
+/// Writes the participant, its first status, the referral and the referring officer's
+/// assignment inside the caller's transaction `$tx`; `None`, writing nothing, when the person
+/// is already in the contract. Shared by a referral sent at once and a draft sent later.
+macro_rules! write_referral {
+    ($tx:ident, $r:expr, $by:expr, $at:expr) => {
+        'write: {
+            let (r, by, at) = ($r, $by, $at);
+            let taken: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM participants WHERE person_key = $1 AND contract_id = $2",
+            )
+            .bind(r.person.0)
+            .bind(r.contract.0)
+            .fetch_one(&mut *$tx)
+            .await?;
+            if taken > 0 {
+                break 'write None;
+            }
+            let current = r.participation.statuses.current();
+            // The list's order and search columns, as the bulk insert fills them.
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO participants (person_key, contract_id, provider_id, \
+             nav_office_id, current_status, index_date, list_sort_key, \
+             protected_search_text) \
+             SELECT pr.key, $2, $3, $4, $5, NULL, \
+             CASE WHEN pr.protection = 'NONE' THEN pr.search_text ELSE '' END, \
+             CASE WHEN pr.protection = 'NONE' THEN '' ELSE pr.search_text END \
+             FROM persons pr WHERE pr.key = $1 RETURNING id",
+            )
+            .bind(r.person.0)
+            .bind(r.contract.0)
+            .bind(r.provider.0)
+            .bind(r.office.0)
+            .bind(current.status.code())
+            .fetch_one(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO participant_statuses (participant_id, seq, status, \
+             end_reason, description, valid_from, valid_to) \
+             VALUES ($1, 0, $2, NULL, NULL, $3, NULL)",
+            )
+            .bind(id)
+            .bind(current.status.code())
+            .bind(current.valid_from)
+            .execute(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO referrals (participant_id, referred_by, referred_at, answer_due) \
+             VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(by.0)
+            .bind(at)
+            .bind(r.answer_due)
+            .execute(&mut *$tx)
+            .await?;
+            // The referring case officer follows the person, masked or not.
+            sqlx::query("INSERT INTO staff_assignments (user_id, participant_id) VALUES ($1, $2)")
+                .bind(by.0)
+                .bind(id)
+                .execute(&mut *$tx)
+                .await?;
+            Some(id)
+        }
+    };
+}
+
+pub(crate) use write_referral;

@@ -123,7 +123,9 @@ impl Chrome {
 
 pub use effekt_app::FieldError;
 
+mod groups;
 mod workspace;
+pub use groups::{AttendancePage, GroupPage, GroupsPage};
 pub use workspace::{IntakeSection, PlanSection};
 
 /// Where a page of the menu lives, and its label's key.
@@ -202,6 +204,8 @@ pub struct ParticipantsPage {
     pub pagination: Pagination,
     /// Nav's case officer: a link to refer a person.
     pub may_refer: bool,
+    /// Provider staff and admins: a link to their groups.
+    pub may_see_groups: bool,
 }
 
 /// The referral form (Nav case officers).
@@ -213,9 +217,22 @@ pub struct ReferralPage {
     pub national_id: String,
     pub targets: Vec<Option_>,
     pub error: Option<FieldError>,
+    /// The office's open drafts.
+    pub drafts: Vec<effekt_app::access::DraftView>,
+    /// A message key after a step on a draft.
+    pub notice: Option<&'static str>,
+    /// A step refused on one draft.
+    pub draft_error: Option<(i64, FieldError)>,
 }
 
 impl ReferralPage {
+    pub fn draft_error_for(&self, id: &i64) -> Option<&str> {
+        self.draft_error
+            .as_ref()
+            .filter(|(d, _)| d == id)
+            .map(|(_, e)| e.message.as_str())
+    }
+
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.error
             .as_ref()

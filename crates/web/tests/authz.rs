@@ -62,6 +62,8 @@ const PAGES: &[&str] = &[
     "/kontrakter/1",
     "/investeringer",
     "/henvisninger/ny",
+    "/grupper",
+    "/grupper/1",
 ];
 const API: &[&str] = &[
     "/api/participants",
@@ -77,19 +79,19 @@ const API: &[&str] = &[
 
 /// Expected status of each page and endpoint per role (paths as in PAGES then API).
 #[rustfmt::skip]
-fn expected(role: &str) -> [u16; 24] {
+fn expected(role: &str) -> [u16; 26] {
     match role {
-        "veileder1" => [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200, 200, 403, 403, 403, 200, 200, 403],
-        "ansatt.a" => [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 403],
-        "admin.a" => [200, 200, 200, 403, 403, 403, 200, 403, 403, 403, 403, 200, 200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 403],
-        "veileder2" => [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 404, 404, 403, 403, 403, 200, 200, 403],
-        "ansatt.b" => [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200, 404, 404, 403, 403, 403, 200, 200, 403],
-        "admin.b" => [200, 200, 404, 403, 403, 403, 200, 403, 403, 403, 403, 200, 200, 403, 403, 200, 404, 404, 403, 403, 403, 200, 200, 403],
-        "forvalter" => [200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200],
-        "investor" | "tilrettelegger" => [200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200],
-        "evaluator" => [200, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403],
-        "administrator" => [200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
-        "personvern" => [200, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+        "veileder1" => [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200, 200, 200, 403, 403, 403, 200, 200, 403],
+        "ansatt.a" => [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 200, 200, 403],
+        "admin.a" => [200, 200, 200, 403, 403, 403, 200, 403, 403, 403, 403, 200, 200, 403, 403, 200, 200, 200, 200, 200, 403, 403, 403, 200, 200, 403],
+        "veileder2" => [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403, 200, 404, 404, 403, 403, 403, 200, 200, 403],
+        "ansatt.b" => [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200, 404, 200, 404, 404, 403, 403, 403, 200, 200, 403],
+        "admin.b" => [200, 200, 404, 403, 403, 403, 200, 403, 403, 403, 403, 200, 200, 403, 403, 200, 404, 200, 404, 404, 403, 403, 403, 200, 200, 403],
+        "forvalter" => [200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200],
+        "investor" | "tilrettelegger" => [200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 200],
+        "evaluator" => [200, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403],
+        "administrator" => [200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+        "personvern" => [200, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
         _ => unreachable!(),
     }
 }
@@ -193,11 +195,12 @@ both_stores! {
         assert!(records.iter().all(|r| r.record.decision == Decision::Permit && r.record.actor_name == "veileder1"));
         // A participant page audits the participant and the household member shown, then the
         // participant's register data read for the outcomes, the plan's milestones and the
-        // intake (a case officer reads no screening field) and the individual plan.
+        // intake (a case officer reads no screening field), the individual plan and the
+        // attendance per month shown with it.
         app.get(&format!("/deltakere/{}", AMINA.0), Some(&officer1)).await;
         let records = app.t.store.audit_records().await.unwrap();
         let subjects: Vec<(i64, &str)> = records[4..].iter().map(|r| (r.record.subject.0, r.record.purpose.as_str())).collect();
-        assert_eq!(subjects, vec![(1, "participant.view"), (2, "participant.view"), (1, "participant.outcomes"), (1, "participant.evidence"), (1, "participant.intake"), (1, "participant.plan")]);
+        assert_eq!(subjects, vec![(1, "participant.view"), (2, "participant.view"), (1, "participant.outcomes"), (1, "participant.evidence"), (1, "participant.intake"), (1, "participant.plan"), (1, "participant.attendance")]);
         // Denied: another office's participant, and a role without participant access.
         app.get(&format!("/deltakere/{}", DAWIT.0), Some(&officer1)).await;
         let investor = app.login("investor").await;

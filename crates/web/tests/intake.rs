@@ -155,3 +155,82 @@ both_stores! {
         assert!(!ops.iter().any(|o| o.action.starts_with("intake.")));
     }
 }
+
+/// The value of the option labelled with `label` in the select `name` of `page`.
+fn option_value(page: &str, name: &str, label: &str) -> String {
+    let select = page.split(&format!("name=\"{name}\"")).nth(1).unwrap();
+    let select = select.split("</select>").next().unwrap();
+    let at = select.find(label).unwrap();
+    let before = &select[..at];
+    let value = before.rsplit("value=\"").next().unwrap();
+    value.split('"').next().unwrap().to_owned()
+}
+
+both_stores! {
+    async fn a_wrong_record_is_withdrawn_with_a_reason_by_whoever_writes_it(t: TestStore) {
+        let app = App::new(t).await;
+        let nav = app.login("veileder1").await;
+        assert_eq!(app.post_with_csrf("/deltakere/1", "/deltakere/1/behov", &nav, HEALTH).await.status, StatusCode::SEE_OTHER);
+        let staff = app.login("ansatt.a").await;
+        let form = "tiltak_type=PRAKSIS&tiltak_beskrivelse=Lager&tiltak_fra=01.02.2021&tiltak_til=01.05.2021";
+        assert_eq!(app.post_with_csrf("/deltakere/1", "/deltakere/1/tidligere-tiltak", &staff, form).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.post_with_csrf("/deltakere/1", "/deltakere/1/sprak", &staff, "sprak=Tigrinja&morsmal=ja").await.status, StatusCode::SEE_OTHER);
+
+        // Nav withdraws the health item it shared by mistake: nobody sees it any more.
+        let page = app.get("/deltakere/1", Some(&nav)).await.body;
+        let need = option_value(&page, "behov_trekk", "Helse");
+        let path = "/deltakere/1/inntak/trekk";
+        let res = app.post_with_csrf("/deltakere/1", path, &nav, &format!("trekk=behov&behov_trekk={need}&behov_trekk_begrunnelse=")).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "a reason is required");
+        assert!(res.body.contains("id=\"behov_trekk_begrunnelse-error\""), "{}", res.body);
+        assert!(res.body.contains("<details class=\"withdraw\" open>"), "the form stays open");
+        // The provider may not withdraw what Nav shared.
+        let form = format!("trekk=behov&behov_trekk={need}&behov_trekk_begrunnelse=Feil");
+        assert_eq!(app.post_with_csrf("/deltakere/1", path, &staff, &form).await.status, StatusCode::FORBIDDEN);
+        assert!(app.get("/deltakere/1", Some(&staff)).await.body.contains("Tåler ikke lange økter"), "still shown");
+        let form = format!("trekk=behov&behov_trekk={need}&behov_trekk_begrunnelse=Delt+ved+en+feil");
+        let res = app.post_with_csrf("/deltakere/1", path, &nav, &form).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        for who in [&nav, &staff] {
+            assert!(!app.get("/deltakere/1", Some(who)).await.body.contains("Tåler ikke lange økter"), "withdrawn");
+        }
+        let res = app.post_with_csrf("/deltakere/1", path, &nav, &form).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "once");
+        assert!(res.body.contains("Det finnes ikke lenger"));
+
+        // The provider corrects a measure (withdraw, record again) and withdraws a language;
+        // Nav may not. Another participant's record cannot be named through this one.
+        let page = app.get("/deltakere/1", Some(&staff)).await.body;
+        let measure = option_value(&page, "tiltak_trekk", "Lager");
+        let language = option_value(&page, "sprak_trekk", "Tigrinja");
+        let form = format!("trekk=tidligere-tiltak&tiltak_trekk={measure}&tiltak_trekk_begrunnelse=Feil+dato");
+        assert_eq!(app.post_with_csrf("/deltakere/1", path, &nav, &form).await.status, StatusCode::FORBIDDEN);
+        let elsewhere = app.post_with_csrf("/deltakere/2", "/deltakere/2/inntak/trekk", &staff, &form).await;
+        assert_eq!(elsewhere.status, StatusCode::BAD_REQUEST, "not participant 2's record");
+        assert_eq!(app.post_with_csrf("/deltakere/1", path, &staff, &form).await.status, StatusCode::SEE_OTHER);
+        let form = format!("trekk=sprak&sprak_trekk={language}&sprak_trekk_begrunnelse=Feil+spr%C3%A5k");
+        assert_eq!(app.post_with_csrf("/deltakere/1", path, &staff, &form).await.status, StatusCode::SEE_OTHER);
+        let page = app.get("/deltakere/1", Some(&staff)).await.body;
+        assert!(!page.contains("Lager") && !page.contains("Tigrinja"), "withdrawn");
+        assert!(!page.contains("name=\"tiltak_trekk\""), "nothing left to withdraw");
+        // Bad input: nothing chosen, an unknown list, a national id in the reason.
+        let res = app.post_with_csrf("/deltakere/1", path, &staff, "trekk=sprak&sprak_trekk=&sprak_trekk_begrunnelse=Feil").await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(res.body.contains("Velg det som skal trekkes tilbake."));
+        assert_eq!(app.post_with_csrf("/deltakere/1", path, &staff, "trekk=kartlegging&x=1").await.status, StatusCode::NOT_FOUND);
+        let res = app.post_with_csrf("/deltakere/1", path, &staff, &format!("trekk=sprak&sprak_trekk=1&sprak_trekk_begrunnelse=Gjelder+{}", "13527248013")).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert_eq!(count(&app, "intake_withdrawals").await, 3);
+        let ops: Vec<String> = app.t.store.operations().await.unwrap().into_iter().map(|o| o.action).collect();
+        for action in ["intake.withdraw-behov", "intake.withdraw-tidligere-tiltak", "intake.withdraw-sprak"] {
+            assert!(ops.iter().any(|o| o == action), "{action}");
+        }
+        assert!(app.t.execute_raw("DELETE FROM intake_withdrawals").await.is_err(), "append-only");
+        // Other roles: refused.
+        for user in ["forvalter", "investor", "evaluator", "ansatt.b"] {
+            let cookie = app.login(user).await;
+            let status = app.post_with_csrf("/hjem", path, &cookie, "trekk=sprak&sprak_trekk=1&sprak_trekk_begrunnelse=x").await.status;
+            assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{user}: {status}");
+        }
+    }
+}

@@ -26,10 +26,7 @@ async fn count(app: &App, table: &str) -> i64 {
 const PLAN: &str = "lop=LANGT&modul-norsk-lese=ja&modul-livsmestring=ja&modul-kartlegge-grunnleggende-ferdigheter=ja&dager_per_uke=4&hjemmedager=1&gjelder_fra=01.04.2025";
 
 fn today() -> String {
-    chrono::Utc::now()
-        .date_naive()
-        .format("%d.%m.%Y")
-        .to_string()
+    today_oslo().format("%d.%m.%Y").to_string()
 }
 
 both_stores! {
@@ -152,5 +149,51 @@ both_stores! {
         // Nav's case officer reads the plan without its forms.
         let page = app.get("/deltakere/1", Some(&app.login("veileder1").await)).await.body;
         assert!(page.contains("Norsk: lese") && !page.contains("action=\"/deltakere/1/plan\""));
+    }
+}
+
+both_stores! {
+    async fn every_started_demo_participant_has_a_plan_written_whole(t: TestStore) {
+        const PEOPLE: usize = 150;
+        let app = App::demo(t, PEOPLE).await;
+        let started = app.t.scalar_text("SELECT CAST(COUNT(*) AS TEXT) FROM participants WHERE index_date IS NOT NULL").await.unwrap();
+        let planned = app.t.scalar_text("SELECT CAST(COUNT(DISTINCT participant_id) AS TEXT) FROM plans").await.unwrap();
+        assert_eq!(planned, started, "one plan per started participant");
+        assert!(started.parse::<i64>().unwrap() > 50, "{started}");
+        let approved = count(&app, "plan_approvals").await;
+        assert_eq!(approved.to_string(), started, "each first version approved");
+        assert!(count(&app, "plans").await > approved, "some newer versions wait for approval");
+        assert!(count(&app, "learning_task_completions").await > 0);
+        // No version without a module.
+        let bare = app.t.scalar_text("SELECT CAST(COUNT(*) AS TEXT) FROM plans p WHERE NOT EXISTS (SELECT 1 FROM plan_modules m WHERE m.plan_id = p.id)").await.unwrap();
+        assert_eq!(bare, "0");
+
+        // The page shows the bulk-written plan, and writing on it continues the keys (on
+        // PostgreSQL the sequences were moved past the keys the bulk write gave).
+        let participant = app.t.scalar_text("SELECT CAST(MAX(p.participant_id) AS TEXT) FROM plans p JOIN participants pt ON pt.id = p.participant_id JOIN persons pr ON pr.key = pt.person_key WHERE pr.protection = 'NONE' AND pt.provider_id = 1").await.unwrap();
+        let staff = app.login_with("jobbspesialist.stor", effekt_engine::demo::DEMO_PASSWORD).await;
+        let path = format!("/deltakere/{participant}");
+        let page = app.get(&path, Some(&staff)).await.body;
+        assert!(page.contains("<dt>Versjon</dt><dd>1 (") || page.contains("<dt>Versjon</dt><dd>2 ("), "the newest version: {page}");
+        let form = PLAN.replace("gjelder_fra=01.04.2025", &format!("gjelder_fra={}", today()));
+        let res = app.post_with_csrf(&path, &format!("{path}/plan"), &staff, &form).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let res = app.post_with_csrf(&path, &format!("{path}/oppgaver"), &staff, "oppgave=budsjett").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+        // All or nothing: a bulk write naming a participant who has a plan stores none of it.
+        let before = (count(&app, "plans").await, count(&app, "learning_tasks").await);
+        let plan = effekt_domain::plan::plan("KORT", &["norsk-lese".to_owned()], "2", "0", chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), chrono::NaiveDate::from_ymd_opt(2025, 1, 1)).unwrap();
+        let bundle = |p: i64| effekt_store::plan::PlanBundle {
+            participant: effekt_domain::ids::ParticipantId(p),
+            versions: vec![plan.clone()],
+            approval: None,
+            tasks: vec![("budsjett", chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), None)],
+            by: effekt_domain::ids::UserId(1),
+        };
+        let unplanned = app.t.scalar_text("SELECT CAST(MIN(id) AS TEXT) FROM participants WHERE id NOT IN (SELECT participant_id FROM plans)").await.unwrap();
+        let bundles = [bundle(unplanned.parse().unwrap()), bundle(participant.parse().unwrap())];
+        assert!(app.t.store.insert_plans(&bundles, chrono::Utc::now()).await.is_err());
+        assert_eq!((count(&app, "plans").await, count(&app, "learning_tasks").await), before);
     }
 }

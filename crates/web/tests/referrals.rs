@@ -86,7 +86,7 @@ both_stores! {
         assert!(page.contains("Halima Abdi") && page.contains("Test veileder1 (veileder1)"), "{page}");
 
         // The provider has a task with the deadline ten days on; the other provider has not.
-        let due = (chrono::Utc::now().date_naive() + chrono::Days::new(10)).format("%d.%m.%Y").to_string();
+        let due = (today_oslo() + chrono::Days::new(10)).format("%d.%m.%Y").to_string();
         let waiting = tasks(&app, "ansatt.a").await;
         assert!(waiting.iter().any(|(label, href, d)| label == "Svar på henvisningen" && href == &format!("/deltakere/{id}#henvisning") && d.contains(&due)), "{waiting:?}");
         assert!(!labels(&tasks(&app, "ansatt.b").await).contains(&"Svar på henvisningen"));
@@ -109,7 +109,7 @@ both_stores! {
         assert!(!labels(&tasks(&app, "ansatt.a").await).contains(&"Svar på henvisningen"));
         let res = app.post_with_csrf("/hjem", &path, &staff, "svar=accept").await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "answered once");
-        let today = chrono::Utc::now().date_naive().format("%d.%m.%Y").to_string();
+        let today = today_oslo().format("%d.%m.%Y").to_string();
         let res = app.post_with_csrf("/hjem", &format!("/deltakere/{id}/oppstart"), &staff, &format!("startdato={today}")).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         assert_eq!(status(&app, id).await, ParticipantStatus::Deltar);

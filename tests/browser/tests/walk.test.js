@@ -26,7 +26,7 @@ import {
 } from './helpers.js';
 
 const ROLES = [
-  { key: 'case-officer', user: 'veileder.grunerlokka', home: '/deltakere', kind: 'participants', paginate: true, tasks: ['Svar på forslaget fra leverandøren'] },
+  { key: 'case-officer', user: 'veileder.grunerlokka', home: '/deltakere', kind: 'participants', paginate: true, tasks: ['Svar på forslaget fra leverandøren', 'Send eller avbryt utkastet til henvisning'] },
   { key: 'provider-staff', user: 'jobbspesialist.stor', home: '/deltakere', kind: 'participants', tasks: ['Les svaret fra Nav'] },
   { key: 'investor', user: 'investor.stiftelse', home: '/oversikt', kind: 'overview', forbidden: '/deltakere', tasks: ['Ta stilling til endringsforslaget'], follow: true },
   { key: 'evaluator', user: 'evaluator', home: '/evaluering', kind: 'evaluation' },
@@ -791,6 +791,69 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
     }
   });
 
+  test('provider staff plan a session for a group and take attendance for the whole group', { timeout: 2 * TEST_TIMEOUT }, async () => {
+    const staff = ROLES.find((r) => r.key === 'provider-staff');
+    const { context, page } = await newPage(browser, server.baseURL);
+    const submit = async (form) => {
+      await Promise.all([
+        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+        page.locator(`form[action$="${form}"] button[type="submit"]`).press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+    };
+    try {
+      await keyboardLogin(page, staff);
+      await page.goto('/deltakere');
+      await tabToSelector(page, 'main a[href="/grupper"]', { max: 40 });
+      await enterAndWait(page, pathIs('/grupper'));
+      await visited(page, staff.key, 'grupper');
+      await page.locator('main tbody a[href^="/grupper/"]').first().click();
+      await page.waitForLoadState('load');
+      await visited(page, staff.key, 'gruppe');
+      const group = pathname(page);
+      // "Jobbvei Oslo · 9 deltakere": the members today (those whose participation ended are former).
+      const members = Number((await page.locator('main h1 + p').innerText()).match(/(\d+) deltakere/)[1]);
+      assert.ok(members > 0, 'the group has members');
+      // Planned yesterday morning, so attendance can be taken; first without a room: refused.
+      const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
+      const date = `${String(yesterday.getDate()).padStart(2, '0')}.${String(yesterday.getMonth() + 1).padStart(2, '0')}.${yesterday.getFullYear()}`;
+      await page.fill('#dato', date);
+      await page.fill('#klokkeslett', '06:00');
+      await page.fill('#varighet', '90');
+      await page.selectOption('#laerer', { index: 1 });
+      await page.selectOption('#modul', 'norsk-muntlig-samhandling');
+      await submit(`${group}/okter`);
+      await visited(page, staff.key, 'okt-uten-rom');
+      assert.ok((await page.locator('#rom-error').innerText()).includes('Skriv rommet'), 'refused beside the room');
+      await page.fill('#rom', 'Rom 7B');
+      await submit(`${group}/okter`);
+      await visited(page, staff.key, 'okt-planlagt');
+      assert.ok((await bodyText(page)).includes('Øktene er planlagt.'), 'planned');
+      await page.locator('a', { hasText: 'Ta oppmøte' }).last().click();
+      await page.waitForLoadState('load');
+      await visited(page, staff.key, 'oppmote');
+      const rows = await page.locator('select[name^="oppmote-"]').all();
+      // The form lists the members on the session's day (yesterday), the header today's: a
+      // participation that ended or began today may differ by one.
+      assert.ok(Math.abs(rows.length - members) <= 1, `a row per member: ${rows.length} rows, ${members} members`);
+      for (const row of rows) await row.selectOption('TILSTEDE');
+      const first = await rows[0].getAttribute('name');
+      await page.selectOption(`#${first}`, 'FRAVAER');
+      await submit(pathname(page));
+      await visited(page, staff.key, 'oppmote-uten-grunn');
+      assert.ok((await bodyText(page)).includes('Velg en fraværsgrunn.'), 'an absence needs a reason');
+      await page.selectOption(`#${first.replace('oppmote-', 'arsak-')}`, 'SYKT_BARN');
+      await submit(pathname(page));
+      await visited(page, staff.key, 'oppmote-lagret');
+      assert.ok((await bodyText(page)).includes('Oppmøtet er lagret.'), 'saved');
+    } catch (err) {
+      await screenshot(page, staff.key, 'FAILED-grupper').catch(() => {});
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a Nav case officer refers a person and the provider gives a place', { timeout: 2 * TEST_TIMEOUT }, async () => {
     const officer = ROLES.find((r) => r.key === 'case-officer');
     const staff = ROLES.find((r) => r.key === 'provider-staff');
@@ -806,9 +869,20 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         await page.keyboard.type('139272 48187');
         await tabToSelector(page, '#tiltak', { max: 5 });
         await page.selectOption('#tiltak', { label: 'Arbeidsinkludering Oslo AS – Jobbvei Oslo' });
+        // First a draft (amt's KLADD): the office's own, listed beside the demo's draft.
         await Promise.all([
           page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
-          page.locator('form[action="/henvisninger"] button[type="submit"]').press('Enter'),
+          page.locator('form[action="/henvisninger"] button[value="utkast"]').press('Enter'),
+        ]);
+        await page.waitForLoadState('load');
+        await visited(page, officer.key, 'henvisning-utkast');
+        const drafts = await bodyText(page);
+        assert.ok(drafts.includes('Utkastet er lagret.') && drafts.includes('Halima Abdi'), 'the draft is listed');
+        assert.ok(drafts.includes('Yonatan Haile') && drafts.includes('Utkast gått gjennom med personen'), "the demo's draft");
+        const draft = page.locator('li.draft', { hasText: 'Halima Abdi' });
+        await Promise.all([
+          page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+          draft.locator('button[value="send"]').press('Enter'),
         ]);
         await page.waitForLoadState('load');
         await visited(page, officer.key, 'henvisning-sendt');
@@ -869,6 +943,30 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         await visited(page, staff.key, 'kartlegging');
         const screened = await bodyText(page);
         assert.ok(screened.includes('Kartleggingen er lagret.') && screened.includes('Hører dårlig i store grupper.'), 'screening saved');
+        // A language recorded by mistake is withdrawn with a reason (refused without one).
+        await page.fill('#sprak', 'Swahili');
+        await Promise.all([
+          page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+          page.locator('form[action$="/sprak"] button[type="submit"]').press('Enter'),
+        ]);
+        await page.waitForLoadState('load');
+        await page.locator('details.withdraw summary').click();
+        await page.selectOption('#sprak_trekk', { label: 'Swahili' });
+        const withdraw = async () => {
+          await Promise.all([
+            page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+            page.locator('form[action$="/inntak/trekk"] button[type="submit"]').press('Enter'),
+          ]);
+          await page.waitForLoadState('load');
+        };
+        await withdraw();
+        await visited(page, staff.key, 'trekk-uten-begrunnelse');
+        assert.ok((await page.locator('#sprak_trekk_begrunnelse-error').innerText()).includes('Fyll ut feltet.'), 'a reason is required');
+        await page.fill('#sprak_trekk_begrunnelse', 'Feil språk, registrert ved en feil');
+        await withdraw();
+        await visited(page, staff.key, 'sprak-trukket');
+        const withdrawn = await bodyText(page);
+        assert.ok(withdrawn.includes('Opplysningen er trukket tilbake') && !withdrawn.includes('Swahili'), 'withdrawn');
         await page.goto('/hjem');
         assert.equal(await page.locator(link).count(), 0, 'answered: the task is gone');
       }],

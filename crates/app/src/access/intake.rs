@@ -40,6 +40,7 @@ pub struct IntakeView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NeedView {
+    pub id: i64,
     pub label: String,
     pub content: String,
     pub basis: String,
@@ -51,6 +52,7 @@ pub struct NeedView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasureView {
+    pub id: i64,
     pub kind: &'static str,
     pub description: String,
     pub from: NaiveDate,
@@ -60,6 +62,7 @@ pub struct MeasureView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguageView {
+    pub id: i64,
     pub language: String,
     pub mother_tongue: bool,
     pub interpreter: bool,
@@ -85,6 +88,15 @@ fn sees_intake(role: Role) -> bool {
 
 fn sees_special_need(role: Role) -> bool {
     matches!(role, Role::ProviderStaff | Role::NavCaseOfficer)
+}
+
+/// The withdrawal form's two fields for `kind`: the record chosen and the reason.
+pub fn withdrawal_fields(kind: rules::Withdrawable) -> (&'static str, &'static str) {
+    match kind {
+        rules::Withdrawable::Need => ("behov_trekk", "behov_trekk_begrunnelse"),
+        rules::Withdrawable::Measure => ("tiltak_trekk", "tiltak_trekk_begrunnelse"),
+        rules::Withdrawable::Language => ("sprak_trekk", "sprak_trekk_begrunnelse"),
+    }
 }
 
 fn field_error(e: IntakeError) -> FieldError {
@@ -121,6 +133,7 @@ impl ParticipantAccess {
             .map(|n| {
                 let item = rules::need_item(&n.item);
                 NeedView {
+                    id: n.id,
                     label: item.map_or_else(|| n.item.clone(), |i| i.label_nb.to_owned()),
                     special_category: item.is_some_and(|i| i.special_category),
                     basis: rules::legal_basis(&n.legal_basis)
@@ -137,6 +150,7 @@ impl ParticipantAccess {
             .measures
             .into_iter()
             .map(|m| MeasureView {
+                id: m.id,
                 kind: rules::MeasureKind::from_code(&m.kind).map_or("Ukjent", |k| k.label_nb()),
                 description: m.description,
                 from: m.from,
@@ -173,6 +187,7 @@ impl ParticipantAccess {
                 .languages
                 .into_iter()
                 .map(|l| LanguageView {
+                    id: l.id,
                     language: l.language,
                     mother_tongue: l.mother_tongue,
                     interpreter: l.interpreter,
@@ -319,6 +334,53 @@ impl ParticipantAccess {
             .record_language(id, &language, by, at)
             .await?;
         self.log_change(&d, "intake.language", "").await?;
+        Ok(Ok(()))
+    }
+
+    /// Withdraws a need item (Nav's case officer) or an earlier measure or language (the
+    /// provider) with a reason; the record is no longer shown. A correction is a withdrawal
+    /// and a new record.
+    pub async fn withdraw_intake(
+        &self,
+        id: ParticipantId,
+        kind: &str,
+        record: &str,
+        reason: &str,
+    ) -> Result<Result<(), FieldError>, AppError> {
+        let Some(kind) = rules::Withdrawable::from_code(kind) else {
+            return Err(AppError::NotFound);
+        };
+        let may = match kind {
+            rules::Withdrawable::Need => |r: Role| r == Role::NavCaseOfficer,
+            rules::Withdrawable::Measure | rules::Withdrawable::Language => Role::is_provider,
+        };
+        let d = self.intake_writer(id, may).await?;
+        let (choice, because) = withdrawal_fields(kind);
+        let Ok(record) = record.trim().parse::<i64>() else {
+            return Ok(Err(FieldError::new(
+                choice,
+                "Velg det som skal trekkes tilbake.",
+            )));
+        };
+        let reason = match rules::withdrawal_reason(reason) {
+            Ok(reason) => reason,
+            Err(e) => return Ok(Err(FieldError::new(because, e.to_string()))),
+        };
+        let (by, at) = (self.viewer.user.id, self.app.now());
+        if !self
+            .app
+            .store
+            .withdraw_intake(id, kind, record, &reason, by, at)
+            .await?
+        {
+            return Ok(Err(FieldError::new(
+                choice,
+                "Det finnes ikke lenger: kanskje trakk en annen det tilbake. Se på siden igjen.",
+            )));
+        }
+        self.audit_intake(&d).await?;
+        let action = format!("intake.withdraw-{}", kind.code());
+        self.log_change(&d, &action, &record.to_string()).await?;
         Ok(Ok(()))
     }
 

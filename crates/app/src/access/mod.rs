@@ -10,6 +10,7 @@ mod contracts;
 mod definition;
 mod figures;
 pub mod generalise;
+mod groups;
 pub(crate) mod home;
 mod importing;
 pub mod imports;
@@ -22,6 +23,7 @@ mod plan;
 mod proposals;
 pub(crate) mod pseudonymised;
 pub(crate) mod publication;
+mod referral_drafts;
 mod referrals;
 mod statement_words;
 mod statements;
@@ -33,9 +35,12 @@ pub use audit_log::{AuditLogAccess, AuditLogFilter};
 pub use contracts::{ContractAccess, FigureInput, ProposalRefused};
 pub use definition::ContractDefinition;
 pub use definition::MAX_CONTRACT_FILE;
+pub use groups::{
+    AttendanceRow, AttendanceView, GroupSessionView, GroupSummary, GroupView, MemberView,
+};
 pub use importing::{read_limited, MAX_EVIDENCE_FILE};
 pub use imports::{ImportLogAccess, ImportRunView};
-pub use intake::{IntakeView, ScreeningInput};
+pub use intake::{withdrawal_fields, IntakeView, ScreeningInput};
 pub use investments::InvestmentAccess;
 pub use milestones::{
     skill_nb, MilestoneInput, MilestoneRecordView, MilestonesView, PlannedMilestone,
@@ -44,6 +49,7 @@ pub use participants::{IdChange, ParticipantAccess};
 pub use plan::{PlanInput, PlanView};
 pub use proposals::{ProposalInput, ProposalView, ProposalsView};
 pub use pseudonymised::PseudonymisedAccess;
+pub use referral_drafts::{DraftOutcome, DraftView};
 pub use referrals::{ReferralChoice, ReferralView};
 pub use statements::{
     FileFormat, PaymentInput, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,

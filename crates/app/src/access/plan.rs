@@ -33,6 +33,8 @@ pub struct PlanView {
     pub may_write: bool,
     /// What the plan form offers as the date a new version applies from: today.
     pub default_from: NaiveDate,
+    /// Attendance at group sessions per month: ("mm.åååå", "87 %").
+    pub attendance: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +122,9 @@ impl ParticipantAccess {
         let d = self.unmasked_in_scope(id, Purpose::ParticipantPlan).await?;
         let versions = self.app.store.plans(id).await?;
         let stored_tasks = self.app.store.learning_tasks(id).await?;
-        self.permit([d.person], Purpose::ParticipantPlan).await?;
+        let attended = self.app.store.attended_sessions(id).await?;
+        self.permit_purposes(d.person, &[Purpose::ParticipantPlan, Purpose::Attendance])
+            .await?;
         let mut versions = versions.into_iter().map(version_view);
         let current = versions.next();
         let tasks: Vec<LearningTaskView> = stored_tasks
@@ -153,6 +157,7 @@ impl ParticipantAccess {
             started: d.statuses.index_date().is_some(),
             may_write: role.is_provider(),
             default_from: self.app.today(),
+            attendance: super::groups::monthly_rates(&attended),
         }))
     }
 

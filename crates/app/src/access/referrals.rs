@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use effekt_domain::dates::{date_nb, oslo_time};
-use effekt_domain::ids::ParticipantId;
+use effekt_domain::ids::{ContractId, NavOfficeId, ParticipantId, PersonKey, ProviderId};
 use effekt_domain::national_id::{NationalId, NationalIdRefusal};
 use effekt_domain::participant::EndReason;
 use effekt_domain::proposals;
@@ -46,7 +46,7 @@ pub struct ReferralView {
 
 /// One answer for a number nobody in the register holds and for a person already in the
 /// contract, so the form cannot be used to learn who takes part.
-fn not_referable() -> FieldError {
+pub(super) fn not_referable() -> FieldError {
     FieldError::new(
         "fodselsnummer",
         "Kan ikke henvises: nummeret finnes ikke i folkeregisteruttrekket, eller personen er \
@@ -80,13 +80,13 @@ impl ParticipantAccess {
         Ok(targets.iter().map(choice).collect())
     }
 
-    /// Refers the person holding `national_id` to the chosen provider and contract (Nav case
-    /// officer). Refusals name the field; nothing is stored unless all is right.
-    pub async fn refer(
+    /// The person the form's number names and the place chosen, once both are right; a
+    /// refusal names the field. The Nav case officer's office comes with it.
+    pub(super) async fn referable(
         &self,
         national_id: &str,
         target: &str,
-    ) -> Result<Result<ParticipantId, FieldError>, AppError> {
+    ) -> Result<Result<(PersonKey, ReferralTarget, NavOfficeId), FieldError>, AppError> {
         let ParticipantScope::NavOffice(office) = self.scope else {
             return Err(AppError::Forbidden);
         };
@@ -115,7 +115,10 @@ impl ParticipantAccess {
             return Ok(Err(FieldError::new("fodselsnummer", words)));
         }
         let targets = self.app.store.referral_targets(office).await?;
-        let Some(target) = targets.iter().find(|t| choice(t).value == target.trim()) else {
+        let Some(target) = targets
+            .into_iter()
+            .find(|t| choice(t).value == target.trim())
+        else {
             return Ok(Err(FieldError::new(
                 "tiltak",
                 "Velg en leverandør og kontrakt fra listen.",
@@ -124,37 +127,71 @@ impl ParticipantAccess {
         let Some(person) = self.app.store.person_holding(&id).await? else {
             return Ok(Err(not_referable()));
         };
+        Ok(Ok((person, target, office)))
+    }
+
+    /// The referral of `person` to `target`, sent today.
+    pub(super) fn new_referral(
+        &self,
+        person: PersonKey,
+        contract: ContractId,
+        provider: ProviderId,
+        office: NavOfficeId,
+    ) -> Result<NewReferral, AppError> {
         let today = self.app.today();
         let participation =
             rules::sent(today).map_err(|e| AppError::internal("a new referral's status", e))?;
-        let referral = NewReferral {
+        Ok(NewReferral {
             person,
-            contract: target.contract,
-            provider: target.provider,
+            contract,
+            provider,
             office,
             participation,
             answer_due: rules::answer_due(today),
-        };
-        let (by, at) = (self.viewer.user.id, self.app.now());
-        let Some(participant) = self.app.store.refer(&referral, by, at).await? else {
-            // The person is in the contract already, perhaps followed by another office or
-            // protected: the officer is told no more than for a number nobody holds, and
-            // the attempt is on the person's access log as refused.
-            audit::deny_person(&self.app, &self.viewer, person, Purpose::ParticipantView).await?;
-            return Ok(Err(not_referable()));
-        };
+        })
+    }
+
+    /// Logs a referral the store has written and the officer's sight of the person.
+    pub(super) async fn referred(&self, r: &NewReferral) -> Result<(), AppError> {
         let op = audit::operation(
             &self.app,
             &self.viewer,
             "referral.send",
-            format!(
-                "contract:{}:provider:{}",
-                target.contract.0, target.provider.0
-            ),
+            format!("contract:{}:provider:{}", r.contract.0, r.provider.0),
         );
         self.app.store.append_operation(&op).await?;
-        self.permit([person], Purpose::ParticipantView).await?;
+        self.permit([r.person], Purpose::ParticipantView).await
+    }
+
+    /// Refers the person holding `national_id` to the chosen provider and contract (Nav case
+    /// officer). Refusals name the field; nothing is stored unless all is right.
+    pub async fn refer(
+        &self,
+        national_id: &str,
+        target: &str,
+    ) -> Result<Result<ParticipantId, FieldError>, AppError> {
+        let (person, target, office) = match self.referable(national_id, target).await? {
+            Ok(found) => found,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let referral = self.new_referral(person, target.contract, target.provider, office)?;
+        let (by, at) = (self.viewer.user.id, self.app.now());
+        let Some(participant) = self.app.store.refer(&referral, by, at).await? else {
+            return Ok(Err(self.already_in_contract(person).await?));
+        };
+        self.referred(&referral).await?;
         Ok(Ok(participant))
+    }
+
+    /// The person is in the contract already, perhaps followed by another office or
+    /// protected: the officer is told no more than for a number nobody holds, and the
+    /// attempt is on the person's access log as refused.
+    pub(super) async fn already_in_contract(
+        &self,
+        person: PersonKey,
+    ) -> Result<FieldError, AppError> {
+        audit::deny_person(&self.app, &self.viewer, person, Purpose::ParticipantView).await?;
+        Ok(not_referable())
     }
 
     /// The referral behind a participant, for a participant the viewer sees unmasked.

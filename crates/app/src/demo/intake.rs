@@ -1,9 +1,9 @@
 //! The demo's intake: for the first participants of each provider, what the office's case
 //! officer shared at the start (with legal basis and purpose), earlier measures and practice
 //! periods (one with three practice periods, so the warning shows), languages with interpreter
-//! need, a screening recorded by the provider's staff, and an individual plan with learning
-//! tasks (`plans::individual`). Written through the store as the
-//! participant page writes them, and only for persons without protection.
+//! need, and a screening recorded by the provider's staff (every started participant has an
+//! individual plan: `plans::individual_all`). Written through the store as the participant
+//! page writes them, and only for persons without protection.
 
 use std::collections::HashMap;
 
@@ -185,9 +185,6 @@ pub(super) async fn seed(
             app.store
                 .record_screening(p.id, &screening, staff, at)
                 .await?;
-            if let Some(start) = p.statuses.index_date() {
-                super::plans::individual(app, p.id, start, staff, n).await?;
-            }
         }
     }
     Ok(())

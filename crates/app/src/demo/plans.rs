@@ -14,6 +14,7 @@ use effekt_domain::ids::UserId;
 use effekt_domain::role::Role;
 use effekt_engine::demo;
 use effekt_store::model::EvidenceRecord;
+use effekt_store::plan::PlanBundle;
 
 use super::SeedError;
 use crate::App;
@@ -143,16 +144,51 @@ fn add(date: NaiveDate, days: u64) -> Option<NaiveDate> {
     date.checked_add_days(Days::new(days))
 }
 
-/// An individual plan for a demo participant started on `start`: a first version the
-/// participant approved (in person, or on their behalf for every other one), for some a newer
-/// version waiting for approval, and learning tasks given and completed so that levels show.
-pub(super) async fn individual(
+/// An individual plan for every started participant of each provider, written by the
+/// provider's staff in one bulk write (at 100,000 participants the per-row path would take
+/// minutes): a first version the participant approved (in person, or on their behalf for
+/// every other one), for some a newer version waiting for approval, and learning tasks given
+/// and completed so that levels show.
+pub(super) async fn individual_all(
     app: &App,
+    demo: &demo::Demo,
+    ids: &HashMap<String, UserId>,
+) -> Result<(), SeedError> {
+    let today = app.today();
+    let mut bundles = Vec::new();
+    for provider in &demo.dataset.providers {
+        let Some(staff) = demo
+            .users
+            .iter()
+            .find(|u| {
+                u.role == Role::ProviderStaff && u.scope == demo::DemoScope::Provider(provider.id)
+            })
+            .and_then(|u| ids.get(&u.username).copied())
+        else {
+            continue;
+        };
+        let started = demo
+            .dataset
+            .participants
+            .iter()
+            .filter(|p| p.provider == provider.id)
+            .filter_map(|p| p.statuses.index_date().map(|start| (p.id, start)));
+        for (n, (participant, start)) in started.enumerate() {
+            bundles.push(individual(participant, start, staff, n, today)?);
+        }
+    }
+    app.store.insert_plans(&bundles, app.now()).await?;
+    Ok(())
+}
+
+/// The `n`th started participant's plan, as of `today`.
+fn individual(
     participant: effekt_domain::ids::ParticipantId,
     start: NaiveDate,
     staff: UserId,
     n: usize,
-) -> Result<(), SeedError> {
+    today: NaiveDate,
+) -> Result<PlanBundle, SeedError> {
     use effekt_domain::plan::{self as rules, Approval, OnBehalfReason};
     let invalid = |e: rules::PlanError| SeedError::App(crate::AppError::internal("demo plan", e));
     let modules: Vec<String> = [
@@ -168,50 +204,44 @@ pub(super) async fn individual(
     .map(|m| (*m).to_owned())
     .collect();
     let track = ["LANGT", "KORT", "NISJE"][n % 3];
-    let first = rules::plan(track, &modules, "5", "0", start, Some(start)).map_err(invalid)?;
-    let at = app.now();
-    let Some(id) = app
-        .store
-        .write_plan(participant, &first, 0, staff, at)
-        .await?
-    else {
-        return Ok(());
-    };
-    let approval = if n % 2 == 0 {
-        Approval::InPerson
-    } else {
-        Approval::OnBehalf(OnBehalfReason::ALL[n % 3])
-    };
-    app.store.approve_plan(id, approval, staff, at).await?;
-    let today = app.today();
+    let mut versions =
+        vec![rules::plan(track, &modules, "5", "0", start, Some(start)).map_err(invalid)?];
     if n % 3 == 1 {
         // Fewer days, one of them at home, from a month ago: waits for the participant.
         let from = today
             .checked_sub_days(Days::new(30))
             .filter(|d| *d >= start)
             .unwrap_or(start);
-        let second = rules::plan(track, &modules, "3", "1", from, Some(start)).map_err(invalid)?;
-        app.store
-            .write_plan(participant, &second, 1, staff, at)
-            .await?;
+        versions.push(rules::plan(track, &modules, "3", "1", from, Some(start)).map_err(invalid)?);
     }
+    let approval = if n % 2 == 0 {
+        Approval::InPerson
+    } else {
+        Approval::OnBehalf(OnBehalfReason::ALL[n % 3])
+    };
     let given = today
         .checked_sub_days(Days::new(40))
         .filter(|d| *d >= start)
         .unwrap_or(start);
-    for (k, task) in rules::LEARNING_TASKS.iter().take(2 + n % 5).enumerate() {
-        app.store
-            .assign_learning_task(participant, task.code, given, staff, at)
-            .await?;
-        // All but the last two given are completed, a few days apart.
-        if k + 2 < 2 + n % 5 {
-            let tasks = app.store.learning_tasks(participant).await?;
-            if let (Some(t), Some(on)) = (tasks.last(), add(given, 3 * (k as u64 + 1))) {
-                app.store
-                    .complete_learning_task(t.id, on.min(today), staff, at)
-                    .await?;
-            }
-        }
-    }
-    Ok(())
+    let count = 2 + n % 5;
+    let tasks = rules::LEARNING_TASKS
+        .iter()
+        .take(count)
+        .enumerate()
+        .map(|(k, task)| {
+            // All but the last two given are completed, a few days apart.
+            let done = (k + 2 < count)
+                .then(|| add(given, 3 * (k as u64 + 1)))
+                .flatten()
+                .map(|on| on.min(today));
+            (task.code, given, done)
+        })
+        .collect();
+    Ok(PlanBundle {
+        participant,
+        versions,
+        approval: Some(approval),
+        tasks,
+        by: staff,
+    })
 }

@@ -1,15 +1,19 @@
 //! The demo's referrals: the case officer of an office serving the first contract refers two
 //! people of the register ([`demo::REFERRED`]) to the first provider — one still waits for the
-//! provider's answer (a task on its homes), one has been given a place and waits to start.
-//! Written through the store as the referral form and the answer write them.
+//! provider's answer (a task on its homes), one has been given a place and waits to start —
+//! and keeps a draft for the second referable person ([`demo::REFERABLE`]), gone through with
+//! him and waiting to be sent (a task on the officer's homes). Written through the store as
+//! the referral form and the answer write them.
 
 use std::collections::HashMap;
 
 use effekt_domain::ids::UserId;
 use effekt_domain::national_id::NationalId;
+use effekt_domain::referral_drafts::DraftState;
 use effekt_domain::referrals::{self as rules, ReferralAnswer};
 use effekt_domain::role::Role;
 use effekt_engine::demo::{self, DemoScope};
+use effekt_store::referral_drafts::{DraftSaved, NewReferralDraft};
 use effekt_store::workspace::NewReferral;
 
 use super::SeedError;
@@ -82,6 +86,26 @@ pub(super) async fn seed(
                 .change_participation(participant, &current, &accepted, staff, app.now())
                 .await?;
         }
+    }
+    // The draft: the second referable person, to the first provider, gone through with him.
+    let id = NationalId::parse(demo::REFERABLE[1]).map_err(|_| invalid("a referable demo id"))?;
+    let Some(person) = app.store.person_holding(&id).await? else {
+        return Err(invalid("a referable demo person"));
+    };
+    let draft = NewReferralDraft {
+        person,
+        contract: contract.id,
+        provider: provider.id,
+        office: *office,
+    };
+    if let DraftSaved::Saved(draft) = app
+        .store
+        .save_referral_draft(&draft, officer, app.now())
+        .await?
+    {
+        app.store
+            .step_referral_draft(draft, 0, DraftState::UtkastTilPamelding, officer, app.now())
+            .await?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The intake forms of the participant page: Nav's case officer shares a need item (with its
 //! legal basis and purpose); the provider records an earlier measure, a language, and the
-//! screening. The rules, who may and the audit are in `effekt_app`; this face reads the form,
+//! screening, and each withdraws what it wrote with a reason. The rules, who may and the audit are in `effekt_app`; this face reads the form,
 //! shows a refusal beside the field at fault with what was typed, and redirects after a change.
 
 use std::collections::HashMap;
@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use effekt_app::access::withdrawal_fields;
 use effekt_app::{FieldError, Viewer};
-use effekt_domain::intake::ScreeningField;
+use effekt_domain::intake::{ScreeningField, Withdrawable};
 
 use super::participants::{parse_id, refused, saved, Forms};
 use crate::extract::CleanForm;
@@ -22,6 +23,7 @@ enum Part {
     Measure,
     Language,
     Screening,
+    Withdraw,
 }
 
 impl Part {
@@ -31,6 +33,7 @@ impl Part {
             Part::Measure => "tidligere-tiltak",
             Part::Language => "sprak",
             Part::Screening => "kartlegging",
+            Part::Withdraw => "trukket-inntak",
         }
     }
 }
@@ -83,6 +86,16 @@ async fn handle(
                 .collect();
             access.record_screening(id, &input).await?
         }
+        Part::Withdraw => {
+            let kind = field("trekk");
+            let Some(which) = Withdrawable::from_code(&kind) else {
+                return Err(PageError::from(effekt_app::AppError::NotFound));
+            };
+            let (choice, because) = withdrawal_fields(which);
+            access
+                .withdraw_intake(id, &kind, &field(choice), &field(because))
+                .await?
+        }
     };
     match result {
         Ok(()) => Ok(saved(id, part.saved(), "inntak")),
@@ -128,6 +141,18 @@ pub async fn language(
     CleanForm(form): CleanForm,
 ) -> Result<Response, PageError> {
     handle(state, viewer, headers, id, form, Part::Language).await
+}
+
+/// `POST /deltakere/{id}/inntak/trekk`: withdraws a need item (Nav), an earlier measure or a
+/// language (the provider), with a reason (`trekk` names which list).
+pub async fn withdraw(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    handle(state, viewer, headers, id, form, Part::Withdraw).await
 }
 
 /// `POST /deltakere/{id}/kartlegging`: the provider's staff record the screening.

@@ -3,6 +3,7 @@
 mod accounts;
 mod audit_log;
 mod contracts;
+mod groups;
 mod imports;
 mod intake;
 mod login;
@@ -67,8 +68,19 @@ pub fn routes() -> Router<AppState> {
         .route("/deltakere/{id}/tidligere-tiltak", post(intake::measure))
         .route("/deltakere/{id}/sprak", post(intake::language))
         .route("/deltakere/{id}/kartlegging", post(intake::screening))
+        .route("/deltakere/{id}/inntak/trekk", post(intake::withdraw))
+        .route("/grupper", get(groups::list))
+        .route("/grupper/{id}", get(groups::show))
+        .route("/grupper/{id}/medlemmer", post(groups::join))
+        .route("/grupper/{id}/okter", post(groups::plan))
+        .route(
+            "/grupper/{id}/okter/{okt}",
+            get(groups::attendance).post(groups::take),
+        )
+        .route("/grupper/{id}/okter/{okt}/avlys", post(groups::cancel))
         .route("/henvisninger/ny", get(referrals::new))
         .route("/henvisninger", post(referrals::send))
+        .route("/henvisninger/utkast/{id}", post(referrals::draft_step))
         .route("/hjem", get(roles::home))
         .route("/oversikt", get(roles::overview))
         .route("/resultater", get(roles::results))

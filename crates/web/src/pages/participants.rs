@@ -151,6 +151,7 @@ pub async fn list(
         list,
         pagination,
         may_refer: access.may_refer(),
+        may_see_groups: access.may_see_groups(),
         chrome,
     };
     Ok(views::html(&page))
@@ -212,6 +213,7 @@ pub async fn show(
         Some("tidligere-tiltak") => Some("intake-measure-saved"),
         Some("sprak") => Some("intake-language-saved"),
         Some("kartlegging") => Some("intake-screening-saved"),
+        Some("trukket-inntak") => Some("intake-withdrawn"),
         Some("plan") => Some("plan-saved"),
         Some("sprakniva") => Some("language-level-recorded"),
         Some("plan-godkjent") => Some("plan-approved"),

@@ -1,15 +1,24 @@
-//! Referrals: Nav's case officer refers a person (`/henvisninger/ny`), and the provider
-//! answers on the participant page. The rules and the audit are in `effekt_app`.
+//! Referrals: Nav's case officer refers a person (`/henvisninger/ny`) at once or through a
+//! draft (`/henvisninger/utkast/{id}`), and the provider answers on the participant page. The rules and the audit are in `effekt_app`.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
+use effekt_app::access::DraftOutcome;
 use effekt_app::Viewer;
 
 use super::participants::{parse_id, render, Forms, Outcome};
-use crate::extract::CleanForm;
+use crate::extract::{CleanForm, CleanQuery};
 use crate::views::{self, Chrome, Option_, ReferralPage};
 use crate::{AppState, PageError};
+
+/// What the referral page shows besides the form: a notice after a step, or a refused step
+/// on one draft.
+#[derive(Default)]
+struct Shown {
+    notice: Option<&'static str>,
+    draft_error: Option<(i64, effekt_app::FieldError)>,
+}
 
 async fn form_page(
     state: &AppState,
@@ -18,6 +27,7 @@ async fn form_page(
     national_id: String,
     chosen: &str,
     error: Option<effekt_app::FieldError>,
+    shown: Shown,
 ) -> Result<Response, PageError> {
     let access = viewer.participants(&state.app, None).await?;
     let targets = access
@@ -30,33 +40,50 @@ async fn form_page(
             label: c.label,
         })
         .collect();
+    let drafts = access.referral_drafts().await?;
     let chrome = Chrome::new(
         super::lang(headers),
         "referral-title",
         Some(viewer),
         "/deltakere",
     );
-    let refused = error.is_some();
+    let refused = error.is_some() || shown.draft_error.is_some();
     let page = ReferralPage {
         chrome,
         csrf_token: viewer.csrf_token().to_owned(),
         national_id,
         targets,
         error,
+        drafts,
+        notice: shown.notice,
+        draft_error: shown.draft_error,
     };
     Ok(views::html_refused(&page, refused))
 }
 
-/// `GET /henvisninger/ny`: the referral form (Nav case officers).
+/// `GET /henvisninger/ny`: the referral form and the office's open drafts (Nav case
+/// officers).
 pub async fn new(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
+    CleanQuery(params): CleanQuery,
 ) -> Result<Response, PageError> {
-    form_page(&state, &viewer, &headers, String::new(), "", None).await
+    let notice = match params.get("lagret").map(String::as_str) {
+        Some("utkast") => Some("referral-draft-saved"),
+        Some("utkast-delt") => Some("referral-draft-shared"),
+        Some("utkast-avbrutt") => Some("referral-draft-cancelled"),
+        _ => None,
+    };
+    let shown = Shown {
+        notice,
+        draft_error: None,
+    };
+    form_page(&state, &viewer, &headers, String::new(), "", None, shown).await
 }
 
-/// `POST /henvisninger`: sends the referral; the new participant's page follows.
+/// `POST /henvisninger`: sends the referral (the new participant's page follows), or with
+/// `handling=utkast` saves it as a draft.
 pub async fn send(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -67,12 +94,70 @@ pub async fn send(
     super::form_csrf(&viewer, &form)?;
     let national_id = form.get("fodselsnummer").cloned().unwrap_or_default();
     let target = form.get("tiltak").cloned().unwrap_or_default();
-    match access.refer(&national_id, &target).await? {
-        Ok(id) => Ok(
-            Redirect::to(&format!("/deltakere/{}?lagret=henvist#henvisning", id.0)).into_response(),
-        ),
-        Err(error) => form_page(&state, &viewer, &headers, national_id, &target, Some(error)).await,
-    }
+    let as_draft = form.get("handling").map(String::as_str) == Some("utkast");
+    let refused = if as_draft {
+        match access.save_referral_draft(&national_id, &target).await? {
+            Ok(id) => {
+                let to = format!("/henvisninger/ny?lagret=utkast#utkast-{id}");
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(error) => error,
+        }
+    } else {
+        match access.refer(&national_id, &target).await? {
+            Ok(id) => {
+                let to = format!("/deltakere/{}?lagret=henvist#henvisning", id.0);
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(error) => error,
+        }
+    };
+    let shown = Shown::default();
+    form_page(
+        &state,
+        &viewer,
+        &headers,
+        national_id,
+        &target,
+        Some(refused),
+        shown,
+    )
+    .await
+}
+
+/// `POST /henvisninger/utkast/{id}`: a step on a draft (`handling` = `del`, `send` or
+/// `avbryt`, with `steg`, the step the officer saw).
+pub async fn draft_step(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| PageError::from(effekt_app::AppError::NotFound))?;
+    let access = viewer.participants(&state.app, None).await?;
+    super::form_csrf(&viewer, &form)?;
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let to = match access
+        .step_referral_draft(id, &field("handling"), &field("steg"))
+        .await?
+    {
+        Ok(DraftOutcome::Sent(participant)) => {
+            format!("/deltakere/{}?lagret=henvist#henvisning", participant.0)
+        }
+        Ok(DraftOutcome::Shared) => format!("/henvisninger/ny?lagret=utkast-delt#utkast-{id}"),
+        Ok(DraftOutcome::Cancelled) => "/henvisninger/ny?lagret=utkast-avbrutt#utkast".to_owned(),
+        Err(error) => {
+            let shown = Shown {
+                notice: None,
+                draft_error: Some((id, error)),
+            };
+            return form_page(&state, &viewer, &headers, String::new(), "", None, shown).await;
+        }
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// `POST /deltakere/{id}/henvisning`: the provider's answer (`svar` = `accept`, `wait-list`

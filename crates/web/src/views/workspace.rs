@@ -15,6 +15,51 @@ pub struct IntakeSection {
     pub findings: Vec<(String, Vec<Option_>)>,
     sent: std::collections::HashMap<String, String>,
     pub error: Option<FieldError>,
+    /// Withdrawal forms for the lists this viewer writes (and that hold something).
+    pub withdraw_need: Option<WithdrawForm>,
+    pub withdraw_measure: Option<WithdrawForm>,
+    pub withdraw_language: Option<WithdrawForm>,
+}
+
+/// A form withdrawing one record of a list of the intake, with a reason.
+pub struct WithdrawForm {
+    pub kind: &'static str,
+    pub title: &'static str,
+    /// The select's and the reason's field names.
+    pub choice: &'static str,
+    pub because: &'static str,
+    pub options: Vec<Option_>,
+    pub reason: String,
+}
+
+impl WithdrawForm {
+    fn new(
+        kind: effekt_domain::intake::Withdrawable,
+        title: &'static str,
+        records: Vec<(String, String)>,
+        sent: &std::collections::HashMap<String, String>,
+    ) -> Option<Self> {
+        if records.is_empty() {
+            return None;
+        }
+        let (choice, because) = effekt_app::access::withdrawal_fields(kind);
+        let chosen = sent.get(choice).cloned().unwrap_or_default();
+        Some(Self {
+            kind: kind.code(),
+            title,
+            choice,
+            because,
+            options: records
+                .into_iter()
+                .map(|(value, label)| Option_ {
+                    selected: value == chosen,
+                    value,
+                    label,
+                })
+                .collect(),
+            reason: sent.get(because).cloned().unwrap_or_default(),
+        })
+    }
 }
 
 impl IntakeSection {
@@ -26,6 +71,52 @@ impl IntakeSection {
     ) -> Self {
         use effekt_domain::intake as rules;
         let chosen = |name: &str| sent.get(name).cloned().unwrap_or_default();
+        use effekt_domain::intake::Withdrawable as W;
+        let withdraw_need = WithdrawForm::new(
+            W::Need,
+            "intake-withdraw-need",
+            if view.may_share_need {
+                let needs = view.needs.iter();
+                needs
+                    .map(|n| (n.id.to_string(), format!("{} ({})", n.label, n.shared_at)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            &sent,
+        );
+        let withdraw_measure = WithdrawForm::new(
+            W::Measure,
+            "intake-withdraw-measure",
+            if view.may_record {
+                let measures = view.measures.iter();
+                measures
+                    .map(|m| {
+                        let from = m.from.format("%d.%m.%Y");
+                        (
+                            m.id.to_string(),
+                            format!("{}: {} ({from})", m.kind, m.description),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            &sent,
+        );
+        let withdraw_language = WithdrawForm::new(
+            W::Language,
+            "intake-withdraw-language",
+            if view.may_record {
+                let languages = view.languages.iter();
+                languages
+                    .map(|l| (l.id.to_string(), l.language.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            &sent,
+        );
         let findings = view
             .screening
             .iter()
@@ -61,6 +152,9 @@ impl IntakeSection {
             view,
             sent,
             error,
+            withdraw_need,
+            withdraw_measure,
+            withdraw_language,
         }
     }
 

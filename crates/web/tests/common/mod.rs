@@ -442,3 +442,9 @@ pub async fn tasks(app: &App, user: &str) -> Vec<(String, String, String)> {
 pub fn labels(t: &[(String, String, String)]) -> Vec<&str> {
     t.iter().map(|(l, _, _)| l.as_str()).collect()
 }
+
+/// Today as the app counts it: the date in Oslo (between 23:00 and 24:00 UTC it is already
+/// tomorrow there).
+pub fn today_oslo() -> chrono::NaiveDate {
+    effekt_domain::dates::oslo_date(chrono::Utc::now())
+}

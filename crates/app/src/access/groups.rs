@@ -1,0 +1,672 @@
+//! Groups, sessions and attendance (issue 14, items 1–2): the provider's staff and admins
+//! see their organisation's groups, add members (an 11th only with a reason), plan single
+//! sessions and weekly series (refused when the room, the teacher or the interpreter is taken),
+//! cancel a session with a reason, and take attendance for the whole group in one form.
+//! Nobody else sees a group page: Nav and the others get attendance as suppressed aggregates
+//! only. A protected member is masked unless the viewer is assigned to them; every name shown
+//! is audited.
+
+use chrono::{Datelike, NaiveDateTime};
+use effekt_domain::dates::{date_nb, oslo_local, oslo_time, parse_civil_date, parse_clock};
+use effekt_domain::groups::{self as rules, GroupError, Membership, SessionState, TypedMark};
+use effekt_domain::ids::{GroupId, ParticipantId, ProviderId, UserId};
+use effekt_domain::plan;
+use effekt_store::groups::{
+    AttendedSession, CheckedWindow, GroupRecord, NewMembership, NewSession, StoredMember,
+    StoredSession,
+};
+use effekt_store::model::{ParticipantScope, UserScope};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::participants::unmasked;
+use super::ParticipantAccess;
+use crate::audit::{self, Purpose};
+use crate::{AppError, FieldError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    pub id: i64,
+    pub name: String,
+    pub contract: String,
+    pub members: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub participant: i64,
+    pub name: String,
+    pub masked: bool,
+    pub from: String,
+    pub to: Option<String>,
+    pub current: bool,
+    pub override_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSessionView {
+    pub id: i64,
+    pub when: String,
+    pub place: String,
+    pub teacher: String,
+    pub module: String,
+    pub state: &'static str,
+    pub cancelled: Option<String>,
+    pub marked: i64,
+    /// Begun, not cancelled: attendance may be taken (or corrected).
+    pub may_take: bool,
+    pub may_cancel: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    pub id: i64,
+    pub name: String,
+    pub contract: String,
+    pub members: Vec<MemberView>,
+    pub current_members: usize,
+    pub full: bool,
+    pub sessions: Vec<GroupSessionView>,
+    /// The provider's staff who may teach: (key, "Name (username)").
+    pub teachers: Vec<(i64, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendanceRow {
+    pub participant: i64,
+    pub name: String,
+    pub masked: bool,
+    pub presence: String,
+    pub reason: String,
+    pub hours: String,
+    pub recorded: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendanceView {
+    pub group: i64,
+    pub group_name: String,
+    pub session: GroupSessionView,
+    pub rows: Vec<AttendanceRow>,
+    /// The form was taken before: saving again is a correction and needs a reason.
+    pub taken: bool,
+}
+
+/// A session's time as the pages write it: "02.03.2026 kl. 09.00–10.30".
+fn when(s: &StoredSession) -> String {
+    let ends = s.starts + chrono::Duration::minutes(i64::from(s.minutes));
+    format!(
+        "{} kl. {}–{}",
+        date_nb(s.starts.date()),
+        s.starts.format("%H.%M"),
+        ends.format("%H.%M")
+    )
+}
+
+fn refused(e: GroupError) -> FieldError {
+    FieldError::new(e.field(), e.to_string())
+}
+
+fn as_session(s: &StoredSession) -> Option<rules::Session> {
+    Some(rules::Session {
+        starts: s.starts,
+        minutes: u16::try_from(s.minutes).ok()?,
+        place: s
+            .room
+            .clone()
+            .map_or(rules::Place::Remote, rules::Place::Room),
+        teacher: s.teacher,
+        interpreter: None,
+        module: plan::module(&s.module)?,
+    })
+}
+
+/// A member's name, or the mask when the viewer may not see who it is.
+fn shown_name(m: &StoredMember, open: bool) -> String {
+    if open {
+        format!("{} {}", m.given_name, m.family_name)
+    } else {
+        m.protection
+            .mask_nb()
+            .unwrap_or("Skjermet person")
+            .to_owned()
+    }
+}
+
+/// Where a stored session stands.
+fn state_of(s: &StoredSession) -> SessionState {
+    match (&s.cancelled, s.marked > 0) {
+        (Some(r), _) => SessionState::Cancelled(r.clone()),
+        (None, true) => SessionState::Held,
+        (None, false) => SessionState::Planned,
+    }
+}
+
+fn memberships(members: &[StoredMember]) -> Vec<Membership> {
+    members
+        .iter()
+        .map(|m| Membership {
+            participant: m.participant,
+            from: m.from,
+            to: m.to,
+        })
+        .collect()
+}
+
+impl ParticipantAccess {
+    /// The provider whose groups this viewer works with: its staff and admins.
+    fn group_provider(&self) -> Result<ProviderId, AppError> {
+        match self.scope {
+            ParticipantScope::Provider(p) if self.viewer.user.role.is_provider() => Ok(p),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Whether this viewer works with groups: the provider's staff and admins.
+    pub fn may_see_groups(&self) -> bool {
+        self.group_provider().is_ok()
+    }
+
+    /// The group, when it is the viewer's provider's (another provider's: not found).
+    async fn own_group(&self, id: GroupId) -> Result<GroupRecord, AppError> {
+        let provider = self.group_provider()?;
+        match self.app.store.group(id).await? {
+            Some(g) if g.provider == provider => Ok(g),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    fn session_view(&self, s: &StoredSession, now: NaiveDateTime) -> GroupSessionView {
+        let module =
+            plan::module(&s.module).map_or_else(|| s.module.clone(), |m| m.label_nb.to_owned());
+        let begun = s.starts <= now;
+        GroupSessionView {
+            id: s.id,
+            when: when(s),
+            place: s.room.clone().unwrap_or_else(|| "Digitalt".to_owned()),
+            teacher: s.teacher_name.clone(),
+            module,
+            state: match (&s.cancelled, s.marked > 0) {
+                (Some(_), _) => "Avlyst",
+                (None, true) => "Oppmøte tatt",
+                (None, false) if begun => "Venter på oppmøte",
+                _ => "Planlagt",
+            },
+            cancelled: s.cancelled.clone(),
+            marked: s.marked,
+            may_take: s.cancelled.is_none() && begun,
+            may_cancel: s.cancelled.is_none() && s.marked == 0,
+        }
+    }
+
+    /// The viewer's provider's groups with their members today.
+    pub async fn provider_groups(&self) -> Result<Vec<GroupSummary>, AppError> {
+        let provider = self.group_provider()?;
+        let today = self.app.today();
+        Ok(self
+            .app
+            .store
+            .provider_groups(provider, today)
+            .await?
+            .into_iter()
+            .map(|(g, members)| GroupSummary {
+                id: g.id.0,
+                name: g.name,
+                contract: g.contract_name,
+                members,
+            })
+            .collect())
+    }
+
+    /// A group's page: members over time, sessions, and who may teach. Names shown audited.
+    pub async fn group_page(&self, id: GroupId) -> Result<GroupView, AppError> {
+        let g = self.own_group(id).await?;
+        let members = self
+            .app
+            .store
+            .group_members(id, self.viewer.user.id)
+            .await?;
+        let today = self.app.today();
+        let shown: Vec<_> = members
+            .iter()
+            .filter(|m| unmasked(m.protection, m.viewer_assigned))
+            .map(|m| m.person)
+            .collect();
+        self.permit(shown, Purpose::ParticipantList).await?;
+        let now = oslo_local(self.app.now());
+        let sessions = self.app.store.group_sessions(id).await?;
+        let current = memberships(&members).iter().filter(|m| m.on(today)).count();
+        let provider = g.provider;
+        let teachers = self
+            .app
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| {
+                u.active && u.role.is_provider() && u.scope == UserScope::Provider(provider)
+            })
+            .map(|u| (u.id.0, format!("{} ({})", u.display_name, u.username)))
+            .collect();
+        Ok(GroupView {
+            id: g.id.0,
+            name: g.name,
+            contract: g.contract_name,
+            members: members
+                .iter()
+                .map(|m| {
+                    let open = unmasked(m.protection, m.viewer_assigned);
+                    MemberView {
+                        participant: m.participant.0,
+                        name: shown_name(m, open),
+                        masked: !open,
+                        from: date_nb(m.from),
+                        to: m.to.map(date_nb),
+                        current: m.from <= today && m.to.is_none_or(|t| today < t),
+                        override_reason: m.override_reason.clone(),
+                    }
+                })
+                .collect(),
+            current_members: current,
+            full: current >= rules::GROUP_MAX,
+            sessions: sessions.iter().map(|s| self.session_view(s, now)).collect(),
+            teachers,
+        })
+    }
+
+    /// Adds a participant of the provider (by key, as the list links them) to the group from
+    /// a date; an 11th member needs a reason.
+    pub async fn join_group(
+        &self,
+        id: GroupId,
+        participant: &str,
+        from: &str,
+        reason: &str,
+    ) -> Result<Result<(), FieldError>, AppError> {
+        let g = self.own_group(id).await?;
+        let Ok(participant) = participant.trim().parse::<i64>().map(ParticipantId) else {
+            return Ok(Err(FieldError::new(
+                "deltaker",
+                "Skriv deltakerens nummer i listen.",
+            )));
+        };
+        // The participant must be one the viewer sees unmasked, of the group's contract.
+        let d = match self.in_scope(participant).await? {
+            Some(d) if unmasked(d.protection, d.viewer_assigned) && d.contract == g.contract => d,
+            _ => {
+                return Ok(Err(FieldError::new(
+                    "deltaker",
+                    "Fant ingen deltaker med det nummeret hos dere i denne kontrakten.",
+                )))
+            }
+        };
+        let from = match parse_civil_date(from) {
+            Ok(from) => from,
+            Err(e) => return Ok(Err(FieldError::new("fra", e.message_nb()))),
+        };
+        let members = self
+            .app
+            .store
+            .group_members(id, self.viewer.user.id)
+            .await?;
+        let reason = match rules::join(&memberships(&members), participant, from, reason) {
+            Ok(reason) => reason,
+            Err(e) => return Ok(Err(refused(e))),
+        };
+        let (by, at) = (self.viewer.user.id, self.app.now());
+        let joining = NewMembership {
+            group: id,
+            participant,
+            from,
+            override_reason: reason,
+            checked: members.len(),
+        };
+        if !self.app.store.join_group(&joining, by, at).await? {
+            return Ok(Err(FieldError::new(
+                "deltaker",
+                "Gruppen ble endret av en annen i mellomtiden. Se på den igjen.",
+            )));
+        }
+        self.permit([d.person], Purpose::ParticipantList).await?;
+        self.log_group(id, "group.join", &participant.0.to_string())
+            .await?;
+        Ok(Ok(()))
+    }
+
+    /// Plans a session, or a weekly series of `repeat` sessions, checked against the
+    /// provider's other sessions for room and teacher.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn plan_session(
+        &self,
+        id: GroupId,
+        date: &str,
+        time: &str,
+        minutes: &str,
+        room: &str,
+        remote: bool,
+        teacher: &str,
+        module: &str,
+        repeat: &str,
+    ) -> Result<Result<usize, FieldError>, AppError> {
+        let g = self.own_group(id).await?;
+        let date = match parse_civil_date(date) {
+            Ok(d) => d,
+            Err(e) => return Ok(Err(FieldError::new("dato", e.message_nb()))),
+        };
+        let Some(time) = parse_clock(time) else {
+            return Ok(Err(FieldError::new(
+                "klokkeslett",
+                "Skriv klokkeslettet som tt:mm.",
+            )));
+        };
+        let Ok(minutes) = minutes.trim().parse::<u16>() else {
+            return Ok(Err(refused(GroupError::Length)));
+        };
+        let teacher = teacher.trim().parse::<i64>().ok().map(UserId);
+        let teachers = self.app.store.users().await?;
+        let Some(teacher) = teacher.filter(|t| {
+            teachers.iter().any(|u| {
+                u.id == *t
+                    && u.active
+                    && u.role.is_provider()
+                    && u.scope == UserScope::Provider(g.provider)
+            })
+        }) else {
+            return Ok(Err(FieldError::new("laerer", "Velg en lærer fra listen.")));
+        };
+        let starts = date.and_time(time);
+        let first = match rules::session(starts, minutes, room, remote, teacher, None, module) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(refused(e))),
+        };
+        let repeat = repeat.trim();
+        let (starts, series) = if repeat.is_empty() || repeat == "1" {
+            (vec![starts], None)
+        } else {
+            let Ok(count) = repeat.parse::<u8>() else {
+                return Ok(Err(refused(GroupError::SeriesLength)));
+            };
+            match rules::weekly(starts, count) {
+                Ok(all) => (
+                    all,
+                    Some(format!("{}-{}", id.0, starts.format("%Y%m%d%H%M"))),
+                ),
+                Err(e) => return Ok(Err(refused(e))),
+            }
+        };
+        let (Some(earliest), Some(latest)) = (starts.first(), starts.last()) else {
+            return Ok(Err(refused(GroupError::SeriesLength)));
+        };
+        let window = chrono::Duration::hours(8);
+        let (from, to) = (*earliest - window, *latest + window);
+        let planned = self
+            .app
+            .store
+            .provider_sessions_between(g.provider, from, to)
+            .await?;
+        let checked = CheckedWindow {
+            provider: g.provider,
+            from,
+            to,
+            sessions: planned.iter().map(|s| s.id).collect(),
+        };
+        let others: Vec<(rules::Session, String)> = planned
+            .iter()
+            .filter_map(|s| as_session(s).map(|x| (x, when(s))))
+            .collect();
+        let mut new = Vec::with_capacity(starts.len());
+        for at in starts {
+            let session = rules::Session {
+                starts: at,
+                ..first.clone()
+            };
+            if let Err(e) = rules::clash(&session, others.iter().map(|(s, l)| (s, l.as_str()))) {
+                return Ok(Err(refused(e)));
+            }
+            new.push(NewSession {
+                session,
+                series: series.clone(),
+            });
+        }
+        let (by, at) = (self.viewer.user.id, self.app.now());
+        let Some(ids) = self
+            .app
+            .store
+            .plan_sessions(id, &checked, &new, by, at)
+            .await?
+        else {
+            return Ok(Err(FieldError::new(
+                "dato",
+                "Noen planla eller avlyste en økt samtidig. Se på timeplanen og prøv igjen.",
+            )));
+        };
+        self.log_group(id, "session.plan", &ids.len().to_string())
+            .await?;
+        Ok(Ok(ids.len()))
+    }
+
+    /// The session, when it is of the viewer's provider's group `id`.
+    async fn own_session(
+        &self,
+        id: GroupId,
+        session: i64,
+    ) -> Result<(GroupRecord, StoredSession), AppError> {
+        let g = self.own_group(id).await?;
+        match self.app.store.group_session(session).await? {
+            Some(s) if s.group == id => Ok((g, s)),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Cancels a planned session without attendance, with a reason.
+    pub async fn cancel_session(
+        &self,
+        id: GroupId,
+        session: i64,
+        reason: &str,
+    ) -> Result<Result<(), FieldError>, AppError> {
+        let (_, s) = self.own_session(id, session).await?;
+        let state = state_of(&s);
+        let reason = match rules::cancel(&state, reason) {
+            Ok(SessionState::Cancelled(reason)) => reason,
+            Ok(_) => {
+                return Err(AppError::internal(
+                    "a cancellation",
+                    std::io::Error::other("state"),
+                ))
+            }
+            Err(e) => return Ok(Err(FieldError::new("avlysning", e.to_string()))),
+        };
+        let (by, at) = (self.viewer.user.id, self.app.now());
+        if !self
+            .app
+            .store
+            .cancel_session(session, &reason, by, at)
+            .await?
+        {
+            return Ok(Err(FieldError::new(
+                "avlysning",
+                "Økta ble endret av en annen i mellomtiden. Se på den igjen.",
+            )));
+        }
+        self.log_group(id, "session.cancel", &session.to_string())
+            .await?;
+        Ok(Ok(()))
+    }
+
+    /// The attendance form of a session: every member on its day with the newest mark.
+    pub async fn attendance_form(
+        &self,
+        id: GroupId,
+        session: i64,
+    ) -> Result<AttendanceView, AppError> {
+        let (g, s) = self.own_session(id, session).await?;
+        let members = self
+            .app
+            .store
+            .group_members(id, self.viewer.user.id)
+            .await?;
+        let marks = self.app.store.attendance(session).await?;
+        let day = s.starts.date();
+        let on_day: Vec<&StoredMember> = members
+            .iter()
+            .filter(|m| m.from <= day && m.to.is_none_or(|t| day < t))
+            .collect();
+        let shown: Vec<_> = on_day
+            .iter()
+            .filter(|m| unmasked(m.protection, m.viewer_assigned))
+            .map(|m| m.person)
+            .collect();
+        self.permit(shown, Purpose::Attendance).await?;
+        let now = oslo_local(self.app.now());
+        Ok(AttendanceView {
+            group: g.id.0,
+            group_name: g.name,
+            session: self.session_view(&s, now),
+            taken: !marks.is_empty(),
+            rows: on_day
+                .iter()
+                .map(|m| {
+                    let open = unmasked(m.protection, m.viewer_assigned);
+                    let mark = marks.iter().find(|k| k.participant == m.participant);
+                    AttendanceRow {
+                        participant: m.participant.0,
+                        name: shown_name(m, open),
+                        masked: !open,
+                        presence: mark.map(|k| k.presence.clone()).unwrap_or_default(),
+                        reason: mark
+                            .and_then(|k| k.absence_reason.clone())
+                            .unwrap_or_default(),
+                        hours: mark.map(|k| k.hours.replace('.', ",")).unwrap_or_default(),
+                        recorded: mark
+                            .map(|k| format!("{}, {}", k.recorded_by, oslo_time(k.recorded_at))),
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// Takes (or corrects, with a reason) the attendance of the whole group in one write.
+    pub async fn take_attendance(
+        &self,
+        id: GroupId,
+        session: i64,
+        typed: &[(String, String, String, String)],
+        correction: &str,
+    ) -> Result<Result<(), FieldError>, AppError> {
+        let (_, s) = self.own_session(id, session).await?;
+        let members = self
+            .app
+            .store
+            .group_members(id, self.viewer.user.id)
+            .await?;
+        let Some(checked) = as_session(&s) else {
+            return Err(AppError::internal(
+                "a stored session",
+                std::io::Error::other("module"),
+            ));
+        };
+        let state = state_of(&s);
+        let mut marks = Vec::with_capacity(typed.len());
+        for (participant, presence, reason, hours) in typed {
+            let Ok(key) = participant.trim().parse::<i64>() else {
+                return Ok(Err(FieldError::new(
+                    "oppmote",
+                    "Ukjent deltaker i skjemaet.",
+                )));
+            };
+            let name = members.iter().find(|m| m.participant.0 == key).map_or_else(
+                || format!("Deltaker {key}"),
+                |m| {
+                    if unmasked(m.protection, m.viewer_assigned) {
+                        format!("{} {}", m.given_name, m.family_name)
+                    } else {
+                        format!("Deltaker {key}")
+                    }
+                },
+            );
+            marks.push(TypedMark {
+                participant: ParticipantId(key),
+                name,
+                presence: presence.clone(),
+                reason: reason.clone(),
+                hours: hours.clone(),
+            });
+        }
+        let now = oslo_local(self.app.now());
+        let checked_marks =
+            match rules::attendance(&checked, &state, &memberships(&members), &marks, now) {
+                Ok(m) => m,
+                Err(e) => return Ok(Err(refused(e))),
+            };
+        let correction = if state == SessionState::Held {
+            match effekt_domain::free_text::shared(correction, true, 500) {
+                Ok(Some(c)) => Some(c),
+                Ok(None) | Err(effekt_domain::free_text::SharedTextError::Missing) => {
+                    return Ok(Err(FieldError::new(
+                        "korrigering",
+                        "Oppmøtet er tatt før: skriv hvorfor det rettes.",
+                    )))
+                }
+                Err(e) => return Ok(Err(FieldError::new("korrigering", e.to_string()))),
+            }
+        } else {
+            None
+        };
+        let (by, at) = (self.viewer.user.id, self.app.now());
+        if !self
+            .app
+            .store
+            .take_attendance(session, &checked_marks, correction.as_deref(), by, at)
+            .await?
+        {
+            return Ok(Err(refused(GroupError::WrongState(
+                "Økta er avlyst; det tas ikke oppmøte.",
+            ))));
+        }
+        let persons: Vec<_> = members
+            .iter()
+            .filter(|m| checked_marks.iter().any(|k| k.participant == m.participant))
+            .map(|m| m.person)
+            .collect();
+        self.permit(persons, Purpose::Attendance).await?;
+        self.log_group(id, "attendance.take", &session.to_string())
+            .await?;
+        Ok(Ok(()))
+    }
+
+    async fn log_group(&self, id: GroupId, action: &str, what: &str) -> Result<(), AppError> {
+        let op = audit::operation(
+            &self.app,
+            &self.viewer,
+            action,
+            format!("group:{}:{what}", id.0),
+        );
+        Ok(self.app.store.append_operation(&op).await?)
+    }
+}
+
+/// A participant's attendance rate per month (hours attended over hours planned, the newest
+/// mark of each session), oldest month first, as "mm.åååå" and a whole percentage.
+pub(super) fn monthly_rates(sessions: &[AttendedSession]) -> Vec<(String, String)> {
+    // (year, month) with each session's (hours attended, hours planned).
+    type Month = ((i32, u32), Vec<(Decimal, Decimal)>);
+    let mut months: Vec<Month> = Vec::new();
+    for s in sessions {
+        let key = (s.starts.year(), s.starts.month());
+        let planned = Decimal::from(s.minutes) / Decimal::from(60);
+        let hours: Decimal = s.hours.parse().unwrap_or_default();
+        match months.last_mut() {
+            Some((k, v)) if *k == key => v.push((hours, planned)),
+            _ => months.push((key, vec![(hours, planned)])),
+        }
+    }
+    months
+        .into_iter()
+        .filter_map(|((y, m), marks)| {
+            let rate = rules::attendance_rate(&marks)?;
+            let percent = (rate * Decimal::from(100)).round();
+            Some((format!("{m:02}.{y}"), format!("{percent} %")))
+        })
+        .collect()
+}
