@@ -38,10 +38,12 @@ pub enum Purpose {
     ReferralDraft,
     /// A participant's attendance at group sessions, and the group's members on a form.
     Attendance,
+    /// A participant named by an interpreter booking: the meeting's, or a share of its cost.
+    InterpreterBooking,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 18] = [
+    pub const ALL: [Purpose; 19] = [
         Purpose::ParticipantList,
         Purpose::ParticipantView,
         Purpose::ParticipantIdChange,
@@ -60,6 +62,7 @@ impl Purpose {
         Purpose::ParticipantPlan,
         Purpose::ReferralDraft,
         Purpose::Attendance,
+        Purpose::InterpreterBooking,
     ];
 
     pub fn code(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Purpose {
             Purpose::ParticipantPlan => "participant.plan",
             Purpose::ReferralDraft => "referral.draft",
             Purpose::Attendance => "participant.attendance",
+            Purpose::InterpreterBooking => "participant.interpreter",
             Purpose::Screening(field) => match field {
                 ScreeningField::MotherTongueLiteracy => "participant.screening.lese-skrive-morsmal",
                 ScreeningField::ReadingWritingDifficulties => {
@@ -108,6 +112,7 @@ impl Purpose {
             Purpose::ParticipantPlan => "Individuell plan",
             Purpose::ReferralDraft => "Utkast til henvisning",
             Purpose::Attendance => "Oppmøte",
+            Purpose::InterpreterBooking => "Tolkebestilling",
             Purpose::Screening(field) => match field {
                 ScreeningField::MotherTongueLiteracy => "Kartlegging: lese og skrive på morsmålet",
                 ScreeningField::ReadingWritingDifficulties => "Kartlegging: lese- og skrivevansker",

@@ -131,6 +131,37 @@ pub fn excel_csv(
     w.into_inner().map_err(|e| FileError(e.to_string()))
 }
 
+/// An amount in øre as Norwegian Excel reads a number: "1250,50", no grouping.
+pub fn kroner_cell(ore: i64) -> String {
+    decimal_nb(effekt_domain::money::Nok::from_ore(ore).to_decimal())
+}
+
+/// Any table as a CSV for Norwegian Excel, as [`excel_csv`] writes: BOM, semicolons, CRLF;
+/// the cells of the columns in `text` (by index) escaped against formulas.
+pub fn excel_table<const N: usize>(
+    header: &[&str; N],
+    lines: &[[String; N]],
+    text: &[usize],
+) -> Result<Vec<u8>, FileError> {
+    let err = |e: csv::Error| FileError(e.to_string());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    w.write_record(header).map_err(err)?;
+    for l in lines {
+        let cells = l.iter().enumerate().map(|(i, c)| {
+            if text.contains(&i) {
+                text_cell(c)
+            } else {
+                c.clone()
+            }
+        });
+        w.write_record(cells).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| FileError(e.to_string()))
+}
+
 /// The columns that hold text (the rest are numbers, dates and codes we write).
 const TEXT_COLUMNS: [&str; 4] = ["participant", "outcome", "evidence", "snapshot"];
 

@@ -42,6 +42,12 @@ pub enum TaskKind {
     AnswerReferral,
     /// Send or drop one's own draft of a referral (Nav's case officer).
     FinishReferralDraft,
+    /// A session one teaches today (the provider's staff): a reminder, gone once it is held.
+    TeachSession,
+    /// Take attendance for a session one taught that has begun and has none (the teacher).
+    TakeAttendance,
+    /// Confirm with the interpreter a booking one made that is still only requested.
+    ConfirmInterpreter,
 }
 
 impl TaskKind {
@@ -58,6 +64,9 @@ impl TaskKind {
             Self::ReadProposalAnswer => "read_proposal_answer",
             Self::AnswerReferral => "answer_referral",
             Self::FinishReferralDraft => "finish_referral_draft",
+            Self::TeachSession => "teach_session",
+            Self::TakeAttendance => "take_attendance",
+            Self::ConfirmInterpreter => "confirm_interpreter",
         }
     }
 
@@ -75,6 +84,9 @@ impl TaskKind {
             Self::ReadProposalAnswer => "Les svaret fra Nav",
             Self::AnswerReferral => "Svar på henvisningen",
             Self::FinishReferralDraft => "Send eller avbryt utkastet til henvisning",
+            Self::TeachSession => "Dagens økt",
+            Self::TakeAttendance => "Ta oppmøte",
+            Self::ConfirmInterpreter => "Få tolkebestillingen bekreftet",
         }
     }
 }
@@ -174,6 +186,26 @@ pub fn compute_task<S: Filed>(
     periods::may_compute(Some(&open), &open, snapshot, today, by, role, at).ok()?;
     let when = due(open.end, deadlines.compute_within_days, today);
     Some((open, when, kind))
+}
+
+/// How long after a session attendance may wait before the home calls it overdue, and how far
+/// back the home looks for sessions without attendance.
+pub const ATTENDANCE_WITHIN_DAYS: u32 = 2;
+pub const ATTENDANCE_LOOKBACK_DAYS: i64 = 28;
+
+/// When a begun session's attendance is due: `ATTENDANCE_WITHIN_DAYS` after its day.
+pub fn attendance_due(session_day: NaiveDate, today: NaiveDate) -> Due {
+    due(session_day, ATTENDANCE_WITHIN_DAYS, today)
+}
+
+/// When a requested booking should be confirmed: the working day before the assignment (the
+/// day before), overdue after that.
+pub fn confirmation_due(assignment_day: NaiveDate, today: NaiveDate) -> Due {
+    let by = assignment_day.pred_opt().unwrap_or(assignment_day);
+    Due {
+        by,
+        overdue: today > by,
+    }
 }
 
 /// Whether `party` has an amendment to decide: proposed, its answer required and not given.

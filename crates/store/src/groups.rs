@@ -93,6 +93,14 @@ pub struct NewSession {
     pub series: Option<String>,
 }
 
+/// A session on its teacher's home.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeacherSession {
+    pub session: StoredSession,
+    pub group_name: String,
+    pub contract_name: String,
+}
+
 /// One attended (or missed) session of a participant: when, how long, hours attended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttendedSession {
@@ -171,6 +179,15 @@ pub trait GroupStore: Send + Sync {
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<bool>;
+
+    /// Sessions `teacher` teaches starting from `from` to `to`, cancelled ones included, by
+    /// start, each with its group's and contract's names: the teacher's week on the home.
+    async fn teacher_sessions(
+        &self,
+        teacher: UserId,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<Vec<TeacherSession>>;
 
     /// The participant's sessions with attendance (the newest mark of each), by start.
     async fn attended_sessions(&self, participant: ParticipantId) -> Result<Vec<AttendedSession>>;

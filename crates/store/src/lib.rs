@@ -11,6 +11,7 @@ mod error;
 pub mod fixture;
 pub mod groups;
 pub mod intake;
+pub mod interpreters;
 pub mod model;
 pub mod plan;
 mod postgres;
@@ -25,6 +26,7 @@ mod sql_groups;
 mod sql_impl;
 mod sql_imports;
 mod sql_intake;
+mod sql_interpreters;
 mod sql_participants;
 mod sql_parts;
 mod sql_people;
@@ -55,6 +57,7 @@ use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
 pub use groups::GroupStore;
 pub use intake::IntakeStore;
+pub use interpreters::InterpreterStore;
 use model::{
     AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
     GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewImportRun,
@@ -85,6 +88,7 @@ pub trait Store:
     + IntakeStore
     + PlanStore
     + GroupStore
+    + InterpreterStore
     + Send
     + Sync
     + 'static

@@ -16,7 +16,7 @@ macro_rules! impl_group_store {
             use $crate::error::Result;
             use $crate::groups::{
                 AttendedSession, CheckedWindow, GroupRecord, GroupStore, NewMembership, NewSession, StoredMark, StoredMember,
-                StoredSession,
+                StoredSession, TeacherSession,
             };
             use $crate::sql_parts as s;
 
@@ -41,17 +41,22 @@ macro_rules! impl_group_store {
             }
 
             fn session(r: &<$db as sqlx::Database>::Row) -> Result<StoredSession> {
+                session_at(r, 0)
+            }
+
+            /// The session in the row's columns from `at` on.
+            fn session_at(r: &<$db as sqlx::Database>::Row, at: usize) -> Result<StoredSession> {
                 Ok(StoredSession {
-                    id: r.try_get(0)?,
-                    group: GroupId(r.try_get(1)?),
-                    starts: r.try_get(2)?,
-                    minutes: r.try_get(3)?,
-                    room: r.try_get(4)?,
-                    teacher: UserId(r.try_get(5)?),
-                    teacher_name: r.try_get(6)?,
-                    module: r.try_get(7)?,
-                    cancelled: r.try_get(8)?,
-                    marked: r.try_get(9)?,
+                    id: r.try_get(at)?,
+                    group: GroupId(r.try_get(at + 1)?),
+                    starts: r.try_get(at + 2)?,
+                    minutes: r.try_get(at + 3)?,
+                    room: r.try_get(at + 4)?,
+                    teacher: UserId(r.try_get(at + 5)?),
+                    teacher_name: r.try_get(at + 6)?,
+                    module: r.try_get(at + 7)?,
+                    cancelled: r.try_get(at + 8)?,
+                    marked: r.try_get(at + 9)?,
                 })
             }
 
@@ -386,6 +391,35 @@ macro_rules! impl_group_store {
                     }
                     tx.commit().await?;
                     Ok(true)
+                }
+
+                async fn teacher_sessions(
+                    &self,
+                    teacher: UserId,
+                    from: NaiveDateTime,
+                    to: NaiveDateTime,
+                ) -> Result<Vec<TeacherSession>> {
+                    let sql = format!(
+                        "{SESSION} JOIN participant_groups g ON g.id = o.group_id \
+                         JOIN contracts c ON c.id = g.contract_id WHERE o.teacher_id = $1 AND o.starts_at >= $2 AND o.starts_at < $3 \
+                         ORDER BY o.starts_at, o.id"
+                    );
+                    let sql = sql.replacen("SELECT o.id,", "SELECT g.name, c.name, o.id,", 1);
+                    sqlx::query(&sql)
+                        .bind(teacher.0)
+                        .bind(from)
+                        .bind(to)
+                        .fetch_all(&self.pool)
+                        .await?
+                        .iter()
+                        .map(|r| {
+                            Ok(TeacherSession {
+                                session: session_at(r, 2)?,
+                                group_name: r.try_get(0)?,
+                                contract_name: r.try_get(1)?,
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn attended_sessions(

@@ -124,8 +124,10 @@ impl Chrome {
 pub use effekt_app::FieldError;
 
 mod groups;
+mod interpreters;
 mod workspace;
 pub use groups::{AttendancePage, GroupPage, GroupsPage};
+pub use interpreters::InterpreterPage;
 pub use workspace::{IntakeSection, PlanSection};
 
 /// Where a page of the menu lives, and its label's key.

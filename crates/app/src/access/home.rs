@@ -252,6 +252,7 @@ impl Viewer {
         if let Some(access) = participants {
             found.extend(access.referral_tasks().await?);
             found.extend(access.draft_tasks().await?);
+            found.extend(access.week_tasks().await?);
             found.extend(access.tasks().await?.into_iter().map(|t| (None, t)));
         }
         // Overdue first, then by deadline, then those without one.

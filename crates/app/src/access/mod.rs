@@ -15,6 +15,7 @@ pub(crate) mod home;
 mod importing;
 pub mod imports;
 mod intake;
+mod interpreters;
 mod investments;
 mod milestones;
 pub(crate) mod outcomes;
@@ -27,6 +28,7 @@ mod referral_drafts;
 mod referrals;
 mod statement_words;
 mod statements;
+mod week;
 
 pub use accounts::{AccountAccess, AccountInput, Reach, SessionView};
 pub use admin::{AdminAccess, HttpSettings};
@@ -41,6 +43,7 @@ pub use groups::{
 pub use importing::{read_limited, MAX_EVIDENCE_FILE};
 pub use imports::{ImportLogAccess, ImportRunView};
 pub use intake::{withdrawal_fields, IntakeView, ScreeningInput};
+pub use interpreters::{BookingInput, BookingView, CostRow, InterpreterView};
 pub use investments::InvestmentAccess;
 pub use milestones::{
     skill_nb, MilestoneInput, MilestoneRecordView, MilestonesView, PlannedMilestone,

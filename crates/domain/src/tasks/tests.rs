@@ -354,3 +354,14 @@ fn a_step_taken_by_someone_else_meanwhile_removes_the_task() {
         "withdrawn"
     );
 }
+
+#[test]
+fn attendance_is_due_two_days_after_the_session_and_a_booking_confirmed_the_day_before() {
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let d = attendance_due(day("2026-03-02"), day("2026-03-04"));
+    assert_eq!((d.by, d.overdue), (day("2026-03-04"), false));
+    assert!(attendance_due(day("2026-03-02"), day("2026-03-05")).overdue);
+    let c = confirmation_due(day("2026-03-02"), day("2026-03-01"));
+    assert_eq!((c.by, c.overdue), (day("2026-03-01"), false));
+    assert!(confirmation_due(day("2026-03-02"), day("2026-03-02")).overdue);
+}

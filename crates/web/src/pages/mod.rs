@@ -6,6 +6,7 @@ mod contracts;
 mod groups;
 mod imports;
 mod intake;
+mod interpreters;
 mod login;
 mod milestones;
 mod participants;
@@ -78,6 +79,9 @@ pub fn routes() -> Router<AppState> {
             get(groups::attendance).post(groups::take),
         )
         .route("/grupper/{id}/okter/{okt}/avlys", post(groups::cancel))
+        .route("/tolk", get(interpreters::show).post(interpreters::book))
+        .route("/tolk/kostnader.csv", get(interpreters::costs_csv))
+        .route("/tolk/{id}", post(interpreters::step))
         .route("/henvisninger/ny", get(referrals::new))
         .route("/henvisninger", post(referrals::send))
         .route("/henvisninger/utkast/{id}", post(referrals::draft_step))
