@@ -6,6 +6,7 @@ mod intake;
 mod plans;
 mod proposals;
 mod referrals;
+mod term;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -124,6 +125,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     intake::seed(app, &demo, &ids).await?;
     plans::individual_all(app, &demo, &ids).await?;
     referrals::seed(app, &demo, &ids).await?;
+    term::seed(app, &demo.dataset).await?;
     Ok(())
 }
 
@@ -408,10 +410,19 @@ pub async fn account_lines(app: &App, seed: u64) -> Result<Vec<DemoAccountLine>,
         .users()
         .await?
         .into_iter()
+        // The large demo's further teachers ("laerer.stor.2", …) are not listed.
+        .filter(|u| {
+            !(u.username.starts_with("laerer.")
+                && u.username.rsplit('.').next().is_some_and(|n| n.parse::<u32>().is_ok()))
+        })
         .map(|u| DemoAccountLine {
             organisation: organisation(&u.scope),
             role: u.role.label_nb(),
-            try_this: try_with(u.role),
+            try_this: if u.username.starts_with("laerer.") {
+                "ta oppmøte for gruppen fra forsiden; bekreft tolken under Grupper og oppmøte → Tolkebestillinger"
+            } else {
+                try_with(u.role)
+            },
             username: u.username,
         })
         .collect())

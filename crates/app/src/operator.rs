@@ -45,6 +45,7 @@ fn needs(grant: Grant) -> &'static str {
         Grant::Accounts => "the administrator or a provider admin",
         Grant::AuditLog => "the administrator or the privacy officer",
         Grant::Imports => "the administrator or the Nav contract manager",
+        Grant::Groups => "provider staff or a provider admin",
     }
 }
 

@@ -37,16 +37,24 @@ pub enum Grant {
     AuditLog,
     /// The import log, of the kinds of import the role makes (`access::imports::owner`).
     Imports,
+    /// The provider's groups, sessions, attendance and interpreter bookings.
+    Groups,
 }
 
 /// What each role is granted.
 pub fn grants(role: Role) -> &'static [Grant] {
     use Grant::*;
     match role {
-        Role::NavCaseOfficer | Role::ProviderStaff => {
-            &[Home, NamedParticipants, Contracts, Statements]
-        }
-        Role::ProviderAdmin => &[Home, NamedParticipants, Contracts, Statements, Accounts],
+        Role::NavCaseOfficer => &[Home, NamedParticipants, Contracts, Statements],
+        Role::ProviderStaff => &[Home, NamedParticipants, Groups, Contracts, Statements],
+        Role::ProviderAdmin => &[
+            Home,
+            NamedParticipants,
+            Groups,
+            Contracts,
+            Statements,
+            Accounts,
+        ],
         Role::NavContractManager => &[
             Home,
             Aggregates,
@@ -74,6 +82,7 @@ pub fn has(role: Role, grant: Grant) -> bool {
 pub enum Page {
     Home,
     Participants,
+    Groups,
     Overview,
     Results,
     Investments,
@@ -87,9 +96,10 @@ pub enum Page {
 }
 
 impl Page {
-    pub const MENU: [Page; 12] = [
+    pub const MENU: [Page; 13] = [
         Page::Home,
         Page::Participants,
+        Page::Groups,
         Page::Overview,
         Page::Results,
         Page::Investments,
@@ -107,6 +117,7 @@ impl Page {
         match self {
             Page::Home => Grant::Home,
             Page::Participants => Grant::NamedParticipants,
+            Page::Groups => Grant::Groups,
             Page::Overview | Page::Results => Grant::Aggregates,
             Page::Investments => Grant::Investments,
             Page::Evaluation => Grant::Pseudonymised,

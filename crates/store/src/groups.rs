@@ -93,6 +93,33 @@ pub struct NewSession {
     pub series: Option<String>,
 }
 
+/// A session of a seeded term with its attendance, written in bulk (the demo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermSession {
+    pub group: GroupId,
+    pub series: String,
+    pub starts: NaiveDateTime,
+    pub minutes: u16,
+    /// `None`: remote.
+    pub room: Option<String>,
+    /// Also the one who planned it and took the attendance.
+    pub teacher: UserId,
+    pub module: &'static str,
+    pub marks: Vec<TermMark>,
+}
+
+/// One participant's attendance at a seeded session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermMark {
+    pub participant: ParticipantId,
+    /// `Presence::code`.
+    pub presence: &'static str,
+    /// `AbsenceReason::code`, for an absence.
+    pub reason: Option<&'static str>,
+    /// Hours attended, as stored ("2.5").
+    pub hours: String,
+}
+
 /// A session on its teacher's home.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeacherSession {
@@ -188,6 +215,10 @@ pub trait GroupStore: Send + Sync {
         from: NaiveDateTime,
         to: NaiveDateTime,
     ) -> Result<Vec<TeacherSession>>;
+
+    /// Writes a term of sessions with their attendance in one transaction (the demo at
+    /// scale), without the planning rules: the caller has laid it out without clashes.
+    async fn insert_term(&self, term: &[TermSession], at: DateTime<Utc>) -> Result<()>;
 
     /// The participant's sessions with attendance (the newest mark of each), by start.
     async fn attended_sessions(&self, participant: ParticipantId) -> Result<Vec<AttendedSession>>;

@@ -20,6 +20,7 @@ mod sql_accounts;
 mod sql_admin;
 mod sql_bulk;
 mod sql_bulk_plans;
+mod sql_bulk_term;
 mod sql_contract;
 mod sql_evidence;
 mod sql_groups;

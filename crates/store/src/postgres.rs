@@ -13,6 +13,7 @@ use crate::sql_accounts::impl_account_store;
 use crate::sql_admin::impl_admin_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_bulk_plans::impl_bulk_plans;
+use crate::sql_bulk_term::impl_bulk_term;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_evidence::impl_evidence_store;
 use crate::sql_groups::impl_group_store;
@@ -45,6 +46,8 @@ const IDENTITY_TABLES: &[(&str, &str)] = &[
     ("plans", "id"),
     ("learning_tasks", "id"),
     ("group_memberships", "id"),
+    ("group_sessions", "id"),
+    ("attendance_marks", "id"),
 ];
 
 pub struct PgStore {
@@ -168,6 +171,7 @@ impl PgStore {
 impl_store!(PgStore, Postgres, Backend::Postgres, MIGRATOR);
 impl_bulk_insert!(PgStore, Postgres);
 impl_bulk_plans!(PgStore, Postgres);
+impl_bulk_term!(PgStore, Postgres);
 impl_register_store!(PgStore, Postgres);
 impl_account_store!(PgStore, Postgres);
 impl_admin_store!(PgStore, Postgres);

@@ -422,6 +422,14 @@ macro_rules! impl_group_store {
                         .collect()
                 }
 
+                async fn insert_term(
+                    &self,
+                    term: &[$crate::groups::TermSession],
+                    at: DateTime<Utc>,
+                ) -> Result<()> {
+                    self.insert_term_bulk(term, at).await
+                }
+
                 async fn attended_sessions(
                     &self,
                     participant: ParticipantId,

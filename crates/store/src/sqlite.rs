@@ -13,6 +13,7 @@ use crate::sql_accounts::impl_account_store;
 use crate::sql_admin::impl_admin_store;
 use crate::sql_bulk::impl_bulk_insert;
 use crate::sql_bulk_plans::impl_bulk_plans;
+use crate::sql_bulk_term::impl_bulk_term;
 use crate::sql_contract::impl_contract_store;
 use crate::sql_evidence::impl_evidence_store;
 use crate::sql_groups::impl_group_store;
@@ -112,6 +113,7 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite, MIGRATOR);
 impl_bulk_insert!(SqliteStore, Sqlite);
 impl_bulk_plans!(SqliteStore, Sqlite);
+impl_bulk_term!(SqliteStore, Sqlite);
 impl_register_store!(SqliteStore, Sqlite);
 impl_account_store!(SqliteStore, Sqlite);
 impl_admin_store!(SqliteStore, Sqlite);

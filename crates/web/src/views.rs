@@ -135,6 +135,7 @@ pub fn page_link(page: Page) -> (&'static str, &'static str) {
     match page {
         Page::Home => ("/hjem", "nav-home"),
         Page::Participants => ("/deltakere", "nav-participants"),
+        Page::Groups => ("/grupper", "nav-groups"),
         Page::Overview => ("/oversikt", "nav-overview"),
         Page::Results => ("/resultater", "nav-results"),
         Page::Investments => ("/investeringer", "nav-investments"),

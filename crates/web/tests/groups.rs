@@ -138,9 +138,9 @@ both_stores! {
         // The participant's plan section: attendance per month (Leila took part remotely for
         // 1,5 of the session's 2,5 hours; Amina the whole session).
         let leila = app.get("/deltakere/3", Some(&staff)).await.body;
-        assert!(leila.contains("<th scope=\"row\">03.2026</th><td class=\"numeric\">60 %</td>"), "{leila}");
+        assert!(leila.contains("<th scope=\"row\">03.2026</th><td class=\"num\">60 %</td>"), "{leila}");
         let amina = app.get("/deltakere/1", Some(&staff)).await.body;
-        assert!(amina.contains("<th scope=\"row\">03.2026</th><td class=\"numeric\">100 %</td>"));
+        assert!(amina.contains("<th scope=\"row\">03.2026</th><td class=\"num\">100 %</td>"));
         // A held session is not cancelled.
         let res = app.post_with_csrf(&path, &format!("{path}/avlys"), &staff, "avlysning=Syk+l%C3%A6rer").await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);

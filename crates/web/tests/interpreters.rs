@@ -102,7 +102,7 @@ both_stores! {
         let tolk = app.get("/tolk", Some(&staff)).await.body;
         let booked = ids(&tolk, "tolk-");
         let (for_session, for_amina) = (booked[0], booked[1]);
-        assert!(tolk.contains("Gruppe Morgen 1, økt") && tolk.contains("Amina Hassan"), "{tolk}");
+        assert!(tolk.contains("Økt for Gruppe Morgen 1") && tolk.contains("Amina Hassan"), "{tolk}");
         assert!(tolk.contains("Bestilt, venter på bekreftelse"));
 
         let step = |id: i64, form: &'static str| {

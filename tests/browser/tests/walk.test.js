@@ -854,6 +854,77 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
     }
   });
 
+  test('a teacher\'s week: attendance from her home, an interpreter booked and confirmed, each task gone once done', { timeout: 2 * TEST_TIMEOUT }, async () => {
+    const teacher = { key: 'teacher', user: 'laerer.stor' };
+    const { context, page } = await newPage(browser, server.baseURL);
+    const tasks = () => page.locator('main tbody tr th a').allInnerTexts();
+    const count = (list, label) => list.filter((t) => t === label).length;
+    const submit = async (selector) => {
+      await Promise.all([
+        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+        page.locator(selector).first().press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+    };
+    try {
+      await keyboardLogin(page, teacher);
+      await visited(page, teacher.key, 'hjem');
+      await assertNoPersonalData(page, { links: true });
+      const before = await tasks();
+      // The demo leaves her first group's latest session without attendance, and one
+      // interpreter booking waits for the interpreter's confirmation.
+      assert.ok(before.includes('Ta oppmøte'), `attendance to take: ${before}`);
+      assert.ok(before.includes('Få tolkebestillingen bekreftet'), `a booking to confirm: ${before}`);
+      await tabToSelector(page, 'main tbody a[href^="/grupper/"]', { max: 40 });
+      await enterAndWait(page, /\/grupper\/\d+\/okter\/\d+/);
+      await visited(page, teacher.key, 'oppmote');
+      const rows = await page.locator('select[name^="oppmote-"]').all();
+      assert.ok(rows.length >= 1 && rows.length <= 11, `a row per member on the day (some may have ended since the group began): ${rows.length}`);
+      for (const row of rows) await row.selectOption('TILSTEDE');
+      await submit(`form[action="${pathname(page)}"] button[type="submit"]`);
+      assert.ok((await bodyText(page)).includes('Oppmøtet er lagret.'), 'saved');
+      await page.goto('/hjem');
+      const taken = await tasks();
+      assert.equal(count(taken, 'Ta oppmøte'), count(before, 'Ta oppmøte') - 1, `the session moved off her home: ${taken}`);
+
+      // An interpreter for one of her next sessions: first without the register's category.
+      await page.goto('/grupper');
+      await tabToSelector(page, 'main a[href="/tolk"]', { max: 40 });
+      await enterAndWait(page, pathIs('/tolk'));
+      await visited(page, teacher.key, 'tolk');
+      await page.selectOption('#gjelder', { index: 1 });
+      await page.fill('#tolk_sprak', 'Somali');
+      await page.fill('#tolk_navn', 'Abdi Warsame (40412)');
+      await page.selectOption('#tolk_form', 'SKJERM');
+      await page.fill('#tolk_kostnad', '1 200,00');
+      await submit('form[action="/tolk"] button[type="submit"]');
+      await visited(page, teacher.key, 'tolk-uten-kategori');
+      assert.ok((await page.locator('#tolk_kategori-error').innerText()).includes('Velg tolkens kategori'), 'refused beside the category');
+      await page.selectOption('#tolk_kategori', 'D');
+      await submit('form[action="/tolk"] button[type="submit"]');
+      await visited(page, teacher.key, 'tolk-bestilt');
+      assert.ok((await bodyText(page)).includes('Tolken er bestilt.'), 'booked');
+      await page.goto('/hjem');
+      const booked = await tasks();
+      assert.equal(count(booked, 'Få tolkebestillingen bekreftet'), count(taken, 'Få tolkebestillingen bekreftet') + 1, `one more to confirm: ${booked}`);
+      // The interpreter confirms: both bookings, and the tasks are gone.
+      await page.goto('/tolk');
+      while (await page.locator('input[name="handling"][value="bekreft"]').count()) {
+        await submit('form:has(input[value="bekreft"]) button[type="submit"]');
+      }
+      await visited(page, teacher.key, 'tolk-bekreftet');
+      assert.ok((await bodyText(page)).includes('Per deltaker'), 'the costs per participant');
+      await page.goto('/hjem');
+      const left = await tasks();
+      assert.equal(count(left, 'Få tolkebestillingen bekreftet'), 0, `confirmed: off her home: ${left}`);
+    } catch (err) {
+      await screenshot(page, teacher.key, 'FAILED-uke').catch(() => {});
+      throw err;
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a Nav case officer refers a person and the provider gives a place', { timeout: 2 * TEST_TIMEOUT }, async () => {
     const officer = ROLES.find((r) => r.key === 'case-officer');
     const staff = ROLES.find((r) => r.key === 'provider-staff');

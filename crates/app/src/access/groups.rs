@@ -157,7 +157,11 @@ impl ParticipantAccess {
     /// The provider whose groups this viewer works with: its staff and admins.
     fn group_provider(&self) -> Result<ProviderId, AppError> {
         match self.scope {
-            ParticipantScope::Provider(p) if self.viewer.user.role.is_provider() => Ok(p),
+            ParticipantScope::Provider(p)
+                if crate::policy::has(self.viewer.user.role, crate::policy::Grant::Groups) =>
+            {
+                Ok(p)
+            }
             _ => Err(AppError::Forbidden),
         }
     }
@@ -600,15 +604,10 @@ impl ParticipantAccess {
                 Err(e) => return Ok(Err(refused(e))),
             };
         let correction = if state == SessionState::Held {
-            match effekt_domain::free_text::shared(correction, true, 500) {
-                Ok(Some(c)) => Some(c),
-                Ok(None) | Err(effekt_domain::free_text::SharedTextError::Missing) => {
-                    return Ok(Err(FieldError::new(
-                        "korrigering",
-                        "Oppmøtet er tatt før: skriv hvorfor det rettes.",
-                    )))
-                }
-                Err(e) => return Ok(Err(FieldError::new("korrigering", e.to_string()))),
+            let missing = "Oppmøtet er tatt før: skriv hvorfor det rettes.";
+            match super::required_text(correction, 500, "korrigering", missing) {
+                Ok(c) => Some(c),
+                Err(e) => return Ok(Err(e)),
             }
         } else {
             None

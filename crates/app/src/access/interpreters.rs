@@ -31,7 +31,7 @@ const OFFERED_WEEKS: i64 = 12;
 pub struct BookingView {
     pub id: i64,
     pub when: String,
-    /// "Gruppe 1, økt" or the participant's name (masked when the viewer may not see who).
+    /// "Økt for Gruppe 1" or the participant's name (masked when the viewer may not see who).
     pub serves: String,
     /// The group's page or the participant's, when the viewer may open it.
     pub link: Option<String>,
@@ -227,7 +227,7 @@ impl ParticipantAccess {
     fn booking_provider(&self) -> Result<ProviderId, AppError> {
         match self.scope {
             effekt_store::model::ParticipantScope::Provider(p)
-                if self.viewer.user.role.is_provider() =>
+                if crate::policy::has(self.viewer.user.role, crate::policy::Grant::Groups) =>
             {
                 Ok(p)
             }
@@ -243,7 +243,7 @@ impl ParticipantAccess {
     ) -> BookingView {
         let (serves, link) = match (b.serves, &b.group) {
             (Serves::Session(_), Some((g, name))) => {
-                (format!("{name}, økt"), Some(format!("/grupper/{}", g.0)))
+                (format!("Økt for {name}"), Some(format!("/grupper/{}", g.0)))
             }
             (Serves::Participant(p), _) => match served.iter().find(|s| s.booking == b.id) {
                 Some(s) => {
@@ -529,15 +529,10 @@ impl ParticipantAccess {
             )));
         }
         let reason = if step == BookingStep::Cancel {
-            match effekt_domain::free_text::shared(reason, true, 500) {
-                Ok(Some(r)) => Some(r),
-                Ok(None) | Err(effekt_domain::free_text::SharedTextError::Missing) => {
-                    return Ok(Err(FieldError::new(
-                        "avbestilling",
-                        "Skriv hvorfor tolken avbestilles.",
-                    )))
-                }
-                Err(e) => return Ok(Err(FieldError::new("avbestilling", e.to_string()))),
+            let missing = "Skriv hvorfor tolken avbestilles.";
+            match super::required_text(reason, 500, "avbestilling", missing) {
+                Ok(r) => Some(r),
+                Err(e) => return Ok(Err(e)),
             }
         } else {
             None

@@ -60,6 +60,22 @@ pub use statements::{
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// A reason the form requires: shared text of at most `max` characters, refused beside
+/// `field` with `missing` when empty.
+pub(crate) fn required_text(
+    text: &str,
+    max: usize,
+    field: &'static str,
+    missing: &'static str,
+) -> Result<String, crate::FieldError> {
+    use effekt_domain::free_text::{shared, SharedTextError};
+    match shared(text, true, max) {
+        Ok(Some(t)) => Ok(t),
+        Ok(None) | Err(SharedTextError::Missing) => Err(crate::FieldError::new(field, missing)),
+        Err(e) => Err(crate::FieldError::new(field, e.to_string())),
+    }
+}
+
 /// A decimal as Norwegian text with at most one decimal ("62,5").
 pub(crate) fn number_nb(m: Decimal) -> String {
     m.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)

@@ -336,6 +336,7 @@ audit-action = Action
 audit-subject = Subject
 audit-cef = Download the whole audit log (CEF, for Nav's audit platform)
 nav-settings = Settings
+nav-groups = Groups
 nav-imports = Import log
 imports-title = Import log
 imports-intro = Every import run by you or others with your role, newest first: register snapshots and providers' evidence (the administrator), contract files (Nav's contract manager). An import is stored whole or not at all; a refused import changed nothing. A failure that no later import of the same kind has put right is a task on the home page.

@@ -336,6 +336,7 @@ audit-action = Handling
 audit-subject = Gjelder
 audit-cef = Last ned hele revisjonsloggen (CEF, for Navs revisjonsplattform)
 nav-settings = Oppsett
+nav-groups = Grupper
 nav-imports = Importlogg
 imports-title = Importlogg
 imports-intro = Hver import du eller andre med samme rolle har kjørt, nyest først: registeruttrekk og leverandørenes dokumentasjon (administratoren), kontraktsfiler (Navs kontraktsforvalter). En import lagres helt eller ikke i det hele tatt; en avvist import har ikke endret noe. En feil som ingen senere import av samme slag har rettet, står som en oppgave på forsiden.

@@ -44,7 +44,7 @@ pub async fn list(
         super::lang(&headers),
         "groups-title",
         Some(&viewer),
-        "/deltakere",
+        "/grupper",
     );
     Ok(views::html(&GroupsPage { chrome, groups }))
 }
@@ -64,7 +64,7 @@ async fn group_page(
         super::lang(headers),
         "group-title",
         Some(viewer),
-        "/deltakere",
+        "/grupper",
     );
     let chosen = |name: &str| sent.get(name).cloned().unwrap_or_default();
     let teachers = group
@@ -217,7 +217,7 @@ async fn attendance_page(
         super::lang(headers),
         "attendance-title",
         Some(viewer),
-        "/deltakere",
+        "/grupper",
     );
     let reasons = AbsenceReason::ALL
         .iter()

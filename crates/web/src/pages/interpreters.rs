@@ -38,7 +38,7 @@ async fn page(
         super::lang(headers),
         "interpreters-title",
         Some(viewer),
-        "/deltakere",
+        "/grupper",
     );
     let chosen = |name: &str| sent.get(name).cloned().unwrap_or_default();
     let mut serves: Vec<Option_> = view
