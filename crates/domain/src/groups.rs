@@ -66,6 +66,12 @@ pub enum GroupError {
     NoReason,
     #[error("Timer må være et tall fra 0 til øktas lengde ({0}).")]
     Hours(String),
+    #[error("Deltakeren er ikke med i gruppen nå.")]
+    NotCurrentMember,
+    #[error("Velg en dato etter {0}, da deltakeren ble med.")]
+    LeaveBeforeJoin(String),
+    #[error("Deltakeren har oppmøte registrert {0}; velg en dato etter den.")]
+    LeaveBeforeAttendance(String),
 }
 
 impl GroupError {
@@ -83,6 +89,8 @@ impl GroupError {
             Self::WrongState(_) => "okt",
             Self::Future | Self::Missing(_) => "oppmote",
             Self::NotMember(_) | Self::NoPresence | Self::NoReason | Self::Hours(_) => "oppmote",
+            Self::NotCurrentMember => "slutt_deltaker",
+            Self::LeaveBeforeJoin(_) | Self::LeaveBeforeAttendance(_) => "til",
         }
     }
 }
@@ -112,6 +120,34 @@ pub fn join(
         }
         Err(e) => Err(GroupError::Text(e.to_string())),
     }
+}
+
+/// Checks a member leaving the group on `on` (the first day no longer a member): a current
+/// membership, begun before `on`, and no attendance on or after `on` (`last_marked`: the day of
+/// the participant's latest session with a mark).
+pub fn leave(
+    memberships: &[Membership],
+    participant: ParticipantId,
+    on: NaiveDate,
+    last_marked: Option<NaiveDate>,
+) -> Result<(), GroupError> {
+    let Some(open) = memberships
+        .iter()
+        .find(|m| m.participant == participant && m.to.is_none())
+    else {
+        return Err(GroupError::NotCurrentMember);
+    };
+    if on <= open.from {
+        return Err(GroupError::LeaveBeforeJoin(crate::dates::date_nb(
+            open.from,
+        )));
+    }
+    if let Some(day) = last_marked.filter(|d| *d >= on) {
+        return Err(GroupError::LeaveBeforeAttendance(crate::dates::date_nb(
+            day,
+        )));
+    }
+    Ok(())
 }
 
 /// Where a session is held.

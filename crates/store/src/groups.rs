@@ -77,6 +77,17 @@ pub struct NewMembership {
     pub checked: usize,
 }
 
+/// A member leaving a group, as the rules checked it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaving {
+    pub group: GroupId,
+    pub participant: ParticipantId,
+    /// The first day no longer a member.
+    pub on: NaiveDate,
+    /// How many memberships the group had when the rules looked.
+    pub checked: usize,
+}
+
 /// What a clash check read: the provider, the window, and the keys of the planned sessions in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedWindow {
@@ -155,6 +166,12 @@ pub trait GroupStore: Send + Sync {
     /// `checked` memberships in all (the count the rules looked at). False, writing nothing,
     /// when somebody changed the group meanwhile.
     async fn join_group(&self, m: &NewMembership, by: UserId, at: DateTime<Utc>) -> Result<bool>;
+
+    /// Ends the participant's open membership of the group on `on` and clears the current
+    /// group — only while the group holds `checked` memberships (as `join_group`). False,
+    /// writing nothing, when somebody changed the group meanwhile or the membership is closed.
+    /// Who ended it and when is the operation the use case logs.
+    async fn leave_group(&self, l: &Leaving) -> Result<bool>;
 
     /// The group's sessions, by start.
     async fn group_sessions(&self, group: GroupId) -> Result<Vec<StoredSession>>;

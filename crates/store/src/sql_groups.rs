@@ -197,6 +197,47 @@ macro_rules! impl_group_store {
                     Ok(true)
                 }
 
+                async fn leave_group(&self, l: &$crate::groups::Leaving) -> Result<bool> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    // Writers of one group queue here (a row lock on PostgreSQL).
+                    sqlx::query("UPDATE participant_groups SET id = id WHERE id = $1")
+                        .bind(l.group.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    let count: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM group_memberships WHERE group_id = $1",
+                    )
+                    .bind(l.group.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if usize::try_from(count).ok() != Some(l.checked) {
+                        return Ok(false);
+                    }
+                    let ended = sqlx::query(
+                        "UPDATE group_memberships SET valid_to = $3 WHERE group_id = $1 \
+                         AND participant_id = $2 AND valid_to IS NULL AND valid_from < $3",
+                    )
+                    .bind(l.group.0)
+                    .bind(l.participant.0)
+                    .bind(l.on)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if ended != 1 {
+                        return Ok(false);
+                    }
+                    sqlx::query(
+                        "UPDATE participants SET group_id = NULL WHERE id = $1 AND group_id = $2",
+                    )
+                    .bind(l.participant.0)
+                    .bind(l.group.0)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(s::BUMP_GENERATION).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
                 async fn group_sessions(&self, group: GroupId) -> Result<Vec<StoredSession>> {
                     let sql = format!("{SESSION} WHERE o.group_id = $1 ORDER BY o.starts_at, o.id");
                     sqlx::query(&sql)

@@ -233,3 +233,49 @@ both_stores! {
         assert_eq!(app.t.scalar_text("SELECT CAST(group_id AS TEXT) FROM participants WHERE id = 6").await.unwrap(), "1");
     }
 }
+
+both_stores! {
+    async fn a_member_leaves_the_group_from_a_date_and_is_then_a_former_member(t: TestStore) {
+        let app = App::new(t).await;
+        let staff = app.login("ansatt.a").await;
+        let leave = |form: &'static str| {
+            let (app, staff) = (&app, staff.clone());
+            async move { app.post_with_csrf("/grupper/1", "/grupper/1/medlemmer/slutt", &staff, form).await }
+        };
+        // Amina (1) joined with her first status; the fixture's first status is in 2025 or 2026.
+        for (form, field) in [
+            ("slutt_deltaker=4&til=01.06.2026", "slutt_deltaker"),
+            ("slutt_deltaker=abc&til=01.06.2026", "slutt_deltaker"),
+            ("slutt_deltaker=1&til=31.02.2026", "til"),
+            ("slutt_deltaker=1&til=01.01.2000", "til"),
+        ] {
+            let res = leave(form).await;
+            assert_eq!(res.status, StatusCode::BAD_REQUEST, "{form}");
+            assert!(res.body.contains(&format!("id=\"{field}-error\"")), "{form}: beside {field}: {}", res.body);
+        }
+        const CURRENT: &str = "SELECT CAST(COUNT(*) AS TEXT) FROM group_memberships WHERE participant_id = 1 AND valid_to IS NULL";
+        assert_eq!(app.t.scalar_text(CURRENT).await.unwrap(), "1", "nothing stored");
+        // The admin sees Leila (3) masked: her number ends nothing for him.
+        let admin = app.login("admin.a").await;
+        let res = app.post_with_csrf("/grupper/1", "/grupper/1/medlemmer/slutt", &admin, "slutt_deltaker=3&til=01.06.2026").await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert!(res.body.contains("Skriv nummeret til en deltaker i gruppen."));
+        // Another provider: not found.
+        let other = app.login("ansatt.b").await;
+        let res = app.post_with_csrf("/deltakere", "/grupper/1/medlemmer/slutt", &other, "slutt_deltaker=1&til=01.06.2026").await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let res = leave("slutt_deltaker=1&til=01.06.2026").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(app.t.scalar_text(CURRENT).await.unwrap(), "0");
+        let page = app.get("/grupper/1", Some(&staff)).await.body;
+        assert!(page.contains("–01.06.2026 (tidligere)"), "{page}");
+        assert!(app.get("/grupper/1?lagret=slutt", Some(&staff)).await.body.contains("Deltakeren er ikke lenger med i gruppen."));
+        let group: String = app.t.scalar_text("SELECT CAST(COALESCE(group_id, 0) AS TEXT) FROM participants WHERE id = 1").await.unwrap();
+        assert_eq!(group, "0", "no current group");
+        // Twice: refused.
+        let res = leave("slutt_deltaker=1&til=02.06.2026").await;
+        assert!(res.body.contains("Deltakeren er ikke med i gruppen nå."), "{}", res.body);
+        let ops: Vec<String> = app.t.store.operations().await.unwrap().into_iter().map(|o| o.action).collect();
+        assert!(ops.iter().any(|o| o == "group.leave"));
+    }
+}

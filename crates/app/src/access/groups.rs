@@ -172,7 +172,7 @@ impl ParticipantAccess {
     }
 
     /// The group, when it is the viewer's provider's (another provider's: not found).
-    async fn own_group(&self, id: GroupId) -> Result<GroupRecord, AppError> {
+    pub(super) async fn own_group(&self, id: GroupId) -> Result<GroupRecord, AppError> {
         let provider = self.group_provider()?;
         match self.app.store.group(id).await? {
             Some(g) if g.provider == provider => Ok(g),
@@ -634,7 +634,12 @@ impl ParticipantAccess {
         Ok(Ok(()))
     }
 
-    async fn log_group(&self, id: GroupId, action: &str, what: &str) -> Result<(), AppError> {
+    pub(super) async fn log_group(
+        &self,
+        id: GroupId,
+        action: &str,
+        what: &str,
+    ) -> Result<(), AppError> {
         let op = audit::operation(
             &self.app,
             &self.viewer,

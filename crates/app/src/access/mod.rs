@@ -10,6 +10,7 @@ mod contracts;
 mod definition;
 mod figures;
 pub mod generalise;
+mod group_members;
 mod groups;
 pub(crate) mod home;
 mod importing;

@@ -327,3 +327,37 @@ fn the_rate_is_hours_attended_over_hours_planned() {
     ]);
     assert_eq!(rate, Some(Decimal::new(5, 1)));
 }
+
+#[test]
+fn a_member_leaves_after_joining_and_after_the_last_attendance() {
+    let p = ParticipantId(1);
+    let members = [
+        member(1, "2026-03-02", None),
+        member(2, "2026-03-02", Some("2026-04-01")),
+    ];
+    assert_eq!(
+        leave(&members, p, d("2026-05-01"), Some(d("2026-04-27"))),
+        Ok(())
+    );
+    assert_eq!(
+        leave(&members, p, d("2026-03-02"), None),
+        Err(GroupError::LeaveBeforeJoin("02.03.2026".into())),
+        "not on the day they joined"
+    );
+    assert_eq!(
+        leave(&members, p, d("2026-04-27"), Some(d("2026-04-27"))),
+        Err(GroupError::LeaveBeforeAttendance("27.04.2026".into())),
+        "not before a session they have a mark for"
+    );
+    assert_eq!(
+        leave(&members, ParticipantId(2), d("2026-05-01"), None),
+        Err(GroupError::NotCurrentMember),
+        "one who left already"
+    );
+    assert_eq!(
+        leave(&members, ParticipantId(9), d("2026-05-01"), None),
+        Err(GroupError::NotCurrentMember)
+    );
+    assert_eq!(GroupError::NotCurrentMember.field(), "slutt_deltaker");
+    assert_eq!(GroupError::LeaveBeforeJoin(String::new()).field(), "til");
+}

@@ -25,6 +25,7 @@ fn key(id: &str) -> Result<i64, PageError> {
 fn notice(params: &HashMap<String, String>) -> Option<&'static str> {
     match params.get("lagret").map(String::as_str) {
         Some("medlem") => Some("group-member-added"),
+        Some("slutt") => Some("group-member-left"),
         Some("okter") => Some("group-sessions-planned"),
         Some("avlyst") => Some("group-session-cancelled"),
         Some("oppmote") => Some("group-attendance-saved"),
@@ -134,6 +135,29 @@ pub async fn join(
     {
         Ok(()) => {
             Ok(Redirect::to(&format!("/grupper/{id}?lagret=medlem#medlemmer")).into_response())
+        }
+        Err(e) => group_page(&state, &viewer, &headers, id, form, Some(e), None).await,
+    }
+}
+
+/// `POST /grupper/{id}/medlemmer/slutt`: a member leaves (`slutt_deltaker`, `til`).
+pub async fn leave(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    CleanForm(form): CleanForm,
+) -> Result<Response, PageError> {
+    let id = key(&id)?;
+    let access = viewer.participants(&state.app, None).await?;
+    super::form_csrf(&viewer, &form)?;
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    match access
+        .leave_group(GroupId(id), &field("slutt_deltaker"), &field("til"))
+        .await?
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/grupper/{id}?lagret=slutt#medlemmer")).into_response())
         }
         Err(e) => group_page(&state, &viewer, &headers, id, form, Some(e), None).await,
     }

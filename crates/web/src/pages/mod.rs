@@ -73,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/grupper", get(groups::list))
         .route("/grupper/{id}", get(groups::show))
         .route("/grupper/{id}/medlemmer", post(groups::join))
+        .route("/grupper/{id}/medlemmer/slutt", post(groups::leave))
         .route("/grupper/{id}/okter", post(groups::plan))
         .route(
             "/grupper/{id}/okter/{okt}",
