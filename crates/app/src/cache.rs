@@ -66,6 +66,8 @@ pub(crate) struct Cache {
     pub(crate) generalised: Slots<crate::access::pseudonymised::Generalised>,
     /// What the homes' tasks are worked out from, for all contracts at once.
     pub(crate) workflow: Slots<crate::access::home::Workflow, (), effekt_store::model::Generations>,
+    /// Attendance per group of a contract, under the newest attendance mark's key.
+    pub(crate) attendance: Slots<Vec<effekt_store::groups::GroupAttendance>, ContractId, i64>,
     /// The homes' figures per kind of viewer (role, organisation, sight).
     pub(crate) figures:
         Slots<Vec<crate::views::KeyFigures>, String, effekt_store::model::Generations>,

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 mod workspace;
-pub use workspace::{WorkspaceFigures, WorkspaceRow};
+pub use workspace::{AttendanceFigureRow, AttendanceFigures, WorkspaceFigures, WorkspaceRow};
 
 mod home;
 pub use home::{HomeView, KeyFigure, KeyFigures, TaskView};

@@ -468,5 +468,24 @@ pub fn attendance_rate(marks: &[(Decimal, Decimal)]) -> Option<Decimal> {
     Some(attended / planned)
 }
 
+/// The bands the published figures count groups in by attendance (the lower bound of each,
+/// in whole per cent of hours planned).
+pub const RATE_BANDS: [(&str, i64); 4] = [
+    ("Under 50 %", 0),
+    ("50–69 %", 50),
+    ("70–84 %", 70),
+    ("85 % og over", 85),
+];
+
+/// The band (index into [`RATE_BANDS`]) of `attended` over `planned` minutes, the per cent
+/// rounded down; `None` when nothing was planned.
+pub fn rate_band(attended: i64, planned: i64) -> Option<usize> {
+    if planned <= 0 {
+        return None;
+    }
+    let percent = attended.saturating_mul(100) / planned;
+    RATE_BANDS.iter().rposition(|(_, lower)| percent >= *lower)
+}
+
 #[cfg(test)]
 mod tests;

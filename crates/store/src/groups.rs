@@ -131,6 +131,19 @@ pub struct TermMark {
     pub hours: String,
 }
 
+/// A group's attendance in a contract, over the newest mark of every participant and session:
+/// the input of the published figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupAttendance {
+    pub provider: ProviderId,
+    pub group: GroupId,
+    /// Participants with at least one mark.
+    pub participants: i64,
+    /// Minutes attended and planned, summed over the marks.
+    pub attended_minutes: i64,
+    pub planned_minutes: i64,
+}
+
 /// A session on its teacher's home.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeacherSession {
@@ -236,6 +249,14 @@ pub trait GroupStore: Send + Sync {
     /// Writes a term of sessions with their attendance in one transaction (the demo at
     /// scale), without the planning rules: the caller has laid it out without clashes.
     async fn insert_term(&self, term: &[TermSession], at: DateTime<Utc>) -> Result<()>;
+
+    /// Per group of the contract with attendance: participants with a mark, minutes attended
+    /// and planned (the newest mark of each participant and session).
+    async fn attendance_by_group(&self, contract: ContractId) -> Result<Vec<GroupAttendance>>;
+
+    /// The newest attendance mark's key (0 when none): what the published figures are kept
+    /// under, since a mark is never changed, only added.
+    async fn newest_mark(&self) -> Result<i64>;
 
     /// The participant's sessions with attendance (the newest mark of each), by start.
     async fn attended_sessions(&self, participant: ParticipantId) -> Result<Vec<AttendedSession>>;

@@ -463,6 +463,45 @@ macro_rules! impl_group_store {
                         .collect()
                 }
 
+                async fn attendance_by_group(
+                    &self,
+                    contract: ContractId,
+                ) -> Result<Vec<$crate::groups::GroupAttendance>> {
+                    // Hours are exact decimals as text ('2.5'); whole minutes sum exactly.
+                    let rows = sqlx::query(
+                        "WITH newest AS (SELECT MAX(id) AS id FROM attendance_marks \
+                         GROUP BY session_id, participant_id) \
+                         SELECT g.provider_id, g.id, COUNT(DISTINCT a.participant_id), \
+                         CAST(SUM(CAST(ROUND(CAST(a.hours AS NUMERIC) * 60) AS BIGINT)) AS BIGINT), \
+                         CAST(SUM(o.minutes) AS BIGINT) \
+                         FROM newest n JOIN attendance_marks a ON a.id = n.id \
+                         JOIN group_sessions o ON o.id = a.session_id \
+                         JOIN participant_groups g ON g.id = o.group_id \
+                         WHERE g.contract_id = $1 GROUP BY g.provider_id, g.id \
+                         ORDER BY g.provider_id, g.id",
+                    )
+                    .bind(contract.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok($crate::groups::GroupAttendance {
+                                provider: ProviderId(r.try_get(0)?),
+                                group: GroupId(r.try_get(1)?),
+                                participants: r.try_get(2)?,
+                                attended_minutes: r.try_get(3)?,
+                                planned_minutes: r.try_get(4)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn newest_mark(&self) -> Result<i64> {
+                    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM attendance_marks")
+                        .fetch_one(&self.pool)
+                        .await?)
+                }
+
                 async fn insert_term(
                     &self,
                     term: &[$crate::groups::TermSession],

@@ -190,7 +190,9 @@ impl AggregateAccess {
                 }
             })
             .collect();
+        let attendance = self.attendance(contract, providers).await?;
         Ok(WorkspaceFigures {
+            attendance,
             answer_within_days: ANSWER_WITHIN_DAYS,
             columns: vec![
                 "Innen fristen".to_owned(),

@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod aggregates;
+mod attendance_figures;
 mod audit_log;
 mod contracts;
 mod definition;

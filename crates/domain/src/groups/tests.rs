@@ -361,3 +361,14 @@ fn a_member_leaves_after_joining_and_after_the_last_attendance() {
     assert_eq!(GroupError::NotCurrentMember.field(), "slutt_deltaker");
     assert_eq!(GroupError::LeaveBeforeJoin(String::new()).field(), "til");
 }
+
+#[test]
+fn groups_are_counted_in_bands_of_attendance_rounded_down() {
+    assert_eq!(rate_band(0, 0), None, "nothing planned");
+    assert_eq!(rate_band(0, 150), Some(0));
+    assert_eq!(rate_band(74, 150), Some(0), "49,3 %");
+    assert_eq!(rate_band(75, 150), Some(1), "50 %");
+    assert_eq!(rate_band(127, 150), Some(2), "84,7 % is not 85");
+    assert_eq!(rate_band(128, 150), Some(3));
+    assert_eq!(rate_band(150, 150), Some(3));
+}
