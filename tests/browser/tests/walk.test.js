@@ -298,8 +298,9 @@ async function walkOverview(page, role) {
   const cells = await page.locator('table.data-table td').allInnerTexts();
   assert.ok(cells.length > 0, 'the overview table should have cells');
   for (const c of cells) {
-    // A count, "<5" or "x" where suppressed; a median in days ("4,5"), "–" where not published.
-    assert.match(c.trim(), /^(<5|x|\d+(,\d+)?|–)$/, `overview cell "${c}" should be "<5", "x", a count, a median or "–"`);
+    // A count, "<5" or "x" where suppressed; a median in days ("4,5"), a share of hours
+    // attended ("86 %") where its count is shown, "–" where not published.
+    assert.match(c.trim(), /^(<5|x|\d+(,\d+)?|\d+ %|–)$/, `overview cell "${c}" should be "<5", "x", a count, a median, a share or "–"`);
   }
   await assertNoPersonalData(page);
 
