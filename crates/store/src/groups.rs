@@ -186,6 +186,10 @@ pub trait GroupStore: Send + Sync {
     /// Who ended it and when is the operation the use case logs.
     async fn leave_group(&self, l: &Leaving) -> Result<bool>;
 
+    /// The provider's active staff and admins, who may teach: (key, "Name (username)"), by
+    /// name.
+    async fn provider_teachers(&self, provider: ProviderId) -> Result<Vec<(UserId, String)>>;
+
     /// The group's sessions, by start.
     async fn group_sessions(&self, group: GroupId) -> Result<Vec<StoredSession>>;
 

@@ -238,6 +238,24 @@ macro_rules! impl_group_store {
                     Ok(true)
                 }
 
+                async fn provider_teachers(
+                    &self,
+                    provider: ProviderId,
+                ) -> Result<Vec<(UserId, String)>> {
+                    let rows = sqlx::query(
+                        "SELECT id, display_name || ' (' || username || ')' FROM users \
+                         WHERE provider_id = $1 AND active \
+                         AND role IN ('PROVIDER_STAFF', 'PROVIDER_ADMIN') \
+                         ORDER BY display_name, id",
+                    )
+                    .bind(provider.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok((UserId(r.try_get(0)?), r.try_get(1)?)))
+                        .collect()
+                }
+
                 async fn group_sessions(&self, group: GroupId) -> Result<Vec<StoredSession>> {
                     let sql = format!("{SESSION} WHERE o.group_id = $1 ORDER BY o.starts_at, o.id");
                     sqlx::query(&sql)

@@ -195,6 +195,11 @@ both_stores! {
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{p}");
             assert!(res.body.contains("id=\"deltaker-error\""), "{p}");
         }
+        // Each probe of a real participant is on that person's access log as refused.
+        let records = app.t.store.audit_records().await.unwrap();
+        let denied = |subject: i64| records.iter().any(|r| r.record.actor_name == "ansatt.a" && r.record.subject.0 == subject
+            && r.record.decision == effekt_store::model::Decision::Deny && r.record.purpose == "participant.list");
+        assert!(denied(4) && denied(6), "both probes audited");
         let res = app.post_with_csrf("/grupper/1", "/grupper/1/medlemmer", &staff, "deltaker=1&fra=01.03.2026").await;
         assert!(res.body.contains("allerede med i gruppen"), "{}", res.body);
         // Olena's participation ended on 01.03.2026: she is a former member from that day, and
@@ -260,6 +265,10 @@ both_stores! {
         let res = app.post_with_csrf("/grupper/1", "/grupper/1/medlemmer/slutt", &admin, "slutt_deltaker=3&til=01.06.2026").await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert!(res.body.contains("Skriv nummeret til en deltaker i gruppen."));
+        let records = app.t.store.audit_records().await.unwrap();
+        assert!(records.iter().any(|r| r.record.actor_name == "admin.a" && r.record.subject.0 == 3
+            && r.record.decision == effekt_store::model::Decision::Deny && r.record.purpose == "participant.list"),
+            "the probe of a masked member is on her access log as refused");
         // Another provider: not found.
         let other = app.login("ansatt.b").await;
         let res = app.post_with_csrf("/deltakere", "/grupper/1/medlemmer/slutt", &other, "slutt_deltaker=1&til=01.06.2026").await;

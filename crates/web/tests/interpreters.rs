@@ -211,6 +211,10 @@ both_stores! {
         let res = app.post_with_csrf("/tolk", "/tolk", &other, &format!("gjelder=deltaker&deltaker=1&dato=02.03.2026&klokkeslett=12:00&varighet=60&{BOOK}&tolk_navn=Ali&tolk_kostnad=900")).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert!(res.body.contains("Fant ingen deltaker"));
+        let records = app.t.store.audit_records().await.unwrap();
+        assert!(records.iter().any(|r| r.record.actor_name == "ansatt.b" && r.record.subject.0 == 1
+            && r.record.decision == effekt_store::model::Decision::Deny && r.record.purpose == "participant.interpreter"),
+            "the probe is on Amina's access log as refused");
         // Nav, investors, the evaluator and the rest: no page, no export, no step.
         for user in ["veileder1", "forvalter", "investor", "evaluator", "tilrettelegger", "administrator", "personvern"] {
             let cookie = app.login(user).await;

@@ -9,7 +9,7 @@ use effekt_store::groups::Leaving;
 
 use super::participants::unmasked;
 use super::ParticipantAccess;
-use crate::audit::Purpose;
+use crate::audit::{self, Purpose};
 use crate::{AppError, FieldError};
 
 impl ParticipantAccess {
@@ -41,6 +41,13 @@ impl ParticipantAccess {
             .iter()
             .find(|m| m.participant == participant && unmasked(m.protection, m.viewer_assigned))
         else {
+            audit::deny(
+                &self.app,
+                &self.viewer,
+                participant,
+                Purpose::ParticipantList,
+            )
+            .await?;
             return Ok(Err(missing()));
         };
         let on = match parse_civil_date(to) {

@@ -15,7 +15,7 @@ use effekt_store::groups::{
     AttendedSession, CheckedWindow, GroupRecord, NewMembership, NewSession, StoredMember,
     StoredSession,
 };
-use effekt_store::model::{ParticipantScope, UserScope};
+use effekt_store::model::ParticipantScope;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -244,13 +244,10 @@ impl ParticipantAccess {
         let teachers = self
             .app
             .store
-            .users()
+            .provider_teachers(provider)
             .await?
             .into_iter()
-            .filter(|u| {
-                u.active && u.role.is_provider() && u.scope == UserScope::Provider(provider)
-            })
-            .map(|u| (u.id.0, format!("{} ({})", u.display_name, u.username)))
+            .map(|(id, name)| (id.0, name))
             .collect();
         Ok(GroupView {
             id: g.id.0,
@@ -298,10 +295,18 @@ impl ParticipantAccess {
         let d = match self.in_scope(participant).await? {
             Some(d) if unmasked(d.protection, d.viewer_assigned) && d.contract == g.contract => d,
             _ => {
+                // A probe of someone the viewer may not add: audited, answered as not found.
+                audit::deny(
+                    &self.app,
+                    &self.viewer,
+                    participant,
+                    Purpose::ParticipantList,
+                )
+                .await?;
                 return Ok(Err(FieldError::new(
                     "deltaker",
                     "Fant ingen deltaker med det nummeret hos dere i denne kontrakten.",
-                )))
+                )));
             }
         };
         let from = match parse_civil_date(from) {
@@ -367,15 +372,8 @@ impl ParticipantAccess {
             return Ok(Err(refused(GroupError::Length)));
         };
         let teacher = teacher.trim().parse::<i64>().ok().map(UserId);
-        let teachers = self.app.store.users().await?;
-        let Some(teacher) = teacher.filter(|t| {
-            teachers.iter().any(|u| {
-                u.id == *t
-                    && u.active
-                    && u.role.is_provider()
-                    && u.scope == UserScope::Provider(g.provider)
-            })
-        }) else {
+        let teachers = self.app.store.provider_teachers(g.provider).await?;
+        let Some(teacher) = teacher.filter(|t| teachers.iter().any(|(id, _)| id == t)) else {
             return Ok(Err(FieldError::new("laerer", "Velg en lærer fra listen.")));
         };
         let starts = date.and_time(time);

@@ -413,6 +413,7 @@ impl ParticipantAccess {
                 .await?
                 .filter(|d| unmasked(d.protection, d.viewer_assigned))
             else {
+                audit::deny(&self.app, &self.viewer, key, Purpose::InterpreterBooking).await?;
                 return Ok(Err(FieldError::new(
                     "deltaker",
                     "Fant ingen deltaker med det nummeret hos dere.",
