@@ -1,22 +1,20 @@
-//! Groups, sessions and attendance (issue 14, items 1–2): the provider's staff and admins
-//! see their organisation's groups, add members (an 11th only with a reason), plan single
-//! sessions and weekly series (refused when the room, the teacher or the interpreter is taken),
-//! cancel a session with a reason, and take attendance for the whole group in one form.
-//! Nobody else sees a group page: Nav and the others get attendance as suppressed aggregates
-//! only. A protected member is masked unless the viewer is assigned to them; every name shown
+//! Groups and sessions (issue 14, item 1): the provider's staff and admins see their
+//! organisation's groups, add members (an 11th only with a reason), plan single sessions and
+//! weekly series (refused when the room or the teacher is taken), and cancel a session with a
+//! reason. Attendance is in `attendance.rs`, a member leaving in `group_members.rs`. Nobody
+//! else sees a group page: Nav and the others get attendance as published figures
+//! (`attendance_figures.rs`) only. A protected member is masked unless the viewer is assigned to them; every name shown
 //! is audited.
 
-use chrono::{Datelike, NaiveDateTime};
-use effekt_domain::dates::{date_nb, oslo_local, oslo_time, parse_civil_date, parse_clock};
-use effekt_domain::groups::{self as rules, GroupError, Membership, SessionState, TypedMark};
+use chrono::NaiveDateTime;
+use effekt_domain::dates::{date_nb, oslo_local, parse_civil_date, parse_clock};
+use effekt_domain::groups::{self as rules, GroupError, Membership, SessionState};
 use effekt_domain::ids::{GroupId, ParticipantId, ProviderId, UserId};
 use effekt_domain::plan;
 use effekt_store::groups::{
-    AttendedSession, CheckedWindow, GroupRecord, NewMembership, NewSession, StoredMember,
-    StoredSession,
+    CheckedWindow, GroupRecord, NewMembership, NewSession, StoredMember, StoredSession,
 };
 use effekt_store::model::ParticipantScope;
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::participants::unmasked;
@@ -103,11 +101,11 @@ fn when(s: &StoredSession) -> String {
     )
 }
 
-fn refused(e: GroupError) -> FieldError {
+pub(super) fn refused(e: GroupError) -> FieldError {
     FieldError::new(e.field(), e.to_string())
 }
 
-fn as_session(s: &StoredSession) -> Option<rules::Session> {
+pub(super) fn as_session(s: &StoredSession) -> Option<rules::Session> {
     Some(rules::Session {
         starts: s.starts,
         minutes: u16::try_from(s.minutes).ok()?,
@@ -122,7 +120,7 @@ fn as_session(s: &StoredSession) -> Option<rules::Session> {
 }
 
 /// A member's name, or the mask when the viewer may not see who it is.
-fn shown_name(m: &StoredMember, open: bool) -> String {
+pub(super) fn shown_name(m: &StoredMember, open: bool) -> String {
     if open {
         format!("{} {}", m.given_name, m.family_name)
     } else {
@@ -134,7 +132,7 @@ fn shown_name(m: &StoredMember, open: bool) -> String {
 }
 
 /// Where a stored session stands.
-fn state_of(s: &StoredSession) -> SessionState {
+pub(super) fn state_of(s: &StoredSession) -> SessionState {
     match (&s.cancelled, s.marked > 0) {
         (Some(r), _) => SessionState::Cancelled(r.clone()),
         (None, true) => SessionState::Held,
@@ -142,7 +140,7 @@ fn state_of(s: &StoredSession) -> SessionState {
     }
 }
 
-fn memberships(members: &[StoredMember]) -> Vec<Membership> {
+pub(super) fn memberships(members: &[StoredMember]) -> Vec<Membership> {
     members
         .iter()
         .map(|m| Membership {
@@ -180,7 +178,7 @@ impl ParticipantAccess {
         }
     }
 
-    fn session_view(&self, s: &StoredSession, now: NaiveDateTime) -> GroupSessionView {
+    pub(super) fn session_view(&self, s: &StoredSession, now: NaiveDateTime) -> GroupSessionView {
         let module =
             plan::module(&s.module).map_or_else(|| s.module.clone(), |m| m.label_nb.to_owned());
         let begun = s.starts <= now;
@@ -448,7 +446,7 @@ impl ParticipantAccess {
     }
 
     /// The session, when it is of the viewer's provider's group `id`.
-    async fn own_session(
+    pub(super) async fn own_session(
         &self,
         id: GroupId,
         session: i64,
@@ -496,142 +494,6 @@ impl ParticipantAccess {
         Ok(Ok(()))
     }
 
-    /// The attendance form of a session: every member on its day with the newest mark.
-    pub async fn attendance_form(
-        &self,
-        id: GroupId,
-        session: i64,
-    ) -> Result<AttendanceView, AppError> {
-        let (g, s) = self.own_session(id, session).await?;
-        let members = self
-            .app
-            .store
-            .group_members(id, self.viewer.user.id)
-            .await?;
-        let marks = self.app.store.attendance(session).await?;
-        let day = s.starts.date();
-        let on_day: Vec<&StoredMember> = members
-            .iter()
-            .filter(|m| m.from <= day && m.to.is_none_or(|t| day < t))
-            .collect();
-        let shown: Vec<_> = on_day
-            .iter()
-            .filter(|m| unmasked(m.protection, m.viewer_assigned))
-            .map(|m| m.person)
-            .collect();
-        self.permit(shown, Purpose::Attendance).await?;
-        let now = oslo_local(self.app.now());
-        Ok(AttendanceView {
-            group: g.id.0,
-            group_name: g.name,
-            session: self.session_view(&s, now),
-            taken: !marks.is_empty(),
-            rows: on_day
-                .iter()
-                .map(|m| {
-                    let open = unmasked(m.protection, m.viewer_assigned);
-                    let mark = marks.iter().find(|k| k.participant == m.participant);
-                    AttendanceRow {
-                        participant: m.participant.0,
-                        name: shown_name(m, open),
-                        masked: !open,
-                        presence: mark.map(|k| k.presence.clone()).unwrap_or_default(),
-                        reason: mark
-                            .and_then(|k| k.absence_reason.clone())
-                            .unwrap_or_default(),
-                        hours: mark.map(|k| k.hours.replace('.', ",")).unwrap_or_default(),
-                        recorded: mark
-                            .map(|k| format!("{}, {}", k.recorded_by, oslo_time(k.recorded_at))),
-                    }
-                })
-                .collect(),
-        })
-    }
-
-    /// Takes (or corrects, with a reason) the attendance of the whole group in one write.
-    pub async fn take_attendance(
-        &self,
-        id: GroupId,
-        session: i64,
-        typed: &[(String, String, String, String)],
-        correction: &str,
-    ) -> Result<Result<(), FieldError>, AppError> {
-        let (_, s) = self.own_session(id, session).await?;
-        let members = self
-            .app
-            .store
-            .group_members(id, self.viewer.user.id)
-            .await?;
-        let Some(checked) = as_session(&s) else {
-            return Err(AppError::internal(
-                "a stored session",
-                std::io::Error::other("module"),
-            ));
-        };
-        let state = state_of(&s);
-        let mut marks = Vec::with_capacity(typed.len());
-        for (participant, presence, reason, hours) in typed {
-            let Ok(key) = participant.trim().parse::<i64>() else {
-                return Ok(Err(FieldError::new(
-                    "oppmote",
-                    "Ukjent deltaker i skjemaet.",
-                )));
-            };
-            let name = members.iter().find(|m| m.participant.0 == key).map_or_else(
-                || format!("Deltaker {key}"),
-                |m| {
-                    if unmasked(m.protection, m.viewer_assigned) {
-                        format!("{} {}", m.given_name, m.family_name)
-                    } else {
-                        format!("Deltaker {key}")
-                    }
-                },
-            );
-            marks.push(TypedMark {
-                participant: ParticipantId(key),
-                name,
-                presence: presence.clone(),
-                reason: reason.clone(),
-                hours: hours.clone(),
-            });
-        }
-        let now = oslo_local(self.app.now());
-        let checked_marks =
-            match rules::attendance(&checked, &state, &memberships(&members), &marks, now) {
-                Ok(m) => m,
-                Err(e) => return Ok(Err(refused(e))),
-            };
-        let correction = if state == SessionState::Held {
-            let missing = "Oppmøtet er tatt før: skriv hvorfor det rettes.";
-            match super::required_text(correction, 500, "korrigering", missing) {
-                Ok(c) => Some(c),
-                Err(e) => return Ok(Err(e)),
-            }
-        } else {
-            None
-        };
-        let (by, at) = (self.viewer.user.id, self.app.now());
-        if !self
-            .app
-            .store
-            .take_attendance(session, &checked_marks, correction.as_deref(), by, at)
-            .await?
-        {
-            return Ok(Err(refused(GroupError::WrongState(
-                "Økta er avlyst; det tas ikke oppmøte.",
-            ))));
-        }
-        let persons: Vec<_> = members
-            .iter()
-            .filter(|m| checked_marks.iter().any(|k| k.participant == m.participant))
-            .map(|m| m.person)
-            .collect();
-        self.permit(persons, Purpose::Attendance).await?;
-        self.log_group(id, "attendance.take", &session.to_string())
-            .await?;
-        Ok(Ok(()))
-    }
-
     pub(super) async fn log_group(
         &self,
         id: GroupId,
@@ -646,29 +508,4 @@ impl ParticipantAccess {
         );
         Ok(self.app.store.append_operation(&op).await?)
     }
-}
-
-/// A participant's attendance rate per month (hours attended over hours planned, the newest
-/// mark of each session), oldest month first, as "mm.åååå" and a whole percentage.
-pub(super) fn monthly_rates(sessions: &[AttendedSession]) -> Vec<(String, String)> {
-    // (year, month) with each session's (hours attended, hours planned).
-    type Month = ((i32, u32), Vec<(Decimal, Decimal)>);
-    let mut months: Vec<Month> = Vec::new();
-    for s in sessions {
-        let key = (s.starts.year(), s.starts.month());
-        let planned = Decimal::from(s.minutes) / Decimal::from(60);
-        let hours: Decimal = s.hours.parse().unwrap_or_default();
-        match months.last_mut() {
-            Some((k, v)) if *k == key => v.push((hours, planned)),
-            _ => months.push((key, vec![(hours, planned)])),
-        }
-    }
-    months
-        .into_iter()
-        .filter_map(|((y, m), marks)| {
-            let rate = rules::attendance_rate(&marks)?;
-            let percent = (rate * Decimal::from(100)).round();
-            Some((format!("{m:02}.{y}"), format!("{percent} %")))
-        })
-        .collect()
 }

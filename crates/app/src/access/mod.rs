@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod aggregates;
+mod attendance;
 mod attendance_figures;
 mod audit_log;
 mod contracts;

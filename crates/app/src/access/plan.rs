@@ -157,7 +157,7 @@ impl ParticipantAccess {
             started: d.statuses.index_date().is_some(),
             may_write: role.is_provider(),
             default_from: self.app.today(),
-            attendance: super::groups::monthly_rates(&attended),
+            attendance: super::attendance::monthly_rates(&attended),
         }))
     }
 
