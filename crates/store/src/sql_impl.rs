@@ -17,8 +17,7 @@ macro_rules! impl_store {
             use effekt_domain::dataset::Dataset;
             use effekt_domain::ids::*;
             use effekt_domain::national_id::NationalId;
-            use effekt_domain::participant::StatusHistory;
-            use effekt_domain::person::{IdHistory, Protection};
+            use effekt_domain::person::Protection;
             use sqlx::Row;
 
             use $crate::error::{corrupt, Result};
@@ -60,44 +59,6 @@ macro_rules! impl_store {
                 pub async fn execute_raw(&self, sql: &str) -> Result<()> {
                     sqlx::raw_sql(sql).execute(&self.pool).await?;
                     Ok(())
-                }
-
-                async fn id_history(&self, person: i64) -> Result<IdHistory> {
-                    let rows = sqlx::query(
-                        "SELECT national_id, valid_from FROM person_ids \
-                         WHERE person_key = $1 ORDER BY valid_from, national_id",
-                    )
-                    .bind(person)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    let records = rows
-                        .iter()
-                        .map(|r| s::id_record(&r.try_get::<String, _>(0)?, r.try_get(1)?))
-                        .collect::<Result<Vec<_>>>()?;
-                    IdHistory::new(records).map_err(corrupt)
-                }
-
-                async fn status_history(&self, participant: i64) -> Result<StatusHistory> {
-                    let rows = sqlx::query(
-                        "SELECT status, end_reason, description, valid_from, valid_to \
-                         FROM participant_statuses WHERE participant_id = $1 ORDER BY seq",
-                    )
-                    .bind(participant)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    let periods = rows
-                        .iter()
-                        .map(|r| {
-                            s::status_period(
-                                &r.try_get::<String, _>(0)?,
-                                r.try_get(1)?,
-                                r.try_get(2)?,
-                                r.try_get(3)?,
-                                r.try_get(4)?,
-                            )
-                        })
-                        .collect::<Result<Vec<_>>>()?;
-                    StatusHistory::new(periods).map_err(corrupt)
                 }
             }
 

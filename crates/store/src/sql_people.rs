@@ -10,7 +10,8 @@ macro_rules! impl_people_store {
             use chrono::{DateTime, NaiveDate, Utc};
             use effekt_domain::ids::{PersonKey, UserId};
             use effekt_domain::national_id::NationalId;
-            use effekt_domain::person::Protection;
+            use effekt_domain::participant::StatusHistory;
+            use effekt_domain::person::{IdHistory, Protection};
             use sqlx::Row;
 
             use $crate::error::{corrupt, Result, StoreError};
@@ -18,6 +19,46 @@ macro_rules! impl_people_store {
             use $crate::sql_parts as s;
 
             impl $store {
+                /// The person's national ids over time, oldest first.
+                pub(crate) async fn id_history(&self, person: i64) -> Result<IdHistory> {
+                    let rows = sqlx::query(
+                        "SELECT national_id, valid_from FROM person_ids \
+                         WHERE person_key = $1 ORDER BY valid_from, national_id",
+                    )
+                    .bind(person)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let records = rows
+                        .iter()
+                        .map(|r| s::id_record(&r.try_get::<String, _>(0)?, r.try_get(1)?))
+                        .collect::<Result<Vec<_>>>()?;
+                    IdHistory::new(records).map_err(corrupt)
+                }
+
+                /// The participant's statuses over time, oldest first.
+                pub(crate) async fn status_history(&self, participant: i64) -> Result<StatusHistory> {
+                    let rows = sqlx::query(
+                        "SELECT status, end_reason, description, valid_from, valid_to \
+                         FROM participant_statuses WHERE participant_id = $1 ORDER BY seq",
+                    )
+                    .bind(participant)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let periods = rows
+                        .iter()
+                        .map(|r| {
+                            s::status_period(
+                                &r.try_get::<String, _>(0)?,
+                                r.try_get(1)?,
+                                r.try_get(2)?,
+                                r.try_get(3)?,
+                                r.try_get(4)?,
+                            )
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    StatusHistory::new(periods).map_err(corrupt)
+                }
+
                 pub(crate) async fn set_protection_sql(
                     &self,
                     person: PersonKey,

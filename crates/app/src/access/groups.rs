@@ -90,15 +90,20 @@ pub struct AttendanceView {
     pub taken: bool,
 }
 
-/// A session's time as the pages write it: "02.03.2026 kl. 09.00–10.30".
-fn when(s: &StoredSession) -> String {
-    let ends = s.starts + chrono::Duration::minutes(i64::from(s.minutes));
+/// A time span as the pages write it: "02.03.2026 kl. 09.00–10.30".
+pub(super) fn time_span(starts: NaiveDateTime, minutes: i32) -> String {
+    let ends = starts + chrono::Duration::minutes(i64::from(minutes));
     format!(
         "{} kl. {}–{}",
-        date_nb(s.starts.date()),
-        s.starts.format("%H.%M"),
+        date_nb(starts.date()),
+        starts.format("%H.%M"),
         ends.format("%H.%M")
     )
+}
+
+/// A session's time as the pages write it.
+fn when(s: &StoredSession) -> String {
+    time_span(s.starts, s.minutes)
 }
 
 pub(super) fn refused(e: GroupError) -> FieldError {
@@ -153,7 +158,7 @@ pub(super) fn memberships(members: &[StoredMember]) -> Vec<Membership> {
 
 impl ParticipantAccess {
     /// The provider whose groups this viewer works with: its staff and admins.
-    fn group_provider(&self) -> Result<ProviderId, AppError> {
+    pub(super) fn group_provider(&self) -> Result<ProviderId, AppError> {
         match self.scope {
             ParticipantScope::Provider(p)
                 if crate::policy::has(self.viewer.user.role, crate::policy::Grant::Groups) =>

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDateTime};
-use effekt_domain::dates::{date_nb, oslo_local, parse_civil_date, parse_clock};
+use effekt_domain::dates::{oslo_local, parse_civil_date, parse_clock};
 use effekt_domain::ids::{ParticipantId, ProviderId};
 use effekt_domain::interpreters::{
     self as rules, Booking, BookingError, BookingState, BookingStep, Mode, Qualification,
@@ -19,6 +19,7 @@ use effekt_domain::money::Nok;
 use effekt_store::interpreters::{CheckedBookings, NewBooking, Served, Serves, StoredBooking};
 use serde::Serialize;
 
+use super::groups::time_span;
 use super::participants::unmasked;
 use super::ParticipantAccess;
 use crate::audit::{self, Purpose};
@@ -95,16 +96,6 @@ pub struct BookingInput {
 
 fn kroner(ore: i64) -> String {
     Nok::from_ore(ore).to_string()
-}
-
-fn when(starts: NaiveDateTime, minutes: i32) -> String {
-    let ends = starts + Duration::minutes(i64::from(minutes));
-    format!(
-        "{} kl. {}–{}",
-        date_nb(starts.date()),
-        starts.format("%H.%M"),
-        ends.format("%H.%M")
-    )
 }
 
 fn refused(e: BookingError) -> FieldError {
@@ -223,18 +214,6 @@ fn costs(bookings: &[StoredBooking], served: &[Served]) -> Costs {
 }
 
 impl ParticipantAccess {
-    /// The provider whose interpreters this viewer books: its staff and admins.
-    fn booking_provider(&self) -> Result<ProviderId, AppError> {
-        match self.scope {
-            effekt_store::model::ParticipantScope::Provider(p)
-                if crate::policy::has(self.viewer.user.role, crate::policy::Grant::Groups) =>
-            {
-                Ok(p)
-            }
-            _ => Err(AppError::Forbidden),
-        }
-    }
-
     fn booking_view(
         &self,
         b: &StoredBooking,
@@ -256,7 +235,7 @@ impl ParticipantAccess {
         };
         BookingView {
             id: b.id,
-            when: when(b.starts, b.minutes),
+            when: time_span(b.starts, b.minutes),
             serves,
             link,
             language: b.language.clone(),
@@ -293,7 +272,7 @@ impl ParticipantAccess {
 
     /// The bookings page: open and closed bookings, the sessions to book for, and the costs.
     pub async fn interpreter_page(&self) -> Result<InterpreterView, AppError> {
-        let provider = self.booking_provider()?;
+        let provider = self.group_provider()?;
         let bookings = self.app.store.provider_bookings(provider).await?;
         let served = self.served(provider).await?;
         let now = oslo_local(self.app.now());
@@ -314,7 +293,7 @@ impl ParticipantAccess {
                     .iter()
                     .find(|(g, _)| g.id == s.group)
                     .map_or_else(String::new, |(g, _)| g.name.clone());
-                (s.id, format!("{group}: {}", when(s.starts, s.minutes)))
+                (s.id, format!("{group}: {}", time_span(s.starts, s.minutes)))
             })
             .collect();
         let (mut open, mut closed) = (Vec::new(), Vec::new());
@@ -340,7 +319,7 @@ impl ParticipantAccess {
 
     /// The costs as a CSV for Norwegian Excel: one row per contract, group and participant.
     pub async fn interpreter_costs_csv(&self) -> Result<Vec<u8>, AppError> {
-        let provider = self.booking_provider()?;
+        let provider = self.group_provider()?;
         let bookings = self.app.store.provider_bookings(provider).await?;
         let served = self.served(provider).await?;
         let c = costs(&bookings, &served);
@@ -381,7 +360,7 @@ impl ParticipantAccess {
         &self,
         input: &BookingInput,
     ) -> Result<Result<i64, FieldError>, AppError> {
-        let provider = self.booking_provider()?;
+        let provider = self.group_provider()?;
         let now = oslo_local(self.app.now());
         let serves = input.serves.trim();
         let (serves, contract, starts, minutes) = if let Some(key) = serves.strip_prefix("okt:") {
@@ -476,7 +455,7 @@ impl ParticipantAccess {
         };
         let others: Vec<(Booking, String)> = booked
             .iter()
-            .filter_map(|b| as_booking(b).map(|x| (x, when(b.starts, b.minutes))))
+            .filter_map(|b| as_booking(b).map(|x| (x, time_span(b.starts, b.minutes))))
             .collect();
         if let Err(e) = rules::clash(&booking, others.iter().map(|(b, l)| (b, l.as_str()))) {
             return Ok(Err(refused(e)));
@@ -511,7 +490,7 @@ impl ParticipantAccess {
         step: &str,
         reason: &str,
     ) -> Result<Result<(), FieldError>, AppError> {
-        let provider = self.booking_provider()?;
+        let provider = self.group_provider()?;
         let b = match self.app.store.interpreter_booking(id).await? {
             Some(b) if b.provider == provider => b,
             _ => return Err(AppError::NotFound),

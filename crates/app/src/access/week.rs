@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveTime};
 use effekt_domain::dates::{date_nb, oslo_local};
 use effekt_domain::tasks::{self, Due, TaskKind};
 
+use super::groups::time_span;
 use super::ParticipantAccess;
 use crate::views::TaskView;
 use crate::AppError;
@@ -45,14 +46,8 @@ impl ParticipantAccess {
             if s.cancelled.is_some() || s.marked > 0 {
                 continue;
             }
-            let ends = s.starts + Duration::minutes(i64::from(s.minutes));
             let place = s.room.clone().unwrap_or_else(|| "digitalt".to_owned());
-            let subject = format!(
-                "{group}: {} kl. {}–{}, {place}",
-                date_nb(s.starts.date()),
-                s.starts.format("%H.%M"),
-                ends.format("%H.%M")
-            );
+            let subject = format!("{group}: {}, {place}", time_span(s.starts, s.minutes));
             let href = format!("/grupper/{}/okter/{}", s.group.0, s.id);
             let (kind, due) = if s.starts <= now {
                 (
