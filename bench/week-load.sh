@@ -5,7 +5,8 @@
 # a group's attendance form must hold an open-loop rate of 100 requests/s for 30 s after a
 # warm-up, with p99 under 50 ms, audit writes included — on SQLite and on PostgreSQL. Also
 # measured: taking the attendance of the whole group (one transaction per form; here each a
-# correction with a reason, so every request writes a full set of marks).
+# correction with a reason, so every request writes a full set of marks), the main veileder's
+# home with her participants' next milestones, and the coordinator's caseload page.
 #
 # Usage: bench/week-load.sh [sqlite|postgres|both]   (default both)
 # Needs: oha (cargo install oha --locked), a PostgreSQL server for the postgres run. Sends
@@ -58,6 +59,19 @@ run_store() {
     marks=$(psql "$database" -tAc "SELECT COUNT(*) FROM attendance_marks WHERE correction = 'Målt under last'")
   fi
   echo "   marks written as corrections: $marks"
+  # The main veileder's home: the next milestone of each participant she guides besides the
+  # rest of her tasks (issue 14, item 5), and the coordinator's caseload page.
+  login jobbspesialist.stor
+  echo "   milestone tasks on the veileder's home: $(curl -fs -H "$cookie" "$base/hjem" | grep -c 'Følg opp delmålet' || true)"
+  for target in veileder-home caseloads; do
+    case $target in
+      veileder-home) url="$base/hjem" ;;
+      caseloads) login koordinator.stor; url="$base/team" ;;
+    esac
+    "$oha_bin" --no-tui -z 10s -q "$rate" -c 32 -H "$cookie" "$url" >/dev/null
+    "$oha_bin" --no-tui --output-format json -z "$duration" -q "$rate" --latency-correction -c 32 -H "$cookie" "$url" >"$work/$target.json"
+    summary "$1 open-loop $rate/s $target" "$work/$target.json"
+  done
   stop_server
 }
 

@@ -6,6 +6,7 @@ mod intake;
 mod plans;
 mod proposals;
 mod referrals;
+mod team;
 mod term;
 
 use std::collections::HashMap;
@@ -89,6 +90,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
                 password_hash: hash,
                 role: u.role,
                 scope: scope(u.scope),
+                discipline: team::discipline(&u.username, u.role),
             })
             .await?;
         ids.insert(u.username.clone(), id);
@@ -126,6 +128,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     plans::individual_all(app, &demo, &ids).await?;
     referrals::seed(app, &demo, &ids).await?;
     term::seed(app, &demo.dataset).await?;
+    team::seed(app, &demo, &ids).await?;
     Ok(())
 }
 
@@ -418,10 +421,12 @@ pub async fn account_lines(app: &App, seed: u64) -> Result<Vec<DemoAccountLine>,
         .map(|u| DemoAccountLine {
             organisation: organisation(&u.scope),
             role: u.role.label_nb(),
-            try_this: if u.username.starts_with("laerer.") {
-                "ta oppmøte for gruppen fra forsiden; bekreft tolken under Grupper og oppmøte → Tolkebestillinger"
-            } else {
-                try_with(u.role)
+            try_this: match u.username.split('.').next().unwrap_or_default() {
+                "laerer" => "ta oppmøte for gruppen fra forsiden; bekreft tolken under Grupper og oppmøte → Tolkebestillinger",
+                "koordinator" => "se saksmengden til hver ansatt under Team; legg spesialpedagogen til i teamet til en deltaker",
+                "spesialpedagog" => "se lese- og skrivevansker i kartleggingen til deltakerne i teamene dine (Team); en lærer ser den ikke",
+                "helse" => "se helsebehov, hørsel og syn i kartleggingen til deltakerne i teamene dine (Team)",
+                _ => try_with(u.role),
             },
             username: u.username,
         })

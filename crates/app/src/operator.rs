@@ -169,6 +169,7 @@ pub async fn create_administrator(
         password_hash: hash,
         role,
         scope: UserScope::None,
+        discipline: None,
     };
     match app.store.create_user_logged(&new, &op).await {
         Ok(id) => Ok(id),

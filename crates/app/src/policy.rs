@@ -83,6 +83,7 @@ pub enum Page {
     Home,
     Participants,
     Groups,
+    Team,
     Overview,
     Results,
     Investments,
@@ -96,10 +97,11 @@ pub enum Page {
 }
 
 impl Page {
-    pub const MENU: [Page; 13] = [
+    pub const MENU: [Page; 14] = [
         Page::Home,
         Page::Participants,
         Page::Groups,
+        Page::Team,
         Page::Overview,
         Page::Results,
         Page::Investments,
@@ -117,7 +119,7 @@ impl Page {
         match self {
             Page::Home => Grant::Home,
             Page::Participants => Grant::NamedParticipants,
-            Page::Groups => Grant::Groups,
+            Page::Groups | Page::Team => Grant::Groups,
             Page::Overview | Page::Results => Grant::Aggregates,
             Page::Investments => Grant::Investments,
             Page::Evaluation => Grant::Pseudonymised,

@@ -117,6 +117,12 @@ impl Viewer {
                 Some(ParticipantScope::NavOffice(o))
             }
             UserScope::Provider(p)
+                if self.user.role == Role::ProviderStaff
+                    && self.user.discipline == Some(effekt_domain::team::Discipline::Teacher) =>
+            {
+                Some(ParticipantScope::Teacher(p, self.user.id))
+            }
+            UserScope::Provider(p)
                 if matches!(self.user.role, Role::ProviderStaff | Role::ProviderAdmin) =>
             {
                 Some(ParticipantScope::Provider(p))

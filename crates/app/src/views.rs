@@ -209,10 +209,20 @@ pub struct AccountForm {
     pub display_name: String,
     pub role: String,
     pub organisation: String,
+    /// Provider staff: the discipline's code; empty otherwise.
+    pub discipline: String,
     pub errors: Vec<crate::FieldError>,
 }
 
 impl AccountForm {
+    /// The disciplines a provider staff member may have: (code, label).
+    pub fn disciplines(&self) -> Vec<(&'static str, &'static str)> {
+        effekt_domain::team::Discipline::ALL
+            .iter()
+            .map(|d| (d.code(), d.label_nb()))
+            .collect()
+    }
+
     /// The message for `field`, shown beside it.
     pub fn error_for(&self, field: &str) -> Option<&str> {
         self.errors

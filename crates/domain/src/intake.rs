@@ -11,7 +11,6 @@
 use chrono::NaiveDate;
 
 use crate::free_text;
-use crate::role::Role;
 
 /// A law that allows Nav to process and share a need item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,16 +240,6 @@ impl ScreeningField {
             ScreeningField::DigitalSkills => "Digitale ferdigheter",
             ScreeningField::HealthNeeds => "Helsebehov",
         }
-    }
-
-    /// The roles that may read the field. Until the participant's team exists (issue 14) this
-    /// is the provider's staff, never the organisation's administrator, Nav or anybody else.
-    pub fn readers(self) -> &'static [Role] {
-        &[Role::ProviderStaff]
-    }
-
-    pub fn may_read(self, role: Role) -> bool {
-        self.readers().contains(&role)
     }
 }
 
@@ -514,19 +503,11 @@ mod tests {
     }
 
     #[test]
-    fn screening_fields_are_read_by_provider_staff_only() {
+    fn screening_fields_have_codes_and_findings_are_checked() {
         for field in ScreeningField::ALL {
             assert_eq!(ScreeningField::from_code(field.code()), Some(field));
-            assert!(field.may_read(Role::ProviderStaff));
-            for role in [
-                Role::ProviderAdmin,
-                Role::NavCaseOfficer,
-                Role::NavContractManager,
-                Role::Evaluator,
-                Role::Investor,
-            ] {
-                assert!(!field.may_read(role), "{role:?} reads {field:?}");
-            }
+            // Every field has a discipline that needs it (crate::team).
+            assert!(!field.readers().is_empty(), "{field:?}");
         }
         assert_eq!(
             screening("horsel", "HEMMELIG", ""),

@@ -34,5 +34,6 @@ pub mod register;
 pub mod role;
 pub mod suppression;
 pub mod tasks;
+pub mod team;
 
 pub use chrono::NaiveDate;

@@ -48,6 +48,9 @@ pub enum TaskKind {
     TakeAttendance,
     /// Confirm with the interpreter a booking one made that is still only requested.
     ConfirmInterpreter,
+    /// Follow up the next milestone of a participant one is main veileder of, due soon or
+    /// overdue.
+    FollowUpMilestone,
 }
 
 impl TaskKind {
@@ -67,6 +70,7 @@ impl TaskKind {
             Self::TeachSession => "teach_session",
             Self::TakeAttendance => "take_attendance",
             Self::ConfirmInterpreter => "confirm_interpreter",
+            Self::FollowUpMilestone => "follow_up_milestone",
         }
     }
 
@@ -87,6 +91,7 @@ impl TaskKind {
             Self::TeachSession => "Dagens økt",
             Self::TakeAttendance => "Ta oppmøte",
             Self::ConfirmInterpreter => "Få tolkebestillingen bekreftet",
+            Self::FollowUpMilestone => "Følg opp delmålet",
         }
     }
 }
@@ -196,6 +201,32 @@ pub const ATTENDANCE_LOOKBACK_DAYS: i64 = 28;
 /// When a begun session's attendance is due: `ATTENDANCE_WITHIN_DAYS` after its day.
 pub fn attendance_due(session_day: NaiveDate, today: NaiveDate) -> Due {
     due(session_day, ATTENDANCE_WITHIN_DAYS, today)
+}
+
+/// How many days before a milestone is due the main veileder's home shows it.
+pub const MILESTONE_NOTICE_DAYS: i64 = 14;
+
+/// A participant's next milestone as a task of the main veileder: of the catalogue's
+/// milestones not yet reached (`reached` holds their identifiers), the one due first, counted
+/// from the start, when it is due within [`MILESTONE_NOTICE_DAYS`] or overdue. One per
+/// participant, so a caseload behind schedule does not bury the home.
+pub fn next_milestone(
+    started: NaiveDate,
+    reached: &[String],
+    today: NaiveDate,
+) -> Option<(&'static crate::milestones::MilestoneDef, Due)> {
+    let next = crate::milestones::CATALOGUE
+        .iter()
+        .filter(|m| !reached.iter().any(|r| r == m.id))
+        .min_by_key(|m| m.due_days)?;
+    let by = started + chrono::Days::new(u64::from(next.due_days));
+    (by - today <= chrono::Duration::days(MILESTONE_NOTICE_DAYS)).then_some((
+        next,
+        Due {
+            by,
+            overdue: today > by,
+        },
+    ))
 }
 
 /// When a requested booking should be confirmed: the working day before the assignment (the

@@ -37,8 +37,10 @@ mod sql_referral_drafts;
 mod sql_referrals;
 mod sql_register;
 mod sql_statement;
+mod sql_team;
 mod sql_workspace;
 mod sqlite;
+pub mod team;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod workspace;
@@ -60,17 +62,18 @@ pub use groups::GroupStore;
 pub use intake::IntakeStore;
 pub use interpreters::InterpreterStore;
 use model::{
-    AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow, ContractVersionRecord,
-    GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures, NewImportRun,
-    NewPasswordLink, NewStatement, NewUser, OpenSession, OperationRecord, Organisation,
-    OutcomeTotal, Page, ParticipantDetail, ParticipantQuery, ParticipantRow, ParticipantScope,
-    ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord, SnapshotRecord,
-    StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
+    AccountRights, AccountRow, AuditExportRow, AuditQuery, AuditRecord, ContractRow,
+    ContractVersionRecord, GroupRow, IdChangeRequest, ImportOutcome, LinesHead, LoginFailures,
+    NewImportRun, NewPasswordLink, NewStatement, NewUser, OpenSession, OperationRecord,
+    Organisation, OutcomeTotal, Page, ParticipantDetail, ParticipantQuery, ParticipantRow,
+    ParticipantScope, ParticipantTimeline, Proposal, QuasiIdentifiers, SessionRecord,
+    SnapshotRecord, StatementLineRecord, StatementRecord, StatusCount, UserRecord, UserScope,
 };
 pub use plan::PlanStore;
 pub use postgres::PgStore;
 pub use referral_drafts::ReferralDraftStore;
 pub use sqlite::SqliteStore;
+pub use team::TeamStore;
 pub use workspace::{ProposalStore, ReferralStore, WorkspaceStore};
 
 /// Which database is behind a [`Store`].
@@ -90,6 +93,7 @@ pub trait Store:
     + PlanStore
     + GroupStore
     + InterpreterStore
+    + TeamStore
     + Send
     + Sync
     + 'static
@@ -130,14 +134,14 @@ pub trait Store:
     ) -> Result<UserId>;
     /// Every Nav office, provider and investor, by kind and name.
     async fn organisations(&self) -> Result<Vec<Organisation>>;
-    /// Changes an account's name, role and scope, recorded as `op` in the same transaction; a
-    /// changed role or scope ends its sessions. False when there is no such account.
+    /// Changes an account's name, role, scope and discipline, recorded as `op` in the same
+    /// transaction; a changed role or scope ends its sessions, its assignments and its team
+    /// memberships (from the day of `op`). False when there is no such account.
     async fn update_user_logged(
         &self,
         user: UserId,
         display_name: &str,
-        role: effekt_domain::role::Role,
-        scope: UserScope,
+        rights: &AccountRights,
         op: &OperationRecord,
     ) -> Result<bool>;
     /// The newest `limit` audit records that match `query`, newest first.

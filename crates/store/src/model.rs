@@ -10,6 +10,7 @@ use effekt_domain::organisation::MembershipKind;
 use effekt_domain::participant::{ParticipantStatus, StatusHistory};
 use effekt_domain::person::{IdHistory, Protection};
 use effekt_domain::role::Role;
+use effekt_domain::team::Discipline;
 
 /// Which participants a query may touch. Built by the web layer's capabilities only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,9 @@ pub enum ParticipantScope {
     NavOffice(NavOfficeId),
     Provider(ProviderId),
     Contract(ContractId),
+    /// A teacher's: the provider's participants in the groups she teaches, and those whose
+    /// team she is on.
+    Teacher(ProviderId, UserId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -178,6 +182,16 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub scope: UserScope,
+    /// Provider staff: the discipline in the team; `None` for every other role.
+    pub discipline: Option<Discipline>,
+}
+
+/// What an account may do: its role, its organisation and (provider staff) its discipline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountRights {
+    pub role: Role,
+    pub scope: UserScope,
+    pub discipline: Option<Discipline>,
 }
 
 /// A one-time password link to store: only its token's hash.
@@ -221,6 +235,8 @@ pub struct UserRecord {
     pub role: Role,
     pub scope: UserScope,
     pub active: bool,
+    /// The provider staff member's discipline in the team (issue 14); `None` for other roles.
+    pub discipline: Option<Discipline>,
 }
 
 /// An account as the administrator sees it: its open sessions and its recent failed logins.

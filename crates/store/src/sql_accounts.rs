@@ -9,6 +9,7 @@ macro_rules! impl_account_store {
             use chrono::{DateTime, Utc};
             use effekt_domain::ids::*;
             use effekt_domain::role::Role;
+            use effekt_domain::team::Discipline;
             use sqlx::Row;
 
             use $crate::error::{corrupt, Result, StoreError};
@@ -33,11 +34,18 @@ macro_rules! impl_account_store {
                         row.try_get("investor_id")?,
                     ),
                     active: row.try_get("active")?,
+                    discipline: row
+                        .try_get::<Option<String>, _>("discipline")?
+                        .map(|c| {
+                            Discipline::from_code(&c)
+                                .ok_or_else(|| corrupt(format!("discipline {c:?}")))
+                        })
+                        .transpose()?,
                 })
             }
 
             const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, \
-                 nav_office_id, provider_id, investor_id, active";
+                 nav_office_id, provider_id, investor_id, active, discipline";
 
             impl $store {
                 async fn insert_user(
@@ -47,8 +55,8 @@ macro_rules! impl_account_store {
                     let (office, provider, investor) = s::scope_columns(user.scope);
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO users (username, display_name, password_hash, role, \
-                         nav_office_id, provider_id, investor_id, active) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                         nav_office_id, provider_id, investor_id, active, discipline) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                     )
                     .bind(&user.username)
                     .bind(&user.display_name)
@@ -58,6 +66,7 @@ macro_rules! impl_account_store {
                     .bind(provider)
                     .bind(investor)
                     .bind(true)
+                    .bind(user.discipline.map(Discipline::code))
                     .fetch_one(&mut **tx)
                     .await
                     .map_err(|e| match &e {

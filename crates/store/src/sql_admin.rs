@@ -8,7 +8,6 @@ macro_rules! impl_admin_store {
     ($store:ty, $db:ty) => {
         const _: () = {
             use effekt_domain::ids::*;
-            use effekt_domain::role::Role;
             use sqlx::Row;
 
             use $crate::error::{corrupt, Result};
@@ -61,8 +60,7 @@ macro_rules! impl_admin_store {
                     &self,
                     user: UserId,
                     display_name: &str,
-                    role: Role,
-                    scope: UserScope,
+                    rights: &AccountRights,
                     op: &OperationRecord,
                 ) -> Result<bool> {
                     let mut tx = self.pool.begin().await?;
@@ -77,10 +75,11 @@ macro_rules! impl_admin_store {
                     let Some(before) = before else {
                         return Ok(false);
                     };
-                    let (office, provider, investor) = s::scope_columns(scope);
+                    let role = rights.role;
+                    let (office, provider, investor) = s::scope_columns(rights.scope);
                     sqlx::query(
                         "UPDATE users SET display_name = $2, role = $3, nav_office_id = $4, \
-                         provider_id = $5, investor_id = $6 WHERE id = $1",
+                         provider_id = $5, investor_id = $6, discipline = $7 WHERE id = $1",
                     )
                     .bind(user.0)
                     .bind(display_name)
@@ -88,12 +87,14 @@ macro_rules! impl_admin_store {
                     .bind(office)
                     .bind(provider)
                     .bind(investor)
+                    .bind(rights.discipline.map(effekt_domain::team::Discipline::code))
                     .execute(&mut *tx)
                     .await?;
                     if before != (role.code().to_owned(), office, provider, investor) {
                         // New rights begin with a new login: no session keeps the old ones, no
                         // password link made under the old ones is left to use, and no
-                        // assignment (which unmasks protected persons) follows the person.
+                        // assignment or team membership (which unmask protected persons)
+                        // follows the person.
                         for sql in [
                             "DELETE FROM sessions WHERE user_id = $1",
                             "DELETE FROM password_links WHERE user_id = $1 AND used_at IS NULL",
@@ -101,6 +102,18 @@ macro_rules! impl_admin_store {
                         ] {
                             sqlx::query(sql).bind(user.0).execute(&mut *tx).await?;
                         }
+                        let day = effekt_domain::dates::oslo_local(op.at).date();
+                        sqlx::query(
+                            "UPDATE team_memberships SET valid_to = CASE WHEN valid_from > $2 \
+                             THEN valid_from ELSE $2 END, ended_by = $3, ended_at = $4 \
+                             WHERE user_id = $1 AND valid_to IS NULL",
+                        )
+                        .bind(user.0)
+                        .bind(day)
+                        .bind(op.actor.map(|a| a.0))
+                        .bind(op.at)
+                        .execute(&mut *tx)
+                        .await?;
                     }
                     Self::append_operation_in(&mut tx, op).await?;
                     tx.commit().await?;

@@ -146,11 +146,10 @@ macro_rules! impl_store {
                     &self,
                     user: UserId,
                     display_name: &str,
-                    role: effekt_domain::role::Role,
-                    scope: UserScope,
+                    rights: &AccountRights,
                     op: &OperationRecord,
                 ) -> Result<bool> {
-                    self.update_user_logged_sql(user, display_name, role, scope, op).await
+                    self.update_user_logged_sql(user, display_name, rights, op).await
                 }
 
                 async fn audit_page(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditExportRow>> {

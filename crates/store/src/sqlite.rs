@@ -29,6 +29,7 @@ use crate::sql_referral_drafts::impl_referral_draft_store;
 use crate::sql_referrals::impl_referral_store;
 use crate::sql_register::impl_register_store;
 use crate::sql_statement::impl_statement_store;
+use crate::sql_team::impl_team_store;
 use crate::sql_workspace::impl_workspace_store;
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -131,3 +132,4 @@ impl_intake_store!(SqliteStore, Sqlite);
 impl_plan_store!(SqliteStore, Sqlite);
 impl_group_store!(SqliteStore, Sqlite);
 impl_interpreter_store!(SqliteStore, Sqlite);
+impl_team_store!(SqliteStore, Sqlite);

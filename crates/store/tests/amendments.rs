@@ -27,7 +27,7 @@ both_stores! {
         t.store.insert_dataset(&fixture::dataset().unwrap()).await.unwrap();
         let user = t.store.create_user(&NewUser {
             username: "forvalter".into(), display_name: "Forvalter".into(), password_hash: "x".into(),
-            role: Role::NavContractManager, scope: UserScope::None,
+            role: Role::NavContractManager, scope: UserScope::None, discipline: None,
         }).await.unwrap();
         t.store.add_contract_version(Some(CONTRACT), &fixture::contract_terms(50_000).unwrap(), Some("v1"), 6, Utc::now()).await.unwrap();
         let mut fewer = fixture::contract_terms(60_000).unwrap();

@@ -39,6 +39,7 @@ both_stores! {
             password_hash: "x".into(),
             role: Role::Evaluator,
             scope: UserScope::None,
+            discipline: None,
         }).await.unwrap();
         assert!(!moved(&t, &mut g).await, "an account is no pricing input");
         t.store.add_contract_version(Some(CONTRACT), &fixture::contract_terms(50_000).unwrap(), None, 6, Utc::now()).await.unwrap();
@@ -90,6 +91,7 @@ both_stores! {
             password_hash: "x".into(),
             role: Role::Administrator,
             scope: UserScope::None,
+            discipline: None,
         }, &op).await.unwrap();
         let later = OperationRecord { actor: Some(id), actor_name: "admin".into(), action: "audit.export".into(), subject: "audit-log".into(), ..op.clone() };
         t.store.append_operation(&later).await.unwrap();
@@ -106,6 +108,7 @@ both_stores! {
             password_hash: "x".into(),
             role: Role::Administrator,
             scope: UserScope::None,
+            discipline: None,
         }, &op).await;
         assert!(matches!(again, Err(StoreError::Conflict(_))));
         assert_eq!(t.store.operations().await.unwrap().len(), 2);

@@ -30,6 +30,7 @@ async fn user(t: &TestStore, name: &str, role: Role) -> UserId {
             password_hash: "x".into(),
             role,
             scope: UserScope::None,
+            discipline: None,
         })
         .await
         .unwrap()

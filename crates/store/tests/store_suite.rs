@@ -26,6 +26,7 @@ async fn seeded(t: &TestStore) -> UserId {
             password_hash: "x".into(),
             role: Role::ProviderStaff,
             scope: UserScope::Provider(PROVIDER_A),
+            discipline: None,
         })
         .await
         .unwrap()
@@ -203,7 +204,7 @@ both_stores! {
         assert_eq!((f.for_username, f.from_client), (0, 1), "another username's failure stays");
         let user = t.store.user_by_username("veileder").await.unwrap().unwrap();
         assert_eq!((user.role, user.scope), (Role::ProviderStaff, UserScope::Provider(PROVIDER_A)));
-        let dup = t.store.create_user(&NewUser { username: "veileder".into(), display_name: "x".into(), password_hash: "x".into(), role: Role::Investor, scope: UserScope::None }).await;
+        let dup = t.store.create_user(&NewUser { username: "veileder".into(), display_name: "x".into(), password_hash: "x".into(), role: Role::Investor, scope: UserScope::None, discipline: None }).await;
         assert!(matches!(dup, Err(StoreError::Conflict(_))));
     }
 }

@@ -125,9 +125,11 @@ pub use effekt_app::FieldError;
 
 mod groups;
 mod interpreters;
+mod team;
 mod workspace;
 pub use groups::{AttendancePage, GroupPage, GroupsPage};
 pub use interpreters::InterpreterPage;
+pub use team::{CaseloadPage, TeamSection};
 pub use workspace::{IntakeSection, PlanSection};
 
 /// Where a page of the menu lives, and its label's key.
@@ -136,6 +138,7 @@ pub fn page_link(page: Page) -> (&'static str, &'static str) {
         Page::Home => ("/hjem", "nav-home"),
         Page::Participants => ("/deltakere", "nav-participants"),
         Page::Groups => ("/grupper", "nav-groups"),
+        Page::Team => ("/team", "nav-team"),
         Page::Overview => ("/oversikt", "nav-overview"),
         Page::Results => ("/resultater", "nav-results"),
         Page::Investments => ("/investeringer", "nav-investments"),
@@ -396,6 +399,10 @@ pub struct ParticipantPage {
     pub referral: Option<ReferralSection>,
     /// `None` when masked, and for roles that see no intake.
     pub intake: Option<IntakeSection>,
+    /// `None` when masked, and for roles that see no team (everyone outside the provider).
+    pub team: Option<TeamSection>,
+    /// A teacher who only teaches the participant's group: status, group, plan and attendance.
+    pub teacher_view: bool,
     /// `None` when masked, and for roles that see no plans.
     pub plan: Option<PlanSection>,
     pub id_form: Option<IdForm>,

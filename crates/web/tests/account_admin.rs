@@ -167,7 +167,7 @@ both_stores! {
         // Only provider roles and its own organisation are offered.
         assert!(!page.body.contains("value=\"ADMINISTRATOR\"") && !page.body.contains("value=\"provider:2\""));
         // A new colleague.
-        let made = create(&app, &admin_a, "username=ny.ansatt&display_name=Ny+Ansatt&role=PROVIDER_STAFF&organisation=provider%3A1").await;
+        let made = create(&app, &admin_a, "username=ny.ansatt&display_name=Ny+Ansatt&role=PROVIDER_STAFF&organisation=provider%3A1&discipline=VEILEDER").await;
         assert_eq!(made.status, StatusCode::OK, "{}", made.body);
         assert!(made.body.contains("/passord/"));
         // Not another role, not another organisation.

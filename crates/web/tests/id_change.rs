@@ -132,6 +132,7 @@ async fn second_officer(app: &App) -> String {
             password_hash: hash,
             role: effekt_domain::role::Role::NavCaseOfficer,
             scope: effekt_store::model::UserScope::NavOffice(OFFICE_GRUNERLOKKA),
+            discipline: None,
         })
         .await
         .unwrap();

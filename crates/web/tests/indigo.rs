@@ -49,6 +49,7 @@ both_stores! {
                 password_hash: "x".into(),
                 role: Role::NavContractManager,
                 scope: UserScope::None,
+                discipline: None,
             })
             .await
             .unwrap();

@@ -52,6 +52,7 @@ async fn colleague(app: &App) -> String {
             password_hash: hash,
             role: Role::NavCaseOfficer,
             scope: UserScope::NavOffice(OFFICE_GRUNERLOKKA),
+            discipline: None,
         })
         .await
         .unwrap();

@@ -524,6 +524,10 @@ async function walkUsers(page, role) {
     await page.selectOption('#organisation', provider);
     await page.focus('#organisation');
     await page.keyboard.press('Tab');
+    // Provider staff work in the team with a discipline.
+    assert.ok(await focusMatches(page, '#discipline'), 'Tab reaches the discipline');
+    await page.selectOption('#discipline', 'VEILEDER');
+    await page.keyboard.press('Tab');
     assert.ok(await focusMatches(page, 'form[action="/admin/brukere/ny"] button[type="submit"]'), 'Tab reaches the create button');
     await submitAndWait(page);
   };
@@ -926,6 +930,84 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
     }
   });
 
+  test('the team: a coordinator adds a special-education teacher, who sees the screening a teacher cannot', { timeout: 2 * TEST_TIMEOUT }, async () => {
+    const teacher = { key: 'teacher', user: 'laerer.stor' };
+    const coordinator = { key: 'coordinator', user: 'koordinator.stor' };
+    const special = { key: 'special-education', user: 'spesialpedagog.stor' };
+    const submit = async (page, selector) => {
+      await Promise.all([
+        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+        page.locator(selector).first().press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+    };
+    const as = async (role, name, walk) => {
+      const { context, page } = await newPage(browser, server.baseURL);
+      try {
+        await keyboardLogin(page, role);
+        await walk(page);
+      } catch (err) {
+        await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
+        throw err;
+      } finally {
+        await context.close();
+      }
+    };
+    let participant;
+    // The teacher opens a participant of her group: the plan, and nothing of the intake.
+    await as(teacher, 'team-laerer', async (page) => {
+      await page.goto('/grupper');
+      await page.locator('main tbody a[href^="/grupper/"]').first().click();
+      await page.waitForLoadState('load');
+      await page.locator('main tbody th a[href^="/deltakere/"]').first().click();
+      await page.waitForLoadState('load');
+      participant = pathname(page);
+      await visited(page, teacher.key, 'deltaker-som-laerer');
+      assert.equal(await page.locator('#individuell-plan').count(), 1, 'the plan');
+      for (const hidden of ['#kartlegging', '#inntak', '#team', '#plan-og-delmal']) {
+        assert.equal(await page.locator(hidden).count(), 0, `a teacher sees no ${hidden}`);
+      }
+    });
+    // The coordinator puts the special-education teacher on the participant's team.
+    await as(coordinator, 'team-koordinator', async (page) => {
+      await page.goto('/team');
+      await visited(page, coordinator.key, 'team');
+      assert.ok((await bodyText(page)).includes('Ansatte og saksmengde'), 'every staff member and her caseload');
+      await page.goto(participant);
+      await visited(page, coordinator.key, 'deltaker-team');
+      const option = page.locator('#ansatt option', { hasText: 'spesialpedagog.stor' });
+      if (await option.count()) {
+        await page.selectOption('#ansatt', await option.getAttribute('value'));
+        await submit(page, 'form[action$="/team"] button[type="submit"]');
+        await visited(page, coordinator.key, 'team-uten-plass');
+        assert.ok((await page.locator('#plass-error').innerText()).includes('Velg en plass'), 'refused beside the place');
+        await page.selectOption('#plass', 'MEDLEM');
+        await submit(page, 'form[action$="/team"] button[type="submit"]');
+        await visited(page, coordinator.key, 'team-lagt-til');
+        assert.ok((await bodyText(page)).includes('Den ansatte er lagt til i teamet.'), 'added');
+      }
+      assert.ok((await page.locator('#team-na').innerText()).includes('spesialpedagog.stor'), 'on the team');
+    });
+    // She records the reading-difficulty screening.
+    await as(special, 'team-spesialpedagog', async (page) => {
+      await page.goto(participant);
+      assert.equal(await page.locator('#helsebehov').count(), 0, 'health needs are the health worker\'s');
+      await page.selectOption('#lese-skrivevansker', 'TRENGER_OPPFOLGING');
+      await page.fill('#lese-skrivevansker-merknad', 'Leser langsomt, bytter om bokstaver.');
+      await submit(page, 'form[action$="/kartlegging"] button[type="submit"]');
+      await visited(page, special.key, 'kartlegging-lesing');
+      const text = await bodyText(page);
+      assert.ok(text.includes('Kartleggingen er lagret.') && text.includes('Leser langsomt, bytter om bokstaver.'), 'saved and shown');
+    });
+    // The teacher still sees the plan, and not the screening.
+    await as(teacher, 'team-laerer-igjen', async (page) => {
+      await page.goto(participant);
+      await visited(page, teacher.key, 'deltaker-uten-kartlegging');
+      assert.ok(!(await bodyText(page)).includes('Leser langsomt'), 'not for the teacher');
+      assert.equal(await page.locator('#lese-skrivevansker').count(), 0);
+    });
+  });
+
   test('a Nav case officer refers a person and the provider gives a place', { timeout: 2 * TEST_TIMEOUT }, async () => {
     const officer = ROLES.find((r) => r.key === 'case-officer');
     const staff = ROLES.find((r) => r.key === 'provider-staff');
@@ -1002,10 +1084,13 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         const text = await bodyText(page);
         assert.ok(text.includes('Svaret på henvisningen er registrert.'), 'answered');
         assert.ok(text.includes('Venter på oppstart') && text.includes('Registrer oppstart'), 'waits to start');
-        // The intake: Nav's health item, and the screening only provider staff see.
+        // Who accepts becomes the main veileder, and reads Nav's health item and the screening
+        // fields a job specialist needs — not hearing, which is the health worker's.
+        assert.ok(text.includes('Hovedveileder') && text.includes('Marte Olsen (jobbspesialist.stor)'), 'on the team as main veileder');
         assert.ok(text.includes('Ryggplager: tåler ikke tunge løft.'), 'the provider reads what Nav shared');
-        await page.selectOption('#horsel', 'TRENGER_OPPFOLGING');
-        await page.fill('#horsel-merknad', 'Hører dårlig i store grupper.');
+        assert.equal(await page.locator('#horsel').count(), 0, 'hearing is not a job specialist\'s');
+        await page.selectOption('#digitale-ferdigheter', 'TRENGER_OPPFOLGING');
+        await page.fill('#digitale-ferdigheter-merknad', 'Har ikke BankID og trenger hjelp med Altinn.');
         await page.selectOption('#lese-skrive-morsmal', 'NOE_VANSKER');
         await Promise.all([
           page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
@@ -1014,7 +1099,7 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
         await page.waitForLoadState('load');
         await visited(page, staff.key, 'kartlegging');
         const screened = await bodyText(page);
-        assert.ok(screened.includes('Kartleggingen er lagret.') && screened.includes('Hører dårlig i store grupper.'), 'screening saved');
+        assert.ok(screened.includes('Kartleggingen er lagret.') && screened.includes('Har ikke BankID og trenger hjelp med Altinn.'), 'screening saved');
         // A language recorded by mistake is withdrawn with a reason (refused without one).
         await page.fill('#sprak', 'Swahili');
         await Promise.all([

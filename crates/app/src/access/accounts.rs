@@ -5,7 +5,8 @@
 
 use effekt_domain::ids::{ProviderId, UserId};
 use effekt_domain::role::Role;
-use effekt_store::model::{NewPasswordLink, NewUser, UserRecord, UserScope};
+use effekt_domain::team::Discipline;
+use effekt_store::model::{AccountRights, NewPasswordLink, NewUser, UserRecord, UserScope};
 use effekt_store::StoreError;
 
 use crate::audit;
@@ -30,7 +31,12 @@ pub struct AccountInput {
     pub role: String,
     /// `office:ID`, `provider:ID`, `investor:ID` or empty.
     pub organisation: String,
+    /// Provider staff: a discipline code (`SPESIALPEDAGOG`); empty for every other role.
+    pub discipline: String,
 }
+
+/// A checked account form: name and rights.
+type Checked = (String, AccountRights);
 
 /// Creating and changing accounts, within the viewer's reach.
 pub struct AccountAccess {
@@ -162,6 +168,11 @@ impl AccountAccess {
             display_name: user.display_name,
             role: user.role.code().to_owned(),
             organisation: scope_value(user.scope),
+            discipline: user
+                .discipline
+                .map(Discipline::code)
+                .unwrap_or_default()
+                .to_owned(),
             errors: Vec::new(),
         })
     }
@@ -172,7 +183,7 @@ impl AccountAccess {
     async fn checked(
         &self,
         input: &AccountInput,
-    ) -> Result<Result<(String, Role, UserScope), Vec<FieldError>>, AppError> {
+    ) -> Result<Result<Checked, Vec<FieldError>>, AppError> {
         let mut errors = Vec::new();
         let display_name = accounts::parse_display_name(&input.display_name);
         if display_name.is_none() {
@@ -223,8 +234,29 @@ impl AccountAccess {
                 ));
             }
         }
+        // Provider staff work in the team with a discipline; no other role has one.
+        let discipline = match (role, input.discipline.trim()) {
+            (Some(Role::ProviderStaff), code) => {
+                let d = Discipline::from_code(code);
+                if d.is_none() {
+                    errors.push(FieldError::new(
+                        "discipline",
+                        "Fagrolle: velg fagrollen den ansatte har i teamet.",
+                    ));
+                }
+                d
+            }
+            _ => None,
+        };
         Ok(match (display_name, role, scope) {
-            (Some(name), Some(role), Some(scope)) if errors.is_empty() => Ok((name, role, scope)),
+            (Some(name), Some(role), Some(scope)) if errors.is_empty() => Ok((
+                name,
+                AccountRights {
+                    role,
+                    scope,
+                    discipline,
+                },
+            )),
             _ => Err(errors),
         })
     }
@@ -238,7 +270,7 @@ impl AccountAccess {
     ) -> Result<Result<(String, String), Vec<FieldError>>, AppError> {
         let username = accounts::parse_username(&input.username);
         let checked = self.checked(input).await?;
-        let (username, (display_name, role, scope)) = match (username, checked) {
+        let (username, (display_name, rights)) = match (username, checked) {
             (Some(username), Ok(checked)) => (username, checked),
             (username, checked) => {
                 let mut errors = Vec::new();
@@ -252,6 +284,7 @@ impl AccountAccess {
                 return Ok(Err(errors));
             }
         };
+        let role = rights.role;
         let op = audit::operation(
             &self.app,
             &self.viewer,
@@ -263,7 +296,8 @@ impl AccountAccess {
             display_name,
             password_hash: accounts::NO_PASSWORD.to_owned(),
             role,
-            scope,
+            scope: rights.scope,
+            discipline: rights.discipline,
         };
         let (token, link) = self.new_link();
         let link_op = audit::operation(
@@ -316,11 +350,12 @@ impl AccountAccess {
         if user.role == Role::PrivacyOfficer {
             return Err(refused(PRIVACY_OFFICER_FROM_CLI));
         }
-        let (display_name, role, scope) = match self.checked(input).await? {
+        let (display_name, rights) = match self.checked(input).await? {
             Ok(checked) => checked,
             Err(errors) => return Ok(Err(errors)),
         };
-        if user.id == self.viewer.user.id && (role != user.role || scope != user.scope) {
+        let role = rights.role;
+        if user.id == self.viewer.user.id && (role != user.role || rights.scope != user.scope) {
             return Err(refused(
                 "Du kan ikke endre din egen rolle eller organisasjon.",
             ));
@@ -334,7 +369,7 @@ impl AccountAccess {
         if !self
             .app
             .store
-            .update_user_logged(user.id, &display_name, role, scope, &op)
+            .update_user_logged(user.id, &display_name, &rights, &op)
             .await?
         {
             return Err(AppError::NotFound);

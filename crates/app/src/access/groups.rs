@@ -160,13 +160,37 @@ impl ParticipantAccess {
     /// The provider whose groups this viewer works with: its staff and admins.
     pub(super) fn group_provider(&self) -> Result<ProviderId, AppError> {
         match self.scope {
-            ParticipantScope::Provider(p)
+            ParticipantScope::Provider(p) | ParticipantScope::Teacher(p, _)
                 if crate::policy::has(self.viewer.user.role, crate::policy::Grant::Groups) =>
             {
                 Ok(p)
             }
             _ => Err(AppError::Forbidden),
         }
+    }
+
+    /// A teacher's groups (those she teaches a session of); `None` for everyone else, who
+    /// works with all of the provider's groups.
+    pub(super) async fn taught_groups(
+        &self,
+    ) -> Result<Option<std::collections::HashSet<GroupId>>, AppError> {
+        let ParticipantScope::Teacher(_, teacher) = self.scope else {
+            return Ok(None);
+        };
+        // Bounds both stores compare alike (SQLite compares the text).
+        let from = NaiveDateTime::default();
+        let to = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap_or(from);
+        Ok(Some(
+            self.app
+                .store
+                .teacher_sessions(teacher, from, to)
+                .await?
+                .into_iter()
+                .map(|t| t.session.group)
+                .collect(),
+        ))
     }
 
     /// Whether this viewer works with groups: the provider's staff and admins.
@@ -177,8 +201,13 @@ impl ParticipantAccess {
     /// The group, when it is the viewer's provider's (another provider's: not found).
     pub(super) async fn own_group(&self, id: GroupId) -> Result<GroupRecord, AppError> {
         let provider = self.group_provider()?;
+        let taught = self.taught_groups().await?;
         match self.app.store.group(id).await? {
-            Some(g) if g.provider == provider => Ok(g),
+            Some(g)
+                if g.provider == provider && taught.as_ref().is_none_or(|t| t.contains(&id)) =>
+            {
+                Ok(g)
+            }
             _ => Err(AppError::NotFound),
         }
     }
@@ -210,12 +239,14 @@ impl ParticipantAccess {
     pub async fn provider_groups(&self) -> Result<Vec<GroupSummary>, AppError> {
         let provider = self.group_provider()?;
         let today = self.app.today();
+        let taught = self.taught_groups().await?;
         Ok(self
             .app
             .store
             .provider_groups(provider, today)
             .await?
             .into_iter()
+            .filter(|(g, _)| taught.as_ref().is_none_or(|t| t.contains(&g.id)))
             .map(|(g, members)| GroupSummary {
                 id: g.id.0,
                 name: g.name,

@@ -3,18 +3,20 @@
 //! languages and interpreter need, and the screening.
 //!
 //! Who: Nav's case officer shares need items; the provider's staff and admins record measures
-//! and languages; only roles a screening field names (`ScreeningField::readers`, until issue
-//! 14's team: provider staff) see or record the screening, and each field shown is its own
-//! audit record. A special-category need item (health) is shown to the provider's staff and
-//! Nav's case officers, never to the organisation's admin. Nobody sees or changes the intake
-//! of a person masked for them; every other role sees no intake at all.
+//! and languages; only members of the participant's team whose discipline needs a screening
+//! field (`ScreeningField::readers`) see or record it, and each field shown is its own audit
+//! record. A special-category need item (health) is shown to Nav's case officers and to team
+//! members whose discipline plans around it, never to the organisation's admin or the rest of
+//! the staff. A teacher who only teaches the participant's group sees no intake. Nobody sees or
+//! changes the intake of a person masked for them; every other role sees no intake at all.
 
 use chrono::NaiveDate;
 use effekt_domain::dates::{oslo_time, parse_civil_date};
 use effekt_domain::ids::ParticipantId;
 use effekt_domain::intake::{self as rules, Finding, IntakeError, ScreeningField};
 use effekt_domain::role::Role;
-use effekt_store::model::ParticipantDetail;
+use effekt_domain::team::Discipline;
+use effekt_store::model::{ParticipantDetail, UserRecord};
 use serde::Serialize;
 
 use super::ParticipantAccess;
@@ -86,8 +88,24 @@ fn sees_intake(role: Role) -> bool {
     role.is_provider() || role == Role::NavCaseOfficer
 }
 
-fn sees_special_need(role: Role) -> bool {
-    matches!(role, Role::ProviderStaff | Role::NavCaseOfficer)
+fn sees_special_need(viewer: &UserRecord, d: &ParticipantDetail) -> bool {
+    viewer.role == Role::NavCaseOfficer
+        || super::team::on_team(viewer, d)
+            && viewer
+                .discipline
+                .is_some_and(Discipline::reads_special_needs)
+}
+
+/// The screening fields `viewer` reads of participant `d`: none unless on its team, then those
+/// the discipline needs.
+fn readable_fields(viewer: &UserRecord, d: &ParticipantDetail) -> Vec<ScreeningField> {
+    match viewer.discipline {
+        Some(discipline) if super::team::on_team(viewer, d) => ScreeningField::ALL
+            .into_iter()
+            .filter(|f| f.may_read(discipline))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The withdrawal form's two fields for `kind`: the record chosen and the reason.
@@ -114,10 +132,10 @@ impl ParticipantAccess {
         let d = self
             .unmasked_in_scope(id, Purpose::ParticipantIntake)
             .await?;
-        let readable: Vec<ScreeningField> = ScreeningField::ALL
-            .into_iter()
-            .filter(|f| f.may_read(role))
-            .collect();
+        if !super::team::sees_whole_record(&self.viewer.user, &d) {
+            return Ok(None);
+        }
+        let readable = readable_fields(&self.viewer.user, &d);
         let codes: Vec<&str> = readable.iter().map(|f| f.code()).collect();
         let stored = self.app.store.intake(id).await?;
         let screened = self.app.store.screenings(id, &codes).await?;
@@ -126,7 +144,7 @@ impl ParticipantAccess {
         self.permit_purposes(d.person, &purposes).await?;
         let (shown, hidden): (Vec<_>, Vec<_>) = stored.needs.into_iter().partition(|n| {
             rules::need_item(&n.item).is_some_and(|i| !i.special_category)
-                || sees_special_need(role)
+                || sees_special_need(&self.viewer.user, &d)
         });
         let needs = shown
             .into_iter()
@@ -230,26 +248,26 @@ impl ParticipantAccess {
         id: ParticipantId,
         input: &ScreeningInput,
     ) -> Result<Result<(), FieldError>, AppError> {
-        let role = self.viewer.user.role;
-        let d = self
-            .intake_writer(id, |r| {
-                r.is_provider() && ScreeningField::ALL.iter().any(|f| f.may_read(r))
-            })
-            .await?;
+        let d = self.intake_writer(id, |r| r == Role::ProviderStaff).await?;
+        let readable = readable_fields(&self.viewer.user, &d);
+        if readable.is_empty() {
+            audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantIntake).await?;
+            return Err(AppError::Forbidden);
+        }
         let mut screening = Vec::new();
         for (field, finding, note) in input {
             // An empty choice leaves the field as it was.
             if finding.trim().is_empty() {
                 continue;
             }
-            let s = match rules::screening(field.code(), finding, note) {
-                Ok(s) => s,
-                Err(e) => return Ok(Err(FieldError::new(field.code(), e.to_string()))),
-            };
-            if !s.field.may_read(role) {
+            if !readable.contains(field) {
+                audit::deny(&self.app, &self.viewer, id, Purpose::Screening(*field)).await?;
                 return Err(AppError::Forbidden);
             }
-            screening.push(s);
+            match rules::screening(field.code(), finding, note) {
+                Ok(s) => screening.push(s),
+                Err(e) => return Ok(Err(FieldError::new(field.code(), e.to_string()))),
+            }
         }
         if screening.is_empty() {
             return Ok(Err(FieldError::new(
@@ -395,7 +413,14 @@ impl ParticipantAccess {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantIntake).await?;
             return Err(AppError::Forbidden);
         }
-        self.unmasked_in_scope(id, Purpose::ParticipantIntake).await
+        let d = self
+            .unmasked_in_scope(id, Purpose::ParticipantIntake)
+            .await?;
+        if !super::team::sees_whole_record(&self.viewer.user, &d) {
+            audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantIntake).await?;
+            return Err(AppError::Forbidden);
+        }
+        Ok(d)
     }
 
     async fn audit_intake(&self, d: &ParticipantDetail) -> Result<(), AppError> {

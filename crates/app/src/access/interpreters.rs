@@ -252,13 +252,25 @@ impl ParticipantAccess {
         }
     }
 
-    /// The participants the provider's bookings name, audited when shown unmasked.
-    async fn served(&self, provider: ProviderId) -> Result<Vec<Served>, AppError> {
-        let served = self
+    /// The provider's bookings this viewer works with — a teacher: those of her groups and
+    /// those she made — and the participants they name, audited when shown unmasked.
+    async fn visible_bookings(
+        &self,
+        provider: ProviderId,
+    ) -> Result<(Vec<StoredBooking>, Vec<Served>), AppError> {
+        let mut bookings = self.app.store.provider_bookings(provider).await?;
+        if let Some(taught) = self.taught_groups().await? {
+            let me = self.viewer.user.id;
+            bookings.retain(|b| {
+                b.booked_by == me || b.group.as_ref().is_some_and(|(g, _)| taught.contains(g))
+            });
+        }
+        let mut served = self
             .app
             .store
             .booking_participants(provider, self.viewer.user.id)
             .await?;
+        served.retain(|s| bookings.iter().any(|b| b.id == s.booking));
         let mut shown: Vec<_> = served
             .iter()
             .filter(|s| unmasked(s.protection, s.viewer_assigned))
@@ -267,20 +279,22 @@ impl ParticipantAccess {
         shown.sort_unstable_by_key(|p| p.0);
         shown.dedup();
         self.permit(shown, Purpose::InterpreterBooking).await?;
-        Ok(served)
+        Ok((bookings, served))
     }
 
     /// The bookings page: open and closed bookings, the sessions to book for, and the costs.
     pub async fn interpreter_page(&self) -> Result<InterpreterView, AppError> {
         let provider = self.group_provider()?;
-        let bookings = self.app.store.provider_bookings(provider).await?;
-        let served = self.served(provider).await?;
+        let (bookings, served) = self.visible_bookings(provider).await?;
         let now = oslo_local(self.app.now());
-        let upcoming = self
+        let mut upcoming = self
             .app
             .store
             .provider_sessions_between(provider, now, now + Duration::weeks(OFFERED_WEEKS))
             .await?;
+        if let Some(taught) = self.taught_groups().await? {
+            upcoming.retain(|s| taught.contains(&s.group));
+        }
         let groups = self
             .app
             .store
@@ -320,8 +334,7 @@ impl ParticipantAccess {
     /// The costs as a CSV for Norwegian Excel: one row per contract, group and participant.
     pub async fn interpreter_costs_csv(&self) -> Result<Vec<u8>, AppError> {
         let provider = self.group_provider()?;
-        let bookings = self.app.store.provider_bookings(provider).await?;
-        let served = self.served(provider).await?;
+        let (bookings, served) = self.visible_bookings(provider).await?;
         let c = costs(&bookings, &served);
         let mut lines = Vec::new();
         for (level, rows) in [
@@ -491,8 +504,18 @@ impl ParticipantAccess {
         reason: &str,
     ) -> Result<Result<(), FieldError>, AppError> {
         let provider = self.group_provider()?;
+        let taught = self.taught_groups().await?;
+        let me = self.viewer.user.id;
         let b = match self.app.store.interpreter_booking(id).await? {
-            Some(b) if b.provider == provider => b,
+            // A teacher steps the bookings of her groups and her own only.
+            Some(b)
+                if b.provider == provider
+                    && taught.as_ref().is_none_or(|t| {
+                        b.booked_by == me || b.group.as_ref().is_some_and(|(g, _)| t.contains(g))
+                    }) =>
+            {
+                b
+            }
             _ => return Err(AppError::NotFound),
         };
         let Some(step) = BookingStep::from_code(step.trim()) else {

@@ -31,6 +31,7 @@ mod referral_drafts;
 mod referrals;
 mod statement_words;
 mod statements;
+mod team;
 mod week;
 
 pub use accounts::{AccountAccess, AccountInput, Reach, SessionView};
@@ -60,6 +61,7 @@ pub use referrals::{ReferralChoice, ReferralView};
 pub use statements::{
     FileFormat, PaymentInput, PeriodLines, Sight, StatementAccess, StatementFile, LINES_ON_PAGE,
 };
+pub use team::{CaseloadRow, CaseloadView, StaffView, TeamMemberView, TeamView};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 

@@ -179,6 +179,21 @@ fn detail(d: &ParticipantDetail) -> (ParticipantDetailView, Vec<effekt_domain::i
     (view, shown)
 }
 
+/// The person as a teacher who is not on the team sees them: name, status and group; no
+/// national id, birth date, country, address, phone, id history, household or free text.
+fn for_teacher(view: &mut ParticipantDetailView) {
+    "–".clone_into(&mut view.summary.national_id);
+    view.birth_date = None;
+    "–".clone_into(&mut view.country_of_birth);
+    view.address = None;
+    view.phone = None;
+    view.id_history.clear();
+    view.household = None;
+    for s in &mut view.statuses {
+        s.description = None;
+    }
+}
+
 /// What registering an id change did: it waits for a second Nav case officer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdChange {
@@ -353,7 +368,11 @@ impl ParticipantAccess {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
             return Err(AppError::NotFound);
         };
-        let (view, shown) = detail(&d);
+        let (mut view, shown) = detail(&d);
+        if !super::team::sees_whole_record(&self.viewer.user, &d) {
+            // A teacher who only teaches the group needs the name, not how to reach the person.
+            for_teacher(&mut view);
+        }
         self.permit(shown, Purpose::ParticipantView).await?;
         Ok(view)
     }

@@ -31,6 +31,8 @@ pub struct PlanView {
     pub next_level: Option<(String, usize)>,
     pub started: bool,
     pub may_write: bool,
+    /// Writes versions and records approval (a teacher only teaching the group does not).
+    pub may_author: bool,
     /// What the plan form offers as the date a new version applies from: today.
     pub default_from: NaiveDate,
     /// Attendance at group sessions per month: ("mm.åååå", "87 %").
@@ -156,6 +158,7 @@ impl ParticipantAccess {
             tasks,
             started: d.statuses.index_date().is_some(),
             may_write: role.is_provider(),
+            may_author: role.is_provider() && super::team::sees_whole_record(&self.viewer.user, &d),
             default_from: self.app.today(),
             attendance: super::attendance::monthly_rates(&attended),
         }))
@@ -167,7 +170,7 @@ impl ParticipantAccess {
         id: ParticipantId,
         input: &PlanInput,
     ) -> Result<Result<(), FieldError>, AppError> {
-        let d = self.plan_writer(id).await?;
+        let d = self.plan_author(id).await?;
         let valid_from = match parse_civil_date(&input.valid_from) {
             Ok(date) => date,
             Err(e) => return Ok(Err(FieldError::new("gjelder_fra", e.message_nb()))),
@@ -210,7 +213,7 @@ impl ParticipantAccess {
         how: &str,
         reason: &str,
     ) -> Result<Result<(), FieldError>, AppError> {
-        let d = self.plan_writer(id).await?;
+        let d = self.plan_author(id).await?;
         let versions = self.app.store.plans(id).await?;
         let Some(newest) = versions.first() else {
             return Err(AppError::NotFound);
@@ -315,5 +318,19 @@ impl ParticipantAccess {
             return Err(AppError::Forbidden);
         }
         self.unmasked_in_scope(id, Purpose::ParticipantPlan).await
+    }
+
+    /// The plan's own writer (versions and approval): the plan writer, except a teacher who
+    /// only teaches the participant's group — she gives and completes learning tasks only.
+    async fn plan_author(
+        &self,
+        id: ParticipantId,
+    ) -> Result<std::sync::Arc<ParticipantDetail>, AppError> {
+        let d = self.plan_writer(id).await?;
+        if !super::team::sees_whole_record(&self.viewer.user, &d) {
+            audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantPlan).await?;
+            return Err(AppError::Forbidden);
+        }
+        Ok(d)
     }
 }

@@ -269,6 +269,9 @@ impl ParticipantAccess {
             let subject = format!("participant:{}:{}", id.0, answer.code());
             let op = audit::operation(&self.app, &self.viewer, "referral.answer", subject);
             self.app.store.append_operation(&op).await?;
+            if answer == ReferralAnswer::Accept {
+                self.take_on(&d).await?;
+            }
             Ok(Ok(()))
         } else {
             Ok(Err(FieldError::new(

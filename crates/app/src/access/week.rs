@@ -1,7 +1,8 @@
 //! The provider staff's week on their home (issue 14, item 5): today's sessions one teaches,
-//! sessions one taught that still lack attendance, and interpreter bookings one made that the
-//! interpreter has not confirmed. Tasks of the home, not a page of their own; none names a
-//! participant.
+//! sessions one taught that still lack attendance, interpreter bookings one made that the
+//! interpreter has not confirmed, and the next milestone of each participant one is main
+//! veileder of, when due soon or overdue. Tasks of the home, not a page of their own; none
+//! names a participant (a milestone's task gives the participant's number only).
 
 use chrono::{Duration, NaiveTime};
 use effekt_domain::dates::{date_nb, oslo_local};
@@ -78,6 +79,16 @@ impl ParticipantAccess {
             let href = format!("/tolk#tolk-{}", b.id);
             let kind = TaskKind::ConfirmInterpreter;
             out.push((Some(due), task(kind, b.contract_name, subject, href, due)));
+        }
+        for g in self.app.store.guided(me).await? {
+            let Some(started) = g.started else { continue };
+            let Some((m, due)) = tasks::next_milestone(started, &g.reached, today) else {
+                continue;
+            };
+            let subject = format!("{} (deltaker nr. {})", m.label_nb, g.participant.0);
+            let href = format!("/deltakere/{}#plan-og-delmal", g.participant.0);
+            let kind = TaskKind::FollowUpMilestone;
+            out.push((Some(due), task(kind, g.contract_name, subject, href, due)));
         }
         Ok(out)
     }

@@ -8,8 +8,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use effekt_domain::ids::{PersonKey, UserId};
+use effekt_domain::ids::{PersonKey, ProviderId, UserId};
 use effekt_domain::intake::{self as rules, Finding, Screening, ScreeningField};
+use effekt_domain::participant::Participant;
 use effekt_domain::person::Protection;
 use effekt_domain::role::Role;
 use effekt_engine::demo;
@@ -43,6 +44,25 @@ fn seeded(e: Result<impl Sized, rules::IntakeError>) -> Result<(), SeedError> {
         .map_err(|e| SeedError::App(AppError::internal("demo intake", e)))
 }
 
+/// The participants of `provider` who get an intake: the first started ones without
+/// protection.
+pub(super) fn chosen<'a, T>(
+    demo: &'a demo::Demo,
+    persons: &'a HashMap<PersonKey, (T, Protection)>,
+    provider: ProviderId,
+) -> impl Iterator<Item = &'a Participant> + 'a {
+    demo.dataset
+        .participants
+        .iter()
+        .filter(move |p| p.provider == provider && p.statuses.index_date().is_some())
+        .filter(|p| {
+            persons
+                .get(&p.person)
+                .is_some_and(|(_, pr)| *pr == Protection::None)
+        })
+        .take(PER_PROVIDER)
+}
+
 pub(super) async fn seed(
     app: &App,
     demo: &demo::Demo,
@@ -66,17 +86,7 @@ pub(super) async fn seed(
         let Some(staff) = user(Role::ProviderStaff, demo::DemoScope::Provider(provider.id)) else {
             continue;
         };
-        let chosen = demo
-            .dataset
-            .participants
-            .iter()
-            .filter(|p| p.provider == provider.id && p.statuses.index_date().is_some())
-            .filter(|p| {
-                persons
-                    .get(&p.person)
-                    .is_some_and(|(_, pr)| *pr == Protection::None)
-            })
-            .take(PER_PROVIDER);
+        let chosen = chosen(demo, &persons, provider.id);
         for (n, p) in chosen.enumerate() {
             let country = persons.get(&p.person).map_or("", |(c, _)| *c);
             let language = mother_tongue(country);

@@ -118,6 +118,7 @@ async fn teachers(
                 password_hash: hash.to_owned(),
                 role: Role::ProviderStaff,
                 scope: UserScope::Provider(provider),
+                discipline: Some(effekt_domain::team::Discipline::Teacher),
             })
             .await?;
         out.push(id);

@@ -52,11 +52,19 @@ fn every_role_starts_on_the_first_page_of_its_menu() {
         ),
         (
             Role::ProviderStaff,
-            vec![Home, Participants, Groups, Contracts, Statements],
+            vec![Home, Participants, Groups, Team, Contracts, Statements],
         ),
         (
             Role::ProviderAdmin,
-            vec![Home, Participants, Groups, Users, Contracts, Statements],
+            vec![
+                Home,
+                Participants,
+                Groups,
+                Team,
+                Users,
+                Contracts,
+                Statements,
+            ],
         ),
         (
             Role::NavContractManager,

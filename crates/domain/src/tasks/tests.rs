@@ -365,3 +365,26 @@ fn attendance_is_due_two_days_after_the_session_and_a_booking_confirmed_the_day_
     assert_eq!((c.by, c.overdue), (day("2026-03-01"), false));
     assert!(confirmation_due(day("2026-03-02"), day("2026-03-02")).overdue);
 }
+
+#[test]
+fn the_next_milestone_shows_two_weeks_ahead_and_stays_when_overdue() {
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let start = d("2026-09-01");
+    // Kartlegging is due 60 days after the start: 31.10.2026.
+    assert_eq!(next_milestone(start, &[], d("2026-10-16")), None);
+    let (m, due) = next_milestone(start, &[], d("2026-10-17")).unwrap();
+    assert_eq!(
+        (m.id, due.by, due.overdue),
+        ("kartlegging", d("2026-10-31"), false)
+    );
+    let (_, due) = next_milestone(start, &[], d("2026-11-20")).unwrap();
+    assert!(due.overdue);
+    // Once reached, the next one (plan approved, 90 days) takes its place.
+    let (m, due) = next_milestone(start, &["kartlegging".into()], d("2026-11-20")).unwrap();
+    assert_eq!((m.id, due.by), ("plan-godkjent", d("2026-11-30")));
+    let all: Vec<String> = crate::milestones::CATALOGUE
+        .iter()
+        .map(|m| m.id.to_owned())
+        .collect();
+    assert_eq!(next_milestone(start, &all, d("2027-12-01")), None);
+}

@@ -65,6 +65,7 @@ fn input(form: &HashMap<String, String>) -> AccountInput {
         display_name: field("display_name"),
         role: field("role"),
         organisation: field("organisation"),
+        discipline: field("discipline"),
     }
 }
 
@@ -75,6 +76,7 @@ fn refill(id: Option<i64>, input: &AccountInput, errors: Vec<FieldError>) -> Acc
         display_name: input.display_name.clone(),
         role: input.role.clone(),
         organisation: input.organisation.clone(),
+        discipline: input.discipline.clone(),
         errors,
     }
 }

@@ -17,6 +17,7 @@ mod referrals;
 mod roles;
 mod settings;
 mod statements;
+mod team;
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -70,6 +71,10 @@ pub fn routes() -> Router<AppState> {
         .route("/deltakere/{id}/sprak", post(intake::language))
         .route("/deltakere/{id}/kartlegging", post(intake::screening))
         .route("/deltakere/{id}/inntak/trekk", post(intake::withdraw))
+        .route("/deltakere/{id}/team", post(team::join))
+        .route("/deltakere/{id}/team/slutt", post(team::leave))
+        .route("/team", get(team::show))
+        .route("/team/{user}", get(team::member))
         .route("/grupper", get(groups::list))
         .route("/grupper/{id}", get(groups::show))
         .route("/grupper/{id}/medlemmer", post(groups::join))

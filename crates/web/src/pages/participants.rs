@@ -17,6 +17,7 @@ use crate::query;
 use crate::views::{
     self, options, Chrome, IdForm, IntakeSection, MilestoneSection, Option_, PageLink, Pagination,
     ParticipantPage, ParticipantsPage, PlanSection, ProposalSection, ReferralSection, SortLink,
+    TeamSection,
 };
 use crate::{AppState, PageError, WebError};
 
@@ -219,6 +220,8 @@ pub async fn show(
         Some("plan-godkjent") => Some("plan-approved"),
         Some("oppgave") => Some("plan-task-assigned"),
         Some("oppgave-fullfort") => Some("plan-task-completed-notice"),
+        Some("team") => Some("team-joined"),
+        Some("team-slutt") => Some("team-left"),
         _ => None,
     };
     render(
@@ -294,6 +297,9 @@ pub(super) struct Forms {
     pub(super) plan_error: Option<FieldError>,
     /// The assessed-language-level form as sent (its refusal is `milestone_error`).
     pub(super) language_level: std::collections::HashMap<String, String>,
+    /// A team form as sent, and what was wrong with it.
+    pub(super) team: std::collections::HashMap<String, String>,
+    pub(super) team_error: Option<FieldError>,
 }
 
 pub(super) async fn render(
@@ -323,6 +329,8 @@ pub(super) async fn render(
         plan,
         plan_error,
         language_level,
+        team,
+        team_error,
     } = forms;
     // The page's reads are audited in one write, before it is sent (fail closed as before).
     access.defer_audit();
@@ -340,8 +348,11 @@ pub(super) async fn render(
         valid_from: input.valid_from,
         errors: errors.clone(),
     });
-    // Outcomes only for those who see the person: a masked page gives nothing away.
-    let outcomes = if p.summary.masked {
+    // A teacher who only teaches the participant's group sees the plan and attendance alone;
+    // a masked page gives nothing away.
+    let teacher_view = !access.sees_whole_record(id).await?;
+    let hidden = p.summary.masked || teacher_view;
+    let outcomes = if hidden {
         None
     } else {
         Some(access.outcomes(id).await?)
@@ -351,7 +362,7 @@ pub(super) async fn render(
     } else {
         Vec::new()
     };
-    let milestones = if p.summary.masked {
+    let milestones = if hidden {
         None
     } else {
         Some(MilestoneSection {
@@ -363,7 +374,7 @@ pub(super) async fn render(
             language_level,
         })
     };
-    let proposals = if p.summary.masked {
+    let proposals = if hidden {
         None
     } else {
         Some(
@@ -385,7 +396,7 @@ pub(super) async fn render(
             .with_choices(),
         )
     };
-    let referral = if p.summary.masked {
+    let referral = if hidden {
         None
     } else {
         access.referral(id).await?.map(|view| ReferralSection {
@@ -401,13 +412,21 @@ pub(super) async fn render(
             error: referral_error.clone(),
         })
     };
-    let intake = if p.summary.masked {
+    let intake = if hidden {
         None
     } else {
         access
             .intake(id)
             .await?
             .map(|view| IntakeSection::new(viewer.csrf_token(), view, intake, intake_error.clone()))
+    };
+    let team = if hidden {
+        None
+    } else {
+        access
+            .team(id)
+            .await?
+            .map(|view| TeamSection::new(viewer.csrf_token(), view, team, team_error.clone()))
     };
     let plan = if p.summary.masked {
         None
@@ -420,6 +439,7 @@ pub(super) async fn render(
     let refused = referral_error.is_some()
         || intake_error.is_some()
         || plan_error.is_some()
+        || team_error.is_some()
         || !errors.is_empty()
         || outcome.error.is_some()
         || milestone_error.is_some()
@@ -437,6 +457,8 @@ pub(super) async fn render(
             proposals,
             referral,
             intake,
+            team,
+            teacher_view,
             plan,
             id_form,
             waiting,

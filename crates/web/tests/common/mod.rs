@@ -15,8 +15,10 @@ use effekt_app::App as Core;
 use effekt_domain::mode::Mode;
 use effekt_domain::pseudonym::PseudonymKey;
 use effekt_domain::role::Role;
+use effekt_domain::team::{Discipline, Position};
 use effekt_store::fixture::{self, *};
 use effekt_store::model::{NewUser, UserScope};
+use effekt_store::team::NewMembership;
 use effekt_store::testing::TestStore;
 use effekt_web::{router, AppState, Config};
 use tower::ServiceExt;
@@ -67,6 +69,41 @@ fn scope(username: &str) -> UserScope {
 }
 
 impl App {
+    /// A further staff member of provider A with `discipline`, on the teams of `participants`
+    /// as a member (not a veileder); logs in with [`PASSWORD`].
+    pub async fn staff_member(
+        &self,
+        username: &str,
+        discipline: Discipline,
+        participants: &[i64],
+    ) -> effekt_domain::ids::UserId {
+        let hash = effekt_app::accounts::hash_password(PASSWORD).await.unwrap();
+        let id = self
+            .t
+            .store
+            .create_user(&NewUser {
+                username: username.into(),
+                display_name: format!("Test {username}"),
+                password_hash: hash,
+                role: Role::ProviderStaff,
+                scope: UserScope::Provider(PROVIDER_A),
+                discipline: Some(discipline),
+            })
+            .await
+            .unwrap();
+        let rows: Vec<NewMembership> = participants
+            .iter()
+            .map(|p| NewMembership {
+                participant: effekt_domain::ids::ParticipantId(*p),
+                user: id,
+                position: Position::Member,
+                from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            })
+            .collect();
+        self.t.store.insert_teams(&rows).await.unwrap();
+        id
+    }
+
     pub async fn new(t: TestStore) -> Self {
         Self::with_clock(t, None).await
     }
@@ -108,13 +145,27 @@ impl App {
                     password_hash: hash.clone(),
                     role: *role,
                     scope: scope(username),
+                    discipline: (*role == Role::ProviderStaff).then_some(Discipline::Veileder),
                 })
                 .await
                 .unwrap();
-            if *username == "ansatt.a" {
-                // Provider A's staff member is assigned to Leila (protected).
-                t.store.assign_staff(id, LEILA).await.unwrap();
-            }
+            // Each provider's staff member is the main veileder of its participants (provider
+            // A's of Leila, protected, too), but not of Skjermet (6), whom she sees masked.
+            let guided: &[i64] = match *username {
+                "ansatt.a" => &[1, 2, 3],
+                "ansatt.b" => &[4, 5],
+                _ => &[],
+            };
+            let rows: Vec<NewMembership> = guided
+                .iter()
+                .map(|p| NewMembership {
+                    participant: effekt_domain::ids::ParticipantId(*p),
+                    user: id,
+                    position: Position::MainVeileder,
+                    from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                })
+                .collect();
+            t.store.insert_teams(&rows).await.unwrap();
         }
         let mut core = Core::new(
             t.store.clone(),
@@ -437,6 +488,15 @@ pub async fn tasks(app: &App, user: &str) -> Vec<(String, String, String)> {
         );
     }
     out
+}
+
+/// The home's tasks besides the main veileder's milestones ("Følg opp delmålet": the
+/// fixture's participants started long ago, so provider A's and B's staff always have them),
+/// for tests of the other tasks.
+pub async fn tasks_besides_milestones(app: &App, user: &str) -> Vec<(String, String, String)> {
+    let mut t = tasks(app, user).await;
+    t.retain(|(label, _, _)| label != "Følg opp delmålet");
+    t
 }
 
 pub fn labels(t: &[(String, String, String)]) -> Vec<&str> {
