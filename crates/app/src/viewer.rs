@@ -108,7 +108,7 @@ impl Viewer {
         })
     }
 
-    fn participant_scope(&self) -> Option<ParticipantScope> {
+    fn participant_scope(&self, today: chrono::NaiveDate) -> Option<ParticipantScope> {
         if !self.has(Grant::NamedParticipants) {
             return None;
         }
@@ -120,7 +120,11 @@ impl Viewer {
                 if self.user.role == Role::ProviderStaff
                     && self.user.discipline == Some(effekt_domain::team::Discipline::Teacher) =>
             {
-                Some(ParticipantScope::Teacher(p, self.user.id))
+                Some(ParticipantScope::Teacher {
+                    provider: p,
+                    teacher: self.user.id,
+                    today,
+                })
             }
             UserScope::Provider(p)
                 if matches!(self.user.role, Role::ProviderStaff | Role::ProviderAdmin) =>
@@ -139,7 +143,7 @@ impl Viewer {
         app: &App,
         about: Option<ParticipantId>,
     ) -> Result<ParticipantAccess, AppError> {
-        match self.participant_scope() {
+        match self.participant_scope(app.today()) {
             Some(scope) => Ok(ParticipantAccess::new(app.clone(), self.clone(), scope)),
             None => {
                 if let Some(id) = about {

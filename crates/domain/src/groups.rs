@@ -48,8 +48,6 @@ pub enum GroupError {
     RoomTaken(String),
     #[error("Læreren har en annen økt da: {0}.")]
     TeacherTaken(String),
-    #[error("Tolken er bestilt til en annen økt da: {0}.")]
-    InterpreterTaken(String),
     #[error("En serie har mellom 2 og 40 økter.")]
     SeriesLength,
     #[error("{0}")]
@@ -84,7 +82,6 @@ impl GroupError {
             Self::UnknownModule => "modul",
             Self::NoRoom | Self::RoomTaken(_) => "rom",
             Self::TeacherTaken(_) => "laerer",
-            Self::InterpreterTaken(_) => "tolk",
             Self::SeriesLength => "antall",
             Self::WrongState(_) => "okt",
             Self::Future | Self::Missing(_) => "oppmote",
@@ -164,8 +161,6 @@ pub struct Session {
     pub minutes: u16,
     pub place: Place,
     pub teacher: UserId,
-    /// The interpreter booking the session uses, by the booking's key.
-    pub interpreter: Option<i64>,
     pub module: &'static ModuleDef,
 }
 
@@ -188,7 +183,6 @@ pub fn session(
     room: &str,
     remote: bool,
     teacher: UserId,
-    interpreter: Option<i64>,
     module: &str,
 ) -> Result<Session, GroupError> {
     if !(15..=480).contains(&minutes) {
@@ -211,14 +205,13 @@ pub fn session(
         minutes,
         place,
         teacher,
-        interpreter,
         module,
     })
 }
 
 /// The first clash of `new` with a session already planned (cancelled ones do not count):
-/// the same room (rooms compared without case), teacher or interpreter booking at a time
-/// they overlap. `label` names the other session in the message.
+/// the same room (rooms compared without case) or teacher at a time they overlap (an
+/// interpreter's clashes are the bookings', `crate::interpreters`). `label` names the other session in the message.
 pub fn clash<'a>(
     new: &Session,
     planned: impl IntoIterator<Item = (&'a Session, &'a str)>,
@@ -234,9 +227,6 @@ pub fn clash<'a>(
         }
         if new.teacher == other.teacher {
             return Err(GroupError::TeacherTaken(label.to_owned()));
-        }
-        if new.interpreter.is_some() && new.interpreter == other.interpreter {
-            return Err(GroupError::InterpreterTaken(label.to_owned()));
         }
     }
     Ok(())

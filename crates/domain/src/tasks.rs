@@ -219,7 +219,7 @@ pub fn next_milestone(
         .iter()
         .filter(|m| !reached.iter().any(|r| r == m.id))
         .min_by_key(|m| m.due_days)?;
-    let by = started + chrono::Days::new(u64::from(next.due_days));
+    let by = started.checked_add_days(chrono::Days::new(u64::from(next.due_days)))?;
     (by - today <= chrono::Duration::days(MILESTONE_NOTICE_DAYS)).then_some((
         next,
         Due {

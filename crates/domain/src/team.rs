@@ -169,6 +169,9 @@ pub enum TeamError {
     BadDate,
     #[error("Datoen kan ikke være før den ansatte kom inn i teamet.")]
     EndsBeforeStart,
+    /// A place in the team opens the record at once, so it cannot be dated ahead.
+    #[error("Datoen kan ikke være fram i tid.")]
+    Future,
     #[error("Den ansatte er ikke i deltakerens team.")]
     NotMember,
 }
@@ -180,7 +183,7 @@ impl TeamError {
                 "ansatt"
             }
             Self::MayNotGuide | Self::MainTaken | Self::TooManyCo | Self::NoPosition => "plass",
-            Self::BadDate | Self::EndsBeforeStart => "fra",
+            Self::BadDate | Self::EndsBeforeStart | Self::Future => "fra",
         }
     }
 }

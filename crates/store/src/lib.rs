@@ -135,8 +135,8 @@ pub trait Store:
     /// Every Nav office, provider and investor, by kind and name.
     async fn organisations(&self) -> Result<Vec<Organisation>>;
     /// Changes an account's name, role, scope and discipline, recorded as `op` in the same
-    /// transaction; a changed role or scope ends its sessions, its assignments and its team
-    /// memberships (from the day of `op`). False when there is no such account.
+    /// transaction; a changed role, scope or discipline ends its sessions, its assignments and
+    /// its team memberships (from the day of `op`). False when there is no such account.
     async fn update_user_logged(
         &self,
         user: UserId,

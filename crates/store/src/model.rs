@@ -18,9 +18,13 @@ pub enum ParticipantScope {
     NavOffice(NavOfficeId),
     Provider(ProviderId),
     Contract(ContractId),
-    /// A teacher's: the provider's participants in the groups she teaches, and those whose
-    /// team she is on.
-    Teacher(ProviderId, UserId),
+    /// A teacher's: the provider's participants who are members on `today` of a group she
+    /// teaches a session of (not cancelled), and those whose team she is on.
+    Teacher {
+        provider: ProviderId,
+        teacher: UserId,
+        today: NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -64,10 +64,11 @@ macro_rules! impl_admin_store {
                     op: &OperationRecord,
                 ) -> Result<bool> {
                     let mut tx = self.pool.begin().await?;
-                    let before: Option<(String, Option<i64>, Option<i64>, Option<i64>)> =
+                    type Rights = (String, Option<i64>, Option<i64>, Option<i64>, Option<String>);
+                    let before: Option<Rights> =
                         sqlx::query_as(
-                            "SELECT role, nav_office_id, provider_id, investor_id FROM users \
-                             WHERE id = $1",
+                            "SELECT role, nav_office_id, provider_id, investor_id, discipline \
+                             FROM users WHERE id = $1",
                         )
                         .bind(user.0)
                         .fetch_optional(&mut *tx)
@@ -90,11 +91,12 @@ macro_rules! impl_admin_store {
                     .bind(rights.discipline.map(effekt_domain::team::Discipline::code))
                     .execute(&mut *tx)
                     .await?;
-                    if before != (role.code().to_owned(), office, provider, investor) {
+                    let discipline = rights.discipline.map(|d| d.code().to_owned());
+                    if before != (role.code().to_owned(), office, provider, investor, discipline) {
                         // New rights begin with a new login: no session keeps the old ones, no
                         // password link made under the old ones is left to use, and no
-                        // assignment or team membership (which unmask protected persons)
-                        // follows the person.
+                        // assignment or team membership (which unmask protected persons and,
+                        // with the discipline, open screening fields) follows the person.
                         for sql in [
                             "DELETE FROM sessions WHERE user_id = $1",
                             "DELETE FROM password_links WHERE user_id = $1 AND used_at IS NULL",

@@ -30,18 +30,26 @@ pub(crate) fn scope_clause(scope: ParticipantScope, next: usize) -> (String, Par
         ParticipantScope::NavOffice(o) => (format!("pt.nav_office_id = ${next}"), Param::I64(o.0)),
         ParticipantScope::Provider(p) => (format!("pt.provider_id = ${next}"), Param::I64(p.0)),
         ParticipantScope::Contract(c) => (format!("pt.contract_id = ${next}"), Param::I64(c.0)),
-        // The teacher's id is a typed integer, written into the text so that the clause keeps
-        // its one parameter; `IN` lets both databases build the small set once.
-        ParticipantScope::Teacher(p, teacher) => (
+        // The teacher's id (a typed integer) and the day (a typed date, `YYYY-MM-DD`) are
+        // written into the text so that the clause keeps its one parameter; `IN` lets both
+        // databases build the small set once.
+        ParticipantScope::Teacher {
+            provider,
+            teacher,
+            today,
+        } => (
             format!(
                 "pt.provider_id = ${next} AND pt.id IN (\
                  SELECT sa9.participant_id FROM staff_assignments sa9 WHERE sa9.user_id = {t} \
                  UNION SELECT gm9.participant_id FROM group_memberships gm9 \
-                 WHERE gm9.valid_to IS NULL AND gm9.group_id IN \
-                 (SELECT gs9.group_id FROM group_sessions gs9 WHERE gs9.teacher_id = {t}))",
-                t = teacher.0
+                 WHERE gm9.valid_from <= '{d}' AND (gm9.valid_to IS NULL OR gm9.valid_to > '{d}') \
+                 AND gm9.group_id IN (SELECT gs9.group_id FROM group_sessions gs9 \
+                 WHERE gs9.teacher_id = {t} AND NOT EXISTS (SELECT 1 FROM session_cancellations sc9 \
+                 WHERE sc9.session_id = gs9.id)))",
+                t = teacher.0,
+                d = today.format("%Y-%m-%d")
             ),
-            Param::I64(p.0),
+            Param::I64(provider.0),
         ),
     }
 }
@@ -217,7 +225,7 @@ pub(crate) fn in_scope(scope: ParticipantScope, contract: i64, provider: i64, of
         ParticipantScope::Provider(p) => p.0 == provider,
         ParticipantScope::Contract(c) => c.0 == contract,
         // A teacher sees no household beyond her own groups' members.
-        ParticipantScope::Teacher(..) => false,
+        ParticipantScope::Teacher { .. } => false,
     }
 }
 

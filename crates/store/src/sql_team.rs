@@ -162,10 +162,14 @@ macro_rules! impl_team_store {
                     if now != seen {
                         return Ok(None);
                     }
-                    let id: i64 = sqlx::query_scalar(
+                    // Only while the member is still active staff of the participant's
+                    // provider: a change of her account meanwhile writes nothing.
+                    let id: Option<i64> = sqlx::query_scalar(
                         "INSERT INTO team_memberships (participant_id, user_id, position, \
-                         valid_from, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                         RETURNING id",
+                         valid_from, added_by, added_at) SELECT $1, $2, $3, $4, $5, $6 \
+                         WHERE EXISTS (SELECT 1 FROM users u JOIN participants pt ON pt.id = $1 \
+                         WHERE u.id = $2 AND u.role = 'PROVIDER_STAFF' AND u.active \
+                         AND u.provider_id = pt.provider_id) RETURNING id",
                     )
                     .bind(new.participant.0)
                     .bind(new.user.0)
@@ -173,8 +177,11 @@ macro_rules! impl_team_store {
                     .bind(new.from)
                     .bind(by.0)
                     .bind(at)
-                    .fetch_one(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
+                    let Some(id) = id else {
+                        return Ok(None);
+                    };
                     sqlx::query(
                         "INSERT INTO staff_assignments (user_id, participant_id) VALUES ($1, $2) \
                          ON CONFLICT DO NOTHING",
@@ -245,7 +252,7 @@ macro_rules! impl_team_store {
 
                 async fn guided(&self, user: UserId) -> Result<Vec<Guided>> {
                     let rows = sqlx::query(
-                        "SELECT pt.id, c.name, pt.index_date \
+                        "SELECT pt.id, c.name, pt.index_date, pt.person_key \
                          FROM team_memberships m JOIN participants pt ON pt.id = m.participant_id \
                          JOIN contracts c ON c.id = pt.contract_id \
                          WHERE m.user_id = $1 AND m.valid_to IS NULL \
@@ -260,6 +267,7 @@ macro_rules! impl_team_store {
                     for r in &rows {
                         out.push(Guided {
                             participant: ParticipantId(r.try_get(0)?),
+                            person: PersonKey(r.try_get(3)?),
                             contract_name: r.try_get(1)?,
                             started: r.try_get(2)?,
                             reached: Vec::new(),

@@ -66,6 +66,7 @@ pub struct NewMembership {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guided {
     pub participant: ParticipantId,
+    pub person: PersonKey,
     pub contract_name: String,
     /// The first day with status "Deltar" (the index date); `None` before the start.
     pub started: Option<NaiveDate>,
@@ -87,9 +88,10 @@ pub trait TeamStore: Send + Sync {
     async fn caseload(&self, user: UserId, viewer: UserId) -> Result<Vec<CaseloadEntry>>;
 
     /// Adds the member, only while the participant's current team is still `checked` (user,
-    /// position pairs as read; the participant's row is locked meanwhile). The membership's key,
-    /// or `None`, writing nothing, when the team changed first. The pair joins
-    /// `staff_assignments` in the same transaction.
+    /// position pairs as read; the participant's row is locked meanwhile) and the member is
+    /// still active staff of the participant's provider. The membership's key, or `None`,
+    /// writing nothing, when either changed first. The pair joins `staff_assignments` in the
+    /// same transaction.
     async fn join_team(
         &self,
         new: NewMembership,

@@ -23,15 +23,6 @@ async fn count(app: &App, table: &str) -> i64 {
         .unwrap()
 }
 
-/// The value of the option labelled `label` in the select `name`.
-fn option_value(page: &str, name: &str, label: &str) -> String {
-    let select = page.split(&format!("name=\"{name}\"")).nth(1).unwrap();
-    let select = select.split("</select>").next().unwrap();
-    let at = select.find(label).unwrap();
-    let value = select[..at].rsplit("value=\"").next().unwrap();
-    value.split('"').next().unwrap().to_owned()
-}
-
 fn session_ids(page: &str) -> Vec<i64> {
     page.split("id=\"okt-")
         .skip(1)
@@ -92,7 +83,7 @@ both_stores! {
         // (here: read before any session existed) stores nothing.
         let day = |h: u32| chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(h, 0, 0).unwrap();
         let stale = effekt_store::groups::CheckedWindow { provider: effekt_store::fixture::PROVIDER_A, from: day(0), to: day(23), sessions: vec![] };
-        let late = effekt_domain::groups::session(day(13), 60, "Rom 9", false, effekt_domain::ids::UserId(1), None, "norsk-lese").unwrap();
+        let late = effekt_domain::groups::session(day(13), 60, "Rom 9", false, effekt_domain::ids::UserId(1), "norsk-lese").unwrap();
         let new = [effekt_store::groups::NewSession { session: late, series: None }];
         let written = app.t.store.plan_sessions(effekt_domain::ids::GroupId(1), &stale, &new, effekt_domain::ids::UserId(1), chrono::Utc::now()).await.unwrap();
         assert_eq!(written, None);

@@ -173,16 +173,6 @@ both_stores! {
     }
 }
 
-/// The value of the option labelled with `label` in the select `name` of `page`.
-fn option_value(page: &str, name: &str, label: &str) -> String {
-    let select = page.split(&format!("name=\"{name}\"")).nth(1).unwrap();
-    let select = select.split("</select>").next().unwrap();
-    let at = select.find(label).unwrap();
-    let before = &select[..at];
-    let value = before.rsplit("value=\"").next().unwrap();
-    value.split('"').next().unwrap().to_owned()
-}
-
 both_stores! {
     async fn a_wrong_record_is_withdrawn_with_a_reason_by_whoever_writes_it(t: TestStore) {
         let app = App::new(t).await;

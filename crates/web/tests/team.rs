@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use common::*;
 use effekt_domain::team::Discipline;
 use effekt_store::both_stores;
+use effekt_store::fixture::PROVIDER_A;
 use effekt_store::model::Decision;
 
 async fn count(app: &App, sql: &str) -> i64 {
@@ -24,17 +25,6 @@ async fn count(app: &App, sql: &str) -> i64 {
         .unwrap()
         .parse()
         .unwrap()
-}
-
-/// The value of the option labelled `label` in the select `name`.
-fn option_value(page: &str, name: &str, label: &str) -> String {
-    let select = page.split(&format!("name=\"{name}\"")).nth(1).unwrap();
-    let select = select.split("</select>").next().unwrap();
-    let at = select
-        .find(label)
-        .unwrap_or_else(|| panic!("{label} in {select}"));
-    let value = select[..at].rsplit("value=\"").next().unwrap();
-    value.split('"').next().unwrap().to_owned()
 }
 
 const READING: &str = "lese-skrivevansker=TRENGER_OPPFOLGING&lese-skrivevansker-merknad=Leser+langsomt%2C+bytter+om+bokstaver";
@@ -105,6 +95,28 @@ both_stores! {
         }
         let list = app.get("/deltakere", Some(&teacher)).await.body;
         assert!(list.contains("Amina") && !list.contains("Ahmad") && !list.contains("Dawit"), "{list}");
+        // No national id, in the list or the API, and none to search by.
+        let amina = effekt_store::fixture::dataset().unwrap().persons[0].ids.current().to_string();
+        let api = app.get("/api/participants/1", Some(&teacher)).await.body;
+        assert!(!list.contains(&amina[..6]) && !api.contains(&amina[..6]), "{api}");
+        let req = axum::http::Request::post("/api/participants/sok")
+            .header(axum::http::header::COOKIE, teacher.clone())
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(format!("{{\"sok\": \"{amina}\"}}")))
+            .unwrap();
+        let search = app.request(req).await.body;
+        assert!(search.contains("\"total\":3"), "the search by id is not run: {search}");
+        // Nothing else of the record, whichever way she asks.
+        assert_eq!(app.get("/api/participants/1/outcomes", Some(&teacher)).await.status, StatusCode::FORBIDDEN);
+        for (path, form) in [
+            ("/deltakere/1/delmal", "delmal=kartlegging&nadd_dato=10.03.2025"),
+            ("/deltakere/1/forslag", "endring=FORLENG_DELTAKELSE&dato=01.01.2027&begrunnelse=Mer+tid"),
+            ("/deltakere/1/tidligere-tiltak", "tiltak_type=PRAKSIS&tiltak_beskrivelse=Butikk&tiltak_fra=01.02.2021&tiltak_til="),
+        ] {
+            let res = app.post_with_csrf("/deltakere/1", path, &teacher, form).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(count(&app, "FROM provider_evidence").await, 0);
         let groups = app.get("/grupper", Some(&teacher)).await.body;
         assert!(groups.contains("Gruppe Morgen 1"));
 
@@ -145,6 +157,7 @@ both_stores! {
             (format!("ansatt={spes}&plass="), "plass", "Velg en plass"),
             ("ansatt=999&plass=MEDLEM".to_owned(), "ansatt", "Velg en ansatt"),
             (format!("ansatt={spes}&plass=MEDLEM&fra=31.02.2026"), "fra", "Skriv en dato"),
+            (format!("ansatt={spes}&plass=MEDLEM&fra=01.01.2099"), "fra", "fram i tid"),
         ] {
             let res = app.post_with_csrf("/deltakere/1", "/deltakere/1/team", &koord, &form).await;
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{form}");
@@ -191,9 +204,26 @@ both_stores! {
             assert!(matches!(res.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{user}: {}", res.status);
             assert!(!app.get("/deltakere/1", Some(&cookie)).await.body.contains("id=\"team\""), "{user}");
         }
+        // A protected participant's team is built too, without the coordinator seeing her:
+        // then the member sees her.
+        let page = app.get("/deltakere/3", Some(&koord)).await.body;
+        assert!(!page.contains("Leila") && page.contains("id=\"team\""), "masked, with the team");
+        let res = app.post_with_csrf("/deltakere/3", "/deltakere/3/team", &koord, &format!("ansatt={other}&plass=MEDVEILEDER")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert!(app.get("/deltakere/3", Some(&app.login("veileder.a2").await)).await.body.contains("Leila"));
         let ops: Vec<String> = app.t.store.operations().await.unwrap().into_iter().map(|o| o.action).collect();
-        assert_eq!(ops.iter().filter(|o| *o == "team.join").count(), 3, "{ops:?}");
+        assert_eq!(ops.iter().filter(|o| *o == "team.join").count(), 4, "{ops:?}");
         assert_eq!(ops.iter().filter(|o| *o == "team.leave").count(), 1);
+        // The history is kept: a membership only ends.
+        assert!(app.t.execute_raw("DELETE FROM team_memberships").await.is_err());
+        assert!(app.t.execute_raw("UPDATE team_memberships SET position = 'HOVEDVEILEDER'").await.is_err());
+        // A new discipline is new rights: her places in teams end with her sessions.
+        let admin = app.login("admin.a").await;
+        let form = format!("display_name=Test+veileder.a2&role=PROVIDER_STAFF&organisation=provider%3A{}&discipline=LAERER", PROVIDER_A.0);
+        let res = app.post_with_csrf("/admin/brukere", &format!("/admin/brukere/{other}"), &admin, &form).await;
+        assert!(res.status == StatusCode::SEE_OTHER || res.status.is_success(), "{}", res.body);
+        assert_eq!(count(&app, &format!("FROM team_memberships WHERE user_id = {other} AND valid_to IS NULL")).await, 0);
+        assert_eq!(count(&app, &format!("FROM staff_assignments WHERE user_id = {other}")).await, 0);
     }
 
 }

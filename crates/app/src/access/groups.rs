@@ -119,7 +119,6 @@ pub(super) fn as_session(s: &StoredSession) -> Option<rules::Session> {
             .clone()
             .map_or(rules::Place::Remote, rules::Place::Room),
         teacher: s.teacher,
-        interpreter: None,
         module: plan::module(&s.module)?,
     })
 }
@@ -160,7 +159,7 @@ impl ParticipantAccess {
     /// The provider whose groups this viewer works with: its staff and admins.
     pub(super) fn group_provider(&self) -> Result<ProviderId, AppError> {
         match self.scope {
-            ParticipantScope::Provider(p) | ParticipantScope::Teacher(p, _)
+            ParticipantScope::Provider(p) | ParticipantScope::Teacher { provider: p, .. }
                 if crate::policy::has(self.viewer.user.role, crate::policy::Grant::Groups) =>
             {
                 Ok(p)
@@ -169,12 +168,13 @@ impl ParticipantAccess {
         }
     }
 
-    /// A teacher's groups (those she teaches a session of); `None` for everyone else, who
-    /// works with all of the provider's groups.
+    /// A teacher's groups (those she teaches a session of that is not cancelled, as her
+    /// participant scope counts them); `None` for everyone else, who works with all of the
+    /// provider's groups.
     pub(super) async fn taught_groups(
         &self,
     ) -> Result<Option<std::collections::HashSet<GroupId>>, AppError> {
-        let ParticipantScope::Teacher(_, teacher) = self.scope else {
+        let ParticipantScope::Teacher { teacher, .. } = self.scope else {
             return Ok(None);
         };
         // Bounds both stores compare alike (SQLite compares the text).
@@ -188,6 +188,7 @@ impl ParticipantAccess {
                 .teacher_sessions(teacher, from, to)
                 .await?
                 .into_iter()
+                .filter(|t| t.session.cancelled.is_none())
                 .map(|t| t.session.group)
                 .collect(),
         ))
@@ -411,7 +412,7 @@ impl ParticipantAccess {
             return Ok(Err(FieldError::new("laerer", "Velg en lærer fra listen.")));
         };
         let starts = date.and_time(time);
-        let first = match rules::session(starts, minutes, room, remote, teacher, None, module) {
+        let first = match rules::session(starts, minutes, room, remote, teacher, module) {
             Ok(s) => s,
             Err(e) => return Ok(Err(refused(e))),
         };

@@ -261,8 +261,10 @@ impl ParticipantAccess {
         let mut bookings = self.app.store.provider_bookings(provider).await?;
         if let Some(taught) = self.taught_groups().await? {
             let me = self.viewer.user.id;
-            bookings.retain(|b| {
-                b.booked_by == me || b.group.as_ref().is_some_and(|(g, _)| taught.contains(g))
+            bookings.retain(|b| match (&b.group, b.serves) {
+                (Some((g, _)), _) => taught.contains(g),
+                (None, Serves::Participant(_)) => b.booked_by == me,
+                (None, Serves::Session(_)) => false,
             });
         }
         let mut served = self
@@ -385,7 +387,14 @@ impl ParticipantAccess {
                 Some(s) => self.app.store.group(s.group).await?,
                 None => None,
             };
-            let (Some(s), Some(g)) = (session, group.filter(|g| g.provider == provider)) else {
+            // A teacher books for the sessions of her own groups only.
+            let taught = self.taught_groups().await?;
+            let (Some(s), Some(g)) = (
+                session,
+                group.filter(|g| {
+                    g.provider == provider && taught.as_ref().is_none_or(|t| t.contains(&g.id))
+                }),
+            ) else {
                 return Ok(Err(FieldError::new("gjelder", "Velg en økt fra listen.")));
             };
             if s.cancelled.is_some() {
@@ -510,8 +519,9 @@ impl ParticipantAccess {
             // A teacher steps the bookings of her groups and her own only.
             Some(b)
                 if b.provider == provider
-                    && taught.as_ref().is_none_or(|t| {
-                        b.booked_by == me || b.group.as_ref().is_some_and(|(g, _)| t.contains(g))
+                    && taught.as_ref().is_none_or(|t| match &b.group {
+                        Some((g, _)) => t.contains(g),
+                        None => b.booked_by == me,
                     }) =>
             {
                 b

@@ -112,7 +112,15 @@ impl ParticipantAccess {
         purpose: Purpose,
     ) -> Result<std::sync::Arc<ParticipantDetail>, AppError> {
         match self.in_scope(id).await? {
-            Some(d) if unmasked(d.protection, d.viewer_assigned) => Ok(d),
+            // A teacher who only teaches the participant's group reads and writes the plan
+            // (and, elsewhere, attendance) and nothing else of the record.
+            Some(d)
+                if unmasked(d.protection, d.viewer_assigned)
+                    && (purpose == Purpose::ParticipantPlan
+                        || super::team::sees_whole_record(&self.viewer.user, &d)) =>
+            {
+                Ok(d)
+            }
             Some(_) => {
                 audit::deny(&self.app, &self.viewer, id, purpose).await?;
                 Err(AppError::Forbidden)

@@ -172,7 +172,10 @@ impl ParticipantAccess {
                 audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantOutcomes).await?;
                 Err(AppError::NotFound)
             }
-            Some(d) if !unmasked(d.protection, d.viewer_assigned) => {
+            Some(d)
+                if !unmasked(d.protection, d.viewer_assigned)
+                    || !super::team::sees_whole_record(&self.viewer.user, &d) =>
+            {
                 audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantOutcomes).await?;
                 Err(AppError::Forbidden)
             }

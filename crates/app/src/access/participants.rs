@@ -334,11 +334,14 @@ impl ParticipantAccess {
 
     /// One page of the list; every participant on it is audited.
     pub async fn list(&self, query: &ParticipantQuery) -> Result<ParticipantList, AppError> {
-        // A national id typed as the pages show it ("241095 12482") is found as stored.
+        // A national id typed as the pages show it ("241095 12482") is found as stored. A
+        // teacher sees no national ids, so she cannot search by one either.
+        let teacher = matches!(self.scope, ParticipantScope::Teacher { .. });
         let query = &ParticipantQuery {
             search: query
                 .search
                 .as_deref()
+                .filter(|s| !(teacher && s.chars().any(|c| c.is_ascii_digit())))
                 .map(effekt_domain::national_id::search_text),
             ..query.clone()
         };
@@ -352,8 +355,17 @@ impl ParticipantAccess {
             Purpose::ParticipantList,
         )
         .await?;
+        let mut items: Vec<ParticipantSummary> = page.items.iter().map(summary).collect();
+        if teacher {
+            for (s, row) in items.iter_mut().zip(&page.items) {
+                if !row.viewer_assigned {
+                    "–".clone_into(&mut s.national_id);
+                    s.start_date = None;
+                }
+            }
+        }
         Ok(ParticipantList {
-            items: page.items.iter().map(summary).collect(),
+            items,
             total: page.total,
             total_exact: page.total_exact,
             page: page.page,
@@ -368,10 +380,12 @@ impl ParticipantAccess {
             audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
             return Err(AppError::NotFound);
         };
-        let (mut view, shown) = detail(&d);
+        let (mut view, mut shown) = detail(&d);
         if !super::team::sees_whole_record(&self.viewer.user, &d) {
-            // A teacher who only teaches the group needs the name, not how to reach the person.
+            // A teacher who only teaches the group needs the name, not how to reach the person
+            // (nor the household, whose members are then not read either).
             for_teacher(&mut view);
+            shown = vec![d.person];
         }
         self.permit(shown, Purpose::ParticipantView).await?;
         Ok(view)

@@ -14,7 +14,7 @@ use effekt_domain::proposals::{
 };
 use effekt_domain::role::Role;
 use effekt_domain::tasks::TaskKind;
-use effekt_store::model::ParticipantDetail;
+use effekt_store::model::{ParticipantDetail, ParticipantScope};
 use effekt_store::workspace::{NewProposal, ProposalAnswer, ProposalRecord};
 use serde::Serialize;
 
@@ -359,6 +359,10 @@ impl ParticipantAccess {
     /// the participant page, where reading is audited.
     pub(crate) async fn tasks(&self) -> Result<Vec<TaskView>, AppError> {
         let role = self.viewer.user.role;
+        // A teacher reads no proposals (her view of a participant is the plan and attendance).
+        if matches!(self.scope, ParticipantScope::Teacher { .. }) {
+            return Ok(Vec::new());
+        }
         let (found, kind) = if role == Role::NavCaseOfficer {
             let waiting = self.app.store.waiting_proposals(self.scope).await?;
             (waiting, TaskKind::AnswerProposal)

@@ -284,7 +284,10 @@ impl ParticipantAccess {
     /// Referrals waiting for this provider's answer, due the agreed number of days after
     /// they were sent.
     pub(crate) async fn referral_tasks(&self) -> Result<Vec<(Option<Due>, TaskView)>, AppError> {
-        if !self.viewer.user.role.is_provider() {
+        // A teacher answers no referrals: her scope is the groups she teaches.
+        if !self.viewer.user.role.is_provider()
+            || matches!(self.scope, ParticipantScope::Teacher { .. })
+        {
             return Ok(Vec::new());
         }
         let today = self.app.today();

@@ -129,7 +129,7 @@ impl ParticipantAccess {
     /// The provider this viewer works for, as staff or admin (a teacher included).
     fn team_provider(&self) -> Option<ProviderId> {
         match self.scope {
-            ParticipantScope::Provider(p) | ParticipantScope::Teacher(p, _)
+            ParticipantScope::Provider(p) | ParticipantScope::Teacher { provider: p, .. }
                 if self.viewer.user.role.is_provider() =>
             {
                 Some(p)
@@ -149,6 +149,34 @@ impl ParticipantAccess {
                     .is_some_and(Discipline::manages_teams)
     }
 
+    /// A day typed on a team form: empty is today; never ahead of today (a place in the team
+    /// opens or closes the record at once).
+    fn day(&self, text: &str) -> Result<chrono::NaiveDate, TeamError> {
+        let today = self.app.today();
+        let day = match text.trim() {
+            "" => today,
+            text => parse_civil_date(text).map_err(|_| TeamError::BadDate)?,
+        };
+        if day > today {
+            return Err(TeamError::Future);
+        }
+        Ok(day)
+    }
+
+    /// The participant in scope, masked or not; not found (audited as refused) otherwise.
+    async fn scoped(
+        &self,
+        id: ParticipantId,
+    ) -> Result<std::sync::Arc<ParticipantDetail>, AppError> {
+        match self.in_scope(id).await? {
+            Some(d) => Ok(d),
+            None => {
+                audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
+                Err(AppError::NotFound)
+            }
+        }
+    }
+
     /// Whether this request's participant is shown to the viewer as a whole record (the page
     /// leaves out the rest for a teacher who only teaches the participant's group).
     pub async fn sees_whole_record(&self, id: ParticipantId) -> Result<bool, AppError> {
@@ -163,7 +191,9 @@ impl ParticipantAccess {
         let Some(provider) = self.team_provider() else {
             return Ok(None);
         };
-        let d = self.unmasked_in_scope(id, Purpose::ParticipantView).await?;
+        // A protected participant's team is shown and changed too (it names staff, not the
+        // person): that is how somebody comes to see them.
+        let d = self.scoped(id).await?;
         if !sees_whole_record(&self.viewer.user, &d) {
             return Ok(None);
         }
@@ -207,10 +237,7 @@ impl ParticipantAccess {
         id: ParticipantId,
     ) -> Result<(ProviderId, std::sync::Arc<ParticipantDetail>), AppError> {
         match self.team_provider() {
-            Some(p) if self.manages_teams() => {
-                let d = self.unmasked_in_scope(id, Purpose::ParticipantView).await?;
-                Ok((p, d))
-            }
+            Some(p) if self.manages_teams() => Ok((p, self.scoped(id).await?)),
             _ => {
                 audit::deny(&self.app, &self.viewer, id, Purpose::ParticipantView).await?;
                 Err(AppError::Forbidden)
@@ -241,12 +268,9 @@ impl ParticipantAccess {
         let Some(position) = Position::from_code(position.trim()) else {
             return Ok(Err(team_error(TeamError::NoPosition)));
         };
-        let from = match from.trim() {
-            "" => self.app.today(),
-            text => match parse_civil_date(text) {
-                Ok(day) => day,
-                Err(_) => return Ok(Err(team_error(TeamError::BadDate))),
-            },
+        let from = match self.day(from) {
+            Ok(day) => day,
+            Err(e) => return Ok(Err(team_error(e))),
         };
         let team = self.app.store.team(id).await?;
         let now = current(&team);
@@ -290,12 +314,9 @@ impl ParticipantAccess {
         let Some(user) = user.trim().parse::<i64>().ok() else {
             return Ok(Err(leave_error(TeamError::NotMember)));
         };
-        let on = match on.trim() {
-            "" => self.app.today(),
-            text => match parse_civil_date(text) {
-                Ok(day) => day,
-                Err(_) => return Ok(Err(leave_error(TeamError::BadDate))),
-            },
+        let on = match self.day(on) {
+            Ok(day) => day,
+            Err(e) => return Ok(Err(leave_error(e))),
         };
         let team = self.app.store.team(id).await?;
         if let Err(e) = rules::leave(&current(&team), user, on) {

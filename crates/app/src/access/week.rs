@@ -10,6 +10,7 @@ use effekt_domain::tasks::{self, Due, TaskKind};
 
 use super::groups::time_span;
 use super::ParticipantAccess;
+use crate::audit::Purpose;
 use crate::views::TaskView;
 use crate::AppError;
 
@@ -80,15 +81,22 @@ impl ParticipantAccess {
             let kind = TaskKind::ConfirmInterpreter;
             out.push((Some(due), task(kind, b.contract_name, subject, href, due)));
         }
-        for g in self.app.store.guided(me).await? {
+        let guided = self.app.store.guided(me).await?;
+        let mut read = Vec::new();
+        for g in guided {
             let Some(started) = g.started else { continue };
             let Some((m, due)) = tasks::next_milestone(started, &g.reached, today) else {
                 continue;
             };
+            read.push(g.person);
             let subject = format!("{} (deltaker nr. {})", m.label_nb, g.participant.0);
             let href = format!("/deltakere/{}#plan-og-delmal", g.participant.0);
             let kind = TaskKind::FollowUpMilestone;
             out.push((Some(due), task(kind, g.contract_name, subject, href, due)));
+        }
+        // Each participant whose milestones the home shows is a read of their evidence.
+        if !read.is_empty() {
+            self.permit(read, Purpose::ParticipantEvidence).await?;
         }
         Ok(out)
     }

@@ -16,20 +16,13 @@ fn member(id: i64, from: &str, to: Option<&str>) -> Membership {
     }
 }
 
-fn norsk(
-    starts: &str,
-    minutes: u16,
-    room: &str,
-    teacher: i64,
-    interpreter: Option<i64>,
-) -> Session {
+fn norsk(starts: &str, minutes: u16, room: &str, teacher: i64) -> Session {
     session(
         t(starts),
         minutes,
         room,
         room.is_empty(),
         UserId(teacher),
-        interpreter,
         "norsk-lese",
     )
     .unwrap()
@@ -80,30 +73,26 @@ fn an_eleventh_member_needs_a_reason_and_nobody_joins_twice() {
 }
 
 #[test]
-fn sessions_clash_on_room_teacher_or_interpreter_only_when_they_overlap() {
-    let planned = norsk("2026-03-02 09:00", 120, "Rom 2", 7, Some(1));
+fn sessions_clash_on_room_or_teacher_only_when_they_overlap() {
+    let planned = norsk("2026-03-02 09:00", 120, "Rom 2", 7);
     let others = [(&planned, "mandag 02.03.2026 kl. 09.00")];
     // Back to back is no clash.
     assert_eq!(
-        clash(&norsk("2026-03-02 11:00", 60, "Rom 2", 7, Some(1)), others),
+        clash(&norsk("2026-03-02 11:00", 60, "Rom 2", 7), others),
         Ok(())
     );
     assert_eq!(
-        clash(&norsk("2026-03-02 10:30", 60, "rom 2", 8, None), others),
+        clash(&norsk("2026-03-02 10:30", 60, "rom 2", 8), others),
         Err(GroupError::RoomTaken("mandag 02.03.2026 kl. 09.00".into()))
     );
     assert!(matches!(
-        clash(&norsk("2026-03-02 10:30", 60, "Rom 3", 7, None), others),
+        clash(&norsk("2026-03-02 10:30", 60, "Rom 3", 7), others),
         Err(GroupError::TeacherTaken(_))
     ));
-    assert!(matches!(
-        clash(&norsk("2026-03-02 08:30", 45, "", 8, Some(1)), others),
-        Err(GroupError::InterpreterTaken(_))
-    ));
     assert_eq!(
-        clash(&norsk("2026-03-02 10:00", 60, "", 8, Some(2)), others),
+        clash(&norsk("2026-03-02 10:00", 60, "", 8), others),
         Ok(()),
-        "remote, other teacher and interpreter"
+        "remote, another teacher"
     );
 }
 
@@ -116,7 +105,6 @@ fn a_session_is_checked_as_typed_and_series_are_weekly() {
             "Rom 1",
             false,
             UserId(1),
-            None,
             "norsk-lese"
         ),
         Err(GroupError::Length)
@@ -128,7 +116,6 @@ fn a_session_is_checked_as_typed_and_series_are_weekly() {
             "",
             false,
             UserId(1),
-            None,
             "norsk-lese"
         ),
         Err(GroupError::NoRoom)
@@ -140,7 +127,6 @@ fn a_session_is_checked_as_typed_and_series_are_weekly() {
             "Rom 1",
             false,
             UserId(1),
-            None,
             "strikking"
         ),
         Err(GroupError::UnknownModule)
@@ -151,7 +137,6 @@ fn a_session_is_checked_as_typed_and_series_are_weekly() {
         "",
         true,
         UserId(1),
-        None,
         "digitale-ferdigheter",
     )
     .unwrap();
@@ -204,7 +189,7 @@ fn mark(id: i64, presence: &str, reason: &str, hours: &str) -> TypedMark {
 
 #[test]
 fn attendance_is_for_the_whole_group_on_the_day_with_reasons_and_hours() {
-    let s = norsk("2026-03-02 09:00", 150, "Rom 2", 7, None);
+    let s = norsk("2026-03-02 09:00", 150, "Rom 2", 7);
     let members = [
         member(1, "2026-01-05", None),
         member(2, "2026-01-05", Some("2026-03-01")),

@@ -41,7 +41,22 @@ JOIN users u ON u.id = sa.user_id
 JOIN participants pt ON pt.id = sa.participant_id
 WHERE u.role = 'PROVIDER_STAFF' AND u.provider_id = pt.provider_id;
 
+-- The history stays: a membership is never deleted or truncated, and the one change allowed is
+-- its end.
 CREATE FUNCTION team_memberships_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'team memberships are kept'; END $$;
-CREATE TRIGGER team_memberships_no_delete BEFORE DELETE ON team_memberships
-FOR EACH ROW EXECUTE FUNCTION team_memberships_kept();
+CREATE TRIGGER team_memberships_no_delete BEFORE DELETE OR TRUNCATE ON team_memberships
+FOR EACH STATEMENT EXECUTE FUNCTION team_memberships_kept();
+CREATE FUNCTION team_memberships_only_end() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.valid_to IS NOT NULL OR NEW.valid_to IS NULL
+       OR NEW.participant_id <> OLD.participant_id OR NEW.user_id <> OLD.user_id
+       OR NEW.position <> OLD.position OR NEW.valid_from <> OLD.valid_from
+       OR NEW.added_by IS DISTINCT FROM OLD.added_by OR NEW.added_at IS DISTINCT FROM OLD.added_at
+    THEN
+        RAISE EXCEPTION 'a team membership only ends';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER team_memberships_only_end BEFORE UPDATE ON team_memberships
+FOR EACH ROW EXECUTE FUNCTION team_memberships_only_end();

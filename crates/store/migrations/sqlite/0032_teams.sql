@@ -41,5 +41,12 @@ JOIN users u ON u.id = sa.user_id
 JOIN participants pt ON pt.id = sa.participant_id
 WHERE u.role = 'PROVIDER_STAFF' AND u.provider_id = pt.provider_id;
 
+-- The history stays: a membership is never deleted, and the one change allowed is its end.
 CREATE TRIGGER team_memberships_no_delete BEFORE DELETE ON team_memberships
 BEGIN SELECT RAISE(ABORT, 'team memberships are kept'); END;
+CREATE TRIGGER team_memberships_only_end BEFORE UPDATE ON team_memberships
+WHEN OLD.valid_to IS NOT NULL OR NEW.valid_to IS NULL
+  OR NEW.participant_id <> OLD.participant_id OR NEW.user_id <> OLD.user_id
+  OR NEW.position <> OLD.position OR NEW.valid_from <> OLD.valid_from
+  OR NEW.added_by IS NOT OLD.added_by OR NEW.added_at IS NOT OLD.added_at
+BEGIN SELECT RAISE(ABORT, 'a team membership only ends'); END;

@@ -420,7 +420,8 @@ pub(super) async fn render(
             .await?
             .map(|view| IntakeSection::new(viewer.csrf_token(), view, intake, intake_error.clone()))
     };
-    let team = if hidden {
+    // The team names staff, not the person: shown for a masked participant too.
+    let team = if teacher_view {
         None
     } else {
         access

@@ -499,6 +499,18 @@ pub async fn tasks_besides_milestones(app: &App, user: &str) -> Vec<(String, Str
     t
 }
 
+/// The value of the option labelled `label` (or a label containing it) in the select `name`
+/// of `page`.
+pub fn option_value(page: &str, name: &str, label: &str) -> String {
+    let select = page.split(&format!("name=\"{name}\"")).nth(1).unwrap();
+    let select = select.split("</select>").next().unwrap();
+    let at = select
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} in {select}"));
+    let value = select[..at].rsplit("value=\"").next().unwrap();
+    value.split('"').next().unwrap().to_owned()
+}
+
 pub fn labels(t: &[(String, String, String)]) -> Vec<&str> {
     t.iter().map(|(l, _, _)| l.as_str()).collect()
 }
