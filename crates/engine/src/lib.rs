@@ -4,6 +4,7 @@
 
 pub mod contract;
 pub mod demo;
+pub mod evaluation;
 pub mod evidence;
 pub mod indigo;
 pub mod register;

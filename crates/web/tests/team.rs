@@ -119,6 +119,12 @@ both_stores! {
         assert_eq!(count(&app, "FROM provider_evidence").await, 0);
         let groups = app.get("/grupper", Some(&teacher)).await.body;
         assert!(groups.contains("Gruppe Morgen 1"));
+        // A member who has left the group leaves her view: the page and the group's list.
+        let res = app.post_with_csrf("/grupper/1", "/grupper/1/medlemmer/slutt", &app.login("ansatt.a").await, "slutt_deltaker=2&til=01.06.2026").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(app.get("/deltakere/2", Some(&teacher)).await.status, StatusCode::NOT_FOUND);
+        let group = app.get("/grupper/1", Some(&teacher)).await.body;
+        assert!(group.contains("Amina") && !group.contains("Yusuf"), "{group}");
 
         let records = app.t.store.audit_records().await.unwrap();
         let read = |actor: &str, purpose: &str| records.iter().any(|r| r.record.actor_name == actor

@@ -260,12 +260,18 @@ impl ParticipantAccess {
     /// A group's page: members over time, sessions, and who may teach. Names shown audited.
     pub async fn group_page(&self, id: GroupId) -> Result<GroupView, AppError> {
         let g = self.own_group(id).await?;
-        let members = self
+        let mut members = self
             .app
             .store
             .group_members(id, self.viewer.user.id)
             .await?;
         let today = self.app.today();
+        let current = memberships(&members).iter().filter(|m| m.on(today)).count();
+        // A teacher sees who is in her group now (and, on a session's form, who was then);
+        // members who have left are not hers to look up.
+        if matches!(self.scope, ParticipantScope::Teacher { .. }) {
+            members.retain(|m| m.from <= today && m.to.is_none_or(|t| today < t));
+        }
         let shown: Vec<_> = members
             .iter()
             .filter(|m| unmasked(m.protection, m.viewer_assigned))
@@ -274,7 +280,6 @@ impl ParticipantAccess {
         self.permit(shown, Purpose::ParticipantList).await?;
         let now = oslo_local(self.app.now());
         let sessions = self.app.store.group_sessions(id).await?;
-        let current = memberships(&members).iter().filter(|m| m.on(today)).count();
         let provider = g.provider;
         let teachers = self
             .app
