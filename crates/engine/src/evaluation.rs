@@ -1,8 +1,9 @@
 //! The effect evaluation of issue 15, built in parts: the propensity model (a logistic
 //! regression by Newton's method, [`logit`]) and greedy nearest-neighbour matching on its
 //! score with a caliper ([`matching`]), and the covariates' balance before and after
-//! ([`balance`]). Effects (ATT with intervals, difference-in-differences, Kaplan–Meier) and
-//! stored runs follow.
+//! ([`balance`]), and time to employment with Kaplan–Meier and the log-rank test
+//! ([`survival`]). Effects (ATT with intervals, difference-in-differences) and stored runs
+//! follow.
 //!
 //! Every method here is deterministic and checked against an independent implementation on
 //! committed fixtures (`tests/fixtures/`, with the script that produced each under `scripts/`).
@@ -10,3 +11,4 @@
 pub mod balance;
 pub mod logit;
 pub mod matching;
+pub mod survival;
