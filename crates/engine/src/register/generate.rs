@@ -1,13 +1,23 @@
 //! `effekt register generate`: a synthetic, national-scale register with realistic rates and a
 //! planted programme effect, deterministic for a seed.
 //!
-//! The planted effect: a treated group (5 % of persons, listed in `treated.csv`, which is not
-//! part of the register format) gets, with probability [`PLANTED_EFFECT`], one extra job of
+//! The planted effect: a treated group (about 6 % of persons, listed in `treated.csv`, which is
+//! not part of the register format) gets, with probability [`PLANTED_EFFECT`], one extra job of
 //! 50–100 % starting 1–6 months after the index date and lasting 8–24 months. Everyone else
-//! draws from the same base rates, so an evaluation that matches treated persons with the pool
-//! should recover the effect on sustained employment (F = 50, W = 26, M = 24, G = 14): about
-//! 21 % in the pool and 33 % in the treated group (checked by a test at 20,000 persons). About
-//! 63 % reach six months without benefits; the planted job does not change benefits.
+//! draws from the same base rates. About 63 % reach six months without benefits; the planted
+//! job does not change benefits.
+//!
+//! Selection on observables (issue 15, item 7): who is treated depends on covariates the pool
+//! has too — the months employed in the 24 before the index date, age at the index date and
+//! education level ([`treatment_log_odds`]): the programme takes in the less employed, the
+//! younger and the less educated, who reach employment less often anyway, so a naive comparison
+//! of the treated with the pool understates the effect, while a comparison matched on those
+//! covariates recovers it. Given them, treatment is a coin toss, so they are all the selection.
+//!
+//! The counterfactual: `counterfactual.csv` lists every treated person with the spell id of the
+//! job the programme gave them (empty when it gave none). Their outcome without the programme
+//! is the register's outcome with that spell left out, so the true effect on the treated of the
+//! sample is known exactly (docs/registers.md).
 
 use std::io::Write;
 use std::path::Path;
@@ -20,8 +30,31 @@ use rand_chacha::ChaCha8Rng;
 
 /// Extra probability of a qualifying job for the treated group.
 pub const PLANTED_EFFECT: f64 = 0.15;
-/// Share of persons in the treated group.
-pub const TREATED_SHARE: f64 = 0.05;
+/// The log-odds of being treated: fewer months employed in the 24 before the index date, a
+/// younger age at the index date and less education make treatment likelier. About 6 % are
+/// treated over the generator's population.
+pub fn treatment_log_odds(employed_months: u32, age: i32, education_level: usize) -> f64 {
+    -0.6 - 0.22 * f64::from(employed_months)
+        - 0.03 * f64::from(age - 40)
+        - 0.4 * education_level as f64
+}
+
+/// Months (of the 24 before `index`) with any employment spell.
+fn months_employed_before(
+    index: NaiveDate,
+    jobs: &[(NaiveDate, Option<NaiveDate>, u32, bool)],
+) -> u32 {
+    (1..=24)
+        .filter(|m| {
+            let Some(from) = index.checked_sub_months(Months::new(*m)) else {
+                return false;
+            };
+            let to = from.checked_add_months(Months::new(1)).unwrap_or(from);
+            jobs.iter()
+                .any(|(start, end, _, _)| *start < to && end.is_none_or(|e| e >= from))
+        })
+        .count() as u32
+}
 const CUTOFF: &str = "2026-06-30";
 const EMPLOYERS: usize = 5_000;
 const BENEFITS: [&str; 5] = [
@@ -168,6 +201,7 @@ pub fn generate_as(
             let stats = generate(persons, seed, &staging)?;
             convert(&staging, out)?;
             copy("treated.csv", &staging, out)?;
+            copy("counterfactual.csv", &staging, out)?;
             copy("README.txt", &staging, out)?;
             std::fs::remove_dir_all(&staging)
                 .map_err(|e| GenerateError::Write(staging.display().to_string(), e.to_string()))?;
@@ -179,6 +213,7 @@ pub fn generate_as(
             let parquet = out.join("parquet");
             convert(&csv, &parquet)?;
             copy("treated.csv", &csv, &parquet)?;
+            copy("counterfactual.csv", &csv, &parquet)?;
             copy("README.txt", &csv, &parquet)?;
             Ok(stats)
         }
@@ -213,6 +248,11 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
     let mut education = writer(out, "education.csv", super::EDUCATION_COLUMNS)?;
     let mut language = writer(out, "language_tests.csv", super::LANGUAGE_COLUMNS)?;
     let mut treated = writer(out, "treated.csv", &["person_id"])?;
+    let mut counterfactual = writer(
+        out,
+        "counterfactual.csv",
+        &["person_id", "programme_spell_id"],
+    )?;
     let mut stats = GeneratedRegister {
         persons,
         treated: 0,
@@ -233,31 +273,30 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
         let (id, birth) = ids.next().ok_or(GenerateError::Ids)?;
         let id_text = id.to_string();
         let index = plus_days(day("2022-01-01"), rng.random_range(0..1095));
-        let is_treated = rng.random_bool(TREATED_SHARE);
+        // Drawn here, decided once the covariates are known (selection on observables).
+        let treatment_draw: f64 = rng.random();
         let arrival = if rng.random_bool(0.8) {
             rng.random_range(1990..2024).to_string()
         } else {
             String::new()
         };
         use chrono::Datelike;
+        let sex = sexes[rng.random_range(0..2)];
+        let group = groups[rng.random_range(0..groups.len())];
+        let municipality = format!("{:04}", 301 + rng.random_range(0..50) * 2);
+        let education_level = rng.random_range(0..3);
         population
             .write_record([
                 id_text.as_str(),
                 &birth.year().to_string(),
-                sexes[rng.random_range(0..2)],
-                groups[rng.random_range(0..groups.len())],
+                sex,
+                group,
                 &arrival,
-                &format!("{:04}", 301 + rng.random_range(0..50) * 2),
-                ["grunnskole", "videregaende", "hoyere"][rng.random_range(0..3)],
+                &municipality,
+                ["grunnskole", "videregaende", "hoyere"][education_level],
                 &index.to_string(),
             ])
             .map_err(w_err("population.csv"))?;
-        if is_treated {
-            stats.treated += 1;
-            treated
-                .write_record([id_text.as_str()])
-                .map_err(w_err("treated.csv"))?;
-        }
         // About ten employment spells per person, spread around the index date.
         let n_jobs = rng.random_range(5..16);
         let mut jobs: Vec<(NaiveDate, Option<NaiveDate>, u32, bool)> = (0..n_jobs)
@@ -277,6 +316,17 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
                 (start, (!open).then_some(end), fte, rng.random_bool(0.05))
             })
             .collect();
+        let age = index.year() - birth.year();
+        let log_odds =
+            treatment_log_odds(months_employed_before(index, &jobs), age, education_level);
+        let is_treated = treatment_draw < 1.0 / (1.0 + (-log_odds).exp());
+        if is_treated {
+            stats.treated += 1;
+            treated
+                .write_record([id_text.as_str()])
+                .map_err(w_err("treated.csv"))?;
+        }
+        let planted_from = jobs.len();
         if is_treated && rng.random_bool(PLANTED_EFFECT) {
             let start = index
                 .checked_add_months(Months::new(rng.random_range(1..7)))
@@ -291,8 +341,12 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
                 false,
             ));
         }
-        for (start, end, fte, subsidised) in jobs {
+        let mut programme_spell = String::new();
+        for (i, (start, end, fte, subsidised)) in jobs.into_iter().enumerate() {
             e_seq += 1;
+            if i == planted_from {
+                programme_spell = format!("E{e_seq}");
+            }
             stats.employment_spells += 1;
             let employer = orgs[rng.random_range(0..orgs.len())].to_string();
             employment
@@ -307,6 +361,11 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
                     subsidised.to_string(),
                 ])
                 .map_err(w_err("employment.csv"))?;
+        }
+        if is_treated {
+            counterfactual
+                .write_record([id_text.as_str(), programme_spell.as_str()])
+                .map_err(w_err("counterfactual.csv"))?;
         }
         // About three benefit spells per person.
         for _ in 0..rng.random_range(1..6) {
@@ -363,6 +422,7 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
         ("education.csv", &mut education),
         ("language_tests.csv", &mut language),
         ("treated.csv", &mut treated),
+        ("counterfactual.csv", &mut counterfactual),
     ] {
         w.flush()
             .map_err(|e| GenerateError::Write(name.into(), e.to_string()))?;
@@ -371,8 +431,10 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
         .map_err(|e| GenerateError::Write("README.txt".into(), e.to_string()))?;
     writeln!(
         readme,
-        "Synthetic register, seed {seed}, {persons} persons. treated.csv lists the treated group ({} persons); \
-         each got an extra job of 50-100 % 1-6 months after the index date with probability {PLANTED_EFFECT}.",
+        "Synthetic register, seed {seed}, {persons} persons. treated.csv lists the treated group ({} persons), \
+         chosen by months employed in the 24 before the index date, age and education; each got an extra job \
+         of 50-100 % 1-6 months after the index date with probability {PLANTED_EFFECT}. counterfactual.csv \
+         names that job's spell id per treated person (empty: none): without it, their outcome without the programme.",
         stats.treated
     )
     .map_err(|e| GenerateError::Write("README.txt".into(), e.to_string()))?;
