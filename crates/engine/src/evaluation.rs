@@ -1,4 +1,5 @@
-//! The effect evaluation of issue 15, built in parts: the propensity model (a logistic
+//! The effect evaluation of issue 15, built in parts: the covariates of a register person
+//! relative to the index date ([`covariates`]), the propensity model (a logistic
 //! regression by Newton's method, [`logit`]) and greedy nearest-neighbour matching on its
 //! score with a caliper ([`matching`]), and the covariates' balance before and after
 //! ([`balance`]), and time to employment with Kaplan–Meier and the log-rank test
@@ -10,6 +11,7 @@
 //! committed fixtures (`tests/fixtures/`, with the script that produced each under `scripts/`).
 
 pub mod balance;
+pub mod covariates;
 pub mod effects;
 pub mod event_study;
 pub mod logit;

@@ -39,22 +39,6 @@ pub fn treatment_log_odds(employed_months: u32, age: i32, education_level: usize
         - 0.4 * education_level as f64
 }
 
-/// Months (of the 24 before `index`) with any employment spell.
-fn months_employed_before(
-    index: NaiveDate,
-    jobs: &[(NaiveDate, Option<NaiveDate>, u32, bool)],
-) -> u32 {
-    (1..=24)
-        .filter(|m| {
-            let Some(from) = index.checked_sub_months(Months::new(*m)) else {
-                return false;
-            };
-            let to = from.checked_add_months(Months::new(1)).unwrap_or(from);
-            jobs.iter()
-                .any(|(start, end, _, _)| *start < to && end.is_none_or(|e| e >= from))
-        })
-        .count() as u32
-}
 const CUTOFF: &str = "2026-06-30";
 const EMPLOYERS: usize = 5_000;
 const BENEFITS: [&str; 5] = [
@@ -317,8 +301,12 @@ pub fn generate(persons: usize, seed: u64, out: &Path) -> Result<GeneratedRegist
             })
             .collect();
         let age = index.year() - birth.year();
-        let log_odds =
-            treatment_log_odds(months_employed_before(index, &jobs), age, education_level);
+        let spans: Vec<_> = jobs
+            .iter()
+            .map(|(start, end, _, _)| (*start, *end))
+            .collect();
+        let employed = crate::evaluation::covariates::months_with(index, 24, &spans);
+        let log_odds = treatment_log_odds(employed, age, education_level);
         let is_treated = treatment_draw < 1.0 / (1.0 + (-log_odds).exp());
         if is_treated {
             stats.treated += 1;
