@@ -12,6 +12,8 @@
 
 pub mod balance;
 pub mod covariates;
+#[cfg(test)]
+mod coverage_tests;
 pub mod effects;
 pub mod event_study;
 pub mod logit;
