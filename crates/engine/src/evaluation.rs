@@ -18,4 +18,5 @@ pub mod effects;
 pub mod event_study;
 pub mod logit;
 pub mod matching;
+mod moments;
 pub mod survival;

@@ -21,7 +21,7 @@ pub(crate) fn unmasked(protection: Protection, viewer_assigned: bool) -> bool {
     !protection.is_protected() || viewer_assigned
 }
 
-fn mask(protection: Protection) -> String {
+pub(super) fn mask(protection: Protection) -> String {
     protection.mask_nb().unwrap_or_default().to_owned()
 }
 

@@ -13,7 +13,7 @@ use effekt_store::model::{ParticipantDetail, ParticipantScope, UserRecord};
 use effekt_store::team::{NewMembership, StaffMember, TeamMembership};
 use serde::Serialize;
 
-use super::participants::unmasked;
+use super::participants::{mask, unmasked};
 use super::ParticipantAccess;
 use crate::audit::{self, Purpose};
 use crate::{AppError, FieldError};
@@ -414,10 +414,7 @@ impl ParticipantAccess {
                 CaseloadRow {
                     participant: e.participant.0,
                     name: if masked {
-                        e.protection
-                            .mask_nb()
-                            .unwrap_or("Skjermet person")
-                            .to_owned()
+                        mask(e.protection)
                     } else {
                         format!("{} {}", e.given_name, e.family_name)
                     },

@@ -11,6 +11,7 @@
 //! and a run gives the same numbers every time.
 
 use super::matching::Match;
+use super::moments::mean_var;
 
 /// A covariate above this absolute standardised difference is shown as not balanced.
 pub const FLAG: f64 = 0.1;
@@ -22,13 +23,6 @@ pub struct CovariateBalance {
     pub after: f64,
     /// |after| above [`FLAG`].
     pub flagged: bool,
-}
-
-fn mean_var(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, var)
 }
 
 /// The balance of one covariate: `treated` and `pool` map a person's key to the value; the

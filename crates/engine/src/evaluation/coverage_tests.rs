@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::covariates::{design, Covariate};
 use super::matching::{nearest, Rule, Scored};
+use super::moments::{mean_var, z975};
 use super::{effects, logit};
 use crate::register::{generate, read_dir};
 use crate::verify::{parse_definitions, verify};
@@ -84,9 +85,7 @@ fn one(
         .chunks(covariates.len())
         .map(|r| fit.log_odds(r))
         .collect();
-    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
-    let sd =
-        (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (scores.len() - 1) as f64).sqrt();
+    let sd = mean_var(&scores).1.sqrt();
     let scored = |t: bool| -> Vec<Scored> {
         (0..ids.len())
             .filter(|i| is_treated[*i] == t)
@@ -122,13 +121,9 @@ fn one(
             .collect()
     };
     let (a, b) = (group(true), group(false));
-    let m = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let var = |v: &[f64]| {
-        let mu = m(v);
-        v.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / (v.len() - 1) as f64
-    };
-    let naive = m(&a) - m(&b);
-    let half = 1.959963984540054 * (var(&a) / a.len() as f64 + var(&b) / b.len() as f64).sqrt();
+    let ((ma, va), (mb, vb)) = (mean_var(&a), mean_var(&b));
+    let naive = ma - mb;
+    let half = z975() * (va / a.len() as f64 + vb / b.len() as f64).sqrt();
     (true_att, matched, (naive, naive - half, naive + half))
 }
 

@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::matching::Match;
+use super::moments::interval;
 
 /// An estimate with its analytic interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,28 +66,15 @@ fn differences(matches: &[Match], outcome: &BTreeMap<i64, f64>) -> Result<Vec<f6
     }
 }
 
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len() as f64
-}
-
-/// z₀.₉₇₅ = 1.959963984540054.
-fn z975() -> f64 {
-    Normal::standard().inverse_cdf(0.975)
-}
-
 /// The ATT with its analytic 95 % interval.
 pub fn att(matches: &[Match], outcome: &BTreeMap<i64, f64>) -> Result<Effect, EffectError> {
     let d = differences(matches, outcome)?;
-    let n = d.len() as f64;
-    let att = mean(&d);
-    let variance = d.iter().map(|x| (x - att).powi(2)).sum::<f64>() / (n - 1.0);
-    let standard_error = (variance / n).sqrt();
-    let half = z975() * standard_error;
+    let (att, standard_error, low, high) = interval(&d).ok_or(EffectError::TooFew(d.len()))?;
     Ok(Effect {
         att,
         standard_error,
-        low: att - half,
-        high: att + half,
+        low,
+        high,
         treated: d.len(),
     })
 }

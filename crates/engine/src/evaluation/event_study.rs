@@ -10,9 +10,8 @@
 //! A person's series is 49 values (months −24…+24), each the share of the month employed
 //! (0–1); a month outside the register's cover is `None` and leaves that set out of that month.
 
-use statrs::distribution::{ContinuousCDF, Normal};
-
 use super::matching::Match;
+use super::moments::interval;
 
 /// Months before and after the index date.
 pub const SPAN: i32 = 24;
@@ -53,17 +52,6 @@ fn index(month: i32) -> usize {
     usize::try_from(month + SPAN).unwrap_or(0)
 }
 
-fn interval(values: &[f64]) -> Option<(f64, f64, f64)> {
-    if values.len() < 2 {
-        return None;
-    }
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let half = Normal::standard().inverse_cdf(0.975) * sd / n.sqrt();
-    Some((mean, mean - half, mean + half))
-}
-
 /// The event study of the matched sets; `series` gives each person's 49 monthly values.
 pub fn estimate(
     matches: &[Match],
@@ -90,7 +78,7 @@ pub fn estimate(
             .iter()
             .filter_map(|d| Some(d[index(month)]? - d[index(REFERENCE)]?))
             .collect();
-        if let Some((estimate, low, high)) = interval(&changes) {
+        if let Some((estimate, _, low, high)) = interval(&changes) {
             months.push(MonthEffect {
                 month,
                 estimate,
@@ -108,7 +96,7 @@ pub fn estimate(
         .iter()
         .filter_map(|d| Some(mean_of(d, 0, SPAN - 1)? - mean_of(d, -SPAN, -1)?))
         .collect();
-    let (did, did_low, did_high) = interval(&dids).ok_or(EventStudyError::TooFew)?;
+    let (did, _, did_low, did_high) = interval(&dids).ok_or(EventStudyError::TooFew)?;
     Ok(EventStudy {
         months,
         did,
