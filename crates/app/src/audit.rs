@@ -282,6 +282,11 @@ pub(crate) fn operation_name(action: &str) -> &str {
         "plan.approve" => "Godkjenning av plan registrert",
         "plan.task-assign" => "Læringsoppgave gitt",
         "plan.task-complete" => "Læringsoppgave fullført",
+        "evaluation.plan" => "Evalueringsplan registrert",
+        "evaluation.run" => "Evaluering kjørt",
+        "evaluation.publish" => "Evaluering publisert",
+        "evaluation.certify" => "Tall sertifisert fra evaluering",
+        "evaluation.microdata" => "Mikrodata fra evaluering hentet",
         other => other,
     }
 }
@@ -306,6 +311,11 @@ pub(crate) fn subject_names_no_person(action: &str) -> bool {
             | "audit.export"
             | "contract.import"
             | "evidence.import"
+            | "evaluation.plan"
+            | "evaluation.run"
+            | "evaluation.publish"
+            | "evaluation.certify"
+            | "evaluation.microdata"
     )
 }
 

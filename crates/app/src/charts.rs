@@ -184,6 +184,86 @@ pub fn progress(
     }
 }
 
+/// The charts of an evaluation run (issue 15): covariate balance before and after matching,
+/// the event study of monthly employment around the index date, and time to employment. Every
+/// point is an aggregate over the matched sets the run shows; none is a count of people.
+pub fn evaluation(run: i64, r: &effekt_engine::evaluation::run::RunResult) -> Vec<ChartView> {
+    use effekt_engine::evaluation::balance::FLAG;
+    let pct = |v: f64| Some(100.0 * v);
+    let balance = ChartView {
+        id: format!("balanse-{run}"),
+        title: "Balanse før og etter matching (standardisert forskjell)".to_owned(),
+        description: "For hver kovariat: forskjellen mellom deltakerne og sammenligningsgruppen                       i standardavvik, før og etter matching. Innenfor ±0,1 regnes som balansert."
+            .to_owned(),
+        unit: "desimal".to_owned(),
+        x_title: "Kovariat".to_owned(),
+        x_labels: r.balance.iter().map(|b| b.covariate.clone()).collect(),
+        x_days: None,
+        series: vec![
+            series("Før matching", "bars", r.balance.iter().map(|b| Some(b.before)).collect()),
+            series("Etter matching", "bars", r.balance.iter().map(|b| Some(b.after)).collect()),
+        ],
+        limits: vec![
+            ("Grense +0,1".to_owned(), FLAG),
+            ("Grense −0,1".to_owned(), -FLAG),
+        ],
+    };
+    let months = &r.event_study.months;
+    let event = ChartView {
+        id: format!("hendelsesstudie-{run}"),
+        title: "Forskjell i andel i arbeid, måned for måned rundt oppstart".to_owned(),
+        description: "Hendelsesstudie: forskjellen mellom deltakerne og sammenligningsgruppen i                       andel av måneden i arbeid, fra 24 måneder før til 24 måneder etter                       indeksdatoen, målt mot måneden før (−1), med 95 % konfidensintervall."
+            .to_owned(),
+        unit: "prosent".to_owned(),
+        x_title: "Måned fra indeksdato".to_owned(),
+        x_labels: months.iter().map(|m| m.month.to_string().replace('-', "−")).collect(),
+        x_days: None,
+        series: vec![
+            series("Effekt", "line", months.iter().map(|m| pct(m.estimate)).collect()),
+            series("Effekt, nedre grense", "dashed", months.iter().map(|m| pct(m.low)).collect()),
+            series("Effekt, øvre grense", "dashed", months.iter().map(|m| pct(m.high)).collect()),
+        ],
+        limits: Vec::new(),
+    };
+    // Both curves on the months either has a point, each carried forward (a step curve).
+    let mut at: Vec<u32> = r
+        .survival
+        .participants
+        .iter()
+        .chain(&r.survival.comparison)
+        .map(|p| p.0)
+        .collect();
+    at.sort_unstable();
+    at.dedup();
+    let step = |curve: &[(u32, f64)]| -> Vec<Option<f64>> {
+        at.iter()
+            .map(|m| {
+                curve
+                    .iter()
+                    .take_while(|p| p.0 <= *m)
+                    .last()
+                    .map(|p| 100.0 * p.1)
+            })
+            .collect()
+    };
+    let survival = ChartView {
+        id: format!("tid-til-arbeid-{run}"),
+        title: "Andel som ennå ikke er i arbeid (Kaplan–Meier)".to_owned(),
+        description: "Tid til første jobb etter indeksdatoen for deltakerne og den matchede                       sammenligningsgruppen, i hele måneder."
+            .to_owned(),
+        unit: "prosent".to_owned(),
+        x_title: "Måneder etter indeksdato".to_owned(),
+        x_labels: at.iter().map(ToString::to_string).collect(),
+        x_days: Some(at.iter().map(|m| i64::from(*m)).collect()),
+        series: vec![
+            series("Deltakere", "step", step(&r.survival.participants)),
+            series("Sammenligningsgruppe", "step-dashed", step(&r.survival.comparison)),
+        ],
+        limits: Vec::new(),
+    };
+    vec![balance, event, survival]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

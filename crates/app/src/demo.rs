@@ -2,6 +2,7 @@
 //! accounts, and a history made through the same rules and ledger as the pages: six paid
 //! quarterly statements and an agreed amendment. `effekt demo` and the load benchmarks use it.
 
+mod evaluation;
 mod intake;
 mod plans;
 mod proposals;
@@ -34,6 +35,7 @@ use crate::ledger::LedgerError;
 use crate::{App, AppError};
 
 pub use effekt_engine::demo::{DEFAULT_PARTICIPANTS, DEFAULT_SEED, DEMO_PASSWORD};
+pub use evaluation::demo_plan;
 
 /// Why the demo world could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -129,6 +131,7 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     referrals::seed(app, &demo, &ids).await?;
     term::seed(app, &demo.dataset).await?;
     team::seed(app, &demo, &ids).await?;
+    evaluation::seed(app, &demo, &ids).await?;
     Ok(())
 }
 

@@ -194,6 +194,16 @@ impl Viewer {
         Ok(ContractAccess::new(app.clone(), self.clone()))
     }
 
+    /// The contract's effect evaluation: everyone in a contract (how much depends on the role
+    /// and the party: `access::evaluation`), not the administrator.
+    pub fn evaluation(&self, app: &App) -> Result<crate::access::EvaluationAccess, AppError> {
+        self.check(Grant::Contracts)?;
+        Ok(crate::access::EvaluationAccess::new(
+            app.clone(),
+            self.clone(),
+        ))
+    }
+
     /// New contracts from contract files: the Nav contract manager.
     pub fn contract_definition(&self, app: &App) -> Result<ContractDefinition, AppError> {
         self.check(Grant::DefineContracts)?;

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub mod evaluation;
 mod workspace;
 pub use workspace::{AttendanceFigureRow, AttendanceFigures, WorkspaceFigures, WorkspaceRow};
 
@@ -575,6 +576,11 @@ pub struct FigureView {
     pub value: String,
     pub certified_by: String,
     pub certified_on: NaiveDate,
+    /// The evaluation run it was certified from; `None` for a typed figure.
+    pub run: Option<i64>,
+    /// Why it was typed rather than taken from a run (none for figures typed before reasons
+    /// were asked for).
+    pub typed_reason: Option<String>,
 }
 
 /// What a cohort outcome pays on the figures certified so far.

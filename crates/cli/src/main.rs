@@ -5,6 +5,7 @@
 mod audit;
 mod contract;
 mod demo;
+mod evaluate;
 mod evidence;
 mod id;
 mod logging;
@@ -61,6 +62,11 @@ enum Command {
     Evidence {
         #[command(subcommand)]
         command: evidence::EvidenceCommand,
+    },
+    /// The effect evaluation: plan, runs, publication, microdata (docs/evaluation.md).
+    Evaluate {
+        #[command(subcommand)]
+        command: evaluate::EvaluateCommand,
     },
     /// The audit log of reads of personal data.
     Audit {
@@ -228,6 +234,7 @@ async fn main() -> ExitCode {
         Command::Id { command } => id::run(command),
         Command::Audit { command } => audit::run(command).await,
         Command::Evidence { command } => evidence::run(command).await,
+        Command::Evaluate { command } => evaluate::run(command).await,
         Command::Contract { command } => contract::run(command).await,
         Command::Ledger { command } => contract::ledger(command).await,
         Command::Register { command } => register::run(command).await,

@@ -44,6 +44,19 @@ impl PseudonymKey {
 }
 
 impl PseudonymKey {
+    /// A comparison person from the register pool, as the evaluator sees them: keyed per
+    /// contract over the register's national id (a pool person has no person in effekt), read
+    /// like a participant's pseudonym but starting `S-` (sammenligning), so the two never mix.
+    pub fn pool_pseudonym(&self, contract: ContractId, national_id: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            return String::new();
+        };
+        mac.update(format!("effekt-pool/v1/contract/{}/", contract.0).as_bytes());
+        mac.update(national_id.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        format!("S-{}", grouped(&crockford(&digest[..12]), 5))
+    }
+
     /// An evidence id (a register spell, a language test) as the evaluator sees it: keyed per
     /// contract like the pseudonyms, so that it can no longer be looked up in a register
     /// extract, yet the same id gives the same text wherever it appears. 80 bits, readable.

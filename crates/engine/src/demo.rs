@@ -13,6 +13,7 @@ mod names;
 mod national_ids;
 mod people;
 mod places;
+mod pool;
 mod random;
 mod referable;
 mod register;
@@ -134,6 +135,7 @@ const STREAM_ORGANISATIONS: u64 = 1;
 const STREAM_PEOPLE: u64 = 2;
 const STREAM_ASSIGNMENTS: u64 = 3;
 const STREAM_REGISTER: u64 = 4;
+const STREAM_POOL: u64 = 5;
 
 fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -167,8 +169,9 @@ pub fn generate(seed: u64, participants: usize) -> Result<Demo, DemoError> {
     people::people(&mut stream(seed, STREAM_PEOPLE), &mut dataset, participants)?;
     groups::groups(&mut dataset);
     let assignments = groups::assignments(&mut stream(seed, STREAM_ASSIGNMENTS), &dataset);
-    let register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
+    let mut register = register::register(&mut stream(seed, STREAM_REGISTER), &dataset)?;
     referable::persons(&mut dataset)?;
+    pool::add(&mut stream(seed, STREAM_POOL), &dataset, &mut register)?;
     let (terms, terms_source) = terms::contract_terms(&dataset)?;
     let amendment = terms::amendment(&terms_source)?;
     let proposal = terms::proposal(&amendment.1)?;

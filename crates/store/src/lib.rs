@@ -7,6 +7,7 @@
 //! role-scoped capabilities.
 
 mod error;
+pub mod evaluation;
 #[cfg(feature = "test-support")]
 pub mod fixture;
 pub mod groups;
@@ -22,6 +23,7 @@ mod sql_bulk;
 mod sql_bulk_plans;
 mod sql_bulk_term;
 mod sql_contract;
+mod sql_evaluation;
 mod sql_evidence;
 mod sql_groups;
 mod sql_impl;
@@ -58,6 +60,7 @@ use effekt_domain::contract::terms::ContractTerms;
 use effekt_domain::outcomes::Definition;
 use effekt_domain::register::Register;
 pub use error::{Result, StoreError};
+pub use evaluation::EvaluationStore;
 pub use groups::GroupStore;
 pub use intake::IntakeStore;
 pub use interpreters::InterpreterStore;
@@ -94,6 +97,7 @@ pub trait Store:
     + GroupStore
     + InterpreterStore
     + TeamStore
+    + EvaluationStore
     + Send
     + Sync
     + 'static

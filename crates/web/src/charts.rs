@@ -92,6 +92,7 @@ pub fn value_nb(unit: &str, v: f64) -> String {
     match unit {
         "kr" => format!("kr\u{a0}{}", grouped(v.round() as i64)),
         "prosent" => format!("{v:.1}\u{a0}%").replace('.', ",").replace('-', "−"),
+        "desimal" => format!("{v:.2}").replace('.', ",").replace('-', "−"),
         _ => grouped(v.round() as i64),
     }
 }

@@ -123,10 +123,12 @@ impl Chrome {
 
 pub use effekt_app::FieldError;
 
+mod evaluation;
 mod groups;
 mod interpreters;
 mod team;
 mod workspace;
+pub use evaluation::{ContractEvaluationPage, RunPage};
 pub use groups::{AttendancePage, GroupPage, GroupsPage};
 pub use interpreters::InterpreterPage;
 pub use team::{CaseloadPage, TeamSection};

@@ -32,7 +32,7 @@ both_stores! {
         // Every field is checked; nothing is stored.
         let bad = app.post_with_csrf(&page, &post, &evaluator, "tall_figur=savings&kohort=&storrelse=0&verdi=mye").await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-        for says in ["Velg et tall kontrakten betaler for", "Skriv kohorten", "Antall deltakere er et helt tall", "Verdien er et tall"] {
+        for says in ["Velg et tall kontrakten betaler for", "Skriv kohorten", "Antall deltakere er et helt tall", "Verdien er et tall", "Skriv hvorfor tallet skrives inn"] {
             assert!(bad.body.contains(says), "{says}: {}", bad.body);
         }
         assert!(app.t.store.certified_figures(id).await.unwrap().is_empty());
@@ -45,14 +45,15 @@ both_stores! {
         assert!(app.t.store.certified_figures(id).await.unwrap().is_empty());
 
         // 37.5 %: (37.5 − 25) / (45 − 25) × 2,000,000 = 1,250,000.
-        let ok = app.post_with_csrf(&page, &post, &evaluator, "tall_figur=employment_rate&kohort=2026&storrelse=100&verdi=37%2C5").await;
+        let ok = app.post_with_csrf(&page, &post, &evaluator, "tall_figur=employment_rate&kohort=2026&storrelse=100&verdi=37%2C5&begrunnelse_tall=Sertifisert+fra+evaluators+rapport").await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         let nav = app.login("forvalter").await;
         let body = app.get(&page, Some(&nav)).await.body;
         assert!(body.contains(&kr("1 250 000,00")), "{body}");
         assert!(body.contains("Test evaluator"), "who certified it is shown");
+        assert!(body.contains("Skrevet inn") && body.contains("Sertifisert fra evaluators rapport"), "a typed figure shows as typed, with its reason");
         // Certified again: the newest counts, the earlier stays on record.
-        app.post_with_csrf(&page, &post, &evaluator, "tall_figur=employment_rate&kohort=2026&storrelse=100&verdi=50").await;
+        app.post_with_csrf(&page, &post, &evaluator, "tall_figur=employment_rate&kohort=2026&storrelse=100&verdi=50&begrunnelse_tall=Sertifisert+fra+evaluators+rapport").await;
         let body = app.get(&page, Some(&nav)).await.body;
         assert!(body.contains(&kr("2 000 000,00")) && !body.contains(&kr("1 250 000,00")), "{body}");
         let stored = app.t.store.certified_figures(id).await.unwrap();
@@ -61,7 +62,7 @@ both_stores! {
         assert!(app.t.execute_raw("UPDATE certified_figures SET value = '0'").await.is_err(), "append-only");
 
         // Only the evaluator certifies.
-        let res = app.post_with_csrf(&page, &post, &nav, "tall_figur=employment_rate&kohort=2027&storrelse=100&verdi=40").await;
+        let res = app.post_with_csrf(&page, &post, &nav, "tall_figur=employment_rate&kohort=2027&storrelse=100&verdi=40&begrunnelse_tall=Sertifisert+fra+evaluators+rapport").await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST);
         assert!(res.body.contains("Bare den uavhengige evaluatoren"), "{}", res.body);
         assert!(!app.get(&page, Some(&nav)).await.body.contains(&format!("action=\"{post}\"")), "no form for Nav");
@@ -136,7 +137,7 @@ both_stores! {
         assert!(app.t.store.certified_figures(id).await.unwrap().is_empty());
         // 60 → 52 restarts per 100 in a cohort of 1,000: 13.3 % better ≥ 10 %, 80 avoided ×
         // 25,000 kr = 2,000,000.
-        let ok = app.post_with_csrf(&page, &post, &evaluator, "tall_figur=restarts_per_100&kohort=2026&storrelse=1000&verdi=52&sammenligning=60").await;
+        let ok = app.post_with_csrf(&page, &post, &evaluator, "tall_figur=restarts_per_100&kohort=2026&storrelse=1000&verdi=52&sammenligning=60&begrunnelse_tall=Sertifisert+fra+evaluators+rapport").await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         let stored = app.t.store.certified_figures(id).await.unwrap();
         assert_eq!(stored[0].0.certified.comparison, Some("60".parse().unwrap()), "kept beside the value");

@@ -46,6 +46,8 @@ pub struct FigureInput {
     pub value: String,
     /// The comparison group's value, for mechanisms priced against it; may be empty otherwise.
     pub comparison: String,
+    /// Why the figure is typed rather than certified from an evaluation run (required).
+    pub reason: String,
 }
 
 /// Why a proposal was refused: problems in the file (line, key, message) or a broken rule.
@@ -360,6 +362,7 @@ impl ContractAccess {
             return Ok(None);
         }
         let figures = self.app.store.certified_figures(contract).await?;
+        let sources = self.app.store.figure_provenance(contract).await?;
         let named: Vec<NamedFigure> = figures.iter().map(|(f, _)| f.clone()).collect();
         let final_round = is_final_round(terms, &named);
         let mut names: Vec<String> = terms
@@ -372,8 +375,12 @@ impl ContractAccess {
             figure_names: names,
             figures: figures
                 .iter()
+                .enumerate()
                 .rev()
-                .map(|(f, _)| FigureView {
+                .map(|(i, (f, _))| (f, sources.get(i)))
+                .map(|(f, source)| FigureView {
+                    run: source.and_then(|s| s.run),
+                    typed_reason: source.and_then(|s| s.typed_reason.clone()),
                     figure: f.figure.clone(),
                     cohort: f.certified.cohort.clone(),
                     cohort_size: f.certified.cohort_size,
@@ -491,7 +498,21 @@ impl ContractAccess {
                 }
             }
         }
-        let (Some(size), Some(value), true) = (size, value, problems.is_empty()) else {
+        let reason = match super::required_text(
+            &input.reason,
+            1000,
+            "begrunnelse_tall",
+            "Skriv hvorfor tallet skrives inn i stedet for å sertifiseres fra en evalueringskjøring.",
+        ) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                problems.push((e.field, e.message));
+                None
+            }
+        };
+        let (Some(size), Some(value), Some(reason), true) =
+            (size, value, reason, problems.is_empty())
+        else {
             return Ok(Err(problems));
         };
         let now = self.app.now();
@@ -505,7 +526,14 @@ impl ContractAccess {
         };
         self.app
             .store
-            .certify_figure(contract, figure, &certified, self.viewer.user.id, now)
+            .certify_figure_from(
+                contract,
+                figure,
+                &certified,
+                effekt_store::evaluation::FigureSource::Typed(&reason),
+                self.viewer.user.id,
+                now,
+            )
             .await?;
         tracing::info!(contract = contract.0, figure, cohort, user = %self.viewer.user.username,
             "figure certified");

@@ -10,6 +10,7 @@ mod attendance_figures;
 mod audit_log;
 mod contracts;
 mod definition;
+pub mod evaluation;
 mod figures;
 pub mod generalise;
 mod group_members;
@@ -41,6 +42,7 @@ pub use audit_log::{AuditLogAccess, AuditLogFilter};
 pub use contracts::{ContractAccess, FigureInput, ProposalRefused};
 pub use definition::ContractDefinition;
 pub use definition::MAX_CONTRACT_FILE;
+pub use evaluation::EvaluationAccess;
 pub use groups::{
     AttendanceRow, AttendanceView, GroupSessionView, GroupSummary, GroupView, MemberView,
 };

@@ -145,6 +145,24 @@ fn timeline(rng: &mut Rng, p: &Participant, employers: &[OrgNr], serial: &mut u6
         None if chance(rng, 30) => Some(shift(index, between(rng, 60, 540))),
         None => None,
     };
+    // Some worked before they started (every fifth person, drawn from nothing random, so the
+    // rest of the demo stays as it was): a comparison pool needs overlap in work history.
+    let key = p.person.0;
+    if key.rem_euclid(5) == 0 {
+        let employer = employers
+            .get(usize::try_from(key).unwrap_or(0) % employers.len().max(1))
+            .copied();
+        if let Some(employer) = employer {
+            t.employment.push(EmploymentSpell {
+                id: id("E"),
+                employer,
+                start: shift(index, -(200 + key.rem_euclid(400))),
+                end: Some(shift(index, -(30 + key.rem_euclid(120)))),
+                fte: Decimal::from(60),
+                subsidised: false,
+            });
+        }
+    }
     let employer = pick(rng, employers).copied();
     if let (Some(start), Some(employer)) = (job_from.filter(|d| *d <= DEMO_CUTOFF), employer) {
         let fte = *pick(rng, &[40i64, 50, 60, 80, 100, 100]).unwrap_or(&100);
@@ -272,7 +290,7 @@ pub(crate) fn register(rng: &mut Rng, dataset: &Dataset) -> Result<Register, Dem
                 country_group: person.country_of_birth.as_str().into(),
                 arrival_year: i32::try_from(between(rng, 2014, 2025)).ok(),
                 municipality: "0301".into(),
-                education_level: "ukjent".into(),
+                education_level: super::pool::participant_education(person.key.0).into(),
                 timeline,
             });
         }

@@ -69,7 +69,7 @@ pub fn education_order(code: &str) -> Option<usize> {
 fn value(p: &RegisterPerson, c: Covariate) -> Result<f64, CovariateError> {
     Ok(match c {
         Covariate::Age => f64::from(p.index_date.year() - p.birth_year),
-        Covariate::Woman => f64::from(u8::from(p.sex.as_str() == "k")),
+        Covariate::Woman => f64::from(u8::from(p.sex.eq_ignore_ascii_case("k"))),
         Covariate::EducationLevel => {
             education_order(&p.education_level).ok_or_else(|| CovariateError::EducationLevel {
                 person: p.id.to_string(),
@@ -104,6 +104,20 @@ pub fn design(
     rows: &[usize],
     covariates: &[Covariate],
 ) -> Result<Vec<f64>, CovariateError> {
+    let persons: Vec<&RegisterPerson> = rows
+        .iter()
+        .filter_map(|r| register.persons.get(*r))
+        .collect();
+    design_of(&persons, covariates)
+}
+
+/// The row-major design of `persons` over `covariates`, computed in parallel chunks (the
+/// result does not depend on the number of threads: every value is its own).
+pub fn design_of(
+    persons: &[&RegisterPerson],
+    covariates: &[Covariate],
+) -> Result<Vec<f64>, CovariateError> {
+    use rayon::prelude::*;
     for c in covariates {
         if let Covariate::EmployedMonths(n) | Covariate::BenefitMonths(n) = c {
             if !(1..=120).contains(n) {
@@ -111,16 +125,25 @@ pub fn design(
             }
         }
     }
-    let mut out = Vec::with_capacity(rows.len() * covariates.len());
-    for &r in rows {
-        let Some(p) = register.persons.get(r) else {
-            continue;
-        };
-        for c in covariates {
-            out.push(value(p, *c)?);
-        }
-    }
-    Ok(out)
+    let chunks: Vec<Vec<f64>> = persons
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * covariates.len());
+            for p in chunk {
+                for c in covariates {
+                    out.push(value(p, *c)?);
+                }
+            }
+            Ok(out)
+        })
+        .collect::<Result<_, CovariateError>>()?;
+    Ok(chunks.concat())
+}
+
+/// Whether the person has every covariate (an education code outside the three levels is the
+/// one that can be missing).
+pub fn complete(p: &RegisterPerson, covariates: &[Covariate]) -> bool {
+    covariates.iter().all(|c| value(p, *c).is_ok())
 }
 
 #[cfg(test)]

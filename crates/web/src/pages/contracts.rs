@@ -214,6 +214,7 @@ pub async fn certify(
         size: field("storrelse"),
         value: field("verdi"),
         comparison: field("sammenligning"),
+        reason: field("begrunnelse_tall"),
     };
     match access.certify(ContractId(contract), &input).await {
         Ok(Ok(())) => Ok(Redirect::to(&format!("/kontrakter/{contract}#tall")).into_response()),

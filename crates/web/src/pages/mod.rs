@@ -3,6 +3,7 @@
 mod accounts;
 mod audit_log;
 mod contracts;
+mod evaluation;
 mod groups;
 mod imports;
 mod intake;
@@ -115,6 +116,19 @@ pub fn routes() -> Router<AppState> {
         .route("/kontrakter/{id}", get(contracts::show))
         .route("/kontrakter/{id}/endringer", post(contracts::propose))
         .route("/kontrakter/{id}/tall", post(contracts::certify))
+        .route("/kontrakter/{id}/evaluering", get(evaluation::show))
+        .route(
+            "/kontrakter/{id}/evaluering/plan",
+            post(evaluation::register_plan),
+        )
+        .route(
+            "/kontrakter/{id}/evaluering/kjoringer",
+            post(evaluation::run),
+        )
+        .route("/evalueringer/{run}", get(evaluation::show_run))
+        .route("/evalueringer/{run}/publiser", post(evaluation::publish))
+        .route("/evalueringer/{run}/sertifiser", post(evaluation::certify))
+        .route("/evalueringer/{run}/{file}", get(evaluation::microdata))
         .route(
             "/kontrakter/{id}/versjoner/{version}",
             post(contracts::decide),
