@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use common::*;
 use effekt_domain::ids::ContractId;
 use effekt_store::both_stores;
-use effekt_store::evaluation::EvaluationStore;
 
 const CONTRACT: ContractId = ContractId(1);
 
@@ -49,7 +48,11 @@ both_stores! {
         }
 
         // The microdata: matched persons under pseudonyms, months not days, no national id.
+        let before = app.t.store.audit_records().await.unwrap().iter().filter(|r| r.record.purpose == "evaluation.pseudonymised").count();
         let csv = app.get(&format!("/evalueringer/{}/mikrodata.csv", run.id), Some(&evaluator)).await;
+        let participants = csv.body.lines().filter(|l| l.contains(",deltaker,")).count();
+        let after = app.t.store.audit_records().await.unwrap().iter().filter(|r| r.record.purpose == "evaluation.pseudonymised").count();
+        assert_eq!(after - before, participants, "each participant in the microdata is an audited read");
         assert_eq!(csv.status, StatusCode::OK);
         let lines: Vec<&str> = csv.body.lines().collect();
         assert!(lines[0].starts_with("sett,pseudonym,gruppe,vekt,indeksmaaned"), "{}", lines[0]);

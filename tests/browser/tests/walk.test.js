@@ -1008,6 +1008,72 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
     });
   });
 
+  test('the evaluation: the evaluator runs it, reads the report and saves it as PDF; an investor sees the published run only', { timeout: 2 * TEST_TIMEOUT }, async () => {
+    const evaluator = ROLES.find((r) => r.key === 'evaluator');
+    const investor = { key: 'investor-evaluering', user: 'investor.stiftelse' };
+    const submit = async (page, selector) => {
+      await Promise.all([
+        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+        page.locator(selector).first().press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
+    };
+    const as = async (role, name, walk) => {
+      const { context, page } = await newPage(browser, server.baseURL);
+      try {
+        await keyboardLogin(page, role);
+        await walk(page);
+      } catch (err) {
+        await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
+        throw err;
+      } finally {
+        await context.close();
+      }
+    };
+    let interim;
+    await as(evaluator, 'evaluering', async (page) => {
+      await page.goto('/kontrakter/1');
+      await page.locator('main a[href="/kontrakter/1/evaluering"]').first().click();
+      await page.waitForLoadState('load');
+      await visited(page, evaluator.key, 'evaluering');
+      const text = await bodyText(page);
+      assert.ok(text.includes('Kjøring 1') && text.includes('publisert'), 'the demo\'s published run');
+      // A changed plan without a reason is refused, with the reason asked for.
+      await page.fill('#planfil', (await page.inputValue('#planfil')).replace('ratio = 1 ', 'ratio = 2 '));
+      await submit(page, 'form[action$="/evaluering/plan"] button[type="submit"]');
+      await visited(page, evaluator.key, 'evaluering-avvik-uten-begrunnelse');
+      assert.ok((await page.locator('.error-summary').innerText()).includes('skriv hvorfor den endres'), 'a deviation needs a reason');
+      // A new interim run on the newest snapshot.
+      await submit(page, 'form[action$="/evaluering/kjoringer"] button[type="submit"]');
+      interim = pathname(page);
+      assert.match(interim, /^\/evalueringer\/\d+$/);
+      await visited(page, evaluator.key, 'evalueringsrapport');
+      const report = await bodyText(page);
+      for (const says of ['Effektrapport', 'Foreløpig', 'Effekter', 'Hvem er analysert', 'Balanse', 'Metode', 'Ikke publisert']) {
+        assert.ok(report.includes(says), `the report says ${says}`);
+      }
+      assert.equal(await page.locator('figure.chart svg').count(), 3, 'balance, event study, time to employment');
+      // The report as PDF, printed by headless Chromium.
+      const pdf = await page.pdf({ format: 'A4', printBackground: true });
+      assert.ok(pdf.length > 20_000 && pdf.subarray(0, 4).toString() === '%PDF', 'a PDF');
+      await import('node:fs').then((fs) => fs.writeFileSync(new URL('../artifacts/evalueringsrapport.pdf', import.meta.url), pdf));
+    });
+    await as(investor, 'evaluering-investor', async (page) => {
+      await page.goto('/kontrakter/1/evaluering');
+      await visited(page, investor.key, 'evaluering');
+      const text = await bodyText(page);
+      assert.ok(text.includes('Kjøring 1'), 'the published run');
+      assert.ok(!text.includes(`Kjøring ${interim.split('/').pop()}\t`) && (await page.locator(`main a[href="${interim}"]`).count()) === 0, 'not the interim one');
+      assert.equal(await page.locator('#planfil').count(), 0, 'no plan form');
+      const res = await page.goto(interim);
+      assert.equal(res.status(), 404, 'the interim run is not found');
+      await page.goto('/evalueringer/1');
+      await visited(page, investor.key, 'evalueringsrapport');
+      assert.ok((await bodyText(page)).includes('<5'), 'a small count is suppressed');
+      assert.equal(await page.locator('a[href$="mikrodata.csv"]').count(), 0, 'no microdata');
+    });
+  });
+
   test('a Nav case officer refers a person and the provider gives a place', { timeout: 2 * TEST_TIMEOUT }, async () => {
     const officer = ROLES.find((r) => r.key === 'case-officer');
     const staff = ROLES.find((r) => r.key === 'provider-staff');

@@ -153,8 +153,9 @@ fn timeline(rng: &mut Rng, p: &Participant, employers: &[OrgNr], serial: &mut u6
             .get(usize::try_from(key).unwrap_or(0) % employers.len().max(1))
             .copied();
         if let Some(employer) = employer {
+            // Its own id, so that the other spells keep theirs.
             t.employment.push(EmploymentSpell {
-                id: id("E"),
+                id: format!("F{key:07}").into(),
                 employer,
                 start: shift(index, -(200 + key.rem_euclid(400))),
                 end: Some(shift(index, -(30 + key.rem_euclid(120)))),

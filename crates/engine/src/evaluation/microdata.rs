@@ -23,6 +23,10 @@ pub struct MicrodataRow {
     pub score: f64,
     pub covariates: Vec<f64>,
     pub outcomes: Vec<Option<f64>>,
+    /// The participant's person in effekt, for the audit record of who was read; never
+    /// written to a file.
+    #[serde(default)]
+    pub person: Option<i64>,
 }
 
 /// A run's microdata: the covariates' and outcomes' names (the columns after the fixed ones),
@@ -196,6 +200,7 @@ mod tests {
                     score: -1.5,
                     covariates: vec![34.0],
                     outcomes: vec![Some(1.0)],
+                    person: Some(7),
                 },
                 MicrodataRow {
                     set: 1,
@@ -208,6 +213,7 @@ mod tests {
                     score: -1.4,
                     covariates: vec![35.0],
                     outcomes: vec![None],
+                    person: None,
                 },
             ],
         }

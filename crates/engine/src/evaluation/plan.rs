@@ -388,8 +388,7 @@ pub fn parse(
                 "per is 1 to 100000 persons".to_owned(),
             ));
         }
-        let named_in_plan =
-            f.outcome == file.headline || file.secondary.iter().any(|s| *s == f.outcome);
+        let named_in_plan = f.outcome == file.headline || file.secondary.contains(&f.outcome);
         if !named_in_plan {
             problems.push(problem(
                 &format!("{key}.outcome"),

@@ -31,6 +31,15 @@ fn run_error_nb(e: &RunError) -> String {
     format!("{what}. Ingen kjøring er lagret. ({e})")
 }
 
+/// The participants in the register, as [`participants_in`] finds them.
+struct InRegister {
+    participants: Vec<Participant>,
+    is_participant: Vec<bool>,
+    excluded: Vec<(Exclusion, usize)>,
+    /// A participant's register person → her person in effekt.
+    keys: HashMap<usize, PersonKey>,
+}
+
 /// The participants as the engine takes them: each found in the register through any national
 /// id their person has held (spells filed under an earlier id are joined to the person), who is
 /// anybody's participant (never in the pool), and who was left out before the run.
@@ -38,12 +47,7 @@ fn participants_in(
     register: &mut Register,
     people: &[EvaluationParticipant],
     anyones: &[String],
-) -> (
-    Vec<Participant>,
-    Vec<bool>,
-    Vec<(Exclusion, usize)>,
-    HashMap<usize, PersonKey>,
-) {
+) -> InRegister {
     let position = |register: &Register, id: &str| {
         effekt_domain::national_id::NationalId::parse(id)
             .ok()
@@ -91,7 +95,12 @@ fn participants_in(
         (Exclusion::NotInRegister, not_in_register),
         (Exclusion::NotStarted, not_started),
     ];
-    (out, is_participant, excluded, keys)
+    InRegister {
+        participants: out,
+        is_participant,
+        excluded,
+        keys,
+    }
 }
 
 impl EvaluationAccess {
@@ -146,8 +155,12 @@ impl EvaluationAccess {
             .clone();
         let plan_for_run = plan.clone();
         let made = tokio::task::spawn_blocking(move || {
-            let (participants, is_participant, excluded, keys) =
-                participants_in(&mut register, &people, &anyones);
+            let InRegister {
+                participants,
+                is_participant,
+                excluded,
+                keys,
+            } = participants_in(&mut register, &people, &anyones);
             let made = run::run(
                 &Input {
                     register: &register,
@@ -161,8 +174,11 @@ impl EvaluationAccess {
                 let micro = microdata(&r, &register, &participants, &plan_for_run, |k| match keys
                     .get(&k)
                 {
-                    Some(person) => readable(&key.pseudonym(contract, *person)),
-                    None => key.pool_pseudonym(contract, &register.persons[k].id.as_string()),
+                    Some(person) => (readable(&key.pseudonym(contract, *person)), Some(person.0)),
+                    None => (
+                        key.pool_pseudonym(contract, &register.persons[k].id.as_string()),
+                        None,
+                    ),
                 });
                 (r, micro)
             })
@@ -215,7 +231,7 @@ impl EvaluationAccess {
     }
 
     /// The run's matched persons under pseudonyms: the evaluator only, audited as a read of
-    /// pseudonymised microdata.
+    /// pseudonymised microdata of each participant in it (pool persons are nobody in effekt).
     pub async fn microdata(&self, run: i64) -> Result<Microdata, AppError> {
         let (record, _, _) = self.record(run).await?;
         self.evaluator(record.contract).await?;
@@ -224,6 +240,15 @@ impl EvaluationAccess {
         };
         let data: Microdata =
             serde_json::from_str(&json).map_err(|e| AppError::internal("stored microdata", e))?;
+        let subjects: std::collections::BTreeSet<i64> =
+            data.rows.iter().filter_map(|r| r.person).collect();
+        audit::permit(
+            &self.app,
+            &self.viewer,
+            subjects.into_iter().map(PersonKey),
+            audit::Purpose::EvaluationPseudonymised,
+        )
+        .await?;
         let op = audit::operation(
             &self.app,
             &self.viewer,
@@ -240,7 +265,7 @@ fn microdata(
     register: &Register,
     participants: &[Participant],
     plan: &Plan,
-    pseudonym: impl Fn(usize) -> String,
+    pseudonym: impl Fn(usize) -> (String, Option<i64>),
 ) -> Microdata {
     let by_person: HashMap<usize, &Participant> =
         participants.iter().map(|p| (p.person, p)).collect();
@@ -259,9 +284,11 @@ fn microdata(
             let participant = by_person.get(&i).filter(|_| key == m.treated);
             let index =
                 participant.map_or_else(|| register.persons[i].index_date, |p| p.index_date);
+            let (pseudonym, person) = pseudonym(i);
             rows.push(MicrodataRow {
                 set: set + 1,
-                pseudonym: pseudonym(i),
+                pseudonym,
+                person: person.filter(|_| participant.is_some()),
                 participant: participant.is_some(),
                 weight,
                 index_month: index.format("%Y-%m").to_string(),
