@@ -197,7 +197,18 @@ pub fn evaluation(run: i64, r: &effekt_engine::evaluation::run::RunResult) -> Ve
             .to_owned(),
         unit: "desimal".to_owned(),
         x_title: "Kovariat".to_owned(),
-        x_labels: r.balance.iter().map(|b| b.covariate.clone()).collect(),
+        // Short labels under the bars ("Måneder i arbeid"); the table beside has them whole.
+        x_labels: r
+            .balance
+            .iter()
+            .map(|b| {
+                b.covariate
+                    .split(" (")
+                    .next()
+                    .unwrap_or(&b.covariate)
+                    .to_owned()
+            })
+            .collect(),
         x_days: None,
         series: vec![
             series("Før matching", "bars", r.balance.iter().map(|b| Some(b.before)).collect()),

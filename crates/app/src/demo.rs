@@ -135,6 +135,19 @@ pub async fn seed(app: &App, seed: u64, participants: usize) -> Result<(), SeedE
     Ok(())
 }
 
+/// A demo user acting through the use cases while the demo is seeded, as the command line
+/// does; `None` when there is no such account.
+async fn seed_viewer(app: &App, user: UserId) -> Result<Option<crate::Viewer>, SeedError> {
+    Ok(app.store.user_by_id(user).await?.map(|user| crate::Viewer {
+        user,
+        request_id: "demo-seed".to_owned(),
+        channel: effekt_store::model::Channel::Cli {
+            os_user: "demo".to_owned(),
+        },
+        session: None,
+    }))
+}
+
 /// The demo's import log, made through the same use cases as the command line: the register
 /// snapshot it was seeded with, and a provider file the administrator tried last night that
 /// was refused (a record verified by the person who recorded it, and a date that does not
@@ -156,16 +169,8 @@ async fn import_history(
     ) else {
         return Ok(());
     };
-    let Some(user) = app.store.user_by_id(admin).await? else {
+    let Some(viewer) = seed_viewer(app, admin).await? else {
         return Ok(());
-    };
-    let viewer = crate::Viewer {
-        user,
-        request_id: "demo-seed".to_owned(),
-        channel: effekt_store::model::Channel::Cli {
-            os_user: "demo".to_owned(),
-        },
-        session: None,
     };
     let register = crate::access::imports::Attempt {
         kind: effekt_domain::imports::ImportKind::Register,

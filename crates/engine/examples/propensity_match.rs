@@ -34,7 +34,12 @@ fn main() {
     let started = Instant::now();
     let fit = logit::fit(&x, columns, &y).unwrap();
     let fitted = started.elapsed();
-    let scores: Vec<f64> = x.chunks_exact(columns).map(|r| fit.log_odds(r)).collect();
+    let scores: Vec<f64> = {
+        use rayon::prelude::*;
+        x.par_chunks_exact(columns)
+            .map(|r| fit.log_odds(r))
+            .collect()
+    };
     let n = scores.len() as f64;
     let mean = scores.iter().sum::<f64>() / n;
     let sd = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();

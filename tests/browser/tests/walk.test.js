@@ -48,6 +48,29 @@ const pathIs = (p) => new RegExp(`^[^?#]*//[^/]+${escapeRe(p)}([?#].*)?$`);
 
 let server;
 let browser;
+
+/** Submits the form of `selector`'s first match with Enter and waits for the page it leads to. */
+async function submitForm(page, selector) {
+  await Promise.all([
+    page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
+    page.locator(selector).first().press('Enter'),
+  ]);
+  await page.waitForLoadState('load');
+}
+
+/** Logs `role` in on a fresh page and walks it; a failed walk leaves a screenshot. */
+async function asRole(role, name, walk) {
+  const { context, page } = await newPage(browser, server.baseURL);
+  try {
+    await keyboardLogin(page, role);
+    await walk(page);
+  } catch (err) {
+    await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
 /** Names of participants seen by the roles allowed to see them; other roles must never show them. */
 const knownNames = new Set();
 
@@ -671,22 +694,10 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       ]);
       await page.waitForLoadState('load');
     };
-    const as = async (role, name, walk) => {
-      const { context, page } = await newPage(browser, server.baseURL);
-      try {
-        await keyboardLogin(page, role);
-        await walk(page);
-      } catch (err) {
-        await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
-        throw err;
-      } finally {
-        await context.close();
-      }
-    };
     let participant;
     // The job specialist follows Nav's answer to the participant, marks it read, records a
     // milestone reached today, and proposes an extension.
-    await as(staff, 'arbeidsflate', async (page) => {
+    await asRole(staff, 'arbeidsflate', async (page) => {
       await tabToSelector(page, 'main tbody a[href*="#forslag-"]', { max: 40 });
       await enterAndWait(page, /\/deltakere\/\d+/);
       participant = pathname(page);
@@ -718,7 +729,7 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       assert.ok(!(await page.locator('main tbody tr th a').allInnerTexts()).includes('Les svaret fra Nav'), 'read: the task is gone');
     });
     // A colleague verifies the milestone.
-    await as(admin, 'verifiser', async (page) => {
+    await asRole(admin, 'verifiser', async (page) => {
       await page.goto(participant);
       await tabToSelector(page, 'button[value="verifiser"]', { max: 300 });
       await submit(page);
@@ -728,7 +739,7 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       assert.ok(text.includes('Per Kristiansen (admin.stor)'), 'the verifier is named');
     });
     // Nav's case officer follows the task to the proposal and approves it.
-    await as(officer, 'godkjenn', async (page) => {
+    await asRole(officer, 'godkjenn', async (page) => {
       const link = `main tbody a[href^="${participant}#forslag-"]`;
       await tabToSelector(page, link, { max: 40 });
       await enterAndWait(page, /\/deltakere\/\d+/);
@@ -934,28 +945,9 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
     const teacher = { key: 'teacher', user: 'laerer.stor' };
     const coordinator = { key: 'coordinator', user: 'koordinator.stor' };
     const special = { key: 'special-education', user: 'spesialpedagog.stor' };
-    const submit = async (page, selector) => {
-      await Promise.all([
-        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
-        page.locator(selector).first().press('Enter'),
-      ]);
-      await page.waitForLoadState('load');
-    };
-    const as = async (role, name, walk) => {
-      const { context, page } = await newPage(browser, server.baseURL);
-      try {
-        await keyboardLogin(page, role);
-        await walk(page);
-      } catch (err) {
-        await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
-        throw err;
-      } finally {
-        await context.close();
-      }
-    };
     let participant;
     // The teacher opens a participant of her group: the plan, and nothing of the intake.
-    await as(teacher, 'team-laerer', async (page) => {
+    await asRole(teacher, 'team-laerer', async (page) => {
       await page.goto('/grupper');
       await page.locator('main tbody a[href^="/grupper/"]').first().click();
       await page.waitForLoadState('load');
@@ -969,7 +961,7 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       }
     });
     // The coordinator puts the special-education teacher on the participant's team.
-    await as(coordinator, 'team-koordinator', async (page) => {
+    await asRole(coordinator, 'team-koordinator', async (page) => {
       await page.goto('/team');
       await visited(page, coordinator.key, 'team');
       assert.ok((await bodyText(page)).includes('Ansatte og saksmengde'), 'every staff member and her caseload');
@@ -978,29 +970,29 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       const option = page.locator('#ansatt option', { hasText: 'spesialpedagog.stor' });
       if (await option.count()) {
         await page.selectOption('#ansatt', await option.getAttribute('value'));
-        await submit(page, 'form[action$="/team"] button[type="submit"]');
+        await submitForm(page, 'form[action$="/team"] button[type="submit"]');
         await visited(page, coordinator.key, 'team-uten-plass');
         assert.ok((await page.locator('#plass-error').innerText()).includes('Velg en plass'), 'refused beside the place');
         await page.selectOption('#plass', 'MEDLEM');
-        await submit(page, 'form[action$="/team"] button[type="submit"]');
+        await submitForm(page, 'form[action$="/team"] button[type="submit"]');
         await visited(page, coordinator.key, 'team-lagt-til');
         assert.ok((await bodyText(page)).includes('Den ansatte er lagt til i teamet.'), 'added');
       }
       assert.ok((await page.locator('#team-na').innerText()).includes('spesialpedagog.stor'), 'on the team');
     });
     // She records the reading-difficulty screening.
-    await as(special, 'team-spesialpedagog', async (page) => {
+    await asRole(special, 'team-spesialpedagog', async (page) => {
       await page.goto(participant);
       assert.equal(await page.locator('#helsebehov').count(), 0, 'health needs are the health worker\'s');
       await page.selectOption('#lese-skrivevansker', 'TRENGER_OPPFOLGING');
       await page.fill('#lese-skrivevansker-merknad', 'Leser langsomt, bytter om bokstaver.');
-      await submit(page, 'form[action$="/kartlegging"] button[type="submit"]');
+      await submitForm(page, 'form[action$="/kartlegging"] button[type="submit"]');
       await visited(page, special.key, 'kartlegging-lesing');
       const text = await bodyText(page);
       assert.ok(text.includes('Kartleggingen er lagret.') && text.includes('Leser langsomt, bytter om bokstaver.'), 'saved and shown');
     });
     // The teacher still sees the plan, and not the screening.
-    await as(teacher, 'team-laerer-igjen', async (page) => {
+    await asRole(teacher, 'team-laerer-igjen', async (page) => {
       await page.goto(participant);
       await visited(page, teacher.key, 'deltaker-uten-kartlegging');
       assert.ok(!(await bodyText(page)).includes('Leser langsomt'), 'not for the teacher');
@@ -1011,27 +1003,8 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
   test('the evaluation: the evaluator runs it, reads the report and saves it as PDF; an investor sees the published run only', { timeout: 2 * TEST_TIMEOUT }, async () => {
     const evaluator = ROLES.find((r) => r.key === 'evaluator');
     const investor = { key: 'investor-evaluering', user: 'investor.stiftelse' };
-    const submit = async (page, selector) => {
-      await Promise.all([
-        page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()),
-        page.locator(selector).first().press('Enter'),
-      ]);
-      await page.waitForLoadState('load');
-    };
-    const as = async (role, name, walk) => {
-      const { context, page } = await newPage(browser, server.baseURL);
-      try {
-        await keyboardLogin(page, role);
-        await walk(page);
-      } catch (err) {
-        await screenshot(page, role.key, `FAILED-${name}`).catch(() => {});
-        throw err;
-      } finally {
-        await context.close();
-      }
-    };
     let interim;
-    await as(evaluator, 'evaluering', async (page) => {
+    await asRole(evaluator, 'evaluering', async (page) => {
       await page.goto('/kontrakter/1');
       await page.locator('main a[href="/kontrakter/1/evaluering"]').first().click();
       await page.waitForLoadState('load');
@@ -1040,11 +1013,11 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       assert.ok(text.includes('Kjøring 1') && text.includes('publisert'), 'the demo\'s published run');
       // A changed plan without a reason is refused, with the reason asked for.
       await page.fill('#planfil', (await page.inputValue('#planfil')).replace('ratio = 1 ', 'ratio = 2 '));
-      await submit(page, 'form[action$="/evaluering/plan"] button[type="submit"]');
+      await submitForm(page, 'form[action$="/evaluering/plan"] button[type="submit"]');
       await visited(page, evaluator.key, 'evaluering-avvik-uten-begrunnelse');
       assert.ok((await page.locator('.error-summary').innerText()).includes('skriv hvorfor den endres'), 'a deviation needs a reason');
       // A new interim run on the newest snapshot.
-      await submit(page, 'form[action$="/evaluering/kjoringer"] button[type="submit"]');
+      await submitForm(page, 'form[action$="/evaluering/kjoringer"] button[type="submit"]');
       interim = pathname(page);
       assert.match(interim, /^\/evalueringer\/\d+$/);
       await visited(page, evaluator.key, 'evalueringsrapport');
@@ -1052,13 +1025,13 @@ describe('effekt in the browser, by keyboard', { timeout: 8 * TEST_TIMEOUT }, ()
       for (const says of ['Effektrapport', 'Foreløpig', 'Effekter', 'Hvem er analysert', 'Balanse', 'Metode', 'Ikke publisert']) {
         assert.ok(report.includes(says), `the report says ${says}`);
       }
-      assert.equal(await page.locator('figure.chart svg').count(), 3, 'balance, event study, time to employment');
+      assert.equal(await page.locator('figure.chart svg.chart-svg').count(), 3, 'balance, event study, time to employment');
       // The report as PDF, printed by headless Chromium.
       const pdf = await page.pdf({ format: 'A4', printBackground: true });
       assert.ok(pdf.length > 20_000 && pdf.subarray(0, 4).toString() === '%PDF', 'a PDF');
       await import('node:fs').then((fs) => fs.writeFileSync(new URL('../artifacts/evalueringsrapport.pdf', import.meta.url), pdf));
     });
-    await as(investor, 'evaluering-investor', async (page) => {
+    await asRole(investor, 'evaluering-investor', async (page) => {
       await page.goto('/kontrakter/1/evaluering');
       await visited(page, investor.key, 'evaluering');
       const text = await bodyText(page);

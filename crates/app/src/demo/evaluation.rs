@@ -35,16 +35,8 @@ pub(super) async fn seed(
     let (Some(&evaluator), Some(contract)) = (evaluator, demo.dataset.contracts.first()) else {
         return Ok(());
     };
-    let Some(user) = app.store.user_by_id(evaluator).await? else {
+    let Some(viewer) = super::seed_viewer(app, evaluator).await? else {
         return Ok(());
-    };
-    let viewer = crate::Viewer {
-        user,
-        request_id: "demo-seed".to_owned(),
-        channel: effekt_store::model::Channel::Cli {
-            os_user: "demo".to_owned(),
-        },
-        session: None,
     };
     let access = viewer.evaluation(app)?;
     if let Err(problems) = access.register_plan(contract.id, &demo_plan(), "").await? {

@@ -79,16 +79,26 @@ fn sigmoid(eta: f64) -> f64 {
     }
 }
 
-/// log(1 + e^x) without overflow.
-fn softplus(x: f64) -> f64 {
-    if x > 0.0 {
-        x + (-x).exp().ln_1p()
-    } else {
-        x.exp().ln_1p()
+/// a · b in eight independent lanes (so the compiler may use SIMD), the lanes then added in a
+/// fixed order: the same numbers on every machine and thread count.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [0.0; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            lanes[l] += x[l] * y[l];
+        }
     }
+    lanes.iter().sum::<f64>() + tail
 }
 
-/// Gradient, Hessian (upper triangle filled in full afterwards), log-likelihood and whether
+/// Gradient, Hessian, log-likelihood and whether
 /// every row is fitted to within [`SEPARATED`] of its outcome, for coefficients `beta`.
 struct Step {
     gradient: Vec<f64>,
@@ -97,31 +107,51 @@ struct Step {
     separated: bool,
 }
 
-fn step(x: &[f64], columns: usize, y: &[bool], beta: &[f64]) -> Step {
+fn step(x: &[f64], columns: usize, y: &[bool], beta: &[f64], likelihood: bool) -> Step {
     let k = columns + 1;
+    // Per chunk: the rows scaled by √w as a column-major matrix A, so that the Hessian's share
+    // XᵀWX is AᵀA: a dot product of two contiguous columns per entry, which vectorises, instead
+    // of a loop per row.
     let partial = |rows: std::ops::Range<usize>| {
+        let n = rows.len();
+        let mut a = vec![0.0; n * k];
         let mut s = Step {
             gradient: vec![0.0; k],
             hessian: vec![0.0; k * k],
             log_likelihood: 0.0,
             separated: true,
         };
-        let mut z = vec![0.0; k];
-        for r in rows {
-            z[0] = 1.0;
-            z[1..].copy_from_slice(&x[r * columns..(r + 1) * columns]);
-            let eta: f64 = z.iter().zip(beta).map(|(a, b)| a * b).sum();
-            let p = sigmoid(eta);
+        for (i, r) in rows.enumerate() {
+            let row = &x[r * columns..(r + 1) * columns];
+            let eta = beta[0] + beta[1..].iter().zip(row).map(|(b, v)| b * v).sum::<f64>();
+            // One exponential serves the probability and the log-likelihood.
+            let e = (-eta.abs()).exp();
+            let p = if eta >= 0.0 {
+                1.0 / (1.0 + e)
+            } else {
+                e / (1.0 + e)
+            };
             let yi = if y[r] { 1.0 } else { 0.0 };
             // log L = y·η − log(1 + e^η)
-            s.log_likelihood += yi * eta - softplus(eta);
+            if likelihood {
+                s.log_likelihood += yi * eta - (eta.max(0.0) + e.ln_1p());
+            }
             s.separated &= (yi - p).abs() < SEPARATED;
-            let w = p * (1.0 - p);
-            for i in 0..k {
-                s.gradient[i] += (yi - p) * z[i];
-                for j in i..k {
-                    s.hessian[i * k + j] += w * z[i] * z[j];
-                }
+            let residual = yi - p;
+            let root = (p * (1.0 - p)).sqrt();
+            s.gradient[0] += residual;
+            a[i] = root;
+            for (j, v) in row.iter().enumerate() {
+                s.gradient[j + 1] += residual * v;
+                a[(j + 1) * n + i] = root * v;
+            }
+        }
+        let column = |j: usize| &a[j * n..(j + 1) * n];
+        for i in 0..k {
+            for j in i..k {
+                let h = dot(column(i), column(j));
+                s.hessian[i * k + j] = h;
+                s.hessian[j * k + i] = h;
             }
         }
         s
@@ -150,11 +180,6 @@ fn step(x: &[f64], columns: usize, y: &[bool], beta: &[f64]) -> Step {
             .for_each(|(a, b)| *a += b);
         total.log_likelihood += s.log_likelihood;
         total.separated &= s.separated;
-    }
-    for i in 0..k {
-        for j in 0..i {
-            total.hessian[i * k + j] = total.hessian[j * k + i];
-        }
     }
     total
 }
@@ -197,15 +222,25 @@ fn check(x: &[f64], columns: usize, y: &[bool]) -> Result<(), LogitError> {
 pub fn fit(x: &[f64], columns: usize, y: &[bool]) -> Result<Logit, LogitError> {
     check(x, columns, y)?;
     let k = columns + 1;
+    // From the intercept-only estimate, the log-odds of the share treated: Newton's method
+    // then needs fewer steps than from zero when few are treated, to the same maximum.
+    let share = y.iter().filter(|t| **t).count() as f64 / y.len() as f64;
     let mut beta = vec![0.0; k];
+    beta[0] = (share / (1.0 - share)).ln();
+    // The log-likelihood costs a logarithm per row; it is wanted at the estimate only, so it
+    // is summed once Newton's steps have become small (quadratic convergence: the next one is
+    // then likely the last), and in one more pass if the last came sooner.
+    let mut previous = f64::INFINITY;
     for iteration in 1..=MAX_ITERATIONS {
-        let s = step(x, columns, y, &beta);
+        let likely_last = previous < 1e-3;
+        let s = step(x, columns, y, &beta, likely_last);
         if s.separated {
             return Err(LogitError::PerfectSeparation);
         }
         let h = DMatrix::from_row_slice(k, k, &s.hessian);
         let g = DVector::from_column_slice(&s.gradient);
-        let delta = h.cholesky().ok_or(LogitError::Singular)?.solve(&g);
+        let cholesky = h.cholesky().ok_or(LogitError::Singular)?;
+        let delta = cholesky.solve(&g);
         let moved = delta.iter().fold(0.0_f64, |m, d| m.max(d.abs()));
         beta.iter_mut().zip(delta.iter()).for_each(|(b, d)| *b += d);
         if !moved.is_finite() {
@@ -214,16 +249,23 @@ pub fn fit(x: &[f64], columns: usize, y: &[bool]) -> Result<Logit, LogitError> {
             });
         }
         if moved < TOLERANCE {
-            let end = step(x, columns, y, &beta);
-            let h = DMatrix::from_row_slice(k, k, &end.hessian);
-            let inverse = h.cholesky().ok_or(LogitError::Singular)?.inverse();
+            // The Hessian and log-likelihood of this step are at coefficients within
+            // TOLERANCE of the estimate, where the gradient is zero: another pass over the
+            // rows would change neither beyond the 1e-10 of the step.
+            let log_likelihood = if likely_last {
+                s.log_likelihood
+            } else {
+                step(x, columns, y, &beta, true).log_likelihood
+            };
+            let inverse = cholesky.inverse();
             return Ok(Logit {
                 standard_errors: (0..k).map(|i| inverse[(i, i)].sqrt()).collect(),
                 coefficients: beta,
-                log_likelihood: end.log_likelihood,
+                log_likelihood,
                 iterations: iteration,
             });
         }
+        previous = moved;
     }
     Err(LogitError::NotConverged {
         iterations: MAX_ITERATIONS,

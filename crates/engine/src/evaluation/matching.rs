@@ -59,10 +59,13 @@ pub fn nearest(treated: &[Scored], pool: &[Scored], rule: Rule) -> Result<Vec<Ma
     if let Some(bad) = treated.iter().chain(pool).find(|s| !s.score.is_finite()) {
         return Err(MatchError::NotFinite(bad.key));
     }
+    use rayon::slice::ParallelSliceMut;
+    // Keys are unique, so score-then-key is a total order and an unstable sort gives the one
+    // order a stable sort would.
     let mut order: Vec<Scored> = treated.to_vec();
-    order.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.key.cmp(&b.key)));
+    order.par_sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then(a.key.cmp(&b.key)));
     let mut pool: Vec<Scored> = pool.to_vec();
-    pool.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.key.cmp(&b.key)));
+    pool.par_sort_unstable_by(|a, b| a.score.total_cmp(&b.score).then(a.key.cmp(&b.key)));
     let mut used = vec![false; pool.len()];
     let mut out = Vec::with_capacity(order.len());
     for t in order {

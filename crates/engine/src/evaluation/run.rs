@@ -350,10 +350,12 @@ pub fn run(input: &Input<'_>, plan: &Plan) -> Result<Run, RunError> {
     let x = design_of(&rows, &covariates)?;
     let y: Vec<bool> = (0..rows.len()).map(|r| r < treated.len()).collect();
     let fit = logit::fit(&x, covariates.len(), &y)?;
-    let scores: Vec<f64> = x
-        .chunks(covariates.len())
-        .map(|r| fit.log_odds(r))
-        .collect();
+    let scores: Vec<f64> = {
+        use rayon::prelude::*;
+        x.par_chunks(covariates.len())
+            .map(|r| fit.log_odds(r))
+            .collect()
+    };
     let caliper = plan.caliper * mean_var(&scores).1.sqrt();
 
     // 3. Matching within exact-match cells.
