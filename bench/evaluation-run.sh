@@ -14,8 +14,8 @@ cd "$(dirname "$0")/.."
 persons="${1:-1000000}"
 work="${BENCH_WORK:-$(mktemp -d)}"
 trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
-cargo build --release --locked -p effekt >/dev/null
-cargo build --release --locked -p effekt-store --example evaluate_stored >/dev/null
+# One build for both, so that neither rebuilds the other with other features.
+cargo build --release --locked -p effekt --bin effekt --example evaluate_stored >/dev/null
 bin="$PWD/target/release/effekt"
 stored="$PWD/target/release/examples/evaluate_stored"
 defs=bench/definitions/benchmark.toml

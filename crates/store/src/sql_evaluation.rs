@@ -69,6 +69,134 @@ macro_rules! impl_evaluation_store {
                 Some(found)
             }
 
+
+            /// Concurrent readers of a snapshot's spells.
+            const READERS: usize = 4;
+
+            #[derive(Clone, Copy)]
+            enum Table {
+                Employment,
+                Benefits,
+                Education,
+                Language,
+            }
+
+            enum Spell {
+                Employment(EmploymentSpell),
+                Benefit(BenefitSpell),
+                Education(EducationSpell),
+                Language(LanguageTest),
+            }
+
+            /// `parts` ranges of person ids [from, to) over the sorted `keys`; the last open.
+            fn ranges(keys: &[String], parts: usize) -> Vec<(String, Option<String>)> {
+                let cuts: Vec<String> = (1..parts)
+                    .filter_map(|p| keys.get(keys.len() * p / parts).cloned())
+                    .collect();
+                let mut out = Vec::new();
+                let mut from = String::new();
+                for cut in cuts {
+                    if cut > from {
+                        out.push((from, Some(cut.clone())));
+                        from = cut;
+                    }
+                }
+                out.push((from, None));
+                out
+            }
+
+            /// One table's spells of the persons in [from, to), each with its person's place
+            /// among `keys`, and how many rows named no person of the population.
+            async fn read_spells(
+                pool: sqlx::Pool<$db>,
+                snapshot: i64,
+                keys: std::sync::Arc<Vec<String>>,
+                table: Table,
+                from: String,
+                to: Option<String>,
+            ) -> Result<(Vec<(usize, Spell)>, usize)> {
+                let (columns, name) = match table {
+                    Table::Employment => (
+                        "person_id, spell_id, employer_orgnr, start_date, end_date, fte_percent, subsidised",
+                        "register_employment",
+                    ),
+                    Table::Benefits => (
+                        "person_id, spell_id, kind, start_date, end_date",
+                        "register_benefits",
+                    ),
+                    Table::Education => (
+                        "person_id, spell_id, start_date, end_date",
+                        "register_education",
+                    ),
+                    Table::Language => (
+                        "person_id, test_id, test_date, skill, level",
+                        "register_language_tests",
+                    ),
+                };
+                let upper = if to.is_some() { " AND person_id < $3" } else { "" };
+                let sql = format!(
+                    "SELECT {columns} FROM {name} WHERE snapshot_id = $1 \
+                     AND person_id >= $2{upper} ORDER BY person_id"
+                );
+                let mut query = sqlx::query(&sql).bind(snapshot).bind(from);
+                if let Some(to) = to {
+                    query = query.bind(to);
+                }
+                let mut rows = query.fetch(&pool);
+                let (mut out, mut unmatched, mut cursor) = (Vec::new(), 0usize, 0usize);
+                while let Some(r) = rows.try_next().await? {
+                    let id: String = r.try_get(0)?;
+                    let Some(i) = owner(&keys, &mut cursor, &id) else {
+                        unmatched += 1;
+                        continue;
+                    };
+                    let spell_id = SpellId::from(r.try_get::<String, _>(1)?);
+                    let spell = match table {
+                        Table::Employment => {
+                            let employer: String = r.try_get(2)?;
+                            let fte: String = r.try_get(5)?;
+                            Spell::Employment(EmploymentSpell {
+                                id: spell_id,
+                                employer: OrgNr::parse(&employer).map_err(corrupt)?,
+                                start: r.try_get(3)?,
+                                end: r.try_get::<Option<NaiveDate>, _>(4)?,
+                                fte: Decimal::from_str(&fte).map_err(corrupt)?,
+                                subsidised: r.try_get(6)?,
+                            })
+                        }
+                        Table::Benefits => {
+                            let kind: String = r.try_get(2)?;
+                            Spell::Benefit(BenefitSpell {
+                                id: spell_id,
+                                kind: BenefitType::from_code(&kind)
+                                    .ok_or_else(|| corrupt(format!("benefit type {kind:?}")))?,
+                                start: r.try_get(3)?,
+                                end: r.try_get::<Option<NaiveDate>, _>(4)?,
+                            })
+                        }
+                        Table::Education => Spell::Education(EducationSpell {
+                            id: spell_id,
+                            start: r.try_get(2)?,
+                            end: r.try_get::<Option<NaiveDate>, _>(3)?,
+                        }),
+                        Table::Language => {
+                            let skill: String = r.try_get(3)?;
+                            let level: String = r.try_get(4)?;
+                            Spell::Language(LanguageTest {
+                                id: spell_id,
+                                date: r.try_get(2)?,
+                                skill: Skill::from_code(&skill)
+                                    .ok_or_else(|| corrupt(format!("skill {skill:?}")))?,
+                                level: Cefr::from_code(&level)
+                                    .ok_or_else(|| corrupt(format!("CEFR level {level:?}")))?,
+                            })
+                        }
+                    };
+                    out.push((i, spell));
+                }
+                Ok((out, unmatched))
+            }
+
             #[async_trait]
             impl EvaluationStore for $store {
                 async fn register_evaluation_plan(
@@ -254,104 +382,48 @@ macro_rules! impl_evaluation_store {
                         both.sort_by(|a, b| a.0.cmp(&b.0));
                         (keys, persons) = both.into_iter().unzip();
                     }
+                    // The spells in parallel tasks, each over a range of persons (the rows of a
+                    // range are contiguous in the clustered key): decoding rows is the cost.
+                    let keys = std::sync::Arc::new(keys);
+                    let bounds = ranges(&keys, READERS);
+                    let mut tasks = Vec::new();
+                    // One task per range, its tables one after the other: no more connections
+                    // held at once than there are ranges.
+                    for (from, to) in bounds {
+                        let (pool, keys) = (self.pool.clone(), keys.clone());
+                        tasks.push(tokio::spawn(async move {
+                            let mut all = Vec::new();
+                            let mut missing = 0;
+                            for table in
+                                [Table::Employment, Table::Benefits, Table::Education, Table::Language]
+                            {
+                                let (spells, m) = read_spells(
+                                    pool.clone(),
+                                    snapshot,
+                                    keys.clone(),
+                                    table,
+                                    from.clone(),
+                                    to.clone(),
+                                )
+                                .await?;
+                                all.extend(spells);
+                                missing += m;
+                            }
+                            Ok::<_, $crate::error::StoreError>((all, missing))
+                        }));
+                    }
                     let mut unmatched = 0usize;
-                    {
-                        let mut cursor = 0;
-                        let mut rows = sqlx::query(
-                            "SELECT person_id, spell_id, employer_orgnr, start_date, end_date, \
-                             fte_percent, subsidised FROM register_employment \
-                             WHERE snapshot_id = $1 ORDER BY person_id",
-                        )
-                        .bind(snapshot)
-                        .fetch(&self.pool);
-                        while let Some(r) = rows.try_next().await? {
-                            let id: String = r.try_get(0)?;
-                            let Some(i) = owner(&keys, &mut cursor, &id) else {
-                                unmatched += 1;
-                                continue;
-                            };
-                            let employer: String = r.try_get(2)?;
-                            let fte: String = r.try_get(5)?;
-                            persons[i].timeline.employment.push(EmploymentSpell {
-                                id: SpellId::from(r.try_get::<String, _>(1)?),
-                                employer: OrgNr::parse(&employer).map_err(corrupt)?,
-                                start: r.try_get(3)?,
-                                end: r.try_get::<Option<NaiveDate>, _>(4)?,
-                                fte: Decimal::from_str(&fte).map_err(corrupt)?,
-                                subsidised: r.try_get(6)?,
-                            });
-                        }
-                    }
-                    {
-                        let mut cursor = 0;
-                        let mut rows = sqlx::query(
-                            "SELECT person_id, spell_id, kind, start_date, end_date \
-                             FROM register_benefits WHERE snapshot_id = $1 ORDER BY person_id",
-                        )
-                        .bind(snapshot)
-                        .fetch(&self.pool);
-                        while let Some(r) = rows.try_next().await? {
-                            let id: String = r.try_get(0)?;
-                            let Some(i) = owner(&keys, &mut cursor, &id) else {
-                                unmatched += 1;
-                                continue;
-                            };
-                            let kind: String = r.try_get(2)?;
-                            persons[i].timeline.benefits.push(BenefitSpell {
-                                id: SpellId::from(r.try_get::<String, _>(1)?),
-                                kind: BenefitType::from_code(&kind)
-                                    .ok_or_else(|| corrupt(format!("benefit type {kind:?}")))?,
-                                start: r.try_get(3)?,
-                                end: r.try_get::<Option<NaiveDate>, _>(4)?,
-                            });
-                        }
-                    }
-                    {
-                        let mut cursor = 0;
-                        let mut rows = sqlx::query(
-                            "SELECT person_id, spell_id, start_date, end_date \
-                             FROM register_education WHERE snapshot_id = $1 ORDER BY person_id",
-                        )
-                        .bind(snapshot)
-                        .fetch(&self.pool);
-                        while let Some(r) = rows.try_next().await? {
-                            let id: String = r.try_get(0)?;
-                            let Some(i) = owner(&keys, &mut cursor, &id) else {
-                                unmatched += 1;
-                                continue;
-                            };
-                            persons[i].timeline.education.push(EducationSpell {
-                                id: SpellId::from(r.try_get::<String, _>(1)?),
-                                start: r.try_get(2)?,
-                                end: r.try_get::<Option<NaiveDate>, _>(3)?,
-                            });
-                        }
-                    }
-                    {
-                        let mut cursor = 0;
-                        let mut rows = sqlx::query(
-                            "SELECT person_id, test_id, test_date, skill, level \
-                             FROM register_language_tests WHERE snapshot_id = $1 \
-                             ORDER BY person_id",
-                        )
-                        .bind(snapshot)
-                        .fetch(&self.pool);
-                        while let Some(r) = rows.try_next().await? {
-                            let id: String = r.try_get(0)?;
-                            let Some(i) = owner(&keys, &mut cursor, &id) else {
-                                unmatched += 1;
-                                continue;
-                            };
-                            let skill: String = r.try_get(3)?;
-                            let level: String = r.try_get(4)?;
-                            persons[i].timeline.language_tests.push(LanguageTest {
-                                id: SpellId::from(r.try_get::<String, _>(1)?),
-                                date: r.try_get(2)?,
-                                skill: Skill::from_code(&skill)
-                                    .ok_or_else(|| corrupt(format!("skill {skill:?}")))?,
-                                level: Cefr::from_code(&level)
-                                    .ok_or_else(|| corrupt(format!("CEFR level {level:?}")))?,
-                            });
+                    for task in tasks {
+                        let (spells, missing) = task.await.map_err(corrupt)??;
+                        unmatched += missing;
+                        for (i, spell) in spells {
+                            let t = &mut persons[i].timeline;
+                            match spell {
+                                Spell::Employment(e) => t.employment.push(e),
+                                Spell::Benefit(b) => t.benefits.push(b),
+                                Spell::Education(e) => t.education.push(e),
+                                Spell::Language(l) => t.language_tests.push(l),
+                            }
                         }
                     }
                     persons.sort_by(|a, b| a.id.cmp(&b.id));

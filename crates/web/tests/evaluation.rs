@@ -212,3 +212,98 @@ both_stores! {
         assert!(app.t.store.operations().await.unwrap().iter().any(|o| o.action == "evaluation.certify"));
     }
 }
+
+/// Writes `register` as a register folder under the snapshot id `id` (docs/registers.md).
+fn write_register(register: &effekt_domain::register::Register, id: &str, dir: &std::path::Path) {
+    use std::fmt::Write as _;
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let mut files: Vec<(&str, String)> = vec![
+        ("snapshot", format!("snapshot_id,cutoff\n{id},{}\n", register.snapshot.cutoff)),
+        ("population", "person_id,birth_year,sex,country_group,arrival_year,municipality,education_level,index_date\n".into()),
+        ("employment", "spell_id,person_id,employer_orgnr,start,end,fte_percent,monthly_wage,subsidised\n".into()),
+        ("benefits", "spell_id,person_id,type,start,end,monthly_amount\n".into()),
+        ("education", "spell_id,person_id,start,end\n".into()),
+        ("language_tests", "test_id,person_id,date,skill,level\n".into()),
+    ];
+    for p in &register.persons {
+        let pid = p.id.as_string();
+        let arrival = p.arrival_year.map(|y| y.to_string()).unwrap_or_default();
+        writeln!(
+            files[1].1,
+            "{pid},{},{},{},{arrival},{},{},{}",
+            p.birth_year, p.sex, p.country_group, p.municipality, p.education_level, p.index_date
+        )
+        .unwrap();
+        for e in &p.timeline.employment {
+            writeln!(
+                files[2].1,
+                "{},{pid},{},{},{},{},30000,{}",
+                e.id.as_str(),
+                e.employer,
+                e.start,
+                day(e.end),
+                e.fte,
+                e.subsidised
+            )
+            .unwrap();
+        }
+        for b in &p.timeline.benefits {
+            writeln!(
+                files[3].1,
+                "{},{pid},{},{},{},10000",
+                b.id.as_str(),
+                b.kind.code(),
+                b.start,
+                day(b.end)
+            )
+            .unwrap();
+        }
+        for e in &p.timeline.education {
+            writeln!(
+                files[4].1,
+                "{},{pid},{},{}",
+                e.id.as_str(),
+                e.start,
+                day(e.end)
+            )
+            .unwrap();
+        }
+        for t in &p.timeline.language_tests {
+            writeln!(
+                files[5].1,
+                "{},{pid},{},{},{}",
+                t.id.as_str(),
+                t.date,
+                t.skill.code(),
+                t.level.code()
+            )
+            .unwrap();
+        }
+    }
+    for (stem, text) in files {
+        std::fs::write(dir.join(format!("{stem}.csv")), text).unwrap();
+    }
+}
+
+both_stores! {
+    async fn a_snapshot_that_lands_makes_an_interim_run_of_a_planned_contract(t: TestStore) {
+        let app = App::demo(t, 150).await;
+        let demo = effekt_engine::demo::generate(1, 150).unwrap();
+        let dir = std::env::temp_dir().join(format!("effekt-eval-snapshot-{}-{:?}", std::process::id(), app.t.backend()));
+        write_register(&demo.register, "demo-2026-11", &dir);
+        let admin = app.t.store.user_by_username("administrator").await.unwrap().unwrap();
+        let core = effekt_app::App::open(app.t.store.clone(), effekt_domain::mode::Mode::Demo, None).await.unwrap();
+        let viewer = effekt_app::operator::operator(&core, Some(&admin.username), effekt_app::policy::Grant::Administration, "test").await.unwrap();
+        let (outcome, _) = viewer.administration(&core).unwrap().import_register_dir(&dir, &|_| {}, &|_| {}).await.unwrap();
+        assert!(matches!(outcome, effekt_store::model::ImportOutcome::Imported(_)), "{outcome:?}");
+        let runs = app.t.store.evaluation_runs(CONTRACT).await.unwrap();
+        assert_eq!(runs.len(), 2, "the demo's run and the new snapshot's");
+        let new = &runs[0];
+        assert_eq!((new.snapshot_key.as_str(), new.label.code()), ("demo-2026-11", "INTERIM"));
+        assert!(new.settings.contains("\"trigger\":\"register-import\"") && new.published_at.is_none(), "{}", new.settings);
+        assert_eq!(new.result.replace("demo-2026-11", "demo-2026-10"), runs[1].result, "the same register under a new name gives the same numbers");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -14,6 +14,8 @@
 
 mod running;
 
+pub(crate) use running::make_run;
+
 use chrono::Datelike;
 use effekt_domain::contract::amendment::PartyKey;
 use effekt_domain::contract::cohort::CertifiedFigure;

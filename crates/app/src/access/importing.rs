@@ -140,7 +140,51 @@ impl AdminAccess {
         self.app
             .log_import(&self.viewer, &attempt, result, &[], 0)
             .await;
+        if let ImportOutcome::Imported(record) = &outcome {
+            self.evaluate_on(record.id).await?;
+        }
         Ok((outcome, snapshot.unmatched_rows))
+    }
+
+    /// The continuous evaluation: a snapshot that lands makes an interim run of every contract
+    /// whose evaluator has registered a plan (issue 15). A run that cannot be made (too few
+    /// participants with closed windows, say) is logged and leaves the import as it is.
+    async fn evaluate_on(&self, snapshot: i64) -> Result<(), AppError> {
+        for contract in self.app.store.contracts().await? {
+            if self
+                .app
+                .store
+                .evaluation_plans(contract.id)
+                .await?
+                .is_empty()
+            {
+                continue;
+            }
+            let Some((_, terms)) = self.app.store.contract_terms(contract.id).await? else {
+                continue;
+            };
+            match super::evaluation::make_run(
+                &self.app,
+                &self.viewer,
+                contract.id,
+                &terms,
+                Some(snapshot),
+                effekt_store::evaluation::RunLabel::Interim,
+                "register-import",
+            )
+            .await?
+            {
+                Ok(run) => tracing::info!(
+                    contract = contract.id.0,
+                    run,
+                    "evaluation run on the new snapshot"
+                ),
+                Err(why) => {
+                    tracing::info!(contract = contract.id.0, %why, "no evaluation run on the new snapshot")
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads `file` (CSV, see `effekt_engine::evidence`) and stores its provider evidence for

@@ -14,7 +14,8 @@ use effekt_store::evaluation::{EvaluationParticipant, NewRun, RunLabel};
 
 use super::{figure_names, EvaluationAccess};
 use crate::audit;
-use crate::AppError;
+use crate::{App, AppError, Viewer};
+use effekt_domain::contract::terms::ContractTerms;
 
 /// A run's failure in the words the evaluator reads (the engine's own text after the colon).
 fn run_error_nb(e: &RunError) -> String {
@@ -113,121 +114,16 @@ impl EvaluationAccess {
         label: RunLabel,
     ) -> Result<Result<i64, String>, AppError> {
         let terms = self.evaluator(contract).await?;
-        let Some(registered) = self.app.store.evaluation_plans(contract).await?.pop() else {
-            return Ok(Err(
-                "Registrer en evalueringsplan før den første kjøringen.".to_owned(),
-            ));
-        };
-        let definitions: Vec<_> = terms
-            .outcomes
-            .iter()
-            .map(|o| o.definition.clone())
-            .collect();
-        let plan: Plan = match plan::parse(&registered.text, &definitions, &figure_names(&terms)) {
-            Ok(p) => p,
-            Err(problems) => {
-                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                return Ok(Err(format!(
-                    "Planen passer ikke lenger med kontraktens vilkår: {}. Registrer en ny versjon.",
-                    list.join("; ")
-                )));
-            }
-        };
-        let snapshots = self.app.store.register_snapshots().await?;
-        let chosen = match snapshot {
-            Some(id) => snapshots.iter().find(|s| s.id == id),
-            None => snapshots.iter().max_by_key(|s| s.id),
-        };
-        let Some(chosen) = chosen.cloned() else {
-            return Ok(Err(match snapshot {
-                Some(_) => "Det finnes ikke noe slikt registeruttrekk.".to_owned(),
-                None => "Importer et registeruttrekk før den første kjøringen.".to_owned(),
-            }));
-        };
-        let Some(mut register) = self.app.store.load_register(chosen.id).await? else {
-            return Ok(Err("Det finnes ikke noe slikt registeruttrekk.".to_owned()));
-        };
-        let (people, anyones) = self.app.store.evaluation_participants(contract).await?;
-        let key = self
-            .app
-            .pseudonyms()
-            .map_err(|e| AppError::internal("pseudonyms", e))?
-            .clone();
-        let plan_for_run = plan.clone();
-        let made = tokio::task::spawn_blocking(move || {
-            let InRegister {
-                participants,
-                is_participant,
-                excluded,
-                keys,
-            } = participants_in(&mut register, &people, &anyones);
-            let made = run::run(
-                &Input {
-                    register: &register,
-                    participants: &participants,
-                    is_participant: &is_participant,
-                    excluded_before: &excluded,
-                },
-                &plan_for_run,
-            );
-            made.map(|r| {
-                let micro = microdata(&r, &register, &participants, &plan_for_run, |k| match keys
-                    .get(&k)
-                {
-                    Some(person) => (readable(&key.pseudonym(contract, *person)), Some(person.0)),
-                    None => (
-                        key.pool_pseudonym(contract, &register.persons[k].id.as_string()),
-                        None,
-                    ),
-                });
-                (r, micro)
-            })
-        })
-        .await
-        .map_err(|e| AppError::internal("evaluation run", e))?;
-        let (made, micro) = match made {
-            Ok(m) => m,
-            Err(e) => return Ok(Err(run_error_nb(&e))),
-        };
-        let result = serde_json::to_string(&made.result)
-            .map_err(|e| AppError::internal("evaluation result", e))?;
-        let matches =
-            serde_json::to_string(&micro).map_err(|e| AppError::internal("microdata", e))?;
-        let settings = serde_json::json!({
-            "history_months": plan.history_months,
-            "caliper": plan.caliper,
-            "ratio": plan.ratio,
-            "replacement": plan.replacement,
-            "exact": plan.exact,
-            "bootstrap": plan.bootstrap,
-            "seed": plan.seed,
-        })
-        .to_string();
-        let now = self.app.now();
-        let id = self
-            .app
-            .store
-            .store_evaluation_run(&NewRun {
-                contract,
-                plan_version: registered.version,
-                snapshot: chosen.id,
-                effekt_version: env!("CARGO_PKG_VERSION"),
-                settings: &settings,
-                label,
-                result: &result,
-                matches: &matches,
-                by: self.viewer.user.id,
-                at: now,
-            })
-            .await?;
-        let op = audit::operation(
+        make_run(
             &self.app,
             &self.viewer,
-            "evaluation.run",
-            format!("contract:{} run:{id} snapshot:{}", contract.0, chosen.key),
-        );
-        self.app.store.append_operation(&op).await?;
-        Ok(Ok(id))
+            contract,
+            &terms,
+            snapshot,
+            label,
+            "evaluator",
+        )
+        .await
     }
 
     /// The run's matched persons under pseudonyms: the evaluator only, audited as a read of
@@ -309,4 +205,131 @@ fn microdata(
         outcomes: plan.outcomes().map(|d| d.name.clone()).collect(),
         rows,
     }
+}
+
+/// Makes and stores a run of `contract` as `viewer` (whose right to was checked by the caller):
+/// the evaluator's, or an interim run when a register snapshot lands (`trigger`, recorded in the
+/// run's settings).
+pub(crate) async fn make_run(
+    app: &App,
+    viewer: &Viewer,
+    contract: ContractId,
+    terms: &ContractTerms,
+    snapshot: Option<i64>,
+    label: RunLabel,
+    trigger: &'static str,
+) -> Result<Result<i64, String>, AppError> {
+    let Some(registered) = app.store.evaluation_plans(contract).await?.pop() else {
+        return Ok(Err(
+            "Registrer en evalueringsplan før den første kjøringen.".to_owned(),
+        ));
+    };
+    let definitions: Vec<_> = terms
+        .outcomes
+        .iter()
+        .map(|o| o.definition.clone())
+        .collect();
+    let plan: Plan = match plan::parse(&registered.text, &definitions, &figure_names(terms)) {
+        Ok(p) => p,
+        Err(problems) => {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            return Ok(Err(format!(
+                "Planen passer ikke lenger med kontraktens vilkår: {}. Registrer en ny versjon.",
+                list.join("; ")
+            )));
+        }
+    };
+    let snapshots = app.store.register_snapshots().await?;
+    let chosen = match snapshot {
+        Some(id) => snapshots.iter().find(|s| s.id == id),
+        None => snapshots.iter().max_by_key(|s| s.id),
+    };
+    let Some(chosen) = chosen.cloned() else {
+        return Ok(Err(match snapshot {
+            Some(_) => "Det finnes ikke noe slikt registeruttrekk.".to_owned(),
+            None => "Importer et registeruttrekk før den første kjøringen.".to_owned(),
+        }));
+    };
+    let Some(mut register) = app.store.load_register(chosen.id).await? else {
+        return Ok(Err("Det finnes ikke noe slikt registeruttrekk.".to_owned()));
+    };
+    let (people, anyones) = app.store.evaluation_participants(contract).await?;
+    let key = app
+        .pseudonyms()
+        .map_err(|e| AppError::internal("pseudonyms", e))?
+        .clone();
+    let plan_for_run = plan.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        let InRegister {
+            participants,
+            is_participant,
+            excluded,
+            keys,
+        } = participants_in(&mut register, &people, &anyones);
+        let made = run::run(
+            &Input {
+                register: &register,
+                participants: &participants,
+                is_participant: &is_participant,
+                excluded_before: &excluded,
+            },
+            &plan_for_run,
+        );
+        made.map(|r| {
+            let micro = microdata(&r, &register, &participants, &plan_for_run, |k| match keys
+                .get(&k)
+            {
+                Some(person) => (readable(&key.pseudonym(contract, *person)), Some(person.0)),
+                None => (
+                    key.pool_pseudonym(contract, &register.persons[k].id.as_string()),
+                    None,
+                ),
+            });
+            (r, micro)
+        })
+    })
+    .await
+    .map_err(|e| AppError::internal("evaluation run", e))?;
+    let (made, micro) = match made {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(run_error_nb(&e))),
+    };
+    let result = serde_json::to_string(&made.result)
+        .map_err(|e| AppError::internal("evaluation result", e))?;
+    let matches = serde_json::to_string(&micro).map_err(|e| AppError::internal("microdata", e))?;
+    let settings = serde_json::json!({
+        "history_months": plan.history_months,
+        "caliper": plan.caliper,
+        "ratio": plan.ratio,
+        "replacement": plan.replacement,
+        "exact": plan.exact,
+        "bootstrap": plan.bootstrap,
+        "seed": plan.seed,
+        "trigger": trigger,
+    })
+    .to_string();
+    let now = app.now();
+    let id = app
+        .store
+        .store_evaluation_run(&NewRun {
+            contract,
+            plan_version: registered.version,
+            snapshot: chosen.id,
+            effekt_version: env!("CARGO_PKG_VERSION"),
+            settings: &settings,
+            label,
+            result: &result,
+            matches: &matches,
+            by: viewer.user.id,
+            at: now,
+        })
+        .await?;
+    let op = audit::operation(
+        app,
+        viewer,
+        "evaluation.run",
+        format!("contract:{} run:{id} snapshot:{}", contract.0, chosen.key),
+    );
+    app.store.append_operation(&op).await?;
+    Ok(Ok(id))
 }

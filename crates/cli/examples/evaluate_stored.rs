@@ -3,6 +3,8 @@
 //! runs a plan on it, the participants being the national ids of `treated.csv`. Prints the time
 //! of each step.
 //!
+//! (An example of the `effekt` package, so the benchmark builds it with the binary.)
+//!
 //! Usage: evaluate_stored DATABASE TREATED.csv DEFINITIONS.toml PLAN.toml
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods)]
