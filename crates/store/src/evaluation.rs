@@ -96,6 +96,8 @@ pub struct EvaluationParticipant {
     pub person: PersonKey,
     pub index_date: Option<NaiveDate>,
     pub provider: String,
+    /// The provider's participant group, if any.
+    pub group: Option<String>,
     pub national_ids: Vec<String>,
 }
 

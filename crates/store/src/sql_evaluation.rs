@@ -439,8 +439,9 @@ macro_rules! impl_evaluation_store {
                     contract: ContractId,
                 ) -> Result<(Vec<EvaluationParticipant>, Vec<String>)> {
                     let rows = sqlx::query(
-                        "SELECT pt.id, pt.person_key, pt.index_date, pv.name, i.national_id \
+                        "SELECT pt.id, pt.person_key, pt.index_date, pv.name, i.national_id, g.name \
                          FROM participants pt JOIN providers pv ON pv.id = pt.provider_id \
+                         LEFT JOIN participant_groups g ON g.id = pt.group_id \
                          LEFT JOIN person_ids i ON i.person_key = pt.person_key \
                          WHERE pt.contract_id = $1 ORDER BY pt.id, i.valid_from, i.national_id",
                     )
@@ -457,6 +458,7 @@ macro_rules! impl_evaluation_store {
                                 person: PersonKey(r.try_get(1)?),
                                 index_date: r.try_get(2)?,
                                 provider: r.try_get(3)?,
+                                group: r.try_get(5)?,
                                 national_ids: Vec::new(),
                             });
                         }

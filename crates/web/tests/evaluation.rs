@@ -43,7 +43,7 @@ both_stores! {
         }
         let report = app.get(&format!("/evalueringer/{}", run.id), Some(&evaluator)).await;
         assert_eq!(report.status, StatusCode::OK);
-        for says in ["Effektrapport 4. kvartal 2026", "Foreløpig", "Effekter", "Hvem er analysert", "Oppfølgingstiden er ikke over", "Balanse", "<svg", "Forskjell-i-forskjeller", "Log-rank", "Metode", "Propensitetsmodellen", "mikrodata.csv"] {
+        for says in ["Effektrapport 4. kvartal 2026", "Foreløpig", "Effekter", "Hvem er analysert", "Oppfølgingstiden er ikke over", "Balanse", "<svg", "Forskjell-i-forskjeller", "Log-rank", "Metode", "Propensitetsmodellen", "mikrodata.csv", "<th scope=\"row\">Gruppe</th>", "<th scope=\"row\">Leverandør</th>"] {
             assert!(report.body.contains(says), "{says}: {}", report.body);
         }
 

@@ -75,6 +75,9 @@ pub enum Subgroup {
     Cohort,
     /// The participant's provider.
     Provider,
+    /// The participant's group (the provider's participant group; those without one are
+    /// "uten gruppe").
+    Group,
 }
 
 impl Subgroup {
@@ -82,6 +85,7 @@ impl Subgroup {
         match self {
             Self::Cohort => "Kohort",
             Self::Provider => "Leverandør",
+            Self::Group => "Gruppe",
         }
     }
 }

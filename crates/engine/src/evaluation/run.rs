@@ -46,6 +46,8 @@ pub struct Participant {
     /// The first day with status DELTAR.
     pub index_date: NaiveDate,
     pub provider: String,
+    /// The provider's participant group, if any.
+    pub group: Option<String>,
 }
 
 /// Why a participant is not in the estimate.
@@ -270,6 +272,7 @@ pub fn participants_by_id<'a>(
                     person: i,
                     index_date: register.persons[i].index_date,
                     provider: provider.to_owned(),
+                    group: None,
                 });
             }
             Some(_) => {}
@@ -654,6 +657,7 @@ fn subgroup_value(cut: Subgroup, p: &Participant) -> String {
     match cut {
         Subgroup::Cohort => p.index_date.year().to_string(),
         Subgroup::Provider => p.provider.clone(),
+        Subgroup::Group => p.group.clone().unwrap_or_else(|| "uten gruppe".to_owned()),
     }
 }
 

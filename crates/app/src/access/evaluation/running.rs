@@ -90,6 +90,7 @@ fn participants_in(
             person: first,
             index_date,
             provider: p.provider.clone(),
+            group: p.group.clone(),
         });
     }
     let excluded = vec![
