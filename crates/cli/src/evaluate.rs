@@ -55,6 +55,18 @@ pub enum EvaluateCommand {
         #[command(flatten)]
         operator: OperatorArg,
     },
+    /// Writes a run's report (the page of `/evalueringer/{run}`) as a PDF, printed by headless
+    /// Chromium (`chromium` on the PATH, or EFFEKT_CHROMIUM).
+    Report {
+        #[arg(long)]
+        run: i64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = "effekt.db")]
+        database: String,
+        #[command(flatten)]
+        operator: OperatorArg,
+    },
     /// Writes a run's microdata under pseudonyms (.csv or .parquet).
     Microdata {
         #[arg(long)]
@@ -187,6 +199,21 @@ pub async fn run(command: EvaluateCommand) -> Result<ExitCode, CliError> {
             eprintln!("Published run {run}.");
             Ok(ExitCode::SUCCESS)
         }
+        EvaluateCommand::Report {
+            run,
+            out,
+            database,
+            operator,
+        } => {
+            let app = crate::open_app(&database, crate::mode_from_env()?).await?;
+            let viewer = operator.viewer(&app, Grant::Pseudonymised).await?;
+            let view = viewer.evaluation(&app)?.run_view(run).await?;
+            let html = effekt_web::evaluation_report_html(view)
+                .map_err(|e| CliError::Config(format!("the report: {e}")))?;
+            print_pdf(&html, &out)?;
+            eprintln!("Wrote the report of run {run} to {}.", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         EvaluateCommand::Microdata {
             run,
             out,
@@ -229,6 +256,40 @@ pub async fn run(command: EvaluateCommand) -> Result<ExitCode, CliError> {
             &plan_file,
             out.as_deref(),
         ),
+    }
+}
+
+/// Prints `html` to `out` as PDF with headless Chromium, from a private temporary file.
+fn print_pdf(html: &str, out: &std::path::Path) -> Result<(), CliError> {
+    let browser = std::env::var("EFFEKT_CHROMIUM").unwrap_or_else(|_| "chromium".to_owned());
+    let page = std::env::temp_dir().join(format!("effekt-rapport-{}.html", std::process::id()));
+    std::fs::write(&page, html).map_err(CliError::Output)?;
+    let target = std::path::absolute(out).map_err(CliError::Output)?;
+    let status = std::process::Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", target.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    let _ = std::fs::remove_file(&page);
+    match status {
+        Ok(s) if s.success() && target.exists() => Ok(()),
+        Ok(s) => Err(CliError::Config(format!(
+            "{browser} could not print the report (exit {s})"
+        ))),
+        Err(e) => Err(CliError::Config(format!(
+            "the report is printed by headless Chromium: cannot start {browser:?} ({e}); install chromium or set EFFEKT_CHROMIUM"
+        ))),
     }
 }
 

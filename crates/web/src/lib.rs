@@ -127,3 +127,18 @@ pub async fn serve(state: AppState, listen: SocketAddr) -> std::io::Result<()> {
     })
     .await
 }
+
+/// The evaluation report of a run as one self-contained HTML document (styles inline, no
+/// menu): what headless Chromium prints to the report's PDF (`effekt evaluate report`).
+pub fn evaluation_report_html(
+    view: effekt_app::views::evaluation::RunView,
+) -> Result<String, WebError> {
+    use askama::Template;
+    let mut chrome = views::Chrome::new(i18n::Lang::default(), "eval-report", None, "");
+    chrome.title = format!("{} {} – {}", chrome.title, view.quarter, view.contract_name);
+    let html = views::RunPage::new(chrome, "", view, None).render()?;
+    Ok(html.replace(
+        "<link rel=\"stylesheet\" href=\"/static/effekt.css\">",
+        &format!("<style>{}</style>", pages::CSS),
+    ))
+}

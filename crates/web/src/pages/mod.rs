@@ -30,7 +30,7 @@ use crate::session;
 use crate::views;
 use crate::{AppState, PageError, WebError};
 
-const CSS: &str = include_str!("../../assets/effekt.css");
+pub(crate) const CSS: &str = include_str!("../../assets/effekt.css");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
