@@ -296,6 +296,7 @@ impl EvaluationAccess {
             quarter: quarter_nb(result.cutoff),
             counts: counts(&result, evaluator),
             figures: figures(&result, evaluator),
+            subgroup_cells: subgroup_cells(&result, evaluator),
             result,
             evaluator,
             can_publish: evaluator && record.published_at.is_none(),
@@ -452,6 +453,41 @@ fn counts(result: &RunResult, evaluator: bool) -> Vec<CountRow> {
             }),
     )
     .collect()
+}
+
+/// Each subgroup row's count and whether its estimate shows: everything for the evaluator;
+/// for others each cut's counts are suppressed as one table, so no cell hidden in a cut can be
+/// had as the headline's sets less the cells shown.
+fn subgroup_cells(result: &RunResult, evaluator: bool) -> Vec<(String, bool)> {
+    if evaluator {
+        return result
+            .subgroups
+            .iter()
+            .map(|s| (s.sets.to_string(), s.effect.is_some()))
+            .collect();
+    }
+    let mut out = vec![(String::new(), false); result.subgroups.len()];
+    let mut cuts: Vec<_> = result.subgroups.iter().map(|s| s.cut).collect();
+    cuts.dedup();
+    for cut in cuts {
+        let rows: Vec<usize> = (0..result.subgroups.len())
+            .filter(|i| result.subgroups[*i].cut == cut)
+            .collect();
+        let table = suppress(
+            &rows
+                .iter()
+                .map(|i| vec![result.subgroups[*i].sets as u64])
+                .collect::<Vec<_>>(),
+        );
+        for (i, cells) in rows.iter().zip(&table.cells) {
+            let cell = cells.first().copied();
+            out[*i] = (
+                cell.map(|c| c.display()).unwrap_or_default(),
+                cell.is_some_and(|c| c.is_shown()) && result.subgroups[*i].effect.is_some(),
+            );
+        }
+    }
+    out
 }
 
 /// Each figure per cohort; for all but the evaluator the cohorts' sizes are suppressed as one

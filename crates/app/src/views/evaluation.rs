@@ -98,6 +98,10 @@ pub struct RunView {
     pub counts: Vec<CountRow>,
     pub result: RunResult,
     pub figures: Vec<FigureRowView>,
+    /// Per row of `result.subgroups`: its count of matched sets as the viewer may see it, and
+    /// whether its estimate may be shown (suppressed per cut, secondarily too, for all but the
+    /// evaluator: the cells of a cut add up to the headline's sets).
+    pub subgroup_cells: Vec<(String, bool)>,
     pub evaluator: bool,
     pub can_publish: bool,
 }

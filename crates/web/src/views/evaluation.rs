@@ -152,21 +152,16 @@ impl RunPage {
         let subgroups = res
             .subgroups
             .iter()
-            .map(|s| {
-                let (att, interval) = s.effect.map_or_else(
-                    || ("–".to_owned(), "færre enn 5 i en celle".to_owned()),
-                    |(a, l, h)| points(a, l, h),
-                );
+            .zip(&r.subgroup_cells)
+            .map(|(s, (sets, shown))| {
+                let (att, interval) = match (s.effect, shown) {
+                    (Some((a, l, h)), true) => points(a, l, h),
+                    _ => ("–".to_owned(), "færre enn 5 i en celle".to_owned()),
+                };
                 SubgroupRowView {
                     cut: s.cut.label_nb().to_owned(),
                     value: s.value.clone(),
-                    // A cell too small for an estimate is too small to count, but for the
-                    // evaluator.
-                    sets: if s.effect.is_none() && !r.evaluator {
-                        "<5".to_owned()
-                    } else {
-                        s.sets.to_string()
-                    },
+                    sets: sets.clone(),
                     att,
                     interval,
                 }
